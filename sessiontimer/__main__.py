@@ -1,0 +1,5 @@
+"""Allow ``python -m sessiontimer``."""
+
+from sessiontimer.cli import main
+
+raise SystemExit(main())
