@@ -1,0 +1,178 @@
+"""The fallbacks: the system's own player, the terminal bell, and a visual-only cue.
+
+The system player gets a pre-scaled temporary WAV, so volume needs no player-specific flag.
+Its onset is the moment the player process was started; the result is reported when it exits
+(exit status 0 means played). A player that fails is dropped and the next one is tried.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from sessiontimer.audio.base import Done, PlayJob, PlayResult
+from sessiontimer.audio.sound import ScaledSound
+
+# In order of preference: PipeWire, PulseAudio, plain ALSA; macOS's own player.
+_PLAYERS: dict[str, list[str]] = {
+    "pw-play": ["pw-play"],
+    "paplay": ["paplay"],
+    "aplay": ["aplay", "-q"],
+    "afplay": ["afplay"],
+}
+
+
+def find_players() -> list[str]:
+    """The system players present here, in order of preference."""
+    if sys.platform == "win32":
+        return ["winsound"]
+    names = ["afplay"] if sys.platform == "darwin" else ["pw-play", "paplay", "aplay"]
+    return [n for n in names if shutil.which(n)]
+
+
+class SystemPlayerBackend:
+    """Runs pw-play, paplay or aplay (afplay on macOS, winsound on Windows) per cue."""
+
+    def __init__(self, players: list[str] | None = None) -> None:
+        self._players = find_players() if players is None else list(players)
+        self._failures: list[str] = []
+        self._running = 0
+        self._cond = threading.Condition()
+
+    @property
+    def name(self) -> str:
+        return self._players[0] if self._players else "system"
+
+    def unavailable(self) -> str | None:
+        if self._players:
+            return None
+        if self._failures:
+            return "; ".join(self._failures)
+        return "no system player found (pw-play, paplay or aplay)"
+
+    def start(self) -> str | None:
+        return self.unavailable()
+
+    def preload(self, sound: ScaledSound) -> None:
+        """Nothing to warm: the temporary WAV is already written."""
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        with self._cond:
+            self._running += 1
+        threading.Thread(target=self._play, args=(job, done), daemon=True).start()
+
+    def _play(self, job: PlayJob, done: Done) -> None:
+        """Try the players in order; the first that works is kept for later cues."""
+        try:
+            while self._players:
+                player = self._players[0]
+                started, error = self._run(player, job)
+                if error is None:
+                    done(PlayResult(started))
+                    return
+                prefix = "" if error.startswith(player) else f"{player}: "
+                self._failures.append(f"{prefix}{error}")
+                if self._players and self._players[0] == player:
+                    self._players.pop(0)
+            done(PlayResult(None, self.unavailable()))
+        finally:
+            with self._cond:
+                self._running -= 1
+                self._cond.notify_all()
+
+    def _run(self, player: str, job: PlayJob) -> tuple[float, str | None]:
+        if player == "winsound":
+            import winsound  # type: ignore[import-not-found,unused-ignore]
+
+            started = time.monotonic()
+            winsound.PlaySound(str(job.sound.wav), winsound.SND_FILENAME)  # type: ignore[attr-defined,unused-ignore]
+            return started, None
+        try:
+            proc = subprocess.Popen(
+                [*_PLAYERS[player], str(job.sound.wav)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as exc:
+            return time.monotonic(), str(exc)
+        started = time.monotonic()
+        _, err = proc.communicate()  # blocks until the player exits; no polling
+        if proc.returncode == 0:
+            return started, None
+        lines = err.decode(errors="replace").strip().splitlines()
+        return started, (lines[-1] if lines else f"exit status {proc.returncode}")
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._running == 0, timeout)
+
+    def close(self) -> None:
+        """Players still running finish on their own; nothing is held open."""
+
+
+def _default_ring() -> None:
+    stream = sys.__stdout__
+    if stream is not None:
+        stream.write("\a")
+        stream.flush()
+
+
+class BellBackend:
+    """The terminal bell: used only when the user opted in, because it is not soft."""
+
+    name = "bell"
+
+    def __init__(self, ring: Callable[[], None] | None = None) -> None:
+        self._ring = ring or _default_ring
+
+    def unavailable(self) -> str | None:
+        return None
+
+    def start(self) -> str | None:
+        return None
+
+    def preload(self, sound: ScaledSound) -> None:
+        """The bell has one sound."""
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        try:
+            self._ring()
+        except (OSError, ValueError) as exc:
+            done(PlayResult(None, f"the terminal bell failed ({exc})"))
+            return
+        done(PlayResult(time.monotonic()))
+
+    def wait_idle(self, timeout: float) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class VisualBackend:
+    """Plays nothing and always succeeds: the UI's calm flash is the cue."""
+
+    name = "visual"
+
+    def unavailable(self) -> str | None:
+        return None
+
+    def start(self) -> str | None:
+        return None
+
+    def preload(self, sound: ScaledSound) -> None:
+        """Nothing to load."""
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        done(PlayResult(time.monotonic()))
+
+    def wait_idle(self, timeout: float) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Nothing to release."""

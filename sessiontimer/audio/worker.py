@@ -1,0 +1,158 @@
+"""The playback worker: ``python -m sessiontimer.audio.worker``.
+
+simpleaudio's C code has crashed processes before (1.0.4 segfaults on Python 3.12+), so it
+runs here, in its own process, never in the app. The protocol is one JSON object per line on
+stdin and one reply per line on stdout:
+
+    {"cmd": "load", "path": P}            warm the cache (no reply)
+    {"cmd": "play", "id": N, "path": P}   -> "started N", later "done N"; or "error N message"
+    {"cmd": "quit"}                       stop everything and exit (EOF on stdin does the same)
+
+At start the worker prints "ready", or "error 0 message" if simpleaudio cannot be used. It
+never polls: the main thread blocks reading stdin, and a reaper thread sleeps until the next
+sound's nominal end (indefinitely when nothing plays). It refuses network sockets.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import signal
+import sys
+import threading
+import time
+import wave
+
+TYPE_CHECKING = False  # typing is not imported at run time: it adds ~5 ms to a restart
+if TYPE_CHECKING:
+    from typing import Any
+
+_out_lock = threading.Lock()
+
+
+def reply(line: str) -> None:
+    """Write one reply line; the lock keeps lines from the two threads whole."""
+    with _out_lock:
+        sys.stdout.write(line.replace("\n", " ") + "\n")
+        sys.stdout.flush()
+
+
+def _forbid_network() -> None:
+    """An audit hook that makes any IP socket fail: the worker has no business on a network."""
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "socket.__new__" and len(args) > 1 and args[1] in (2, 10):  # AF_INET(6)
+            raise RuntimeError("sessiontimer's audio worker opens no network sockets")
+
+    sys.addaudithook(hook)
+
+
+class Reaper:
+    """Reports "done" for each sound once it has finished, without polling when idle."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Any]] = []
+        threading.Thread(target=self._run, daemon=True, name="reaper").start()
+
+    def add(self, play_id: int, obj: Any, seconds: float) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (time.monotonic() + seconds, play_id, obj))
+            self._cond.notify()
+
+    def busy(self) -> bool:
+        with self._cond:
+            return any(obj.is_playing() for _, _, obj in self._heap)
+
+    def stop_all(self) -> None:
+        with self._cond:
+            for _, _, obj in self._heap:
+                obj.stop()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()  # idle: sleeps until a sound is added
+                end, play_id, obj = self._heap[0]
+                delay = end - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+                if obj.is_playing():  # the device runs a little behind the nominal length
+                    heapq.heappush(self._heap, (time.monotonic() + 0.02, play_id, obj))
+                    continue
+            reply(f"done {play_id}")
+
+
+class Player:
+    """Loads WAV files once and plays them with simpleaudio."""
+
+    def __init__(self, sa: Any) -> None:
+        self._sa = sa
+        self._cache: dict[str, tuple[bytes, int, int]] = {}
+        self._reaper = Reaper()
+
+    def load(self, path: str) -> tuple[bytes, int, int]:
+        if path not in self._cache:
+            with wave.open(path, "rb") as w:
+                frames = w.readframes(w.getnframes())
+                self._cache[path] = (frames, w.getnchannels(), w.getframerate())
+        return self._cache[path]
+
+    def play(self, play_id: int, path: str) -> None:
+        try:
+            frames, channels, rate = self.load(path)
+            try:
+                obj = self._sa.play_buffer(frames, channels, 2, rate)
+            except Exception:
+                if not self._reaper.busy():
+                    raise
+                self._reaper.stop_all()  # a device without mixing: make room, then retry
+                obj = self._sa.play_buffer(frames, channels, 2, rate)
+        except Exception as exc:
+            reply(f"error {play_id} {exc}")
+            return
+        reply(f"started {play_id}")
+        self._reaper.add(play_id, obj, len(frames) / (2 * channels * rate))
+
+    def stop(self) -> None:
+        self._reaper.stop_all()
+
+
+def serve(player: Player) -> None:
+    """Read commands until EOF or quit; a bad line gets an error reply, never a crash."""
+    for raw in iter(sys.stdin.buffer.readline, b""):
+        try:
+            cmd = json.loads(raw)
+            kind = cmd["cmd"]
+            if kind == "play":
+                player.play(int(cmd["id"]), str(cmd["path"]))
+            elif kind == "load":
+                player.load(str(cmd["path"]))
+            elif kind == "quit":
+                break
+            else:
+                reply(f"error 0 unknown command {kind!r}")
+        except Exception as exc:
+            reply(f"error 0 bad command: {exc}")
+    player.stop()
+
+
+def main() -> int:
+    """Start: refuse the network, ignore ctrl+c (the app owns it), load simpleaudio, serve."""
+    _forbid_network()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import simpleaudio  # type: ignore[import-untyped,unused-ignore]
+    except Exception as exc:
+        reply(f"error 0 simpleaudio cannot be loaded: {exc}")
+        return 1
+    reply("ready")
+    serve(Player(simpleaudio))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

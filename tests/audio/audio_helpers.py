@@ -1,0 +1,70 @@
+"""Helpers shared by the audio tests (a plain module: conftest files cannot be imported)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from sessiontimer.audio.base import BackendChange, CueOutcome
+
+WAIT = 5.0  # the longest any test waits for a confirmation
+
+
+def require(tool: str, present: bool) -> None:
+    """Skip when ``tool`` is missing, except under CI=true, where a skip would hide a gap."""
+    if present:
+        return
+    message = f"{tool} is not installed"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}, and CI=true requires the real audio path to be tested")
+    pytest.skip(message)
+
+
+@dataclass
+class Capture:
+    """Where the captured plays land."""
+
+    base: Path
+
+    def files(self) -> list[Path]:
+        """One file per PCM open, in order."""
+        return sorted(self.base.parent.glob(self.base.name + "*"))
+
+    def samples(self, index: int = 0) -> array:
+        data = array("h")
+        data.frombytes(self.files()[index].read_bytes())
+        return data
+
+
+@dataclass
+class Recorder:
+    """Collects outcomes and backend changes from audio threads, with waits that time out."""
+
+    outcomes: list[CueOutcome] = field(default_factory=list)
+    changes: list[BackendChange] = field(default_factory=list)
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def result(self, outcome: CueOutcome) -> None:
+        with self._cond:
+            self.outcomes.append(outcome)
+            self._cond.notify_all()
+
+    def changed(self, change: BackendChange) -> None:
+        with self._cond:
+            self.changes.append(change)
+            self._cond.notify_all()
+
+    def wait_outcomes(self, n: int) -> list[CueOutcome]:
+        with self._cond:
+            assert self._cond.wait_for(lambda: len(self.outcomes) >= n, WAIT), self.outcomes
+            return list(self.outcomes)
+
+    def wait_changes(self, n: int) -> list[BackendChange]:
+        with self._cond:
+            assert self._cond.wait_for(lambda: len(self.changes) >= n, WAIT), self.changes
+            return list(self.changes)

@@ -1,0 +1,52 @@
+"""The audio subcommands print plain sentences and return an exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audio_helpers import Capture
+
+from sessiontimer.audio import commands
+from sessiontimer.core.model import AudioSettings
+
+
+def test_list_sounds_names_each_bundled_sound(capsys: pytest.CaptureFixture[str]) -> None:
+    assert commands.list_sounds() == 0
+    out = capsys.readouterr().out
+    for name in ("singing-bowl", "soft-bell", "wooden-tap", "tingsha", "gentle-swell"):
+        assert name in out
+
+
+def test_play_unknown_sound_lists_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert commands.play_sound("gong", 0.5) == 1
+    out = capsys.readouterr().out
+    assert "gong: no such sound" in out and "singing-bowl" in out
+
+
+def test_play_rejects_a_volume_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    assert commands.play_sound("soft-bell", 1.5) == 1
+    assert "from 0 to 1" in capsys.readouterr().out
+
+
+def test_play_a_user_file_through_the_worker(
+    need_simpleaudio: None, capture: Capture, tone: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert commands.play_sound(str(tone), 0.5) == 0
+    assert "through simpleaudio" in capsys.readouterr().out
+    assert len(capture.files()) == 1
+
+
+def test_doctor_with_a_working_device(
+    need_simpleaudio: None, need_aplay: None, capture: Capture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert commands.doctor() == 0
+    out = capsys.readouterr().out
+    assert "simpleaudio   works" in out and "aplay         works" in out
+    assert "Cues will play through simpleaudio." in out
+
+
+def test_doctor_without_any_device(no_device: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert commands.doctor(AudioSettings(terminal_bell=True)) == 1
+    out = capsys.readouterr().out
+    assert "bell          on" in out and "visual only" in out

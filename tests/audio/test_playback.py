@@ -1,0 +1,260 @@
+"""Real playback through ALSA into files: simpleaudio in its worker, and aplay.
+
+The captured bytes are compared with the cue's samples scaled exactly as the service scales
+them (round, clip), so any change of level, rate, truncation or a double play shows up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from audio_helpers import WAIT, Capture, Recorder
+
+from sessiontimer.audio.base import Backend, PlayJob
+from sessiontimer.audio.service import AudioService
+from sessiontimer.audio.simple import SimpleaudioWorkerBackend
+from sessiontimer.audio.sound import load_wav, scale
+from sessiontimer.audio.system import SystemPlayerBackend, VisualBackend
+from sessiontimer.core.model import AudioSettings, Cue
+from sessiontimer.paths import bundled_sounds_dir
+
+
+@pytest.fixture
+def services() -> Iterator[list[AudioService]]:
+    made: list[AudioService] = []
+    yield made
+    for service in made:
+        service.close()
+
+
+@pytest.fixture
+def make(services: list[AudioService], recorder: Recorder):  # type: ignore[no-untyped-def]
+    def make(*backends: Backend, settings: AudioSettings | None = None) -> AudioService:
+        service = AudioService(
+            settings or AudioSettings(), [], backends=list(backends) if backends else None
+        )
+        service.on_backend_changed = recorder.changed
+        services.append(service)
+        return service
+
+    return make
+
+
+def expected(path: Path, factor: float, repeat: int = 1) -> list[int]:
+    return list(scale(load_wav(path).samples, factor) * repeat)
+
+
+def play(service: AudioService, recorder: Recorder, cue: Cue, master: float = 1.0) -> None:
+    n = len(recorder.outcomes)
+    service.play(cue, master, False, recorder.result)
+    recorder.wait_outcomes(n + 1)
+
+
+def test_worker_capture_equals_scaled_samples(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = SimpleaudioWorkerBackend()
+    service = make(backend, VisualBackend())
+    cue = Cue(str(tone), volume=0.5, repeat=2)
+    assert service.prepare([cue], 0.8) == []
+    play(service, recorder, cue, 0.8)
+    assert service.wait_idle(WAIT)
+    outcome = recorder.outcomes[0]
+    assert (outcome.outcome, outcome.backend, outcome.message) == ("played", "simpleaudio", None)
+    assert len(capture.files()) == 1
+    assert list(capture.samples()) == expected(tone, 0.5 * 0.8, repeat=2)
+
+
+def test_bundled_sound_through_worker(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder
+) -> None:
+    service = make(SimpleaudioWorkerBackend(), VisualBackend())
+    cue = Cue("wooden-tap", volume=0.3)
+    service.prepare([cue], 0.7)
+    play(service, recorder, cue, 0.7)
+    assert service.wait_idle(WAIT)
+    assert list(capture.samples()) == expected(bundled_sounds_dir() / "wooden-tap.wav", 0.3 * 0.7)
+
+
+def test_aplay_capture_equals_scaled_samples_then_zero_padding(
+    need_aplay: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    service = make(SystemPlayerBackend(["aplay"]), VisualBackend())
+    cue = Cue(str(tone), volume=0.9)
+    service.prepare([cue], 0.5)
+    play(service, recorder, cue, 0.5)
+    assert recorder.outcomes[0].outcome == "played"
+    assert recorder.outcomes[0].backend == "aplay"
+    want = expected(tone, 0.9 * 0.5)
+    got = list(capture.samples())
+    assert got[: len(want)] == want
+    assert len(got) >= len(want) and not any(got[len(want) :])  # aplay pads a period with zeros
+
+
+def test_sigsegv_mid_session_restarts_and_next_cue_plays(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = SimpleaudioWorkerBackend()
+    service = make(backend, VisualBackend())
+    cue = Cue(str(tone), volume=0.6)
+    service.prepare([cue])
+    play(service, recorder, cue)
+    assert service.wait_idle(WAIT)
+    old_pid = backend.pid
+    assert old_pid is not None
+    os.kill(old_pid, signal.SIGSEGV)
+    change = recorder.wait_changes(1)[0]
+    assert (change.previous, change.current) == ("simpleaudio", "simpleaudio")
+    assert "SIGSEGV" in change.reason and change.restart_seconds is not None
+    play(service, recorder, cue)
+    assert service.wait_idle(WAIT)
+    assert backend.pid not in (None, old_pid)
+    assert [o.outcome for o in recorder.outcomes] == ["played", "played"]
+    assert service.backend_name == "simpleaudio" and service.fallback_message is None
+    assert len(capture.files()) == 2
+    assert list(capture.samples(1)) == expected(tone, 0.6)
+
+
+class Observed(SimpleaudioWorkerBackend):
+    """Signals when a play command has been written to the worker's pipe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = threading.Event()
+
+    def _send_play(self, job: PlayJob) -> None:
+        super()._send_play(job)
+        self.written.set()
+
+
+def test_cue_never_confirmed_started_is_replayed_once(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = Observed()
+    service = make(backend, VisualBackend())
+    cue = Cue(str(tone))
+    service.prepare([cue])
+    pid = backend.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # the command waits in the pipe, unread
+    service.play(cue, 1.0, False, recorder.result)
+    assert backend.written.wait(WAIT)
+    os.kill(pid, signal.SIGSEGV)
+    os.kill(pid, signal.SIGCONT)  # dies on the pending SIGSEGV before reading anything
+    outcome = recorder.wait_outcomes(1)[0]
+    assert service.wait_idle(WAIT)
+    assert outcome.outcome == "played"
+    assert len(backend.sent) == 2 and backend.sent[0] == backend.sent[1]  # sent, then replayed
+    assert len(recorder.outcomes) == 1 and len(recorder.changes) == 1
+    assert len(capture.files()) == 1  # and it rang exactly once
+    assert list(capture.samples()) == expected(tone, 1.0)
+
+
+def test_crash_after_started_never_rings_twice(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = SimpleaudioWorkerBackend()
+    service = make(backend, VisualBackend())
+    cue = Cue(str(tone))
+    service.prepare([cue])
+    play(service, recorder, cue)  # returns once the worker confirmed "started"
+    pid = backend.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSEGV)
+    recorder.wait_changes(1)
+    assert service.wait_idle(WAIT)
+    assert len(backend.sent) == 1
+    assert len(recorder.outcomes) == 1
+    assert len(capture.files()) == 1
+
+
+def test_three_crashes_hand_over_to_the_next_backend(
+    need_simpleaudio: None, need_aplay: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = SimpleaudioWorkerBackend()
+    service = make(backend, SystemPlayerBackend(["aplay"]), VisualBackend())
+    cue = Cue(str(tone), volume=0.7)
+    service.prepare([cue])
+    for n in (1, 2, 3):
+        pid = backend.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGSEGV)
+        recorder.wait_changes(n)
+    last = recorder.changes[-1]
+    assert (last.previous, last.current) == ("simpleaudio", "aplay")
+    assert service.backend_name == "aplay"
+    assert service.fallback_message is not None and "crashed 3 times" in service.fallback_message
+    play(service, recorder, cue)
+    assert recorder.outcomes[0].backend == "aplay"
+    assert list(capture.samples())[: len(expected(tone, 0.7))] == expected(tone, 0.7)
+
+
+@pytest.mark.parametrize("bell", [True, False])
+def test_no_device_falls_through_and_still_reports(
+    no_device: None, make, recorder: Recorder, tone: Path, bell: bool
+) -> None:
+    rings: list[int] = []
+    service = AudioService(
+        AudioSettings(terminal_bell=bell), [], ring=lambda: rings.append(1)
+    )  # the real chain: simpleaudio and aplay if installed, then bell (opted in), visual
+    service.on_backend_changed = recorder.changed
+    try:
+        cue = Cue(str(tone))
+        service.prepare([cue])
+        service.play(cue, 1.0, False, recorder.result)
+        outcome = recorder.wait_outcomes(1)[0]
+    finally:
+        service.close()
+    assert outcome.outcome == ("played" if bell else "visual")
+    assert outcome.backend == ("bell" if bell else "visual")
+    assert rings == ([1] if bell else [])
+    assert service.fallback_message is not None
+
+
+def test_worker_holds_no_socket_and_sleeps_when_idle(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    backend = SimpleaudioWorkerBackend()
+    service = make(backend, VisualBackend())
+    service.prepare([Cue(str(tone))])
+    play(service, recorder, Cue(str(tone)))
+    assert service.wait_idle(WAIT)
+    proc = Path(f"/proc/{backend.pid}")
+    if not proc.is_dir():
+        pytest.skip("needs /proc")
+    links = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+    assert not [link for link in links if link.startswith("socket:")], links
+
+    def switches() -> int:  # a polling thread would wake (and switch) several times a second
+        total = 0
+        for task in (proc / "task").iterdir():
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        return total
+
+    # Measurement windows, not waits for time logic: let the last "done" settle, then count.
+    threading.Event().wait(0.1)
+    before = switches()
+    threading.Event().wait(0.4)
+    assert switches() - before == 0
+
+
+def test_the_kept_template_copy_captures_like_the_shared_one(
+    need_aplay: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tone: Path
+) -> None:
+    conf = tmp_path / "asoundrc"
+    shutil.copyfile(Path(__file__).with_name("asoundrc.capture"), conf)
+    out = tmp_path / "out.raw"
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(conf))
+    monkeypatch.setenv("AUDIO_CAPTURE_FILE", str(out))
+    subprocess.run(["aplay", "-q", str(tone)], check=True, timeout=10)
+    want = load_wav(tone).samples.tobytes()
+    assert out.read_bytes()[: len(want)] == want
