@@ -1,0 +1,355 @@
+"""The recorder: drives the engine and writes everything that happens to the journal.
+
+The UI calls the recorder, never the engine directly, so that no move, note or cue can
+happen without its journal line. Checkpoint policy: every line carries ``t`` and ``phase``
+and the reader replays the whole journal, so a line after each event already tells where
+the session stood; a ``checkpoint`` (with run, phase elapsed, target, paused) is added by
+``tick()`` whenever 15 s of session time passed since the last line. A crash therefore loses
+at most 15 s of knowledge, however quiet the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.core.clock import Clock
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.events import (
+    CueDue,
+    EngineEvent,
+    Paused,
+    PhaseEnded,
+    PhaseStarted,
+    Resumed,
+    SessionEnded,
+    TargetChanged,
+)
+from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
+from sessiontimer.core.journal_read import ResumeInfo, load_for_resume
+from sessiontimer.core.journal_write import FileLayer, JournalWriter
+from sessiontimer.core.model import Settings
+
+CHECKPOINT_EVERY = 15.0  # seconds of session time
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """A note as the UI lists it (the journal line holds the same)."""
+
+    id: str
+    t: float
+    phase: int | None
+    tag: str | None
+    text: str | None
+    region: str | None
+    key: str | None
+
+
+@dataclass(frozen=True)
+class OpenToggle:
+    """A toggle tag that has started and not ended (e.g. a still point in progress)."""
+
+    id: str
+    tag: str
+    key: str | None
+    t: float
+
+
+@dataclass(frozen=True)
+class ToggleResult:
+    """What a toggle key did: ``started`` True, or ended after ``duration`` seconds."""
+
+    id: str
+    tag: str
+    started: bool
+    duration: float | None
+
+
+class SessionRecorder:
+    """One session's engine plus its journal. Call from one thread (the UI's)."""
+
+    def __init__(
+        self,
+        engine: SessionEngine,
+        writer: JournalWriter,
+        clock: Clock,
+        *,
+        settings: Settings,
+        client: str | None,
+        app_version: str,
+        next_id: int = 1,
+    ) -> None:
+        self.engine, self.writer, self.clock = engine, writer, clock
+        self.settings, self.client, self.app_version = settings, client, app_version
+        self._next_id = next_id
+        self._last_t = 0.0
+        self._runs: dict[int, int] = {}
+        self.recent_notes: list[NoteRecord] = []
+        self.region: str | None = None
+        self.region_index: int | None = None
+        self.open_toggles: dict[str, OpenToggle] = {}
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _write(
+        self,
+        type: str,
+        *,
+        t: float | None = None,
+        phase: int | None = None,
+        at: datetime | None = None,
+        on_durable: Callable[[], None] | None = None,
+        **fields: Any,
+    ) -> str:
+        ident = f"e{self._next_id}"
+        self._next_id += 1
+        t = self.engine.session_time() if t is None else t
+        at = self.clock.wall() if at is None else at
+        self.writer.append(
+            make_event(type, id=ident, at=at, t=t, phase=phase, **fields), on_durable
+        )
+        self._last_t = max(self._last_t, t)
+        return ident
+
+    def _phase(self) -> int | None:
+        return self.engine.resume_point().phase_index if self.engine.started else None
+
+    def _journal(self, events: list[EngineEvent]) -> list[EngineEvent]:
+        """One line per engine event; cues are journaled by :meth:`cue_result` once played."""
+        for event in events:
+            if isinstance(event, PhaseStarted):
+                self._runs[event.phase] = event.run
+            if isinstance(event, SessionEnded):
+                self._end_toggles(event.t)
+            line = self._line(event)
+            if line is not None:
+                self._write(line[0], t=event.t, phase=line[1], **line[2])
+        return events
+
+    def _line(self, event: EngineEvent) -> tuple[str, int | None, dict[str, Any]] | None:
+        """The journal type, phase and fields for an engine event (None: not journaled)."""
+        if isinstance(event, PhaseStarted):
+            target = self.engine.preset.phases[event.phase].target
+            return "phase_started", event.phase, {"run": event.run, "target": target}
+        if isinstance(event, PhaseEnded):
+            run = self._runs.get(event.phase, 1)
+            fields = {"run": run, "reason": event.reason, "length": round(event.length, 3)}
+            return "phase_ended", event.phase, fields
+        if isinstance(event, TargetChanged):
+            return "target_changed", event.phase, {"old": event.old, "new": event.new}
+        if isinstance(event, Paused):
+            return "paused", self._phase(), {}
+        if isinstance(event, Resumed):
+            return "resumed", self._phase(), {"paused_for": round(event.paused_for, 3)}
+        if isinstance(event, SessionEnded):
+            return "session_ended", self._phase(), {"reason": event.reason}
+        return None  # CueDue (see cue_result) and TargetReached (derivable from the target)
+
+    def _checkpoint_if_due(self) -> None:
+        if not self.engine.started or self.engine.ended:
+            return
+        if self.engine.session_time() - self._last_t < CHECKPOINT_EVERY:
+            return
+        p = self.engine.resume_point()
+        elapsed = round(p.phase_elapsed, 3)
+        self._write("checkpoint", t=p.session_elapsed, phase=p.phase_index, run=p.run,
+                    phase_elapsed=elapsed, target=p.target, paused=p.paused)  # fmt: skip
+
+    # -- moves ------------------------------------------------------------------------------
+
+    def start(self) -> list[EngineEvent]:
+        """Write ``session_started``, then start the engine and journal its events."""
+        preset = self.engine.preset
+        self._write("session_started", t=0.0, app=self.app_version, preset=preset_to_dict(preset),
+                    client=self.client, planned=planned_phases(preset))  # fmt: skip
+        return self._journal(self.engine.start())
+
+    def tick(self) -> list[EngineEvent]:
+        """Let time pass in the engine; journal what it produced; checkpoint when due."""
+        events = self._journal(self.engine.tick())
+        self._checkpoint_if_due()
+        return events
+
+    def pause(self) -> list[EngineEvent]:
+        return self._journal(self.engine.pause())
+
+    def resume(self) -> list[EngineEvent]:
+        return self._journal(self.engine.resume())
+
+    def toggle_pause(self) -> list[EngineEvent]:
+        return self._journal(self.engine.toggle_pause())
+
+    def next(self) -> list[EngineEvent]:
+        return self._journal(self.engine.next())
+
+    def previous(self) -> list[EngineEvent]:
+        return self._journal(self.engine.previous())
+
+    def extend(self, seconds: float = 60) -> list[EngineEvent]:
+        return self._journal(self.engine.extend(seconds))
+
+    def shorten(self, seconds: float = 60) -> list[EngineEvent]:
+        return self._journal(self.engine.shorten(seconds))
+
+    def end(self, reason: str = "key") -> list[EngineEvent]:
+        return self._journal(self.engine.end(reason))
+
+    # -- notes, toggles, regions ----------------------------------------------------------
+
+    def note(
+        self,
+        tag: str | None = None,
+        text: str | None = None,
+        key: str | None = None,
+        region: str | None = None,
+        on_saved: Callable[[], None] | None = None,
+    ) -> str:
+        """Journal a note; ``on_saved`` runs (on the writer thread) once it is fsynced.
+
+        The note carries the current region unless ``region`` names another one.
+        """
+        t, phase, where = self.engine.session_time(), self._phase(), region or self.region
+        fields: dict[str, Any] = {"tag": tag} if tag else {}
+        if text:
+            fields["text"] = text
+        ident = self._write("note", t=t, phase=phase, on_durable=on_saved, region=where,
+                            key=key, **fields)  # fmt: skip
+        self.recent_notes.append(NoteRecord(ident, round(t, 3), phase, tag, text, where, key))
+        return ident
+
+    def undo(self) -> str | None:
+        """Retract the last note not yet retracted; its id, or None when there is none."""
+        if not self.recent_notes:
+            return None
+        note = self.recent_notes.pop()
+        self._write("note_retracted", phase=self._phase(), note=note.id)
+        return note.id
+
+    def toggle(self, tag: str, key: str | None = None) -> ToggleResult:
+        """Start the toggle ``tag``, or end it and record how long it lasted (session time)."""
+        t, phase = self.engine.session_time(), self._phase()
+        opened = self.open_toggles.pop(tag, None)
+        if opened is None:
+            ident = self._write(
+                "toggle_started", t=t, phase=phase, tag=tag, key=key, region=self.region
+            )
+            self.open_toggles[tag] = OpenToggle(ident, tag, key, t)
+            return ToggleResult(ident, tag, True, None)
+        duration = round(t - opened.t, 3)
+        ident = self._write("toggle_ended", t=t, phase=phase, tag=tag, key=key,
+                            duration=duration, started=opened.id)  # fmt: skip
+        return ToggleResult(ident, tag, False, duration)
+
+    def _end_toggles(self, t: float) -> None:
+        for tag in list(self.open_toggles):
+            opened = self.open_toggles.pop(tag)
+            self._write("toggle_ended", t=t, phase=self._phase(), tag=tag, key=opened.key,
+                        duration=round(t - opened.t, 3), started=opened.id)  # fmt: skip
+
+    def set_region(self, index: int) -> str | None:
+        """Hands at region ``index`` (1..10); its name, or None when no such region is set up."""
+        if not 1 <= index <= len(self.settings.regions):
+            return None
+        self.region_index, self.region = index, self.settings.regions[index - 1]
+        self._write("region_set", phase=self._phase(), index=index, name=self.region)
+        return self.region
+
+    # -- cues, closing, quitting ----------------------------------------------------------
+
+    def cue_result(self, cue_event: CueDue, backend: str, outcome: str) -> None:
+        """Journal what became of a cue: played, failed, muted, visual or skipped (stale)."""
+        self._write("cue", t=cue_event.t, phase=cue_event.phase, kind=cue_event.kind.value,
+                    sound=cue_event.cue.sound, backend=backend, outcome=outcome,
+                    late=round(cue_event.late, 3))  # fmt: skip
+
+    def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
+        self._write("audio_backend_changed", backend=backend, previous=previous, reason=reason)
+
+    def closing_note(self, text: str) -> str:
+        return self._write("closing_note", phase=self._phase(), text=text)
+
+    def amend(self, note_id: str, **fields: Any) -> str:
+        """A later correction of a note; the original line is never rewritten."""
+        return self._write("amended", note=note_id, fields=fields)
+
+    def suspend(self) -> None:
+        """The app quits mid-session: say so, so the next start offers to resume."""
+        self._write("suspended", phase=self._phase(), reason="quit")
+
+    def close(self, timeout: float | None = 5.0) -> bool:
+        """Wait for the disk (up to ``timeout``) and stop the writer; False if lines remain."""
+        return self.writer.close(timeout)
+
+    # -- crash recovery -------------------------------------------------------------------
+
+    @classmethod
+    def resume_after_crash(
+        cls,
+        path: Path,
+        how: str,
+        clock: Clock,
+        settings: Settings,
+        *,
+        app_version: str = "",
+        fs: FileLayer | None = None,
+        on_problem: Callable[[str], None] | None = None,
+        on_recovered: Callable[[], None] | None = None,
+    ) -> SessionRecorder:
+        """Continue an unfinished session: ``how`` is "pause" or "session" (for the gap).
+
+        Raises JournalError when the journal cannot be resumed (no start, already ended).
+        """
+        if how not in ("pause", "session"):
+            raise ValueError(f"how must be 'pause' or 'session', not {how!r}")
+        info, prior = load_for_resume(path)
+        gap = info.gap_until(clock.wall())
+        engine = SessionEngine.restored(
+            info.preset, clock, info.resume_point(how, gap), runs=info.runs
+        )
+        writer = JournalWriter(
+            path, fs=fs, on_problem=on_problem, on_recovered=on_recovered, prior=prior
+        )
+        rec = cls(engine, writer, clock, settings=settings, client=info.client,
+                  app_version=app_version or info.app, next_id=info.last_id + 1)  # fmt: skip
+        rec._restore(info)
+        if not info.suspended:
+            rec._write("suspended", t=info.session_elapsed, at=info.last_wall,
+                       phase=info.phase_index, reason="crash")  # fmt: skip
+        rec._write("resumed_after_crash", phase=info.phase_index, gap=round(gap, 3), counted=how)
+        return rec
+
+    def _restore(self, info: ResumeInfo) -> None:
+        self._runs = dict(info.runs)
+        self._last_t = info.session_elapsed
+        self.region_index, self.region = info.region_index, info.region_name
+        self.recent_notes = [_note_record(n) for n in info.notes]
+        self.open_toggles = {
+            tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]))
+            for tag, e in info.open_toggles.items()
+        }
+
+    @classmethod
+    def close_interrupted(cls, path: Path, clock: Clock, *, fs: FileLayer | None = None) -> bool:
+        """Close an unfinished session without resuming: ``suspended`` + ``session_ended``."""
+        info, prior = load_for_resume(path)
+        writer = JournalWriter(path, fs=fs, prior=prior)
+        ident, t, phase = info.last_id + 1, info.session_elapsed, info.phase_index
+        wall = info.last_wall or clock.wall()
+        if not info.suspended:
+            writer.append(make_event("suspended", id=f"e{ident}", at=wall, t=t, phase=phase,
+                                     reason="crash"))  # fmt: skip
+            ident += 1
+        writer.append(make_event("session_ended", id=f"e{ident}", at=clock.wall(), t=t,
+                                 phase=phase, reason="interrupted"))  # fmt: skip
+        return writer.close()
+
+
+def _note_record(e: dict[str, Any]) -> NoteRecord:
+    return NoteRecord(
+        str(e.get("id")), float(e.get("t", 0.0)), e.get("phase"), e.get("tag"),
+        e.get("text"), e.get("region"), e.get("key"),
+    )  # fmt: skip

@@ -1,0 +1,82 @@
+"""UI state the app remembers between runs: volume, mute, theme, last preset.
+
+Kept in a small JSON file in the platform state folder, never by rewriting the user's config
+(DESIGN). Reading is forgiving (a missing or damaged file gives the defaults: losing the
+volume setting must never stop a session); writing is atomic, so a crash leaves the old file
+or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.core.journal_write import make_private_dirs, open_private
+
+
+@dataclass(frozen=True)
+class UiState:
+    """What the UI restores on the next start."""
+
+    volume: float = 0.6
+    muted: bool = False
+    theme: str = "textual-dark"
+    last_preset: str | None = None
+
+
+def load_state(path: Path) -> UiState:
+    """The saved state, or the defaults (field by field) when missing, unreadable or damaged."""
+    try:
+        data: Any = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return UiState()
+    if not isinstance(data, dict):
+        return UiState()
+    default = UiState()
+    volume = data.get("volume")
+    if isinstance(volume, bool) or not isinstance(volume, (int, float)) or volume != volume:
+        volume = default.volume  # volume != volume: NaN, which json accepts
+    muted, theme, last = data.get("muted"), data.get("theme"), data.get("last_preset")
+    return UiState(
+        volume=min(1.0, max(0.0, float(volume))),
+        muted=muted if isinstance(muted, bool) else default.muted,
+        theme=theme if isinstance(theme, str) and theme else default.theme,
+        last_preset=last if isinstance(last, str) else None,
+    )
+
+
+def save_state(path: Path, state: UiState) -> None:
+    """Write atomically (temp file, fsync, rename), 0600 in a 0700 folder; OSError on failure."""
+    path = Path(path)
+    make_private_dirs(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = open_private(tmp, os.O_WRONLY | os.O_TRUNC)
+    try:
+        data = (json.dumps(asdict(state), indent=2) + "\n").encode()
+        while data:
+            data = data[os.write(fd, data) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
