@@ -66,6 +66,13 @@ def bundled_sounds_dir() -> Path:
     return here.parent / "sounds"
 
 
+def example_config() -> Path:
+    """The commented starter config: inside the installed package, or at the checkout's top."""
+    here = Path(__file__).resolve().parent
+    installed = here / "config.example.toml"
+    return installed if installed.is_file() else here.parent / "config.example.toml"
+
+
 def private_dir(path: Path) -> Path:
     """Make ``path`` (and missing parents) a 0700 folder whatever the umask; return it."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -48,6 +48,11 @@ class NoteRecord:
     region: str | None
     key: str | None
 
+    @property
+    def label(self) -> str:
+        """How the note reads in a list: its tag, or its text."""
+        return self.tag or self.text or ""
+
 
 @dataclass(frozen=True)
 class OpenToggle:
@@ -229,19 +234,25 @@ class SessionRecorder:
         self._write("note_retracted", phase=self._phase(), note=note.id)
         return note.id
 
-    def toggle(self, tag: str, key: str | None = None) -> ToggleResult:
-        """Start the toggle ``tag``, or end it and record how long it lasted (session time)."""
+    def toggle(
+        self, tag: str, key: str | None = None, on_saved: Callable[[], None] | None = None
+    ) -> ToggleResult:
+        """Start the toggle ``tag``, or end it and record how long it lasted (session time).
+
+        ``on_saved`` runs (on the writer thread) once the line is fsynced.
+        """
         t, phase = self.engine.session_time(), self._phase()
         opened = self.open_toggles.pop(tag, None)
         if opened is None:
             ident = self._write(
-                "toggle_started", t=t, phase=phase, tag=tag, key=key, region=self.region
+                "toggle_started", t=t, phase=phase, on_durable=on_saved, tag=tag, key=key,
+                region=self.region,
             )
             self.open_toggles[tag] = OpenToggle(ident, tag, key, t)
             return ToggleResult(ident, tag, True, None)
         duration = round(t - opened.t, 3)
-        ident = self._write("toggle_ended", t=t, phase=phase, tag=tag, key=key,
-                            duration=duration, started=opened.id)  # fmt: skip
+        ident = self._write("toggle_ended", t=t, phase=phase, on_durable=on_saved, tag=tag,
+                            key=key, duration=duration, started=opened.id)  # fmt: skip
         return ToggleResult(ident, tag, False, duration)
 
     def _end_toggles(self, t: float) -> None:

@@ -1,0 +1,180 @@
+"""The command line: argument parsing, then config, then the app or a subcommand.
+
+Textual is imported only when the app actually opens, so subcommands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sessiontimer import __version__, paths
+from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
+from sessiontimer.core.model import Settings
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree; ``--help`` at every level comes from here."""
+    parser = argparse.ArgumentParser(
+        prog="sessiontimer",
+        description="A calm session timer for bodywork. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: see `paths`)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="start a session directly")
+    run.add_argument("--preset", required=True, help="preset name (see `presets list`)")
+    run.add_argument("--client", help="client name or initials")
+
+    presets = sub.add_parser("presets", help="list the presets")
+    presets_sub = presets.add_subparsers(dest="presets_command", metavar="ACTION")
+    presets_sub.add_parser("list", help="list presets with their phases")
+
+    config = sub.add_parser("config", help="check the config file")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
+    check = config_sub.add_parser("check", help="check a config file; exit 1 if it has problems")
+    check.add_argument("file", nargs="?", help="the file to check (default: the one in use)")
+    init = config_sub.add_parser("init", help="write the commented starter config file")
+    init.add_argument("file", nargs="?", help="where (default: the config path in use)")
+
+    sub.add_parser("paths", help="where the config, session logs and state live")
+
+    sounds = sub.add_parser("sounds", help="list the cue sounds, or play one")
+    sounds_sub = sounds.add_subparsers(dest="sounds_command", metavar="ACTION")
+    play = sounds_sub.add_parser("play", help="play one sound")
+    play.add_argument("name")
+    play.add_argument("--volume", type=float, default=0.6, help="0 to 1 (default 0.6)")
+
+    sub.add_parser("doctor", help="check audio playback and say how to improve it")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sessiontimer`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    app_paths = paths.resolve(args.config)
+    handlers = {
+        None: _open_app,
+        "run": _open_app,
+        "presets": _presets,
+        "config": _config,
+        "paths": _paths,
+        "sounds": _sounds,
+        "doctor": _doctor,
+    }
+    try:
+        return handlers[args.command](args, app_paths)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(app_paths: paths.AppPaths) -> tuple[Settings, list[ConfigError]]:
+    return load_settings(app_paths.config_file, must_exist=app_paths.config_explicit)
+
+
+def _print_errors(errors: list[ConfigError]) -> None:
+    for error in errors:
+        print(f"sessiontimer: {error}", file=sys.stderr)
+
+
+def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    settings, errors = _load(app_paths)
+    preset = None
+    if args.command == "run":
+        try:
+            preset = settings.preset(args.preset).name
+        except KeyError:
+            names = ", ".join(p.name for p in settings.presets)
+            print(
+                f"sessiontimer: no preset named {args.preset!r}. Presets: {names}", file=sys.stderr
+            )
+            return EXIT_USAGE
+    from sessiontimer.ui.app import make_app  # only now: textual is slow to import
+
+    app = make_app(
+        settings,
+        app_paths,
+        config_errors=errors,
+        preset=preset,
+        client=args.client if args.command == "run" else None,
+    )
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    settings, errors = _load(app_paths)
+    _print_errors(errors)
+    for preset in settings.presets:
+        total = format_duration(preset.planned_seconds) + (
+            " + open" if preset.has_open_phase else ""
+        )
+        print(f"{preset.name}  ({total})")
+        for phase in preset.phases:
+            length = format_duration(phase.target) if phase.target else "open"
+            print(f"    {phase.name:<24} {length:>8}  {phase.on_end.value}")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    if args.config_command == "init":
+        return _config_init(Path(args.file) if args.file else app_paths.config_file)
+    if args.config_command != "check":
+        print("usage: sessiontimer config check [FILE] | config init [FILE]", file=sys.stderr)
+        return EXIT_USAGE
+    target = Path(args.file) if args.file else app_paths.config_file
+    if not target.exists() and not args.file and not app_paths.config_explicit:
+        print(f"No config file at {target}: the built-in presets are used.")
+        return EXIT_OK
+    errors = check_file(target)
+    if errors:
+        _print_errors(errors)
+        return EXIT_PROBLEM
+    print(f"{target}: OK")
+    return EXIT_OK
+
+
+def _config_init(target: Path) -> int:
+    """Write the starter config; never overwrite one that exists."""
+    if target.exists():
+        print(f"sessiontimer: {target} already exists; not overwritten.", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        paths.private_dir(target.parent)
+        with open(target, "x", encoding="utf-8") as out:
+            out.write(paths.example_config().read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"sessiontimer: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"Wrote {target}. Edit it, then run `sessiontimer config check`.")
+    return EXIT_OK
+
+
+def _paths(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    exists = "exists" if app_paths.config_file.exists() else "not present: built-in defaults"
+    print(f"config file:   {app_paths.config_file} ({exists})")
+    print(f"session logs:  {app_paths.sessions_dir}")
+    print(f"state:         {app_paths.state_file}")
+    print(f"error log:     {app_paths.error_log}")
+    print(f"sounds:        {paths.bundled_sounds_dir()}")
+    return EXIT_OK
+
+
+def _sounds(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer.audio import commands
+
+    if args.sounds_command == "play":
+        return commands.play_sound(args.name, args.volume)
+    return commands.list_sounds()
+
+
+def _doctor(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer.audio import commands
+
+    return commands.doctor()

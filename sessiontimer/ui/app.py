@@ -1,0 +1,221 @@
+"""The Textual app: wiring only. Screens render; the core decides; services do the slow work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from sessiontimer.core.clock import Clock, SystemClock
+from sessiontimer.core.config import ConfigError
+from sessiontimer.core.events import CueDue
+from sessiontimer.core.model import Preset, Settings
+from sessiontimer.core.state import UiState, load_state, save_state
+from sessiontimer.paths import AppPaths
+from sessiontimer.ui import session_service
+from sessiontimer.ui.errors import log_exception
+from sessiontimer.ui.theme import THEMES
+
+
+class SessionTimerApp(App[None]):
+    """The app. Tests build it through :func:`make_app` with a manual clock."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sessiontimer"
+    ENABLE_COMMAND_PALETTE = False  # it offers quit and screenshots of client notes
+    BINDINGS = [
+        Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
+        Binding("ctrl+c", "noop", show=False, system=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: AppPaths,
+        *,
+        clock: Clock | None = None,
+        config_errors: list[ConfigError] | None = None,
+        preset: str | None = None,
+        client: str | None = None,
+        auto_tick: bool = True,
+        audio: Any = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.paths = paths
+        self.clock: Clock = clock or SystemClock()
+        self.config_errors = config_errors or []
+        self.auto_tick = auto_tick
+        self.reraise_errors = False
+        self.ui_state: UiState = load_state(paths.state_file)
+        self.audio = audio
+        self._direct = (preset, client)
+        self.session_lock: Any = None
+        self.inhibitor: Any = None
+        self.set_keymap(dict(settings.keys))
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = (
+            self.ui_state.theme
+            if self.ui_state.theme in {t.name for t in THEMES}
+            else THEMES[0].name
+        )
+
+    def on_mount(self) -> None:
+        from sessiontimer.ui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        if self.audio is None:
+            self.audio = session_service.open_audio(self)
+        preset, client = self._direct
+        if preset is not None:
+            self.start_session(self.settings.preset(preset), client)
+        else:
+            self.offer_resume()
+
+    def offer_resume(self) -> None:
+        """If a session was interrupted (power cut, kill), offer to continue it."""
+        from sessiontimer.ui.dialogs import ResumeDialog
+
+        found = session_service.interrupted_sessions(self)
+        if not found:
+            return
+        path, description = found[0]
+
+        def chosen(how: str | None) -> None:
+            if how in ("pause", "session"):
+                recorder = session_service.resume(self, path, how)
+                if recorder is not None:
+                    self._open_session(recorder, recorder.client, recorder.tick())
+            elif how == "close":
+                session_service.close_interrupted(self, path)
+                self.notify("The interrupted session was closed.", timeout=4)
+
+        self.push_screen(ResumeDialog(description), chosen)
+
+    def on_service_notice(self, message: session_service.ServiceNotice) -> None:
+        self.notify(message.text, severity=message.severity, timeout=6)  # type: ignore[arg-type]
+
+    def on_cue_finished(self, message: session_service.CueFinished) -> None:
+        outcome = message.outcome
+        if message.event is not None and message.recorder is not None:
+            message.recorder.cue_result(message.event, outcome.backend, outcome.outcome)
+        if outcome.outcome == "failed" and outcome.message:
+            self.notify(f"A cue could not play: {outcome.message}", severity="warning")
+
+    def action_quit_app(self) -> None:
+        """Quit; during a session, ask first (the session is journaled as suspended)."""
+        from sessiontimer.ui.screens.session import SessionScreen
+
+        session = next((s for s in self.screen_stack if isinstance(s, SessionScreen)), None)
+        if session is None:
+            self.exit()
+        elif self.screen is session:
+            session.action_quit_session()
+
+    def action_noop(self) -> None:
+        """ctrl+c does nothing here: a reflex must not end a session."""
+
+    # --- sessions -----------------------------------------------------------------------
+
+    def start_session(self, preset: Preset, client: str | None) -> None:
+        recorder = session_service.begin(self, preset, client)
+        if recorder is None:
+            return
+        self.ui_state = replace(self.ui_state, last_preset=preset.name)
+        self._save_state()
+        self._open_session(recorder, client, recorder.start())
+
+    def _open_session(self, recorder: Any, client: str | None, first: list[Any]) -> None:
+        from sessiontimer.ui.screens.session import SessionScreen
+
+        screen = SessionScreen(recorder, client=client)
+        self.push_screen(screen)
+        screen.call_after_refresh(screen._moved, first)
+
+    def show_end(self, session: Any) -> None:
+        from sessiontimer.ui.screens.end import EndScreen
+
+        if self.screen is session:
+            self.switch_screen(EndScreen(session))
+
+    def close_session(self, recorder: Any) -> None:
+        session_service.close(self, recorder)
+
+    def play_cue(self, event: CueDue, recorder: Any) -> None:
+        """Send a cue to the audio service; its result is journaled when it comes back."""
+        session_service.play_cue(self, event, recorder)
+
+    def test_chime(self) -> None:
+        session_service.test_chime(self)
+
+    # --- small dialogs and state ----------------------------------------------------------
+
+    def confirm(self, question: str, then: Callable[[bool | None], None]) -> None:
+        from sessiontimer.ui.dialogs import ConfirmDialog
+
+        self.push_screen(ConfirmDialog(question), then)
+
+    def show_help(self) -> None:
+        from sessiontimer.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def change_volume(self, delta: float) -> float:
+        level = min(1.0, max(0.0, round(self.ui_state.volume + delta, 2)))
+        self.ui_state = replace(self.ui_state, volume=level)
+        self._save_state()
+        if self.audio is not None:
+            self.audio.set_master_volume(level)
+        return level
+
+    def toggle_mute(self) -> bool:
+        self.ui_state = replace(self.ui_state, muted=not self.ui_state.muted)
+        self._save_state()
+        return self.ui_state.muted
+
+    def _save_state(self) -> None:
+        state, path = self.ui_state, self.paths.state_file
+        self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Last net: the traceback goes to the error log, never to the screen."""
+        log_exception(self.paths.error_log, error, "unhandled")
+        if self.is_headless or self.reraise_errors:
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        self.exit(
+            return_code=1,
+            message=(
+                "sessiontimer stopped after an unexpected error. Your notes are saved and the "
+                f"session will be offered for resume. Details: {self.paths.error_log}"
+            ),
+        )
+
+
+def make_app(
+    settings: Settings,
+    paths: AppPaths,
+    *,
+    config_errors: list[ConfigError] | None = None,
+    preset: str | None = None,
+    client: str | None = None,
+    clock: Clock | None = None,
+    auto_tick: bool = True,
+    audio: Any = None,
+) -> SessionTimerApp:
+    """The one factory the CLI and the tests share."""
+    return SessionTimerApp(
+        settings,
+        paths,
+        clock=clock,
+        config_errors=config_errors,
+        preset=preset,
+        client=client,
+        auto_tick=auto_tick,
+        audio=audio,
+    )

@@ -1,0 +1,217 @@
+"""Glue between the app and the core services: lock, journal, recorder, audio, sleep inhibitor.
+
+No widgets here. Every callback that arrives on another thread (journal writer, audio) comes
+back to the UI as a message, which Textual queues thread-safely.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from sessiontimer import __version__
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.events import CueDue
+from sessiontimer.core.journal import session_path
+from sessiontimer.core.journal_read import (
+    JournalError,
+    read_journal,
+    resume_state,
+    unfinished_sessions,
+)
+from sessiontimer.core.journal_write import JournalWriter
+from sessiontimer.core.lock import SessionLock
+from sessiontimer.core.model import Cue, Preset
+from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.inhibit import SleepInhibitor
+from sessiontimer.paths import bundled_sounds_dir
+
+if TYPE_CHECKING:
+    from sessiontimer.ui.app import SessionTimerApp
+
+TEST_CHIME = Cue("singing-bowl")
+
+
+class ServiceNotice(Message):
+    """Something a background service wants the practitioner to know, calmly."""
+
+    def __init__(self, text: str, severity: str = "information") -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+
+
+class CueFinished(Message):
+    """The audio service reports what became of a cue (to journal it)."""
+
+    def __init__(self, event: CueDue | None, recorder: Any, outcome: Any) -> None:
+        super().__init__()
+        self.event = event
+        self.recorder = recorder
+        self.outcome = outcome
+
+
+def open_audio(app: SessionTimerApp) -> Any:
+    """Start the audio service; its slow preparation runs in a thread worker."""
+    try:
+        from sessiontimer.audio.service import AudioService
+
+        service = AudioService(app.settings.audio, [bundled_sounds_dir()])
+    except Exception as error:  # no audio must never mean no session
+        app.post_message(ServiceNotice(f"Sound is off ({error}); cues will be visual only."))
+        return None
+
+    def on_change(change: Any) -> None:
+        if change.previous != change.current:
+            app.post_message(ServiceNotice(f"Cues now play through {change.current}."))
+
+    service.on_backend_changed = on_change
+
+    def prepare() -> None:
+        cues = [TEST_CHIME]
+        for preset in app.settings.presets:
+            cues.append(preset.end_cue)
+            for phase in preset.phases:
+                c = phase.cues
+                cues += [c.start, c.warning, c.interval, c.overtime]
+        problems = service.prepare(cues, app.ui_state.volume)
+        for text in problems:
+            app.post_message(ServiceNotice(text, "warning"))
+        if service.fallback_message:
+            app.post_message(ServiceNotice(service.fallback_message))
+
+    app.run_worker(prepare, thread=True, exit_on_error=False, group="audio")
+    return service
+
+
+def _writer(app: SessionTimerApp, path: Any) -> dict[str, Any]:
+    """Callbacks that turn disk trouble into one calm notice (the writer keeps every line)."""
+    return {
+        "on_problem": lambda text: app.post_message(
+            ServiceNotice(
+                f"{text} Notes are kept in memory and written when the disk allows.", "warning"
+            )
+        ),
+        "on_recovered": lambda: app.post_message(ServiceNotice("The session log is saved again.")),
+    }
+
+
+def _take_lock(app: SessionTimerApp) -> bool:
+    if app.session_lock is None:
+        app.session_lock = SessionLock(app.paths.lock_file)
+    if app.session_lock.acquire():
+        _keep_awake(app)
+        return True
+    app.notify(
+        "Another sessiontimer is running a session. This one can review logs, not run a session.",
+        severity="warning",
+        timeout=8,
+    )
+    return False
+
+
+def _keep_awake(app: SessionTimerApp) -> None:
+    inhibitor = app.inhibitor = SleepInhibitor()
+
+    def hold() -> None:
+        if not inhibitor.acquire() and inhibitor.message:
+            app.post_message(ServiceNotice(inhibitor.message))
+
+    app.run_worker(hold, thread=True, exit_on_error=False, group="inhibit")
+
+
+def begin(app: SessionTimerApp, preset: Preset, client: str | None) -> SessionRecorder | None:
+    """A new session: lock, journal file, engine, recorder (not started yet)."""
+    if not _take_lock(app):
+        return None
+    path = session_path(app.paths.sessions_dir, app.clock.wall())
+    writer = JournalWriter(path, **_writer(app, path))
+    engine = SessionEngine(preset, app.clock)
+    return SessionRecorder(
+        engine, writer, app.clock, settings=app.settings, client=client, app_version=__version__
+    )
+
+
+def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
+    """Continue an interrupted session ("pause": gap as a pause, "session": gap counted)."""
+    if not _take_lock(app):
+        return None
+    try:
+        return SessionRecorder.resume_after_crash(
+            path, how, app.clock, app.settings, app_version=__version__, **_writer(app, path)
+        )
+    except JournalError as error:
+        app.notify(f"Cannot resume: {error}", severity="warning", timeout=8)
+        release(app)
+        return None
+
+
+def close_interrupted(app: SessionTimerApp, path: Any) -> None:
+    """Close an interrupted session as it stands, without resuming."""
+    try:
+        SessionRecorder.close_interrupted(path, app.clock)
+    except JournalError as error:
+        app.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
+
+
+def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
+    """Unfinished journals with a one-line description each, newest first."""
+    found = []
+    for path in sorted(unfinished_sessions(app.paths.sessions_dir), reverse=True):
+        try:
+            info = resume_state(read_journal(path).events)
+        except JournalError:
+            continue
+        phase = info.preset.phases[info.phase_index].name
+        minutes = int(info.session_elapsed // 60)
+        who = f" for {info.client}" if info.client else ""
+        when = f"{info.last_wall:%Y-%m-%d %H:%M}" if info.last_wall else "unknown time"
+        found.append((path, f"{info.preset.name}{who}, in {phase} at {minutes} min ({when})"))
+    return found
+
+
+def close(app: SessionTimerApp, recorder: SessionRecorder) -> None:
+    """The session is over (or suspended): let the disk catch up, release lock and inhibitor."""
+    if not recorder.close(timeout=5.0):
+        app.notify(
+            f"Some lines could not be written to {recorder.writer.path}. {recorder.writer.problem}",
+            severity="error",
+            timeout=15,
+        )
+    release(app)
+
+
+def release(app: SessionTimerApp) -> None:
+    if app.inhibitor is not None:
+        app.inhibitor.release()
+        app.inhibitor = None
+    if app.session_lock is not None:
+        app.session_lock.release()
+
+
+def play_cue(app: SessionTimerApp, event: CueDue, recorder: SessionRecorder) -> None:
+    """Send the cue to the audio service; the outcome comes back as a CueFinished message."""
+    audio = app.audio
+    if audio is None:
+        recorder.cue_result(event, "visual", "visual")
+        return
+    audio.play(
+        event.cue,
+        app.ui_state.volume,
+        app.ui_state.muted,
+        lambda outcome: app.post_message(CueFinished(event, recorder, outcome)),
+    )
+
+
+def test_chime(app: SessionTimerApp) -> None:
+    """Play the test chime at the current volume (Start screen)."""
+    if app.audio is None:
+        app.notify("No sound player is available: cues will be visual only.")
+        return
+    app.audio.play(
+        TEST_CHIME,
+        app.ui_state.volume,
+        app.ui_state.muted,
+        lambda outcome: app.post_message(CueFinished(None, None, outcome)),
+    )

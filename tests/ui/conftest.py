@@ -1,0 +1,46 @@
+"""Build the app for Pilot and snapshot tests: manual clock, no timers, visual cues only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+
+from sessiontimer import paths
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.config import builtin_settings
+from sessiontimer.core.model import AudioSettings, Settings
+from sessiontimer.ui.app import SessionTimerApp, make_app
+
+WALL = datetime(2026, 11, 24, 9, 0, 0, tzinfo=timezone.utc)
+
+
+def quiet_settings() -> Settings:
+    """The built-in settings with visual-only cues: tests make no sound."""
+    return replace(builtin_settings(), audio=AudioSettings(backend="visual"))
+
+
+def build_app(clock: ManualClock | None = None, **kwargs: object) -> SessionTimerApp:
+    app = make_app(
+        kwargs.pop("settings", None) or quiet_settings(),  # type: ignore[arg-type]
+        paths.resolve(),
+        clock=clock or ManualClock(wall_start=WALL),
+        auto_tick=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    app.reraise_errors = True
+    return app
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(wall_start=WALL)
+
+
+@pytest.fixture(autouse=True)
+def no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes snapshots flaky."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)

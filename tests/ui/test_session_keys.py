@@ -1,0 +1,300 @@
+"""Every binding of the session screen, driven by a manual clock and ticked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.paths import resolve
+from sessiontimer.ui.app import SessionTimerApp
+from sessiontimer.ui.screens.end import EndScreen
+from sessiontimer.ui.screens.session import SessionScreen
+from tests.ui.conftest import build_app
+
+
+def journal_events(app: SessionTimerApp) -> list[dict]:
+    screen = app.screen
+    recorder = screen.recorder  # type: ignore[attr-defined]
+    assert recorder.writer.flush(5)
+    return read_journal(recorder.writer.path).events
+
+
+def of_type(events: list[dict], kind: str) -> list[dict]:
+    return [e for e in events if e["type"] == kind]
+
+
+async def advance(app: SessionTimerApp, pilot, clock: ManualClock, seconds: float) -> None:
+    clock.advance(seconds)
+    session = app.screen
+    assert isinstance(session, SessionScreen)
+    session.tick()
+    await pilot.pause()
+
+
+def clock_text(app: SessionTimerApp) -> str:
+    return app.screen.query_one("#clock").value  # type: ignore[attr-defined]
+
+
+async def test_quick_note_lands_in_journal_with_phase_time_and_region(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Craniosacral 60")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await advance(app, pilot, clock, 8 * 60 + 30)  # into settling
+        await pilot.press("2")  # hands at sacrum
+        await pilot.press("r")
+        await pilot.pause()
+        events = journal_events(app)
+        await pilot.pause()
+        note = of_type(events, "note")[-1]
+        assert note["tag"] == "release" and note["key"] == "r"
+        assert note["phase"] == 1
+        assert note["t"] == pytest.approx(510.0)
+        assert note["region"] == "sacrum"
+        assert of_type(events, "region_set")[-1]["name"] == "sacrum"
+        assert "Saved: release" in str(app.screen.query_one("#status").render())
+
+
+async def test_toggle_records_duration(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await advance(app, pilot, clock, 4)
+        assert "still point" in str(app.screen.query_one("#notes").render())
+        await pilot.press("s")
+        events = journal_events(app)
+        ended = of_type(events, "toggle_ended")[-1]
+        assert ended["tag"] == "still point" and ended["duration"] == pytest.approx(4.0)
+
+
+async def test_free_text_note_names_another_region(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "n")
+        await pilot.pause()
+        await pilot.press(*"lighter in the jaw", "tab", *"temporal / jaw", "enter")
+        await pilot.pause()
+        note = of_type(journal_events(app), "note")[-1]
+        assert note["text"] == "lighter in the jaw"
+        assert note["region"] == "temporal / jaw"
+
+
+async def test_note_dialog_escape_saves_nothing(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"abc", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert of_type(journal_events(app), "note") == []
+
+
+async def test_undo_retracts_last_note(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "t", "u")
+        await pilot.pause()
+        events = journal_events(app)
+        notes = of_type(events, "note")
+        assert [e["note"] for e in of_type(events, "note_retracted")] == [notes[-1]["id"]]
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert "No note to undo" in str(app.screen.query_one("#status").render())
+
+
+async def test_pause_and_resume(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await advance(app, pilot, clock, 3)
+        assert clock_text(app) == "0:17"
+        await pilot.press("space")
+        assert app.screen.has_class("-paused")
+        await advance(app, pilot, clock, 100)
+        assert clock_text(app) == "0:17"  # the clock stood still
+        await pilot.press("space")
+        await advance(app, pilot, clock, 2)
+        assert clock_text(app) == "0:15"
+        assert not app.screen.has_class("-paused")
+        kinds = [e["type"] for e in journal_events(app)]
+        assert "paused" in kinds and "resumed" in kinds
+
+
+async def test_next_previous_at_first_and_last_phase(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("left")  # at the first phase: nothing happens
+        assert app.screen.recorder.engine.snapshot().phase_index == 0  # type: ignore[attr-defined]
+        await pilot.press("right", "right", "right")
+        assert app.screen.recorder.engine.snapshot().phase_index == 3  # type: ignore[attr-defined]
+        await pilot.press("left")
+        assert app.screen.recorder.engine.snapshot().phase_index == 2  # type: ignore[attr-defined]
+        await pilot.press("right", "right")  # after the last: asks first
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("right", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+
+
+async def test_extend_and_shorten(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Craniosacral 60")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert clock_text(app) == "8:00"
+        await pilot.press("plus")
+        assert clock_text(app) == "9:00"
+        await pilot.press("equals_sign")
+        assert clock_text(app) == "10:00"
+        await pilot.press("minus", "minus", "minus")
+        assert clock_text(app) == "7:00"
+        changes = of_type(journal_events(app), "target_changed")
+        assert [c["new"] for c in changes] == [540.0, 600.0, 540.0, 480.0, 420.0]
+
+
+async def test_overtime_and_open_phase_display(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await advance(app, pilot, clock, 20)  # treatment (hold, 30 s)
+        await advance(app, pilot, clock, 35)
+        assert clock_text(app) == "+0:05"
+        assert app.screen.has_class("-overtime")
+        await pilot.press("right")  # integration: open
+        await advance(app, pilot, clock, 7)
+        assert clock_text(app) == "0:07"
+        assert app.screen.has_class("-open")
+
+
+async def test_volume_and_mute_are_remembered(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        start = app.ui_state.volume
+        await pilot.press("right_square_bracket")
+        assert app.ui_state.volume == pytest.approx(min(1.0, start + 0.1))
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.ui_state.volume == pytest.approx(start - 0.1)
+        await pilot.press("m")
+        assert app.ui_state.muted
+        await app.workers.wait_for_complete()
+    from sessiontimer.core.state import load_state
+
+    saved = load_state(resolve().state_file)
+    assert saved.muted and saved.volume == pytest.approx(start - 0.1)
+
+
+async def test_dim_mode_keeps_note_keys_and_wakes_on_other_keys(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        assert app.screen.has_class("-dim")
+        await pilot.press("3", "r")
+        assert app.screen.has_class("-dim")
+        await pilot.press("space")  # only wakes: no pause
+        assert not app.screen.has_class("-dim")
+        assert not app.screen.recorder.engine.paused  # type: ignore[attr-defined]
+        events = journal_events(app)
+        assert of_type(events, "note")[-1]["region"] == "pelvic diaphragm"
+
+
+async def test_end_with_closing_note(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        path = app.screen.recorder.writer.path
+        await pilot.press(*"deeply relaxed", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+    events = read_journal(path).events
+    assert of_type(events, "session_ended")[0]["reason"] == "key"
+    assert of_type(events, "closing_note")[0]["text"] == "deeply relaxed"
+
+
+async def test_end_without_closing_note(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await advance(app, pilot, clock, 20)
+        await pilot.press("right", "right")
+        await advance(app, pilot, clock, 21)  # closing runs out: the session completes
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        path = app.screen.recorder.writer.path
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+    events = read_journal(path).events
+    assert of_type(events, "session_ended")[0]["reason"] == "completed"
+    assert of_type(events, "closing_note") == []
+
+
+async def test_help_lists_every_key(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        for binding in SessionScreen.BINDINGS:
+            assert binding.description in text  # type: ignore[union-attr]
+        assert "still point" in text and "temporal / jaw" in text and "ctrl+q" in text
+        assert str(resolve().sessions_dir) in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_quit_asks_and_journals_suspended(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        path = app.screen.recorder.writer.path  # type: ignore[attr-defined]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("y")
+        await pilot.pause()
+    events = read_journal(path).events
+    assert events[-1]["type"] == "suspended"
+
+
+async def test_ctrl_c_does_not_end_a_session(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c", "ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.is_running
+
+
+async def test_session_ending_under_a_dialog_still_reaches_the_end_screen(
+    clock: ManualClock,
+) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.screen
+        await pilot.press("right", "right", "right", "n")  # closing, then a note dialog opens
+        await pilot.pause()
+        clock.advance(25)
+        session.tick()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TextNoteDialog"
+        await pilot.press(*"calm", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
