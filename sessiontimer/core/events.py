@@ -76,4 +76,6 @@ class SessionEnded:
     reason: str  # "completed" (after the last advance phase) | "key" | "interrupted"
 
 
-EngineEvent = PhaseStarted | PhaseEnded | TargetReached | TargetChanged | Paused | Resumed | CueDue | SessionEnded
+EngineEvent = (
+    PhaseStarted | PhaseEnded | TargetReached | TargetChanged | Paused | Resumed | CueDue | SessionEnded
+)
