@@ -77,5 +77,12 @@ class SessionEnded:
 
 
 EngineEvent = (
-    PhaseStarted | PhaseEnded | TargetReached | TargetChanged | Paused | Resumed | CueDue | SessionEnded
+    PhaseStarted
+    | PhaseEnded
+    | TargetReached
+    | TargetChanged
+    | Paused
+    | Resumed
+    | CueDue
+    | SessionEnded
 )
