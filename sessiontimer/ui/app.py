@@ -42,8 +42,10 @@ class SessionTimerApp(App[None]):
         client: str | None = None,
         auto_tick: bool = True,
         audio: Any = None,
+        keep_awake: bool = True,
     ) -> None:
         super().__init__()
+        self.keep_awake = keep_awake
         self.settings = settings
         self.paths = paths
         self.clock: Clock = clock or SystemClock()
@@ -207,6 +209,7 @@ def make_app(
     clock: Clock | None = None,
     auto_tick: bool = True,
     audio: Any = None,
+    keep_awake: bool = True,
 ) -> SessionTimerApp:
     """The one factory the CLI and the tests share."""
     return SessionTimerApp(
@@ -218,4 +221,5 @@ def make_app(
         client=client,
         auto_tick=auto_tick,
         audio=audio,
+        keep_awake=keep_awake,
     )

@@ -101,7 +101,8 @@ def _take_lock(app: SessionTimerApp) -> bool:
     if app.session_lock is None:
         app.session_lock = SessionLock(app.paths.lock_file)
     if app.session_lock.acquire():
-        _keep_awake(app)
+        if app.keep_awake:
+            _keep_awake(app)
         return True
     app.notify(
         "Another sessiontimer is running a session. This one can review logs, not run a session.",

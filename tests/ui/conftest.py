@@ -27,6 +27,7 @@ def build_app(clock: ManualClock | None = None, **kwargs: object) -> SessionTime
         paths.resolve(),
         clock=clock or ManualClock(wall_start=WALL),
         auto_tick=False,
+        keep_awake=False,
         **kwargs,  # type: ignore[arg-type]
     )
     app.reraise_errors = True

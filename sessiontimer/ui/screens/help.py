@@ -6,11 +6,29 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
+
+
+LONG = {
+    "pause": "Pause / resume",
+    "next": "Next phase (after the last: end, asks first)",
+    "previous": "Previous phase again, with its full time",
+    "extend": "+1m: extend this phase by a minute (also =)",
+    "shorten": "-1m: shorten this phase by a minute",
+    "note": "Note: free text, optionally for another region",
+    "undo": "Undo the last note",
+    "volume_down": "Vol-: volume down",
+    "volume_up": "Vol+: volume up",
+    "mute": "Mute: visual cues only",
+    "dim": "Dim: almost nothing lit; note keys still work",
+    "end": "End the session (asks first)",
+    "help": "Help: this screen",
+}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -22,31 +40,35 @@ class HelpScreen(ModalScreen[None]):
         app: SessionTimerApp = self.app  # type: ignore[assignment]
         from sessiontimer.ui.screens.session import SessionScreen
 
-        rows = []
+        remapped = dict(app.settings.keys)
+        rows: list[tuple[str, str]] = []
         for binding in SessionScreen.BINDINGS:
             assert isinstance(binding, Binding)
-            keys = binding.key_display or binding.key
-            rows.append(f"  [b]{keys:<12}[/] {binding.description}")
-        rows.append("  [b]ctrl+q      [/] Quit (asks; the session is kept for resume)")
-        rows.append(
-            "  [b]1-9, 0      [/] hands at region: "
-            + ", ".join(f"{(i + 1) % 10} {name}" for i, name in enumerate(app.settings.regions))
-        )
+            keys = remapped.get(binding.id or "") or binding.key_display or binding.key
+            rows.append((keys, LONG.get(binding.id or "", binding.description)))
+        rows.append(("ctrl+q", "Quit (asks; the session is kept for resume)"))
+        regions = ", ".join(f"{(i + 1) % 10} {name}" for i, name in enumerate(app.settings.regions))
+        rows.append(("1-9, 0", f"Hands at region: {regions}"))
         toggle = " (press again to end; records how long)"
-        notes = "\n".join(
-            f"  [b]{k.key:<12}[/] {k.tag}{toggle if k.toggle else ''}"
-            for k in app.settings.note_keys
-        )
-        where = (
-            f"  config file   {app.paths.config_file}\n"
-            f"  session logs  {app.paths.sessions_dir}\n"
-            f"  error log     {app.paths.error_log}"
-        )
+        notes = [(k.key, k.tag + (toggle if k.toggle else "")) for k in app.settings.note_keys]
+        where = [
+            ("config file", str(app.paths.config_file)),
+            ("session logs", str(app.paths.sessions_dir)),
+            ("error log", str(app.paths.error_log)),
+        ]
         with VerticalScroll(classes="dialog help"):
-            yield Static("[b]Session keys[/]\n" + "\n".join(rows))
-            yield Static("[b]Quick notes[/] (one key each)\n" + notes)
-            yield Static("[b]Where things live[/]\n" + where)
-            yield Static("[dim]escape closes this help[/]")
+            yield Static(_table("Session keys", rows))
+            yield Static(_table("Quick notes (one key each)", notes))
+            yield Static(_table("Where things live", where, width=14))
+            yield Static(Content.styled("escape closes this help", "dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _table(title: str, rows: list[tuple[str, str]], width: int = 12) -> Content:
+    """A titled two-column list; built as Content so keys like [ are never read as markup."""
+    lines = [Content.styled(title, "bold")]
+    for key, what in rows:
+        lines.append(Content.assemble(("  " + key.ljust(width), "bold"), " ", what))
+    return Content("\n").join(lines)

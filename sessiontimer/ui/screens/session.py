@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 WAKE_MARGIN = 0.002  # Textual timers fire up to 0.5 ms early: wake just after the moment
 REGION_KEYS = "1234567890"
 VOLUME_STEP = 0.1
+NBSP = "\u00a0"  # keeps a key and its tag together when the legend wraps
 
 
 class SessionScreen(Screen[None]):
@@ -89,6 +90,10 @@ class SessionScreen(Screen[None]):
             yield Static(id="note-keys")
             yield Static(id="status")
         yield Footer(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 80x24 the screen sheds its extras so the clock and notes stay legible."""
+        self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
         self.query_one("#note-keys", Static).update(self._note_legend())
@@ -180,8 +185,9 @@ class SessionScreen(Screen[None]):
     def _show_notes(self) -> None:
         region = self.recorder.region
         self.query_one("#region", Static).update(f"Hands: {region or '—'}")
+        now = self.recorder.engine.session_time()
         lines = [
-            f"{session_stamp(open_.t)}  {open_.tag} … (since {session_stamp(open_.t)})"
+            f"{session_stamp(open_.t)}  {open_.tag} … {session_stamp(now - open_.t)} so far"
             for open_ in self.recorder.open_toggles.values()
         ]
         keep = max(0, 4 - len(lines))
@@ -192,7 +198,7 @@ class SessionScreen(Screen[None]):
 
     def _note_legend(self) -> str:
         keys = self.st_app.settings.note_keys
-        return "  ".join(f"[b]{k.key}[/] {k.tag}" for k in keys)
+        return "   ".join(f"[b]{k.key}[/]{NBSP}{k.tag.replace(' ', NBSP)}" for k in keys)
 
     # --- routing engine events ---------------------------------------------------------
 

@@ -1,0 +1,139 @@
+"""Snapshots of every treatment-room screen at 100x30 and at the smallest size we support, 60x20."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from sessiontimer.core.clock import ManualClock
+from tests.ui.conftest import WALL, build_app
+
+SIZES = [(100, 30), (60, 20)]
+FIXED = Path(tempfile.gettempdir()) / "sessiontimer-snapshots"
+
+
+@pytest.fixture(autouse=True)
+def fixed_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help screen shows paths: make them the same on every run."""
+    shutil.rmtree(FIXED, ignore_errors=True)
+    monkeypatch.setenv("SESSIONTIMER_CONFIG", str(FIXED / "config.toml"))
+    monkeypatch.setenv("SESSIONTIMER_DATA_DIR", str(FIXED / "data"))
+    monkeypatch.setenv("SESSIONTIMER_STATE_DIR", str(FIXED / "state"))
+
+
+Before = Callable[..., Awaitable[None]]
+
+
+def session_app(clock: ManualClock, preset: str = "Craniosacral 60"):
+    return build_app(clock, preset=preset, client="A.B.")
+
+
+async def _tick(pilot, seconds: float) -> None:
+    pilot.app.clock.advance(seconds)
+    pilot.app.screen.tick()
+    await pilot.pause()
+
+
+def _running(clock: ManualClock) -> Before:
+    async def before(pilot) -> None:
+        await pilot.pause()
+        await _tick(pilot, 8 * 60 + 13 * 60 + 95)  # listening, 95 s in
+        await pilot.press("2", "r", "s")
+        await _tick(pilot, 30)
+        pilot.app.screen.remove_class("-flash")
+        await pilot.pause()
+
+    return before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_start(snap_compare, size) -> None:
+    assert snap_compare(build_app(ManualClock(wall_start=WALL)), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_running(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    assert snap_compare(session_app(clock), run_before=_running(clock), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_paused(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    running = _running(clock)
+
+    async def before(pilot) -> None:
+        await running(pilot)
+        await pilot.press("space")
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_overtime(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+
+    async def before(pilot) -> None:
+        await pilot.pause()
+        await _tick(pilot, 20 * 60)  # treatment begins
+        await _tick(pilot, 30 * 60 + 185)  # 3:05 over
+        pilot.app.screen.remove_class("-flash")
+        await pilot.pause()
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_open_phase(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+
+    async def before(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("right", "right")  # Demo: integration is open
+        await _tick(pilot, 42)
+        pilot.app.screen.remove_class("-flash")
+        await pilot.pause()
+
+    assert snap_compare(session_app(clock, "Demo"), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_dim(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    running = _running(clock)
+
+    async def before(pilot) -> None:
+        await running(pilot)
+        await pilot.press("d", "h")
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_end(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    running = _running(clock)
+
+    async def before(pilot) -> None:
+        await running(pilot)
+        await pilot.press("e", "y")
+        await pilot.pause()
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+
+    async def before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.remove_class("-flash")
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
