@@ -28,6 +28,7 @@ class SessionTimerApp(App[None]):
     ENABLE_COMMAND_PALETTE = False  # it offers quit and screenshots of client notes
     BINDINGS = [
         Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
+        Binding("f2", "toggle_theme", "Theme", id="theme"),
         Binding("ctrl+c", "noop", show=False, system=True),
     ]
 
@@ -55,6 +56,7 @@ class SessionTimerApp(App[None]):
         self.ui_state: UiState = load_state(paths.state_file)
         self.audio = audio
         self._direct = (preset, client)
+        self._backend_note: Any = None
         self.session_lock: Any = None
         self.inhibitor: Any = None
         self.set_keymap(dict(settings.keys))
@@ -105,8 +107,36 @@ class SessionTimerApp(App[None]):
         outcome = message.outcome
         if message.event is not None and message.recorder is not None:
             message.recorder.cue_result(message.event, outcome.backend, outcome.outcome)
+        elif message.event is None:  # the test chime
+            level = "muted" if self.ui_state.muted else f"{round(self.ui_state.volume * 100)}%"
+            self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
         if outcome.outcome == "failed" and outcome.message:
             self.notify(f"A cue could not play: {outcome.message}", severity="warning")
+
+    def on_backend_changed(self, message: session_service.BackendChanged) -> None:
+        """Journal every change; tell the practitioner once, calmly, where cues now go."""
+        change = message.change
+        recorder = self.active_recorder()
+        if recorder is not None:
+            reason = change.reason or (
+                "worker restarted" if change.previous == change.current else ""
+            )
+            recorder.audio_backend_changed(change.current, change.previous, reason)
+        if change.previous == change.current:
+            return
+        if self._backend_note is not None:
+            self._backend_note.stop()
+        text = f"Cues now play through {change.current}."
+        self._backend_note = self.set_timer(1.0, lambda: self.notify(text, timeout=5))
+
+    def active_recorder(self) -> Any:
+        """The recorder of the session on the screen stack, if one is running."""
+        from sessiontimer.ui.screens.session import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                return screen.recorder
+        return None
 
     def action_quit_app(self) -> None:
         """Quit; during a session, ask first (the session is journaled as suspended)."""
@@ -117,6 +147,14 @@ class SessionTimerApp(App[None]):
             self.exit()
         elif self.screen is session:
             session.action_quit_session()
+
+    def action_toggle_theme(self) -> None:
+        """Dark room or daylight; remembered in the state file, never in the config."""
+        names = [t.name for t in THEMES]
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.ui_state = replace(self.ui_state, theme=self.theme)
+        self._save_state()
 
     def action_noop(self) -> None:
         """ctrl+c does nothing here: a reflex must not end a session."""

@@ -42,6 +42,14 @@ class ServiceNotice(Message):
         self.severity = severity
 
 
+class BackendChanged(Message):
+    """The audio service moved to another backend, or restarted its worker."""
+
+    def __init__(self, change: Any) -> None:
+        super().__init__()
+        self.change = change
+
+
 class CueFinished(Message):
     """The audio service reports what became of a cue (to journal it)."""
 
@@ -63,8 +71,7 @@ def open_audio(app: SessionTimerApp) -> Any:
         return None
 
     def on_change(change: Any) -> None:
-        if change.previous != change.current:
-            app.post_message(ServiceNotice(f"Cues now play through {change.current}."))
+        app.post_message(BackendChanged(change))
 
     service.on_backend_changed = on_change
 

@@ -1,0 +1,125 @@
+"""The Start screen: pick, start, resume an interrupted session, test chime, theme."""
+
+from __future__ import annotations
+
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.journal import session_path
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.journal_write import JournalWriter
+from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.core.state import load_state
+from sessiontimer.paths import resolve
+from sessiontimer.ui.screens.session import SessionScreen
+from tests.ui.conftest import WALL, build_app, quiet_settings
+
+
+def crashed_session(clock: ManualClock) -> str:
+    """A Craniosacral 60 session that died 9 min in (settling), with one note."""
+    settings = quiet_settings()
+    preset = settings.preset("Craniosacral 60")
+    path = session_path(resolve().sessions_dir, clock.wall())
+    recorder = SessionRecorder(
+        SessionEngine(preset, clock), JournalWriter(path), clock,
+        settings=settings, client="C.D.", app_version="test",
+    )  # fmt: skip
+    recorder.start()
+    clock.advance(9 * 60)
+    recorder.tick()
+    recorder.note(tag="release", key="r")
+    assert recorder.writer.flush(5)
+    recorder.writer.close()  # no session_ended: as after a power cut
+    return str(path)
+
+
+async def test_enter_starts_the_highlighted_preset_with_client(clock: ManualClock) -> None:
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        names = [p.name for p in app.settings.presets]
+        for _ in range(names.index("Demo")):
+            await pilot.press("down")
+        await pilot.press("tab", *"A.B.", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.recorder.engine.preset.name == "Demo"
+        assert app.screen.recorder.client == "A.B."
+    assert load_state(resolve().state_file).last_preset == "Demo"
+
+
+async def test_interrupted_session_is_offered_and_continues_where_it_stood(
+    clock: ManualClock,
+) -> None:
+    path = crashed_session(clock)
+    clock.advance(120)  # two minutes pass before the app starts again
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ResumeDialog"
+        await pilot.press("c")  # continue, the gap as a pause
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        snap = app.screen.recorder.engine.snapshot()
+        assert snap.phase.name == "settling"
+        assert snap.session_elapsed == 9 * 60
+        assert "release" in str(app.screen.query_one("#notes").render())
+        app.screen.recorder.writer.flush(5)
+    events = read_journal(path).events
+    kinds = [e["type"] for e in events]
+    resumed = kinds.index("resumed_after_crash")
+    assert kinds[resumed - 1] == "suspended"
+    # the crashed run never journaled settling's start cue, so it (and only it) plays now
+    after = [e for e in events[resumed:] if e["type"] == "cue"]
+    assert [(c["kind"], c["phase"]) for c in after] == [("phase_start", 1)]
+
+
+async def test_interrupted_session_can_be_closed(clock: ManualClock) -> None:
+    path = crashed_session(clock)
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+    ended = [e for e in read_journal(path).events if e["type"] == "session_ended"]
+    assert ended and ended[0]["reason"] == "interrupted"
+
+
+async def test_test_chime_reports_where_it_played(clock: ManualClock) -> None:
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app._notifications:
+                break
+        texts = [n.message for n in app._notifications]
+        assert any("Test chime" in t and "visual" in t for t in texts), texts
+
+
+async def test_theme_toggle_is_remembered(clock: ManualClock) -> None:
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "ember"
+        await pilot.press("f2")
+        assert app.theme == "daylight"
+        await app.workers.wait_for_complete()
+    assert load_state(resolve().state_file).theme == "daylight"
+    again = build_app(ManualClock(wall_start=WALL))
+    assert again.theme == "daylight"
+
+
+async def test_config_errors_are_shown_on_start(clock: ManualClock, tmp_path) -> None:
+    from sessiontimer.core.config import load_settings
+
+    bad = tmp_path / "config.toml"
+    bad.write_text("[general]\ndefault_preset = 5\n", encoding="utf-8")
+    _, errors = load_settings(bad, must_exist=True)
+    assert errors
+    app = build_app(clock, config_errors=errors)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one("#start-messages").render())
+        assert "config.toml, line 2" in shown
