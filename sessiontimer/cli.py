@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessiontimer import __version__, paths
+from sessiontimer import review_cli
 from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
 from sessiontimer.core.model import Settings
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--volume", type=float, default=0.6, help="0 to 1 (default 0.6)")
 
     sub.add_parser("doctor", help="check audio playback and say how to improve it")
+    review_cli.register(sub)
     return parser
 
 
@@ -67,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "paths": _paths,
         "sounds": _sounds,
         "doctor": _doctor,
+        "logs": review_cli.run,
     }
     try:
         return handlers[args.command](args, app_paths)

@@ -1,0 +1,128 @@
+"""Corrections and privacy: amend a note, rename or merge clients, delete a client's records.
+
+Journals are append-only here: an amendment or a rename is a new ``amended`` line (the original
+line is never rewritten). A rename amends the ``session_started`` line (``note`` is its id,
+``fields`` holds ``client``). Deleting a client is the one destructive act, and it is total:
+journals, index entries and the exports recorded as holding that client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.core.journal import encode_line, make_event
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.review import index as index_mod
+from sessiontimer.review.export import load_registry, save_registry
+from sessiontimer.review.history import same_client
+
+AMENDABLE = ("text", "region", "tag")
+
+
+class EditError(ValueError):
+    """A correction that cannot be made; the message says why and what to do."""
+
+
+def append_line(path: Path, event: dict[str, Any]) -> None:
+    """Append one line durably; a half-written last line gets its newline first."""
+    from sessiontimer.core.journal_write import open_private
+
+    data = path.read_bytes()
+    prefix = b"\n" if data and not data.endswith(b"\n") else b""
+    fd = open_private(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        os.write(fd, prefix + encode_line(event))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _next_id_and_t(events: list[dict[str, Any]]) -> tuple[str, float]:
+    numbers = [
+        int(e["id"][1:])
+        for e in events
+        if isinstance(e.get("id"), str) and e["id"][:1] == "e" and e["id"][1:].isdigit()
+    ]
+    ts = [float(e["t"]) for e in events if isinstance(e.get("t"), (int, float))]
+    return f"e{max(numbers, default=0) + 1}", max(ts, default=0.0)
+
+
+def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> str:
+    """Journal a correction of note ``note_id``; returns the new line's id."""
+    bad = [k for k in fields if k not in AMENDABLE]
+    if bad or not fields:
+        raise EditError(
+            f"only {', '.join(AMENDABLE)} of a note can be amended, not {bad or 'nothing'}"
+        )
+    events = read_journal(path).events
+    if not any(e.get("type") == "note" and e.get("id") == note_id for e in events):
+        raise EditError(f"{path.name} has no note {note_id!r} (see `sessiontimer logs show`)")
+    ident, t = _next_id_and_t(events)
+    append_line(path, make_event("amended", id=ident, at=wall, t=t, note=note_id, fields=fields))
+    return ident
+
+
+@dataclass
+class Renamed:
+    sessions: int
+    skipped: list[str]  # damaged journals that could not be amended
+
+
+def rename_client(
+    sessions_dir: Path, cache_dir: Path, old: str, new: str, wall: datetime
+) -> Renamed:
+    """Every session of ``old`` (exact name) now belongs to ``new``; merging is renaming."""
+    if not new.strip():
+        raise EditError("the new client name is empty")
+    idx = index_mod.refresh(sessions_dir, cache_dir)
+    done, skipped = 0, []
+    for s in idx.summaries:
+        if s.client != old:
+            continue
+        path = sessions_dir / s.rel
+        events = read_journal(path).events
+        start = next((e for e in events if e.get("type") == "session_started"), None)
+        if start is None or not isinstance(start.get("id"), str):
+            skipped.append(s.id)
+            continue
+        ident, t = _next_id_and_t(events)
+        append_line(
+            path,
+            make_event(
+                "amended", id=ident, at=wall, t=t, note=start["id"], fields={"client": new.strip()}
+            ),
+        )
+        done += 1
+    index_mod.refresh(sessions_dir, cache_dir)
+    return Renamed(done, skipped)
+
+
+@dataclass
+class Deleted:
+    journals: list[str]
+    exports: list[str]
+
+
+def delete_client(sessions_dir: Path, cache_dir: Path, client: str) -> Deleted:
+    """Remove every journal of ``client`` (any case), its index entries and its exports."""
+    idx = index_mod.refresh(sessions_dir, cache_dir)
+    gone = [s for s in idx.summaries if s.client and same_client(s.client, client)]
+    for s in gone:
+        with contextlib.suppress(FileNotFoundError):
+            (sessions_dir / s.rel).unlink()
+    exports, kept = [], []
+    for entry in load_registry(cache_dir):
+        if any(same_client(c, client) for c in entry.get("clients", [])):
+            with contextlib.suppress(FileNotFoundError):
+                Path(entry["path"]).unlink()
+            exports.append(str(entry["path"]))
+        else:
+            kept.append(entry)
+    save_registry(cache_dir, kept)
+    index_mod.refresh(sessions_dir, cache_dir)
+    return Deleted([s.id for s in gone], exports)

@@ -1,0 +1,156 @@
+"""Exports: Markdown (a draft treatment note), CSV (one row per event), JSON (events as they are).
+
+Files are 0600 unless the user asks otherwise, and each export is recorded (path and clients)
+in the state folder so that deleting a client's records can remove the exports made of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.review.timeline import Timeline, describe, stamp
+
+FORMATS = ("md", "csv", "json")
+CSV_COLUMNS = (
+    "session",
+    "client",
+    "id",
+    "type",
+    "at",
+    "t",
+    "phase",
+    "phase_name",
+    "tag",
+    "text",
+    "region",
+    "data",
+)
+_MAIN = {"v", "type", "id", "at", "t", "phase", "tag", "text", "region"}
+REGISTRY = "exports.json"
+
+
+def render(timelines: list[Timeline], fmt: str) -> str:
+    if fmt == "md":
+        return "\n\n".join(markdown(t) for t in timelines)
+    if fmt == "csv":
+        return to_csv(timelines)
+    if fmt == "json":
+        return to_json(timelines)
+    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def markdown(tl: Timeline) -> str:
+    """A readable record: observations by phase, the closing note as the client's response."""
+    s = tl.summary
+    lines = [f"# Session {s.date} {s.time} — {s.client or 'no client'}", ""]
+    lines += [
+        f"- Preset: {s.preset}",
+        f"- Length: {_mins(s.duration)} (planned {_mins(s.planned)})",
+        f"- Status: {s.status}",
+        f"- Journal: {s.id}",
+        "",
+    ]
+    if s.problems:
+        lines += ["> Damaged journal: " + "; ".join(s.problems), ""]
+    lines.append("## Observations by phase")
+    for phase in tl.phases:
+        planned = _mins(phase.planned) if phase.planned else "open"
+        lines += ["", f"### {phase.name} (planned {planned}, real {_mins(phase.real)})"]
+        shown = [i for i in phase.items if i.get("type") not in ("cue", "checkpoint")]
+        lines += [f"- {stamp(i)[0]} ({stamp(i)[1]}) {describe(i)}" for i in shown] or ["- —"]
+    lines += ["", "## Client's response", "", tl.closing or "—", ""]
+    return "\n".join(lines)
+
+
+def _mins(seconds: float | None) -> str:
+    whole = round(seconds or 0)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def to_csv(timelines: list[Timeline]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for tl in timelines:
+        names = {p.index: p.name for p in tl.phases}
+        for e in tl.events:
+            rest = {k: v for k, v in e.items() if k not in _MAIN}
+            phase = e.get("phase")
+            writer.writerow(
+                [
+                    tl.summary.id,
+                    tl.summary.client or "",
+                    e.get("id", ""),
+                    e.get("type"),
+                    e.get("at", ""),
+                    e.get("t", ""),
+                    "" if phase is None else phase,
+                    names.get(phase, "") if isinstance(phase, int) else "",
+                    e.get("tag") or "",
+                    e.get("text") or "",
+                    e.get("region") or "",
+                    json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else "",
+                ]
+            )
+    return out.getvalue()
+
+
+def to_json(timelines: list[Timeline]) -> str:
+    sessions = [
+        {
+            "id": t.summary.id,
+            "file": t.summary.rel,
+            "client": t.summary.client,
+            "problems": t.summary.problems,
+            "events": t.events,
+        }
+        for t in timelines
+    ]
+    return json.dumps(
+        {"format": "sessiontimer-export", "v": 1, "sessions": sessions},
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+def write_export(
+    text: str, target: Path, clients: list[str], cache_dir: Path, mode: int = 0o600
+) -> None:
+    """Write an export file with ``mode`` (0600 by default) and record it for deletion later."""
+    from sessiontimer.core.journal_write import open_private
+
+    fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    if mode != 0o600:
+        os.chmod(target, mode)
+    record_export(cache_dir, target, clients)
+
+
+def record_export(cache_dir: Path, target: Path, clients: list[str]) -> None:
+    """Remember which clients an export file holds (so their deletion can remove it)."""
+    entries = [e for e in load_registry(cache_dir) if e.get("path") != str(target.resolve())]
+    entries.append({"path": str(target.resolve()), "clients": sorted(set(clients))})
+    save_registry(cache_dir, entries)
+
+
+def load_registry(cache_dir: Path) -> list[dict[str, Any]]:
+    try:
+        entries = json.loads((cache_dir / REGISTRY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def save_registry(cache_dir: Path, entries: list[dict[str, Any]]) -> None:
+    from sessiontimer.core.journal_write import make_private_dirs, open_private
+
+    make_private_dirs(cache_dir)
+    fd = open_private(cache_dir / REGISTRY, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(entries, out, ensure_ascii=False)

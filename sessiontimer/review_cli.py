@@ -1,0 +1,195 @@
+"""``sessiontimer logs ...``: list, show, export, delete and rename, on the command line.
+
+Imports no Textual. ``logs list`` on a large practice with no index yet reads every journal
+once (using every core) and saves the index; later runs re-read only what changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.paths import AppPaths
+from sessiontimer.review import export, index, query
+from sessiontimer.review.edit import EditError, delete_client, rename_client
+from sessiontimer.review.history import same_client
+from sessiontimer.review.summary import Summary
+from sessiontimer.review.timeline import describe, load_timeline, stamp
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def register(sub: Any) -> None:
+    """Add ``logs`` and its actions to the top-level subparsers."""
+    logs = sub.add_parser("logs", help="review past sessions: list, show, export, delete, rename")
+    acts = logs.add_subparsers(dest="logs_command", metavar="ACTION")
+    lst = acts.add_parser(
+        "list", help="sessions, newest first; filters like client:anna tag:release"
+    )
+    lst.add_argument("filters", nargs="*", help="words, client: tag: region: since: until: text:")
+    lst.add_argument("--json", action="store_true", help="one JSON object per session")
+    show = acts.add_parser("show", help="a session's timeline")
+    show.add_argument("id", help="session id (or a unique start of one), as `logs list` shows")
+    exp = acts.add_parser("export", help="export sessions as md, csv or json")
+    exp.add_argument("ids", nargs="*", metavar="ID")
+    exp.add_argument("--client", help="every session of this client")
+    exp.add_argument("--all", action="store_true", help="every session")
+    exp.add_argument("--format", choices=export.FORMATS, default="md")
+    exp.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (0600) instead of stdout"
+    )
+    exp.add_argument("--mode", default="600", help="file mode of FILE in octal (default 600)")
+    dele = acts.add_parser("delete", help="delete every record of a client")
+    dele.add_argument("--client", required=True)
+    dele.add_argument("--yes", action="store_true", help="do not ask")
+    ren = acts.add_parser("rename", help="rename a client (merge: rename one spelling to another)")
+    ren.add_argument("old")
+    ren.add_argument("new")
+
+
+def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    """Entry point from cli.main; returns the exit code."""
+    action = {
+        "list": _list,
+        "show": _show,
+        "export": _export,
+        "delete": _delete,
+        "rename": _rename,
+    }.get(args.logs_command)
+    if action is None:
+        _err("usage: sessiontimer logs list|show|export|delete|rename (see --help)")
+        return EXIT_USAGE
+    try:
+        return action(args, app_paths)
+    except BrokenPipeError:  # `logs list | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (EditError, OSError) as exc:
+        _err(str(exc))
+        return EXIT_PROBLEM
+
+
+def _err(message: str) -> None:
+    print(f"sessiontimer: {message}", file=sys.stderr)
+
+
+def _index(app_paths: AppPaths) -> index.Index:
+    return index.refresh(app_paths.sessions_dir, app_paths.state_dir, processes=True)
+
+
+def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    found, q = query.select(_index(app_paths).summaries, " ".join(args.filters))
+    for problem in q.problems:
+        _err(f"filter: {problem}")
+    if args.json:
+        sys.stdout.write("".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in found))
+        return EXIT_PROBLEM if q.problems else EXIT_OK
+    sys.stdout.write("".join(row_text(s) + "\n" for s in found))
+    return EXIT_PROBLEM if q.problems else EXIT_OK
+
+
+def row_text(s: Summary) -> str:
+    """One line per session, as `logs list` prints it."""
+    if not s.start:
+        return f"{s.id}  DAMAGED: {'; '.join(s.problems)}"
+    minutes = round(s.duration / 60)
+    flag = "  (damaged: " + "; ".join(s.problems) + ")" if s.problems else ""
+    return (
+        f"{s.id}  {s.date} {s.time}  {(s.client or '-')[:20]:<20}  {s.preset[:24]:<24}"
+        f"  {minutes:>3} min  {s.notes:>3} notes  {s.status}{flag}"
+    )
+
+
+def _find(app_paths: AppPaths, ident: str) -> Summary | None:
+    found = _index(app_paths).by_id(ident)
+    if found is None:
+        _err(f"no single session matches {ident!r}; `sessiontimer logs list` shows the ids")
+    return found
+
+
+def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    s = _find(app_paths, args.id)
+    if s is None:
+        return EXIT_PROBLEM
+    tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir)
+    print(row_text(s))
+    for phase in tl.phases:
+        planned = f"{round(phase.planned / 60)} min" if phase.planned else "open"
+        print(f"\n{phase.name}: planned {planned}, real {round(phase.real / 60)} min")
+        for item in phase.items:
+            session_t, wall = stamp(item)
+            print(f"  {session_t:>6}  {wall}  {describe(item)}")
+    print(f"\nclosing note: {tl.closing or '-'}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    summaries = _index(app_paths).summaries
+    if args.all:
+        chosen = list(summaries)
+    elif args.client:
+        chosen = [s for s in summaries if same_client(s.client, args.client)]
+    elif args.ids:
+        picked = [_find(app_paths, i) for i in args.ids]
+        if any(p is None for p in picked):
+            return EXIT_PROBLEM
+        chosen = [p for p in picked if p is not None]
+    else:
+        _err("name sessions to export: ID..., --client NAME or --all")
+        return EXIT_USAGE
+    if not chosen:
+        _err("no sessions to export")
+        return EXIT_PROBLEM
+    sd = app_paths.sessions_dir
+    text = export.render([load_timeline(sd / s.rel, sd) for s in reversed(chosen)], args.format)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        mode = int(args.mode, 8)
+    except ValueError:
+        _err(f"--mode {args.mode}: write it in octal, e.g. 600 or 640")
+        return EXIT_USAGE
+    clients = [s.client for s in chosen if s.client]
+    export.write_export(text, Path(args.output), clients, app_paths.state_dir, mode)
+    print(f"Wrote {len(chosen)} session(s) to {args.output}")
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    matching = [s for s in _index(app_paths).summaries if same_client(s.client, args.client)]
+    if not matching:
+        _err(f"no sessions of a client named {args.client!r}")
+        return EXIT_PROBLEM
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _err("deleting needs a yes: run it in a terminal, or add --yes")
+            return EXIT_USAGE
+        answer = input(
+            f"Delete {len(matching)} session(s) of {args.client} and their exports "
+            "for good? Type yes: "
+        )
+        if answer.strip().lower() != "yes":
+            print("Nothing deleted.")
+            return EXIT_PROBLEM
+    done = delete_client(app_paths.sessions_dir, app_paths.state_dir, args.client)
+    print(f"Deleted {len(done.journals)} journal(s) and {len(done.exports)} export(s).")
+    return EXIT_OK
+
+
+def _rename(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    done = rename_client(
+        app_paths.sessions_dir, app_paths.state_dir, args.old, args.new, datetime.now().astimezone()
+    )
+    if not done.sessions:
+        _err(f"no sessions of a client named exactly {args.old!r}")
+        return EXIT_PROBLEM
+    print(f"Renamed {args.old!r} to {args.new!r} in {done.sessions} session(s).")
+    for ident in done.skipped:
+        _err(f"{ident}: damaged journal, not renamed")
+    return EXIT_OK

@@ -1,0 +1,80 @@
+"""Each export format, checked field by field against the journal it came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+from review_journals import known_session
+
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.review import export
+from sessiontimer.review.timeline import load_timeline
+
+
+def _timeline(tmp_path: Path):  # type: ignore[no-untyped-def]
+    sessions = tmp_path / "sessions"
+    path = known_session(sessions)
+    return path, load_timeline(path, sessions)
+
+
+def test_json_export_holds_every_event_as_written(tmp_path: Path) -> None:
+    path, tl = _timeline(tmp_path)
+    data = json.loads(export.render([tl], "json"))
+    (session,) = data["sessions"]
+    assert session["id"] == path.stem and session["client"] == "Anna"
+    journal = read_journal(path).events
+    assert session["events"] == journal
+    raw_lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert session["events"] == raw_lines
+
+
+def test_csv_has_one_row_per_event_with_its_fields(tmp_path: Path) -> None:
+    path, tl = _timeline(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(export.render([tl], "csv"))))
+    journal = read_journal(path).events
+    assert len(rows) == len(journal)
+    names = {0: "arrive", 1: "treat"}
+    for row, event in zip(rows, journal, strict=True):
+        assert row["session"] == path.stem and row["client"] == "Anna"
+        assert row["id"] == event["id"] and row["type"] == event["type"]
+        assert row["at"] == event["at"] and float(row["t"]) == event["t"]
+        assert row["phase"] == ("" if "phase" not in event else str(event["phase"]))
+        assert row["phase_name"] == names.get(event.get("phase"), "")  # type: ignore[arg-type]
+        for key in ("tag", "text", "region"):
+            assert row[key] == (event.get(key) or "")
+        rest = {
+            k: v
+            for k, v in event.items()
+            if k not in {"v", "type", "id", "at", "t", "phase", "tag", "text", "region"}
+        }
+        assert (json.loads(row["data"]) if row["data"] else {}) == rest
+
+
+def test_markdown_is_a_treatment_note_draft(tmp_path: Path) -> None:
+    path, tl = _timeline(tmp_path)
+    md = export.render([tl], "md")
+    assert md.startswith("# Session 2026-10-20 09:00 — Anna")
+    assert "- Preset: Short" in md and f"- Journal: {path.stem}" in md
+    assert "### arrive (planned 1:00, real 1:00)" in md
+    assert "### treat (planned 2:00, real 2:20)" in md
+    arrive, treat = md.split("### arrive")[1].split("### treat")
+    assert "0:10 (09:00:10) note: headache since Monday" in arrive
+    assert "note: release @ sacrum" in treat
+    assert "tension" not in md  # retracted
+    assert "still point ended after 0:42" in treat
+    assert "resumed after 0:30" in treat
+    assert md.rstrip().endswith("## Client's response\n\nFelt lighter, sleeps better.")
+
+
+def test_export_file_is_private_and_recorded(tmp_path: Path) -> None:
+    _, tl = _timeline(tmp_path)
+    target, state = tmp_path / "out.md", tmp_path / "state"
+    export.write_export(export.render([tl], "md"), target, ["Anna"], state)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert export.load_registry(state) == [{"path": str(target.resolve()), "clients": ["Anna"]}]
+    export.write_export("x", tmp_path / "shared.md", ["Anna"], state, mode=0o640)
+    assert stat.S_IMODE((tmp_path / "shared.md").stat().st_mode) == 0o640

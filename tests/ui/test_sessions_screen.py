@@ -1,0 +1,154 @@
+"""The Sessions screen, the timeline and client history: Pilot tests and snapshots (100x30)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Input, Static
+
+from sessiontimer import paths
+from sessiontimer.ui.screens.client_history import ClientHistoryScreen
+from sessiontimer.ui.screens.session_detail import SessionDetailScreen
+from sessiontimer.ui.screens.sessions import PAGE, SessionsScreen
+from tests.ui.conftest import build_app
+
+_spec = importlib.util.spec_from_file_location(
+    "review_journals", Path(__file__).resolve().parents[1] / "review" / "review_journals.py"
+)
+assert _spec and _spec.loader
+journals = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(journals)
+
+
+def _fixed_data() -> Path:
+    """Five known sessions of three clients, on fixed dates."""
+    sessions = paths.resolve().sessions_dir
+    for day, client, token in [
+        (20, "Anna", "aaaaaa"),
+        (21, "Ben", "bbbbbb"),
+        (22, "anna", "cccccc"),
+        (23, "Chloé", "dddddd"),
+        (24, "Anna", "eeeeee"),
+    ]:
+        journals.known_session(sessions, client, day=day, token=token)
+    return sessions
+
+
+async def _settle(pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _open(pilot: Any) -> SessionsScreen:
+    await pilot.pause()
+    screen = SessionsScreen()
+    await pilot.app.push_screen(screen)
+    await _settle(pilot)
+    return screen
+
+
+def _clients(screen: SessionsScreen) -> list[str]:
+    table = screen.query_one("#sessions-table", DataTable)
+    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+
+
+async def test_list_newest_first_and_filter_updates_as_you_type() -> None:
+    _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        assert _clients(screen) == ["Anna", "Chloé", "anna", "Ben", "Anna"]
+        await pilot.press(*"client:ann")
+        await _settle(pilot)
+        assert _clients(screen) == ["Anna", "anna", "Anna"]
+        await pilot.press(*" since:2026-10-22")
+        await _settle(pilot)
+        assert _clients(screen) == ["Anna", "anna"]
+        status = str(screen.query_one("#sessions-status", Static).content)
+        assert status.startswith("2 of 5 sessions")
+        await pilot.press(*" until:bad")
+        await _settle(pilot)
+        assert "until:bad is not a date" in str(
+            screen.query_one("#sessions-status", Static).content
+        )
+
+
+async def test_enter_opens_timeline_and_f2_client_history() -> None:
+    _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        await pilot.press("down", "down")  # to the table, second row
+        await pilot.press("enter")
+        await _settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, SessionDetailScreen)
+        assert detail.summary.client == "Chloé"
+        assert "note: release @ sacrum" in detail.text
+        assert "closing note: Felt lighter, sleeps better." in detail.text
+        await pilot.press("escape")
+        await pilot.press("up", "f2")  # first row: Anna
+        await _settle(pilot)
+        history = app.screen
+        assert isinstance(history, ClientHistoryScreen) and history.history is not None
+        assert len(history.history.sessions) == 3  # Anna and anna are one client
+        text = str(history.query_one("#history-summary", Static).content)
+        assert "release" in text and "sacrum 3" in text
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, SessionDetailScreen)
+        await pilot.press("escape", "escape", "escape")
+        assert not isinstance(app.screen, SessionsScreen)
+
+
+async def test_large_lists_are_paged(monkeypatch: Any) -> None:
+    sessions = paths.resolve().sessions_dir
+    for i in range(PAGE + 5):
+        journals.known_session(sessions, f"C{i}", day=1 + i % 28, token=f"{i:06x}")
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        table = screen.query_one("#sessions-table", DataTable)
+        assert table.row_count == PAGE and len(screen.shown) == PAGE + 5
+        await pilot.press("ctrl+n")
+        assert table.row_count == 5
+        assert f"showing {PAGE + 1}–{PAGE + 5}" in str(
+            screen.query_one("#sessions-status", Static).content
+        )
+        screen.query_one("#sessions-filter", Input).focus()
+        await pilot.press("ctrl+p")
+        assert table.row_count == PAGE
+
+
+def _before(*keys: str) -> Any:
+    async def before(pilot: Any) -> None:
+        await _open(pilot)
+        await pilot.press(*keys)
+        await _settle(pilot)
+
+    return before
+
+
+def test_snapshot_sessions(snap_compare: Any) -> None:
+    _fixed_data()
+    assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before())
+
+
+def test_snapshot_sessions_filtered(snap_compare: Any) -> None:
+    _fixed_data()
+    assert snap_compare(
+        build_app(), terminal_size=(100, 30), run_before=_before(*"tag:release anna")
+    )
+
+
+def test_snapshot_timeline(snap_compare: Any) -> None:
+    _fixed_data()
+    assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before("down", "enter"))
+
+
+def test_snapshot_client_history(snap_compare: Any) -> None:
+    _fixed_data()
+    assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before("down", "f2"))
