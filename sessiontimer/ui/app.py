@@ -81,13 +81,23 @@ class SessionTimerApp(App[None]):
             self.offer_resume()
 
     def offer_resume(self) -> None:
-        """If a session was interrupted (power cut, kill), offer to continue it."""
+        """If a session was interrupted (power cut, kill), offer to continue it.
+
+        Finding it reads the journals, so it runs in a thread worker, never on the UI loop.
+        """
+
+        def find() -> None:
+            found = session_service.interrupted_sessions(self)
+            if found:
+                self.call_from_thread(self._offer, *found[0])
+
+        self.run_worker(find, thread=True, exit_on_error=False, group="resume")
+
+    def _offer(self, path: Any, description: str) -> None:
         from sessiontimer.ui.dialogs import ResumeDialog
 
-        found = session_service.interrupted_sessions(self)
-        if not found:
-            return
-        path, description = found[0]
+        if self.active_recorder() is not None:
+            return  # a session was started meanwhile: offer next time
 
         def chosen(how: str | None) -> None:
             if how in ("pause", "session"):

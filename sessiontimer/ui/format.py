@@ -22,6 +22,8 @@ def short_minutes(seconds: float) -> str:
     """``45 min`` or ``1 h 15 min`` for totals; under a minute, seconds."""
     if seconds < 60:
         return f"{round(seconds)} s"
+    if seconds < 600 and round(seconds) % 60:
+        return f"{int(seconds // 60)} min {round(seconds) % 60} s"
     minutes = round(seconds / 60)
     hours, minutes = divmod(minutes, 60)
     if hours:

@@ -54,6 +54,7 @@ async def test_interrupted_session_is_offered_and_continues_where_it_stood(
     clock.advance(120)  # two minutes pass before the app starts again
     app = build_app(clock)
     async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ == "ResumeDialog"
         await pilot.press("c")  # continue, the gap as a pause
@@ -77,6 +78,7 @@ async def test_interrupted_session_can_be_closed(clock: ManualClock) -> None:
     path = crashed_session(clock)
     app = build_app(clock)
     async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
@@ -123,3 +125,34 @@ async def test_config_errors_are_shown_on_start(clock: ManualClock, tmp_path) ->
         await pilot.pause()
         shown = str(app.screen.query_one("#start-messages").render())
         assert "config.toml, line 2" in shown
+
+
+async def test_last_visit_shows_only_for_a_known_client_and_hides(clock: ManualClock) -> None:
+    settings = quiet_settings()
+    path = session_path(resolve().sessions_dir, clock.wall())
+    recorder = SessionRecorder(
+        SessionEngine(settings.preset("Demo"), clock), JournalWriter(path), clock,
+        settings=settings, client="Anna", app_version="test",
+    )  # fmt: skip
+    recorder.start()
+    recorder.note(tag="heat", key="h")
+    recorder.end()
+    recorder.closing_note("slept deeply")
+    assert recorder.close()
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.screen.query_one("#last-visit")
+        await pilot.press("tab", *"ann")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not panel.display  # not a client yet: nothing about anyone is shown
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert panel.display
+        text = str(panel.render())
+        assert "heat" in text and "slept deeply" in text and "2026-11-24" in text
+        await pilot.press("ctrl+o")
+        assert not panel.display

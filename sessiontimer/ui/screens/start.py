@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import Screen
+from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,15 +26,20 @@ def preset_summary(preset: Preset) -> str:
     phases = " · ".join(
         f"{p.name} {short_minutes(p.target) if p.target else 'open'}" for p in preset.phases
     )
-    return f"[b]{preset.name}[/]  {total}\n[dim]{phases}[/]"
+    return f"[b]{escape(preset.name)}[/] · {total}\n[dim]{escape(phases)}[/]"
 
 
 class StartScreen(Screen[None]):
     """The first screen; also where an interrupted session is offered for resume."""
 
+    clients: list[str] = []
+    last_visit_hidden = False
+
     BINDINGS = [
         Binding("enter", "start", "Start", id="start", priority=True),
         Binding("ctrl+t", "test_chime", "Test chime", id="test_chime"),
+        Binding("ctrl+o", "toggle_last_visit", "Last visit", id="last_visit"),
+        Binding("ctrl+l", "sessions", "Sessions", id="sessions"),
         Binding("f1", "help", "Help", id="start_help"),
     ]
 
@@ -41,14 +48,17 @@ class StartScreen(Screen[None]):
         with Vertical(id="start"):
             yield Static("sessiontimer", id="title")
             with Horizontal(id="start-form"):
-                yield OptionList(
-                    *(Option(preset_summary(p), id=p.name) for p in app.settings.presets),
-                    id="presets",
-                )
-            yield Input(placeholder="client name or initials (optional)", id="client")
+                with Vertical(id="start-left"):
+                    yield OptionList(
+                        *(Option(preset_summary(p), id=p.name) for p in app.settings.presets),
+                        id="presets",
+                    )
+                    yield Input(placeholder="client name or initials (optional)", id="client")
+                yield Static(id="last-visit")
             yield Static(
                 "[b]↑↓[/] preset   [b]tab[/] client   [b]enter[/] start   "
-                "[b]ctrl+t[/] test chime   [b]f1[/] help",
+                "[b]ctrl+l[/] past sessions   [b]ctrl+t[/] test chime   "
+                "[b]ctrl+o[/] hide last visit   [b]f1[/] help",
                 id="start-hint",
             )
             yield Static(id="start-messages")
@@ -68,6 +78,63 @@ class StartScreen(Screen[None]):
         if messages:
             messages.insert(0, "[b]Your config file has problems; using the built-in presets:[/]")
         self.query_one("#start-messages", Static).update("\n".join(messages))
+        self.query_one("#last-visit", Static).display = False
+        self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
+
+    def _load_clients(self) -> None:
+        """Past clients for completion; read off the UI loop (the index makes it quick)."""
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        from sessiontimer.review import known_clients
+
+        clients = known_clients(app.paths.sessions_dir, app.paths.state_dir)
+        self.app.call_from_thread(self._set_clients, clients)
+
+    def _set_clients(self, clients: list[str]) -> None:
+        self.clients = clients
+        self.query_one("#client", Input).suggester = SuggestFromList(clients, case_sensitive=False)
+
+    @on(Input.Changed, "#client")
+    def _client_typed(self, event: Input.Changed) -> None:
+        self._refresh_visit(event.value.strip())
+
+    def _refresh_visit(self, typed: str) -> None:
+        """Show a client's last visit only once the name is a known client's, never before."""
+        name = typed.casefold()
+        panel = self.query_one("#last-visit", Static)
+        if not any(c.casefold() == name for c in self.clients):
+            panel.display = False
+            return
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        paths = app.paths
+
+        def load() -> None:
+            from sessiontimer.review import last_visit
+
+            visit = last_visit(paths.sessions_dir, paths.state_dir, typed)
+            self.app.call_from_thread(self._show_visit, typed, visit)
+
+        self.run_worker(load, thread=True, exit_on_error=False, group="visit", exclusive=True)
+
+    def _show_visit(self, client: str, visit: Any) -> None:
+        panel = self.query_one("#last-visit", Static)
+        if visit is None or self.query_one("#client", Input).value.strip() != client:
+            return
+        notes = "\n".join(f"  {n}" for n in visit.notes[:12]) or "  no notes"
+        closing = f"\n[b]Response[/]\n  {escape(visit.closing)}" if visit.closing else ""
+        panel.update(
+            f"[b]Last visit[/] {visit.date}\n{escape(visit.preset)} · "
+            f"{short_minutes(visit.duration)}\n[b]Notes[/]\n{escape(notes)}{closing}"
+        )
+        panel.display = not self.last_visit_hidden
+
+    def action_toggle_last_visit(self) -> None:
+        """The next client may be standing there: the panel hides with one key."""
+        self.last_visit_hidden = not self.last_visit_hidden
+        panel = self.query_one("#last-visit", Static)
+        if self.last_visit_hidden:
+            panel.display = False
+        else:
+            self._refresh_visit(self.query_one("#client", Input).value.strip())
 
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:
@@ -81,6 +148,11 @@ class StartScreen(Screen[None]):
         preset = app.settings.presets[options.highlighted]
         client = self.query_one("#client", Input).value.strip() or None
         app.start_session(preset, client)
+
+    def action_sessions(self) -> None:
+        from sessiontimer.ui.screens.sessions import SessionsScreen
+
+        self.app.push_screen(SessionsScreen())
 
     def action_test_chime(self) -> None:
         app: SessionTimerApp = self.app  # type: ignore[assignment]
