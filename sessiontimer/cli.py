@@ -10,8 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sessiontimer import __version__, paths
-from sessiontimer import review_cli
+from sessiontimer import __version__, paths, review_cli
 from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
 from sessiontimer.core.model import Settings
 
