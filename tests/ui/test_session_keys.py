@@ -298,3 +298,12 @@ async def test_session_ending_under_a_dialog_still_reaches_the_end_screen(
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
+
+
+async def test_markup_in_user_text_is_shown_as_typed(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"[b]tight[/] jaw", "enter")
+        await pilot.pause()
+        assert "[b]tight[/] jaw" in str(app.screen.query_one("#notes").render())

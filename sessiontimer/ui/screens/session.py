@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -69,6 +70,7 @@ class SessionScreen(Screen[None]):
         self.phase_log: list[PhaseEnded] = []
         self._wake: Timer | None = None
         self._flash: Timer | None = None
+        self._shown: dict[str, str] = {}
 
     @property
     def st_app(self) -> SessionTimerApp:
@@ -96,7 +98,7 @@ class SessionScreen(Screen[None]):
         self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
-        self.query_one("#note-keys", Static).update(self._note_legend())
+        self._put("#note-keys", self._note_legend())
         self.refresh_view()
         self._schedule()
 
@@ -137,30 +139,30 @@ class SessionScreen(Screen[None]):
         snap = self.recorder.engine.snapshot()
         phases = self.recorder.engine.preset.phases
         count = len(phases)
-        self.query_one("#phase-name", Static).update(
-            f"{snap.phase.name}  [dim]{snap.phase_index + 1} of {count}[/]"
+        self._put(
+            "#phase-name", f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {count}[/]"
         )
         clock = self.query_one("#clock", PhaseClock)
-        caption = self.query_one("#clock-caption", Static)
         if snap.phase.on_end is OnEnd.OPEN:
             clock.show(clock_text(snap.phase_elapsed, round_up=False))
             hint = f" (about {short_minutes(snap.target)})" if snap.target else ""
-            caption.update(f"elapsed, open phase{hint}")
+            self._put("#clock-caption", f"elapsed, open phase{hint}")
         elif snap.overtime > 0:
             clock.show("+" + clock_text(snap.overtime, round_up=False))
-            caption.update("overtime: move on when you are ready")
+            self._put("#clock-caption", "overtime: move on when you are ready")
         else:
             clock.show(clock_text(snap.remaining or 0.0, round_up=True))
-            caption.update("left in this phase")
+            self._put("#clock-caption", "left in this phase")
         self.set_class(snap.overtime > 0, "-overtime")
         self.set_class(snap.phase.on_end is OnEnd.OPEN, "-open")
         self.set_class(snap.paused, "-paused")
-        self.query_one("#state-badge", Static).update("PAUSED" if snap.paused else "")
+        self._put("#state-badge", "PAUSED" if snap.paused else "")
         nxt = snap.next_phase
-        self.query_one("#next-phase", Static).update(
+        self._put(
+            "#next-phase",
             f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}"
             if nxt
-            else "Last phase"
+            else "Last phase",
         )
         fraction = 1.0
         if snap.target:
@@ -168,9 +170,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#timeline", Timeline).show(
             TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
         )
-        self.query_one("#totals", Static).update(
-            self._totals(snap.session_elapsed, snap.session_left)
-        )
+        self._put("#totals", self._totals(snap.session_elapsed, snap.session_left))
         self._show_notes()
 
     def _totals(self, elapsed: float, left: float | None) -> str:
@@ -184,21 +184,23 @@ class SessionScreen(Screen[None]):
 
     def _show_notes(self) -> None:
         region = self.recorder.region
-        self.query_one("#region", Static).update(f"Hands: {region or '—'}")
+        self._put("#region", f"Hands: {region or '—'}")
         now = self.recorder.engine.session_time()
         lines = [
-            f"{session_stamp(open_.t)}  {open_.tag} … {session_stamp(now - open_.t)} so far"
+            escape(f"{session_stamp(open_.t)}  {open_.tag} … {session_stamp(now - open_.t)} so far")
             for open_ in self.recorder.open_toggles.values()
         ]
         keep = max(0, 4 - len(lines))
         for note in self.recorder.recent_notes[len(self.recorder.recent_notes) - keep :]:
             where = f" @ {note.region}" if note.region else ""
-            lines.append(f"{session_stamp(note.t)}  {note.label}{where}")
-        self.query_one("#notes", Static).update("\n".join(lines) or "[dim]no notes yet[/]")
+            lines.append(escape(f"{session_stamp(note.t)}  {note.label}{where}"))
+        self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
 
     def _note_legend(self) -> str:
         keys = self.st_app.settings.note_keys
-        return "   ".join(f"[b]{k.key}[/]{NBSP}{k.tag.replace(' ', NBSP)}" for k in keys)
+        return "   ".join(
+            f"[b]{escape(k.key)}[/]{NBSP}{escape(k.tag).replace(' ', NBSP)}" for k in keys
+        )
 
     # --- routing engine events ---------------------------------------------------------
 
@@ -362,7 +364,13 @@ class SessionScreen(Screen[None]):
         self._status(f"Hands at {name}")
         self._show_notes()
 
+    def _put(self, selector: str, text: str) -> None:
+        """Update a Static only when its text changes: an idle screen repaints nothing."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
+
     def _status(self, text: str, *, pending: bool = False) -> None:
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(escape(text))
         status.set_class(pending, "-pending")
