@@ -1,0 +1,109 @@
+"""Run the real app in a pseudo-terminal: send key bytes, read what it draws, kill it.
+
+A real process (not Pilot) is the only honest way to test a power cut: SIGKILL gives the app
+no chance to flush anything, exactly like a pulled plug. The screen is read from the raw pty
+stream; ``Saved: <tag>`` is written there only after the note's line was fsynced.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]|\x1b\][^\x07]*\x07")
+
+
+def app_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Private config, data and state folders under ``home``; a plain xterm."""
+    env = dict(os.environ)
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS="100",
+        LINES="30",
+        SESSIONTIMER_CONFIG=str(home / "config.toml"),
+        SESSIONTIMER_DATA_DIR=str(home / "data"),
+        SESSIONTIMER_STATE_DIR=str(home / "state"),
+    )
+    env.pop("TEXTUAL", None)
+    env.update(extra or {})
+    return env
+
+
+class PtyApp:
+    """One ``python -m sessiontimer ARGS`` in its own pty (100x30)."""
+
+    def __init__(self, home: Path, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.home = home
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sessiontimer", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=ROOT,
+            env=env or app_env(home),
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.fd = master
+        os.set_blocking(master, False)
+        self.raw = bytearray()
+
+    def pump(self, timeout: float = 0.0) -> None:
+        """Read whatever the app drew (waiting up to ``timeout`` for the first bytes)."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        while ready:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except (BlockingIOError, OSError):
+                return
+            if not chunk:
+                return
+            self.raw += chunk
+            ready, _, _ = select.select([self.fd], [], [], 0)
+
+    def text(self) -> str:
+        """The stream with escape sequences removed (good enough to find short labels)."""
+        return ANSI.sub(b"", bytes(self.raw)).decode("utf-8", "replace")
+
+    def wait_for(self, needle: str, timeout: float, start: int = 0) -> bool:
+        """Pump until ``needle`` appears in the text after offset ``start``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if needle in self.text()[start:]:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                return False
+            self.pump(min(left, 0.05))
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (the app and any audio worker): a power cut."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.pump(0)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.kill()
+        os.close(self.fd)
+
+
+def sessions(home: Path) -> list[Path]:
+    return sorted((home / "data" / "sessions").rglob("*.jsonl"))

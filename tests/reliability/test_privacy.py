@@ -1,0 +1,92 @@
+"""Privacy: private file modes whatever the umask, no network, no path tricks via a client."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sessiontimer.core.journal_read import read_journal
+from tests.reliability.ptyapp import PtyApp, app_env
+from tests.ui.conftest import build_app
+
+AUDIT_HOOK = """
+import os, socket, sys
+_log = os.environ["ST_AUDIT_LOG"]
+def _write(line):
+    with open(_log, "a") as f:
+        f.write(f"{os.getpid()} {line}\\n")
+_write("start " + " ".join(sys.orig_argv))
+def _hook(event, args):
+    if event == "socket.__new__":
+        family = args[1]
+        if family != socket.AF_UNIX:
+            _write(f"NETWORK socket family={family!r}")
+    elif event in ("socket.connect", "socket.bind", "socket.getaddrinfo", "socket.sendto"):
+        _write(f"NETWORK {event} {args[1:]!r}")
+sys.addaudithook(_hook)
+"""
+
+
+async def test_files_are_private_whatever_the_umask(private_paths: Path) -> None:
+    old = os.umask(0)
+    try:
+        app = build_app(preset="Demo", client="AB")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("r", "s", "2", "]", "f2")
+            recorder = app.screen.recorder  # type: ignore[attr-defined]
+            assert recorder.writer.flush(5)
+            await pilot.pause(0.2)  # the state file is saved by a thread worker
+        app.close_session(recorder)
+    finally:
+        os.umask(old)
+    written = [p for p in private_paths.rglob("*")]
+    files = [p for p in written if p.is_file()]
+    assert any(p.suffix == ".jsonl" for p in files) and any(p.name == "state.json" for p in files)
+    for path in written:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o600 if path.is_file() else 0o700), (path, oct(mode))
+
+
+def test_no_network_socket_in_app_or_audio_worker(tmp_path: Path) -> None:
+    hook_dir = tmp_path / "hook"
+    hook_dir.mkdir()
+    (hook_dir / "sitecustomize.py").write_text(AUDIT_HOOK)
+    log = tmp_path / "audit.log"
+    home = tmp_path / "home"
+    env = app_env(home, {"PYTHONPATH": str(hook_dir), "ST_AUDIT_LOG": str(log)})
+    app = PtyApp(home, ["run", "--preset", "Demo", "--client", "AB"], env)  # audio: auto
+    try:
+        assert app.wait_for("left in this phase", 20)
+        mark = len(app.text())
+        app.send(b"r")
+        assert app.wait_for("Saved: release", 10, mark)
+        app.pump(1.5)  # let the audio service start its worker and play the start cue
+    finally:
+        app.close()
+    lines = log.read_text().splitlines()
+    starts = [line for line in lines if " start " in line]
+    assert any("sessiontimer" in line and "run" in line for line in starts)
+    assert any("sessiontimer.audio.worker" in line for line in starts), starts
+    assert [line for line in lines if "NETWORK" in line] == []
+
+
+async def test_client_name_with_path_characters_stays_in_the_log_folder(
+    private_paths: Path,
+) -> None:
+    client = "../../etc/x"
+    app = build_app(preset="Demo", client=client)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        recorder = app.screen.recorder  # type: ignore[attr-defined]
+        assert recorder.writer.flush(5)
+    app.close_session(recorder)
+    sessions = app.paths.sessions_dir.resolve()
+    journals = list(private_paths.rglob("*.jsonl"))
+    assert len(journals) == 1
+    assert journals[0].resolve().is_relative_to(sessions)
+    assert read_journal(journals[0]).events[0]["client"] == client
+    assert not (private_paths.parent / "etc").exists()
+    assert not any("etc" in p.parts for p in private_paths.rglob("*"))
