@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sessiontimer import __version__, paths, review_cli
+from sessiontimer import __version__, paths, presets_cli, review_cli
 from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
 from sessiontimer.core.model import Settings
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     presets = sub.add_parser("presets", help="list the presets")
     presets_sub = presets.add_subparsers(dest="presets_command", metavar="ACTION")
     presets_sub.add_parser("list", help="list presets with their phases")
+    presets_cli.register(presets_sub)
 
     config = sub.add_parser("config", help="check the config file")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
@@ -111,6 +112,8 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
 
 
 def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    if args.presets_command in presets_cli.ACTIONS:
+        return presets_cli.run(args, app_paths)
     settings, errors = _load(app_paths)
     _print_errors(errors)
     for preset in settings.presets:
