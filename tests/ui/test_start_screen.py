@@ -156,3 +156,22 @@ async def test_last_visit_shows_only_for_a_known_client_and_hides(clock: ManualC
         assert "heat" in text and "slept deeply" in text and "2026-11-24" in text
         await pilot.press("ctrl+o")
         assert not panel.display
+
+
+async def test_presets_edited_in_the_app_appear_on_start(clock: ManualClock) -> None:
+    from dataclasses import replace
+
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PresetsScreen"
+        demo = app.settings.preset("Demo")
+        app.settings = replace(
+            app.settings, presets=(replace(demo, name="Short demo"), *app.settings.presets)
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        options = app.screen.query_one("#presets")
+        assert options.get_option_at_index(0).id == "Short demo"

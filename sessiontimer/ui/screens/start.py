@@ -34,30 +34,28 @@ class StartScreen(Screen[None]):
 
     clients: list[str] = []
     last_visit_hidden = False
+    _shown_settings: object = None
 
     BINDINGS = [
         Binding("enter", "start", "Start", id="start", priority=True),
         Binding("ctrl+t", "test_chime", "Test chime", id="test_chime"),
         Binding("ctrl+o", "toggle_last_visit", "Last visit", id="last_visit"),
         Binding("ctrl+l", "sessions", "Sessions", id="sessions"),
+        Binding("ctrl+e", "presets", "Presets", id="presets"),
         Binding("f1", "help", "Help", id="start_help"),
     ]
 
     def compose(self) -> Any:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
         with Vertical(id="start"):
             yield Static("sessiontimer", id="title")
             with Horizontal(id="start-form"):
                 with Vertical(id="start-left"):
-                    yield OptionList(
-                        *(Option(preset_summary(p), id=p.name) for p in app.settings.presets),
-                        id="presets",
-                    )
+                    yield OptionList(id="presets")
                     yield Input(placeholder="client name or initials (optional)", id="client")
                 yield Static(id="last-visit")
             yield Static(
                 "[b]↑↓[/] preset   [b]tab[/] client   [b]enter[/] start   "
-                "[b]ctrl+l[/] past sessions   [b]ctrl+t[/] test chime   "
+                "[b]ctrl+l[/] past sessions   [b]ctrl+e[/] presets   [b]ctrl+t[/] test chime   "
                 "[b]ctrl+o[/] hide last visit   [b]f1[/] help",
                 id="start-hint",
             )
@@ -65,21 +63,37 @@ class StartScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        self._show_settings()
+        self.query_one("#presets", OptionList).focus()
+        self.query_one("#last-visit", Static).display = False
+
+    def on_screen_resume(self) -> None:
+        """Back from a session, the preset editor or review: presets or clients may differ."""
+        if self._shown_settings is not self.st_app.settings:
+            self._show_settings()
+        self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
+
+    @property
+    def st_app(self) -> SessionTimerApp:
+        return self.app  # type: ignore[return-value]
+
+    def _show_settings(self) -> None:
+        """The preset list and any config problems, from the app's current settings."""
+        app = self.st_app
+        self._shown_settings = app.settings
         options = self.query_one("#presets", OptionList)
+        options.clear_options()
+        options.add_options([Option(preset_summary(p), id=p.name) for p in app.settings.presets])
         names = [p.name for p in app.settings.presets]
         wanted = app.ui_state.last_preset or app.settings.default_preset
         if wanted in names:
             options.highlighted = names.index(wanted)
         elif names:
             options.highlighted = 0
-        options.focus()
-        messages = [str(e) for e in app.config_errors]
+        messages = [escape(str(e)) for e in app.config_errors]
         if messages:
             messages.insert(0, "[b]Your config file has problems; using the built-in presets:[/]")
         self.query_one("#start-messages", Static).update("\n".join(messages))
-        self.query_one("#last-visit", Static).display = False
-        self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
 
     def _load_clients(self) -> None:
         """Past clients for completion; read off the UI loop (the index makes it quick)."""
@@ -153,6 +167,11 @@ class StartScreen(Screen[None]):
         from sessiontimer.ui.screens.sessions import SessionsScreen
 
         self.app.push_screen(SessionsScreen())
+
+    def action_presets(self) -> None:
+        from sessiontimer.ui.screens.presets import PresetsScreen
+
+        self.app.push_screen(PresetsScreen())
 
     def action_test_chime(self) -> None:
         app: SessionTimerApp = self.app  # type: ignore[assignment]
