@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
@@ -61,6 +61,10 @@ class StartScreen(Screen[None]):
             )
             yield Static(id="start-messages")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 80x24 the hint line goes (the footer has the keys) so the list keeps room."""
+        self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
         self._show_settings()
