@@ -7,14 +7,11 @@ either the old version or the new one, never half of each, and never silently ov
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sessiontimer.paths import private_dir
+from sessiontimer.core.atomic import atomic_write
 
 BACKUP_SUFFIX = ".bak"
 
@@ -72,29 +69,6 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + BACKUP_SUFFIX)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync folder.
-
-    The file is 0600 in a 0700 folder whatever the umask. On any failure the temp file is
-    removed and ``path`` keeps its old content.
-    """
-    folder = private_dir(path.parent) if not path.parent.exists() else path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o600)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(folder)
-
-
 def save_with_backup(path: Path, data: bytes, previous: bytes | None) -> None:
     """Keep ``previous`` as the backup, then write ``data``; both steps are atomic.
 
@@ -104,17 +78,3 @@ def save_with_backup(path: Path, data: bytes, previous: bytes | None) -> None:
     if previous is not None:
         atomic_write(backup_path(path), previous)
     atomic_write(path, data)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

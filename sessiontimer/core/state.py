@@ -9,12 +9,12 @@ or the new one, never half of one.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.core.journal_write import make_private_dirs, open_private
+from sessiontimer.core.atomic import atomic_write
+from sessiontimer.core.journal_write import make_private_dirs
 
 
 @dataclass(frozen=True)
@@ -52,31 +52,4 @@ def save_state(path: Path, state: UiState) -> None:
     """Write atomically (temp file, fsync, rename), 0600 in a 0700 folder; OSError on failure."""
     path = Path(path)
     make_private_dirs(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = open_private(tmp, os.O_WRONLY | os.O_TRUNC)
-    try:
-        data = (json.dumps(asdict(state), indent=2) + "\n").encode()
-        while data:
-            data = data[os.write(fd, data) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    atomic_write(path, (json.dumps(asdict(state), indent=2) + "\n").encode())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sessiontimer.config_edit import ConfigChangedOnDisk, ConfigEditor, backup_path, files, presets
+from sessiontimer.config_edit import ConfigChangedOnDisk, ConfigEditor, backup_path, presets
 from sessiontimer.core.config import load_settings
 from sessiontimer.paths import example_config
 
@@ -46,7 +46,7 @@ def test_crash_between_write_and_rename_leaves_the_original(
             raise OSError(28, "No space left on device (simulated crash)")
         real_replace(src, dst)
 
-    monkeypatch.setattr(files.os, "replace", crash_on_config)
+    monkeypatch.setattr(os, "replace", crash_on_config)
     with pytest.raises(OSError, match="simulated"):
         editor.save()
     assert config_file.read_text(encoding="utf-8") == COMMENTED
@@ -55,7 +55,7 @@ def test_crash_between_write_and_rename_leaves_the_original(
         "config.toml",
         "config.toml.bak",
     ]
-    monkeypatch.setattr(files.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     editor.save()  # the edit is still held and can be saved once the disk is fine
     assert load_settings(config_file, must_exist=True)[0].preset("Longer")
 
