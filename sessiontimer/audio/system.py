@@ -122,42 +122,8 @@ def _default_ring() -> None:
         stream.flush()
 
 
-class BellBackend:
-    """The terminal bell: used only when the user opted in, because it is not soft."""
-
-    name = "bell"
-
-    def __init__(self, ring: Callable[[], None] | None = None) -> None:
-        self._ring = ring or _default_ring
-
-    def unavailable(self) -> str | None:
-        return None
-
-    def start(self) -> str | None:
-        return None
-
-    def preload(self, sound: ScaledSound) -> None:
-        """The bell has one sound."""
-
-    def play(self, job: PlayJob, done: Done) -> None:
-        try:
-            self._ring()
-        except (OSError, ValueError) as exc:
-            done(PlayResult(None, f"the terminal bell failed ({exc})"))
-            return
-        done(PlayResult(time.monotonic()))
-
-    def wait_idle(self, timeout: float) -> bool:
-        return True
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-class VisualBackend:
-    """Plays nothing and always succeeds: the UI's calm flash is the cue."""
-
-    name = "visual"
+class _Stateless:
+    """A backend that holds nothing: no device to find, no sound to load, nothing to release."""
 
     def unavailable(self) -> str | None:
         return None
@@ -168,11 +134,34 @@ class VisualBackend:
     def preload(self, sound: ScaledSound) -> None:
         """Nothing to load."""
 
-    def play(self, job: PlayJob, done: Done) -> None:
-        done(PlayResult(time.monotonic()))
-
     def wait_idle(self, timeout: float) -> bool:
         return True
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+class BellBackend(_Stateless):
+    """The terminal bell: used only when the user opted in, because it is not soft."""
+
+    name = "bell"
+
+    def __init__(self, ring: Callable[[], None] | None = None) -> None:
+        self._ring = ring or _default_ring
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        try:
+            self._ring()
+        except (OSError, ValueError) as exc:
+            done(PlayResult(None, f"the terminal bell failed ({exc})"))
+            return
+        done(PlayResult(time.monotonic()))
+
+
+class VisualBackend(_Stateless):
+    """Plays nothing and always succeeds: the UI's calm flash is the cue."""
+
+    name = "visual"
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        done(PlayResult(time.monotonic()))
