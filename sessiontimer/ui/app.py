@@ -26,6 +26,7 @@ class SessionTimerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sessiontimer"
     ENABLE_COMMAND_PALETTE = False  # it offers quit and screenshots of client notes
+    backend_notice_delay = 1.0  # a cascade of fallbacks is told once, as where it ended
     BINDINGS = [
         Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
         Binding("f2", "toggle_theme", "Theme", id="theme"),
@@ -137,7 +138,9 @@ class SessionTimerApp(App[None]):
         if self._backend_note is not None:
             self._backend_note.stop()
         text = f"Cues now play through {change.current}."
-        self._backend_note = self.set_timer(1.0, lambda: self.notify(text, timeout=5))
+        self._backend_note = self.set_timer(
+            self.backend_notice_delay, lambda: self.notify(text, timeout=5)
+        )
 
     def active_recorder(self) -> Any:
         """The recorder of the session on the screen stack, if one is running."""

@@ -307,3 +307,25 @@ async def test_markup_in_user_text_is_shown_as_typed(clock: ManualClock) -> None
         await pilot.press("n", *"[b]tight[/] jaw", "enter")
         await pilot.pause()
         assert "[b]tight[/] jaw" in str(app.screen.query_one("#notes").render())
+
+
+async def test_audio_backend_change_is_journaled_and_told_once(clock: ManualClock) -> None:
+    from sessiontimer.audio.base import BackendChange
+    from sessiontimer.ui.session_service import BackendChanged
+
+    app = build_app(clock, preset="Demo")
+    app.backend_notice_delay = 0.05
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.post_message(BackendChanged(BackendChange("simpleaudio", "simpleaudio", "crash", 0.02)))
+        app.post_message(BackendChanged(BackendChange("simpleaudio", "system", "3 crashes")))
+        app.post_message(BackendChanged(BackendChange("system", "visual", "no device")))
+        await pilot.pause(0.2)  # the notice waits (1 s in use) so a cascade is told once
+        changes = of_type(journal_events(app), "audio_backend_changed")
+        assert [(c["previous"], c["backend"]) for c in changes] == [
+            ("simpleaudio", "simpleaudio"),
+            ("simpleaudio", "system"),
+            ("system", "visual"),
+        ]
+        told = [n.message for n in app._notifications if "Cues now play" in n.message]
+        assert told == ["Cues now play through visual."]
