@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.content import Content
 from textual.widget import Widget
@@ -28,6 +28,9 @@ class Timeline(Widget):
         self._state: TimelineState | None = None
 
     def show(self, state: TimelineState) -> None:
+        """Repaint only when a cell would change: the marker moves a cell at a time."""
+        cells = max(1, self.size.width)
+        state = replace(state, fraction=round(state.fraction * cells) / cells)
         if state != self._state:
             self._state = state
             self.refresh()
