@@ -58,6 +58,7 @@ class SessionTimerApp(App[None]):
         self.audio = audio
         self._direct = (preset, client)
         self._backend_note: Any = None
+        self.sessions_closed = 0  # the Start screen clears the client after each session
         self.session_lock: Any = None
         self.inhibitor: Any = None
         self.set_keymap(dict(settings.keys))
@@ -197,6 +198,7 @@ class SessionTimerApp(App[None]):
 
     def close_session(self, recorder: Any) -> None:
         session_service.close(self, recorder)
+        self.sessions_closed += 1
 
     def play_cue(self, event: CueDue, recorder: Any) -> None:
         """Send a cue to the audio service; its result is journaled when it comes back."""

@@ -175,3 +175,31 @@ async def test_presets_edited_in_the_app_appear_on_start(clock: ManualClock) -> 
         await pilot.pause()
         options = app.screen.query_one("#presets")
         assert options.get_option_at_index(0).id == "Short demo"
+
+
+async def test_back_on_start_after_a_session_nothing_of_the_client_remains(
+    clock: ManualClock,
+) -> None:
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", *"A.B.", "enter")
+        await pilot.pause()
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press(*"fine", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        assert app.screen.query_one("#client").value == ""
+        assert app.focused is app.screen.query_one("#presets")
+
+
+async def test_help_and_back_keeps_the_typed_client(clock: ManualClock) -> None:
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", *"A.B.", "f1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#client").value == "A.B."

@@ -35,6 +35,7 @@ class StartScreen(Screen[None]):
     clients: list[str] = []
     last_visit_hidden = False
     _shown_settings: object = None
+    _sessions_seen = 0
 
     BINDINGS = [
         Binding("enter", "start", "Start", id="start", priority=True),
@@ -75,6 +76,13 @@ class StartScreen(Screen[None]):
         """Back from a session, the preset editor or review: presets or clients may differ."""
         if self._shown_settings is not self.st_app.settings:
             self._show_settings()
+        if self._sessions_seen != self.st_app.sessions_closed:
+            self._sessions_seen = self.st_app.sessions_closed
+            # A session ended: the next client may be standing there. Nothing of the last
+            # one stays on screen, and the keys start from the preset list again.
+            self.query_one("#client", Input).value = ""
+            self.query_one("#last-visit", Static).display = False
+            self.query_one("#presets", OptionList).focus()
         self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
 
     @property
