@@ -16,7 +16,7 @@ from typing import Any
 
 from sessiontimer.paths import AppPaths
 from sessiontimer.review import export, index, query
-from sessiontimer.review.edit import EditError, delete_client, rename_client
+from sessiontimer.review.edit import AMENDABLE, EditError, amend, delete_client, rename_client
 from sessiontimer.review.history import same_client
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import describe, load_timeline, stamp
@@ -47,6 +47,12 @@ def register(sub: Any) -> None:
     dele = acts.add_parser("delete", help="delete every record of a client")
     dele.add_argument("--client", required=True)
     dele.add_argument("--yes", action="store_true", help="do not ask")
+    amd = acts.add_parser("amend", help="correct a note afterwards (the original line stays)")
+    amd.add_argument("id", help="session id, as `logs list` shows")
+    amd.add_argument("note", help="the note's id, as `logs show` shows it (e.g. e7)")
+    amd.add_argument("--text", help="the corrected text")
+    amd.add_argument("--region", help="the corrected region")
+    amd.add_argument("--tag", help="the corrected tag")
     ren = acts.add_parser("rename", help="rename a client (merge: rename one spelling to another)")
     ren.add_argument("old")
     ren.add_argument("new")
@@ -60,9 +66,10 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
         "export": _export,
         "delete": _delete,
         "rename": _rename,
+        "amend": _amend,
     }.get(args.logs_command)
     if action is None:
-        _err("usage: sessiontimer logs list|show|export|delete|rename (see --help)")
+        _err("usage: sessiontimer logs list|show|export|delete|rename|amend (see --help)")
         return EXIT_USAGE
     try:
         return action(args, app_paths)
@@ -123,7 +130,8 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
         print(f"\n{phase.name}: planned {planned}, real {round(phase.real / 60)} min")
         for item in phase.items:
             session_t, wall = stamp(item)
-            print(f"  {session_t:>6}  {wall}  {describe(item)}")
+            ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""
+            print(f"  {session_t:>6}  {wall}  {ident}{describe(item)}")
     print(f"\nclosing note: {tl.closing or '-'}")
     return EXIT_OK
 
@@ -179,6 +187,20 @@ def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
             return EXIT_PROBLEM
     done = delete_client(app_paths.sessions_dir, app_paths.state_dir, args.client)
     print(f"Deleted {len(done.journals)} journal(s) and {len(done.exports)} export(s).")
+    return EXIT_OK
+
+
+def _amend(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    s = _find(app_paths, args.id)
+    if s is None:
+        return EXIT_PROBLEM
+    fields = {k: v for k in AMENDABLE if (v := getattr(args, k)) is not None}
+    try:
+        amend(app_paths.sessions_dir / s.rel, args.note, fields, datetime.now().astimezone())
+    except EditError as error:
+        _err(str(error))
+        return EXIT_PROBLEM
+    print(f"Amended note {args.note}: " + ", ".join(f"{k} = {v!r}" for k, v in fields.items()))
     return EXIT_OK
 
 

@@ -79,3 +79,22 @@ def test_known_clients_and_last_visit(app_paths: AppPaths) -> None:
         ("release (sacrum)", "still point (sacrum)", "headache since Monday"),
         "Felt lighter, sleeps better.",
     )
+
+
+def test_amend_a_note_afterwards(app_paths: AppPaths, capsys: pytest.CaptureFixture[str]) -> None:
+    path = known_session(app_paths.sessions_dir)
+    before = path.read_text()
+    assert cli.main(["logs", "show", path.stem[:12]]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "release @ sacrum" in x)
+    note = line.split("[", 1)[1].split("]", 1)[0]
+    assert cli.main(["logs", "amend", path.stem[:12], note, "--region", "cranial base"]) == 0
+    assert "Amended note" in capsys.readouterr().out
+    assert path.read_text().startswith(before)  # the original lines are never rewritten
+    last = json.loads(path.read_text().splitlines()[-1])
+    assert last["type"] == "amended" and last["note"] == note
+    assert last["fields"] == {"region": "cranial base"}
+    assert cli.main(["logs", "show", path.stem[:12]]) == 0
+    assert "release @ cranial base" in capsys.readouterr().out
+    assert cli.main(["logs", "amend", path.stem[:12], "e999", "--text", "x"]) == 1
+    assert "has no note 'e999'" in capsys.readouterr().err
+    assert cli.main(["logs", "amend", path.stem[:12], note]) == 1  # nothing to change
