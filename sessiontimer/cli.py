@@ -10,15 +10,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sessiontimer import __version__, paths, presets_cli, review_cli
+from sessiontimer import __version__, paths
 from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
 from sessiontimer.core.model import Settings
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree; ``--help`` at every level comes from here."""
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The whole command tree; ``--help`` at every level comes from here.
+
+    The ``logs`` and ``presets`` actions pull in the review and config-editing code, so they
+    are only added when the command line names them: opening the app stays quick.
+    """
+    words = set(argv)
     parser = argparse.ArgumentParser(
         prog="sessiontimer",
         description="A calm session timer for bodywork. With no command, opens the app.",
@@ -34,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     presets = sub.add_parser("presets", help="list the presets")
     presets_sub = presets.add_subparsers(dest="presets_command", metavar="ACTION")
     presets_sub.add_parser("list", help="list presets with their phases")
-    presets_cli.register(presets_sub)
+    if "presets" in words:
+        from sessiontimer import presets_cli
+
+        presets_cli.register(presets_sub)
 
     config = sub.add_parser("config", help="check the config file")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
@@ -52,13 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--volume", type=float, default=0.6, help="0 to 1 (default 0.6)")
 
     sub.add_parser("doctor", help="check audio playback and say how to improve it")
-    review_cli.register(sub)
+    if "logs" in words:
+        from sessiontimer import review_cli
+
+        review_cli.register(sub)
+    else:
+        sub.add_parser(
+            "logs", help="review past sessions: list, show, export, amend, rename, delete"
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sessiontimer`` command; returns the exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     app_paths = paths.resolve(args.config)
     handlers = {
@@ -69,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "paths": _paths,
         "sounds": _sounds,
         "doctor": _doctor,
-        "logs": review_cli.run,
+        "logs": _logs,
     }
     try:
         return handlers[args.command](args, app_paths)
@@ -111,8 +127,16 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     return app.return_code or EXIT_OK
 
 
+def _logs(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer import review_cli
+
+    return review_cli.run(args, app_paths)
+
+
 def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
-    if args.presets_command in presets_cli.ACTIONS:
+    if args.presets_command not in (None, "list"):
+        from sessiontimer import presets_cli
+
         return presets_cli.run(args, app_paths)
     settings, errors = _load(app_paths)
     _print_errors(errors)
