@@ -7,24 +7,19 @@ falls due, whichever is first.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
 from sessiontimer.core.model import OnEnd
 from sessiontimer.ui.errors import guarded
-from sessiontimer.ui.format import clock_text, session_stamp, short_minutes
-from sessiontimer.ui.widgets.phase_clock import PhaseClock
-from sessiontimer.ui.widgets.timeline import Timeline, TimelineState
+from sessiontimer.ui.widgets.session_view import SessionView
 
 if TYPE_CHECKING:
     from sessiontimer.core.recorder import SessionRecorder
@@ -33,7 +28,6 @@ if TYPE_CHECKING:
 WAKE_MARGIN = 0.002  # Textual timers fire up to 0.5 ms early: wake just after the moment
 REGION_KEYS = "1234567890"
 VOLUME_STEP = 0.1
-NBSP = "\u00a0"  # keeps a key and its tag together when the legend wraps
 
 
 class SessionScreen(Screen[None]):
@@ -70,35 +64,24 @@ class SessionScreen(Screen[None]):
         self.phase_log: list[PhaseEnded] = []
         self._wake: Timer | None = None
         self._flash: Timer | None = None
-        self._shown: dict[str, str] = {}
 
     @property
     def st_app(self) -> SessionTimerApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> Any:
-        with Vertical(id="session"):
-            with Horizontal(id="top-line"):
-                yield Static(id="phase-name")
-                yield Static(id="state-badge")
-            yield PhaseClock(id="clock")
-            yield Static(id="clock-caption")
-            yield Static(id="next-phase")
-            yield Timeline(id="timeline")
-            yield Static(id="totals")
-            with Horizontal(id="lower"):
-                yield Static(id="region")
-                yield Static(id="notes")
-            yield Static(id="note-keys")
-            yield Static(id="status")
+        yield SessionView(self.st_app.settings.note_keys, id="session")
         yield Footer(compact=True)
+
+    @property
+    def view(self) -> SessionView:
+        return self.query_one(SessionView)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 80x24 the screen sheds its extras so the clock and notes stay legible."""
         self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
-        self._put("#note-keys", self._note_legend())
         self.refresh_view()
         self._schedule()
 
@@ -135,72 +118,12 @@ class SessionScreen(Screen[None]):
         self._wake = self.set_timer(max(0.0, delay) + WAKE_MARGIN, self.tick)
 
     def refresh_view(self) -> None:
-        """Repaint every widget from one engine snapshot."""
+        """Repaint from one engine snapshot; state shows as classes for the stylesheet."""
         snap = self.recorder.engine.snapshot()
-        phases = self.recorder.engine.preset.phases
-        count = len(phases)
-        self._put(
-            "#phase-name", f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {count}[/]"
-        )
-        clock = self.query_one("#clock", PhaseClock)
-        if snap.phase.on_end is OnEnd.OPEN:
-            clock.show(clock_text(snap.phase_elapsed, round_up=False))
-            hint = f" (about {short_minutes(snap.target)})" if snap.target else ""
-            self._put("#clock-caption", f"elapsed, open phase{hint}")
-        elif snap.overtime > 0:
-            clock.show("+" + clock_text(snap.overtime, round_up=False))
-            self._put("#clock-caption", "overtime: move on when you are ready")
-        else:
-            clock.show(clock_text(snap.remaining or 0.0, round_up=True))
-            self._put("#clock-caption", "left in this phase")
         self.set_class(snap.overtime > 0, "-overtime")
         self.set_class(snap.phase.on_end is OnEnd.OPEN, "-open")
         self.set_class(snap.paused, "-paused")
-        self._put("#state-badge", "PAUSED" if snap.paused else "")
-        nxt = snap.next_phase
-        self._put(
-            "#next-phase",
-            f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}"
-            if nxt
-            else "Last phase",
-        )
-        fraction = 1.0
-        if snap.target:
-            fraction = min(1.0, snap.phase_elapsed / snap.target)
-        self.query_one("#timeline", Timeline).show(
-            TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
-        )
-        self._put("#totals", self._totals(snap.session_elapsed, snap.session_left))
-        self._show_notes()
-
-    def _totals(self, elapsed: float, left: float | None) -> str:
-        client = f"{self.client} · " if self.client else ""
-        if left is None:
-            return f"{client}{short_minutes(elapsed)} in · open phase ahead"
-        ends = self.st_app.clock.wall() + timedelta(seconds=left)
-        return (
-            f"{client}{short_minutes(elapsed)} in · {short_minutes(left)} left · ends {ends:%H:%M}"
-        )
-
-    def _show_notes(self) -> None:
-        region = self.recorder.region
-        self._put("#region", f"Hands: {region or '—'}")
-        now = self.recorder.engine.session_time()
-        lines = [
-            escape(f"{session_stamp(open_.t)}  {open_.tag} … {session_stamp(now - open_.t)} so far")
-            for open_ in self.recorder.open_toggles.values()
-        ]
-        keep = max(0, 4 - len(lines))
-        for note in self.recorder.recent_notes[len(self.recorder.recent_notes) - keep :]:
-            where = f" @ {note.region}" if note.region else ""
-            lines.append(escape(f"{session_stamp(note.t)}  {note.label}{where}"))
-        self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
-
-    def _note_legend(self) -> str:
-        keys = self.st_app.settings.note_keys
-        return "   ".join(
-            f"[b]{escape(k.key)}[/]{NBSP}{escape(k.tag).replace(' ', NBSP)}" for k in keys
-        )
+        self.view.show(snap, self.recorder, self.st_app.clock.wall())
 
     # --- routing engine events ---------------------------------------------------------
 
@@ -291,7 +214,7 @@ class SessionScreen(Screen[None]):
     def action_undo(self) -> None:
         retracted = self.recorder.undo()
         self._status("Last note undone." if retracted else "No note to undo.")
-        self._show_notes()
+        self.view.show_notes(self.recorder)
 
     @guarded
     def action_volume(self, direction: int) -> None:
@@ -350,27 +273,19 @@ class SessionScreen(Screen[None]):
             tag=tag, text=text, key=key, region=region, on_saved=self._saved_callback(label)
         )
         self._status(f"{label}…", pending=True)
-        self._show_notes()
+        self.view.show_notes(self.recorder)
 
     def _saved_callback(self, label: str) -> Any:
         return lambda: self.post_message(self.NoteSaved(label))
 
     def on_session_screen_note_saved(self, message: NoteSaved) -> None:
         self._status(f"Saved: {message.text}")
-        self._show_notes()
+        self.view.show_notes(self.recorder)
 
     def _region(self, index: int) -> None:
         name = self.recorder.set_region(index)
         self._status(f"Hands at {name}")
-        self._show_notes()
-
-    def _put(self, selector: str, text: str) -> None:
-        """Update a Static only when its text changes: an idle screen repaints nothing."""
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            self.query_one(selector, Static).update(text)
+        self.view.show_notes(self.recorder)
 
     def _status(self, text: str, *, pending: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(escape(text))
-        status.set_class(pending, "-pending")
+        self.view.status(text, pending=pending)

@@ -1,0 +1,129 @@
+"""What the session screen shows, drawn from one engine snapshot and the recorder's notes.
+
+Pure rendering: no keys, no timers. The screen calls :meth:`SessionView.show` at each wake
+and after each move; only widgets whose text changed are repainted (idle CPU).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.widgets import Static
+
+from sessiontimer.core.model import NoteKey, OnEnd
+from sessiontimer.ui.format import clock_text, session_stamp, short_minutes
+from sessiontimer.ui.widgets.phase_clock import PhaseClock
+from sessiontimer.ui.widgets.timeline import Timeline, TimelineState
+
+if TYPE_CHECKING:
+    from sessiontimer.core.engine import Snapshot
+    from sessiontimer.core.recorder import SessionRecorder
+
+NBSP = "\u00a0"  # keeps a key and its tag together when the legend wraps
+NOTES_SHOWN = 4
+
+
+class SessionView(Vertical):
+    """Phase, big clock, what comes next, timeline, totals, hands, last notes, status line."""
+
+    def __init__(self, note_keys: tuple[NoteKey, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.note_keys = note_keys
+        self._shown: dict[str, str] = {}
+
+    def compose(self) -> Any:
+        with Horizontal(id="top-line"):
+            yield Static(id="phase-name")
+            yield Static(id="state-badge")
+        yield PhaseClock(id="clock")
+        yield Static(id="clock-caption")
+        yield Static(id="next-phase")
+        yield Timeline(id="timeline")
+        yield Static(id="totals")
+        with Horizontal(id="lower"):
+            yield Static(id="region")
+            yield Static(id="notes")
+        yield Static(id="note-keys")
+        yield Static(id="status")
+
+    def on_mount(self) -> None:
+        legend = "   ".join(
+            f"[b]{escape(k.key)}[/]{NBSP}{escape(k.tag).replace(' ', NBSP)}" for k in self.note_keys
+        )
+        self._put("#note-keys", legend)
+
+    def show(self, snap: Snapshot, recorder: SessionRecorder, wall: datetime) -> None:
+        """Repaint from one snapshot; ``wall`` is now, for the time the session will end."""
+        phases = recorder.engine.preset.phases
+        name = f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {len(phases)}[/]"
+        self._put("#phase-name", name)
+        self._show_clock(snap)
+        self._put("#state-badge", "PAUSED" if snap.paused else "")
+        nxt = snap.next_phase
+        self._put(
+            "#next-phase",
+            escape(f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}")
+            if nxt
+            else "Last phase",
+        )
+        fraction = min(1.0, snap.phase_elapsed / snap.target) if snap.target else 1.0
+        self.query_one("#timeline", Timeline).show(
+            TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
+        )
+        self._put("#totals", _totals(recorder.client, snap, wall))
+        self.show_notes(recorder)
+
+    def _show_clock(self, snap: Snapshot) -> None:
+        clock = self.query_one("#clock", PhaseClock)
+        if snap.phase.on_end is OnEnd.OPEN:
+            clock.show(clock_text(snap.phase_elapsed, round_up=False))
+            hint = f" (about {short_minutes(snap.target)})" if snap.target else ""
+            self._put("#clock-caption", f"elapsed, open phase{hint}")
+        elif snap.overtime > 0:
+            clock.show("+" + clock_text(snap.overtime, round_up=False))
+            self._put("#clock-caption", "overtime: move on when you are ready")
+        else:
+            clock.show(clock_text(snap.remaining or 0.0, round_up=True))
+            self._put("#clock-caption", "left in this phase")
+
+    def show_notes(self, recorder: SessionRecorder) -> None:
+        """Where the hands are, running toggles with their length so far, the last notes."""
+        self._put("#region", escape(f"Hands: {recorder.region or '—'}"))
+        now = recorder.engine.session_time()
+        lines = [
+            escape(f"{session_stamp(o.t)}  {o.tag} … {session_stamp(now - o.t)} so far")
+            for o in recorder.open_toggles.values()
+        ]
+        keep = max(0, NOTES_SHOWN - len(lines))
+        notes = recorder.recent_notes
+        for note in notes[len(notes) - keep :]:
+            where = f" @ {note.region}" if note.region else ""
+            lines.append(escape(f"{session_stamp(note.t)}  {note.label}{where}"))
+        self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
+
+    def status(self, text: str, *, pending: bool = False) -> None:
+        """The one-line confirmation; ``pending`` until the journal line is on disk."""
+        status = self.query_one("#status", Static)
+        status.update(escape(text))
+        status.set_class(pending, "-pending")
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a Static only when its text changes: an idle screen repaints nothing."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
+
+
+def _totals(client: str | None, snap: Snapshot, wall: datetime) -> str:
+    """Client, time in, time left and the wall-clock end (the next client is booked)."""
+    who = f"{client} · " if client else ""
+    elapsed, left = snap.session_elapsed, snap.session_left
+    if left is None:
+        return escape(f"{who}{short_minutes(elapsed)} in · open phase ahead")
+    ends = wall + timedelta(seconds=left)
+    return escape(
+        f"{who}{short_minutes(elapsed)} in · {short_minutes(left)} left · ends {ends:%H:%M}"
+    )
