@@ -17,6 +17,7 @@ from sessiontimer.core.config_check import Checker, did_you_mean
 from sessiontimer.core.durations import parse_duration, show_value
 from sessiontimer.core.model import Cue, PhaseCues, Preset
 from sessiontimer.core.toml_locate import KeyPath
+from sessiontimer.core.wav_header import wav_problem
 
 SOUND_KEYS = ("start", "warning", "interval", "overtime")
 TIME_KEYS = ("warn_before", "interval_every", "overtime_every")
@@ -127,6 +128,8 @@ def _sound_name(checker: Checker, value: str, path: KeyPath, ctx: str | None) ->
             checker.error(path, f"only WAV files can be played, got {show_value(value)}", ctx)
         elif not _is_file(file):
             checker.error(path, f"no sound file at {file}", ctx)
+        elif (problem := wav_problem(file)) is not None:
+            checker.error(path, problem, ctx)
         else:
             return str(file)
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import wave
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,11 @@ def test_config_error_is_an_exception_with_a_plain_message() -> None:
 
 def test_wav_paths_resolve_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "sounds").mkdir()
-    (tmp_path / "sounds" / "gong.wav").write_bytes(b"RIFF")
+    with wave.open(str(tmp_path / "sounds" / "gong.wav"), "wb") as w:  # a real, playable WAV
+        w.setsampwidth(2)
+        w.setnchannels(1)
+        w.setframerate(44100)
+        w.writeframes(b"\0\0" * 10)
     settings, errors = load(tmp_path, '[cues]\nend = "sounds/gong.wav"\nstart = "Tingsha"\n')
     assert errors == []
     assert settings.presets[0].end_cue == Cue(str(tmp_path / "sounds" / "gong.wav"))
