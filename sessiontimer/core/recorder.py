@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sessiontimer.core.clock import Clock
@@ -29,8 +28,8 @@ from sessiontimer.core.events import (
     TargetChanged,
 )
 from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
-from sessiontimer.core.journal_read import ResumeInfo, load_for_resume
-from sessiontimer.core.journal_write import FileLayer, JournalWriter
+from sessiontimer.core.journal_read import ResumeInfo
+from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import Settings
 
 CHECKPOINT_EVERY = 15.0  # seconds of session time
@@ -245,7 +244,12 @@ class SessionRecorder:
         opened = self.open_toggles.pop(tag, None)
         if opened is None:
             ident = self._write(
-                "toggle_started", t=t, phase=phase, on_durable=on_saved, tag=tag, key=key,
+                "toggle_started",
+                t=t,
+                phase=phase,
+                on_durable=on_saved,
+                tag=tag,
+                key=key,
                 region=self.region,
             )
             self.open_toggles[tag] = OpenToggle(ident, tag, key, t)
@@ -297,43 +301,12 @@ class SessionRecorder:
 
     # -- crash recovery -------------------------------------------------------------------
 
-    @classmethod
-    def resume_after_crash(
-        cls,
-        path: Path,
-        how: str,
-        clock: Clock,
-        settings: Settings,
-        *,
-        app_version: str = "",
-        fs: FileLayer | None = None,
-        on_problem: Callable[[str], None] | None = None,
-        on_recovered: Callable[[], None] | None = None,
-    ) -> SessionRecorder:
-        """Continue an unfinished session: ``how`` is "pause" or "session" (for the gap).
+    def restore(self, info: ResumeInfo, gap: float, how: str) -> None:
+        """Take over a crashed session's notes, region and toggles, and journal the resume.
 
-        Raises JournalError when the journal cannot be resumed (no start, already ended).
+        Called by :func:`sessiontimer.core.recovery.resume_after_crash`; ``how`` says how the
+        ``gap`` (wall seconds since the last durable line) is counted: "pause" or "session".
         """
-        if how not in ("pause", "session"):
-            raise ValueError(f"how must be 'pause' or 'session', not {how!r}")
-        info, prior = load_for_resume(path)
-        gap = info.gap_until(clock.wall())
-        engine = SessionEngine.restored(
-            info.preset, clock, info.resume_point(how, gap), runs=info.runs
-        )
-        writer = JournalWriter(
-            path, fs=fs, on_problem=on_problem, on_recovered=on_recovered, prior=prior
-        )
-        rec = cls(engine, writer, clock, settings=settings, client=info.client,
-                  app_version=app_version or info.app, next_id=info.last_id + 1)  # fmt: skip
-        rec._restore(info)
-        if not info.suspended:
-            rec._write("suspended", t=info.session_elapsed, at=info.last_wall,
-                       phase=info.phase_index, reason="crash")  # fmt: skip
-        rec._write("resumed_after_crash", phase=info.phase_index, gap=round(gap, 3), counted=how)
-        return rec
-
-    def _restore(self, info: ResumeInfo) -> None:
         self._runs = dict(info.runs)
         self._last_t = info.session_elapsed
         self.region_index, self.region = info.region_index, info.region_name
@@ -342,21 +315,10 @@ class SessionRecorder:
             tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]))
             for tag, e in info.open_toggles.items()
         }
-
-    @classmethod
-    def close_interrupted(cls, path: Path, clock: Clock, *, fs: FileLayer | None = None) -> bool:
-        """Close an unfinished session without resuming: ``suspended`` + ``session_ended``."""
-        info, prior = load_for_resume(path)
-        writer = JournalWriter(path, fs=fs, prior=prior)
-        ident, t, phase = info.last_id + 1, info.session_elapsed, info.phase_index
-        wall = info.last_wall or clock.wall()
         if not info.suspended:
-            writer.append(make_event("suspended", id=f"e{ident}", at=wall, t=t, phase=phase,
-                                     reason="crash"))  # fmt: skip
-            ident += 1
-        writer.append(make_event("session_ended", id=f"e{ident}", at=clock.wall(), t=t,
-                                 phase=phase, reason="interrupted"))  # fmt: skip
-        return writer.close()
+            self._write("suspended", t=info.session_elapsed, at=info.last_wall,
+                        phase=info.phase_index, reason="crash")  # fmt: skip
+        self._write("resumed_after_crash", phase=info.phase_index, gap=round(gap, 3), counted=how)
 
 
 def _note_record(e: dict[str, Any]) -> NoteRecord:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from sessiontimer import __version__
+from sessiontimer.core import recovery
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.journal import session_path
@@ -146,7 +147,7 @@ def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
     if not _take_lock(app):
         return None
     try:
-        return SessionRecorder.resume_after_crash(
+        return recovery.resume_after_crash(
             path, how, app.clock, app.settings, app_version=__version__, **_writer(app, path)
         )
     except JournalError as error:
@@ -158,7 +159,7 @@ def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
 def close_interrupted(app: SessionTimerApp, path: Any) -> None:
     """Close an interrupted session as it stands, without resuming."""
     try:
-        SessionRecorder.close_interrupted(path, app.clock)
+        recovery.close_interrupted(path, app.clock)
     except JournalError as error:
         app.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
 

@@ -16,7 +16,8 @@ import pytest
 
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal, resume_state
-from sessiontimer.core.recorder import CHECKPOINT_EVERY, SessionRecorder
+from sessiontimer.core.recorder import CHECKPOINT_EVERY
+from sessiontimer.core.recovery import resume_after_crash
 
 CHILD = Path(__file__).with_name("journal_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def check(path: Path, lines: list[str]) -> tuple[int, int]:
 
 def resume_works(path: Path, phase: int) -> None:
     clock = ManualClock()
-    rec = SessionRecorder.resume_after_crash(path, "pause", clock, SETTINGS)
+    rec = resume_after_crash(path, "pause", clock, SETTINGS)
     assert rec.engine.resume_point().phase_index == phase
     assert rec.close()
     assert read_journal(path).events[-1]["type"] == "resumed_after_crash"

@@ -18,6 +18,7 @@ from sessiontimer.core.journal_read import JournalError, read_journal, unfinishe
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import OnEnd, Phase, Preset, Settings
 from sessiontimer.core.recorder import CHECKPOINT_EVERY, SessionRecorder
+from sessiontimer.core.recovery import close_interrupted, resume_after_crash
 
 PRESET = Preset(
     "Test",
@@ -192,7 +193,7 @@ def test_resume_after_crash_continues_where_it_stood(clock: ManualClock, path: P
     assert first.close()
     assert unfinished_sessions(path.parent.parent) == [path]
     clock.advance(300)  # down for five minutes; the gap counts from the last line (t=85)
-    rec = SessionRecorder.resume_after_crash(path, "pause", clock, SETTINGS)
+    rec = resume_after_crash(path, "pause", clock, SETTINGS)
     point = rec.engine.resume_point()
     # it stopped at t=90; the last line (a checkpoint) says 85: known to within 15 s
     assert (point.phase_index, point.phase_elapsed, point.session_elapsed) == (1, 25, 85)
@@ -215,14 +216,14 @@ def test_resume_counting_the_gap_as_session_time(clock: ManualClock, path: Path)
     first.suspend()
     assert first.close()
     clock.advance(20)
-    rec = SessionRecorder.resume_after_crash(path, "session", clock, SETTINGS)
+    rec = resume_after_crash(path, "session", clock, SETTINGS)
     assert rec.engine.resume_point().session_elapsed == 50
     assert [e["type"] for e in lines(rec)].count("suspended") == 1  # quit already said so
     rec.end()
     assert rec.writer.flush(5)
     assert unfinished_sessions(path.parent.parent) == []
     with pytest.raises(JournalError, match="already ended"):
-        SessionRecorder.resume_after_crash(path, "pause", clock, SETTINGS)
+        resume_after_crash(path, "pause", clock, SETTINGS)
     rec.close()
 
 
@@ -231,7 +232,7 @@ def test_close_interrupted_ends_the_session(clock: ManualClock, path: Path) -> N
                             settings=SETTINGS, client=None, app_version="1")  # fmt: skip
     first.start()
     assert first.close()
-    assert SessionRecorder.close_interrupted(path, clock)
+    assert close_interrupted(path, clock)
     types = [e["type"] for e in read_journal(path).events]
     assert types[-2:] == ["suspended", "session_ended"]
     assert read_journal(path).events[-1]["reason"] == "interrupted"
