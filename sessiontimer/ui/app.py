@@ -154,10 +154,14 @@ class SessionTimerApp(App[None]):
 
     def action_quit_app(self) -> None:
         """Quit; during a session, ask first (the session is journaled as suspended)."""
+        from sessiontimer.ui.screens.end import EndScreen
         from sessiontimer.ui.screens.session import SessionScreen
 
         session = next((s for s in self.screen_stack if isinstance(s, SessionScreen)), None)
         if session is None:
+            for screen in self.screen_stack:
+                if isinstance(screen, EndScreen):  # ended, not yet closed: let the disk catch up
+                    self.close_session(screen.recorder)
             self.exit()
         elif self.screen is session:
             session.action_quit_session()

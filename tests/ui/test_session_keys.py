@@ -329,3 +329,19 @@ async def test_audio_backend_change_is_journaled_and_told_once(clock: ManualCloc
         ]
         told = [n.message for n in app._notifications if "Cues now play" in n.message]
         assert told == ["Cues now play through visual."]
+
+
+async def test_quit_from_the_end_screen_leaves_a_complete_journal(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "e", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        writer = app.screen.recorder.writer
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert writer.pending == 0
+    assert not app.session_lock.held  # closed properly: the next start may run a session
+    kinds = [e["type"] for e in read_journal(writer.path).events]
+    assert "note" in kinds and "session_ended" in kinds

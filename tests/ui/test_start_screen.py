@@ -203,3 +203,17 @@ async def test_help_and_back_keeps_the_typed_client(clock: ManualClock) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen.query_one("#client").value == "A.B."
+
+
+async def test_help_from_start_lists_the_start_keys(clock: ManualClock) -> None:
+    from sessiontimer.ui.screens.start import StartScreen
+
+    app = build_app(clock)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        for binding in StartScreen.BINDINGS:
+            assert binding.description in text  # type: ignore[union-attr]
+        assert "Theme" in text

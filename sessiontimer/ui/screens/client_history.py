@@ -58,7 +58,7 @@ class ClientHistoryScreen(Screen[None]):
             yield Static(Content("reading…"), id="history-summary")
             table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
             yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)

@@ -51,7 +51,7 @@ class EndScreen(Screen[None]):
                 placeholder="closing note: how the client responded (enter saves)",
                 id="closing-note",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#closing-note", Input).focus()

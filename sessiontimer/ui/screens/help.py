@@ -42,8 +42,7 @@ class HelpScreen(ModalScreen[None]):
 
         remapped = dict(app.settings.keys)
         rows: list[tuple[str, str]] = []
-        for binding in SessionScreen.BINDINGS:
-            assert isinstance(binding, Binding)
+        for binding in _bindings(SessionScreen):
             keys = remapped.get(binding.id or "") or binding.key_display or binding.key
             rows.append((keys, LONG.get(binding.id or "", binding.description)))
         rows.append(("ctrl+q", "Quit (asks; the session is kept for resume)"))
@@ -56,8 +55,13 @@ class HelpScreen(ModalScreen[None]):
             ("session logs", str(app.paths.sessions_dir)),
             ("error log", str(app.paths.error_log)),
         ]
+        from sessiontimer.ui.screens.start import StartScreen
+
+        start = [(b.key_display or b.key, b.description) for b in _bindings(StartScreen)]
+        start += [("f2", "Theme: dark room or daylight (remembered)"), ("ctrl+q", "Quit")]
         with VerticalScroll(classes="dialog help"):
             yield Static(_table("Session keys", rows))
+            yield Static(_table("Start screen keys", start))
             yield Static(_table("Quick notes (one key each)", notes))
             yield Static(_table("Where things live", where, width=14))
             yield Static(Content.styled("escape closes this help", "dim"))
@@ -72,3 +76,8 @@ def _table(title: str, rows: list[tuple[str, str]], width: int = 12) -> Content:
     for key, what in rows:
         lines.append(Content.assemble(("  " + key.ljust(width), "bold"), " ", what))
     return Content("\n").join(lines)
+
+
+def _bindings(screen: type[Any]) -> list[Binding]:
+    """A screen's bindings as Binding objects (BINDINGS may also hold plain tuples)."""
+    return [b for b in screen.BINDINGS if isinstance(b, Binding)]

@@ -78,7 +78,7 @@ class NoteKeysScreen(Screen[None]):
                         with Horizontal(classes="field-row"):
                             yield Label(key, classes="region-key")
                             yield Input(id=f"region-{index}", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]

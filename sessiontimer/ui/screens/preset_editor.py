@@ -84,7 +84,7 @@ class PresetEditorScreen(Screen[None]):
                 "[b]p[/] hear cue  [b]ctrl+s[/] save  [b]escape[/] back",
                 id="editor-hint",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#phase-table", DataTable)

@@ -141,7 +141,7 @@ class PresetsScreen(Screen[None]):
                 "[b]x[/] delete  [b]d[/] default  [b]k[/] note keys  [b]escape[/] back",
                 id="presets-hint",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]

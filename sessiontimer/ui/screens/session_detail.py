@@ -62,7 +62,7 @@ class SessionDetailScreen(Screen[None]):
             yield Static(Content(title), id="detail-title")
             with VerticalScroll(id="detail-body"):
                 yield Static(Content("reading…"), id="detail-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()

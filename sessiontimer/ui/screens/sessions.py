@@ -85,7 +85,7 @@ class SessionsScreen(Screen[None]):
                 id="sessions-table", cursor_type="row", zebra_stripes=True
             )
             yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions-table", DataTable)

@@ -61,7 +61,7 @@ class StartScreen(Screen[None]):
                 id="start-hint",
             )
             yield Static(id="start-messages")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 80x24 the hint line goes (the footer has the keys) so the list keeps room."""

@@ -49,7 +49,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> Any:
         with Vertical(id="stats"), VerticalScroll():
             yield Static(Content("computing…"), id="stats-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
