@@ -26,6 +26,7 @@ class SessionLock:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._fd: int | None = None
+        self.problem: str | None = None  # why the lock file could not be made, if that failed
 
     @property
     def held(self) -> bool:
@@ -35,10 +36,12 @@ class SessionLock:
         """Take the lock; False when another live process holds it (or the file can't be made)."""
         if self._fd is not None:
             return True
+        self.problem = None
         try:
             make_private_dirs(self.path.parent)
             fd = open_private(self.path, os.O_RDWR)
-        except OSError:
+        except OSError as exc:
+            self.problem = f"cannot write {self.path} ({exc.strerror or exc})"
             return False
         if fcntl is not None:
             try:

@@ -108,7 +108,14 @@ def _writer(app: SessionTimerApp, path: Any) -> dict[str, Any]:
 def _take_lock(app: SessionTimerApp) -> bool:
     if app.session_lock is None:
         app.session_lock = SessionLock(app.paths.lock_file)
-    if app.session_lock.acquire():
+    if app.session_lock.acquire() or app.session_lock.problem:
+        if app.session_lock.problem:  # the disk refuses: run anyway, notes kept in memory
+            app.notify(
+                f"The session log folder is not writable: {app.session_lock.problem}. "
+                "The session goes on; notes are kept until they can be written.",
+                severity="warning",
+                timeout=10,
+            )
         if app.keep_awake:
             _keep_awake(app)
         return True

@@ -74,3 +74,11 @@ def test_an_unusable_folder_means_no_lock(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert not SessionLock(blocker / "session.lock").acquire()
+
+
+def test_a_folder_that_cannot_be_written_is_a_problem_not_a_rival(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    lock = SessionLock(blocker / "session.lock")  # its folder would have to be a file
+    assert not lock.acquire()
+    assert lock.problem is not None and "cannot write" in lock.problem

@@ -217,3 +217,20 @@ async def test_help_from_start_lists_the_start_keys(clock: ManualClock) -> None:
         for binding in StartScreen.BINDINGS:
             assert binding.description in text  # type: ignore[union-attr]
         assert "Theme" in text
+
+
+async def test_unwritable_log_folder_warns_and_the_session_goes_on(
+    clock: ManualClock, tmp_path, monkeypatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("SESSIONTIMER_DATA_DIR", str(blocker / "data"))
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        texts = [n.message for n in app._notifications]
+        assert any("not writable" in t for t in texts), texts
+        assert app.screen.recorder.recent_notes[-1].tag == "release"
