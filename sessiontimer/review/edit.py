@@ -20,6 +20,7 @@ from sessiontimer.core.journal_read import read_journal
 from sessiontimer.review import index as index_mod
 from sessiontimer.review.export import load_registry, save_registry
 from sessiontimer.review.history import same_client
+from sessiontimer.review.summary import Summary
 
 AMENDABLE = ("text", "region", "tag")
 
@@ -59,7 +60,10 @@ def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> s
         raise EditError(
             f"only {', '.join(AMENDABLE)} of a note can be amended, not {bad or 'nothing'}"
         )
-    events = read_journal(path).events
+    read = read_journal(path)
+    events = read.events
+    if not events and read.problems:  # gone, moved or unreadable: say that, not "no note"
+        raise EditError(f"{read.problems[0]}; nothing was changed")
     if not any(e.get("type") == "note" and e.get("id") == note_id for e in events):
         raise EditError(f"{path.name} has no note {note_id!r} (see `sessiontimer logs show`)")
     ident, t = _next_id_and_t(events)
@@ -126,3 +130,79 @@ def delete_client(sessions_dir: Path, cache_dir: Path, client: str) -> Deleted:
     save_registry(cache_dir, kept)
     index_mod.refresh(sessions_dir, cache_dir)
     return Deleted([s.id for s in gone], exports)
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    """What renaming one client (every spelling of it) to ``new`` would do, before doing it."""
+
+    new: str
+    spellings: dict[str, int]  # exact names to rename -> their sessions
+    joins: int  # sessions another client already has under the new name (a merge)
+
+    @property
+    def sessions(self) -> int:
+        return sum(self.spellings.values())
+
+    def question(self) -> str:
+        """The confirmation, saying plainly when the rename is a merge."""
+        names = ", ".join(f"{n!r} ({c})" for n, c in self.spellings.items())
+        text = f"Rename {names} to {self.new!r}: {self.sessions} session(s)."
+        if self.joins:
+            text += (
+                f"\n{self.new!r} already has {self.joins} session(s): "
+                "the two become one client (merge)."
+            )
+        return text + "\nThe journals keep the old name; an `amended` line records the new one."
+
+
+def rename_plan(summaries: list[Summary], client: str, new: str) -> RenamePlan:
+    """Every spelling of ``client`` (any case) becomes ``new``; ``new`` may be another client."""
+    new = new.strip()
+    if not new:
+        raise EditError("the new client name is empty")
+    spellings: dict[str, int] = {}
+    joins = 0
+    for s in summaries:
+        if not s.client:
+            continue
+        if same_client(s.client, client) and s.client != new:
+            spellings[s.client] = spellings.get(s.client, 0) + 1
+        elif same_client(s.client, new):
+            joins += 1  # already under the new name: the renamed sessions join these
+    if not spellings:
+        raise EditError(f"every session of {client!r} is already named {new!r}")
+    return RenamePlan(new, spellings, joins)
+
+
+def rename_all(sessions_dir: Path, cache_dir: Path, plan: RenamePlan, wall: datetime) -> Renamed:
+    """Carry out a :class:`RenamePlan` (one :func:`rename_client` per spelling)."""
+    total = Renamed(0, [])
+    for old in plan.spellings:
+        done = rename_client(sessions_dir, cache_dir, old, plan.new, wall)
+        total.sessions += done.sessions
+        total.skipped += done.skipped
+    return total
+
+
+def client_sessions(summaries: list[Summary], client: str) -> list[Summary]:
+    """Every session :func:`delete_client` would remove (any spelling, damaged ones too)."""
+    return [s for s in summaries if s.client and same_client(s.client, client)]
+
+
+def amend_fields(note: dict[str, Any], typed: dict[str, str]) -> dict[str, str | None]:
+    """The fields a correction changes: typed values that differ; an emptied field is None.
+
+    Raises EditError when the note would be left with neither a tag nor a text.
+    """
+    fields: dict[str, str | None] = {}
+    for key in AMENDABLE:
+        if key not in typed:
+            continue
+        value: str | None = typed[key].strip() or None
+        if value != (note.get(key) or None):
+            fields[key] = value
+    after = {**note, **fields}
+    if not (after.get("tag") or after.get("text")):
+        raise EditError("a note needs a tag or a text: fill in one of them")
+    return fields

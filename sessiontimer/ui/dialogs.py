@@ -1,4 +1,5 @@
-"""Small modal dialogs: confirm a step that would lose work, write a free-text note."""
+"""Small modal dialogs: confirm a step that would lose work, write or amend a note, rename or
+delete a client."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
@@ -91,3 +93,118 @@ class ResumeDialog(ModalScreen[str | None]):
 
     def action_choose(self, how: str) -> None:
         self.dismiss(how)
+
+
+class AmendNoteDialog(ModalScreen[dict[str, str | None] | None]):
+    """Correct a note's text, region or tag; returns only the changed fields (None: cancelled).
+
+    The caller journals them as ``amended``: the original line is never rewritten.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="amend_cancel")]
+
+    def __init__(
+        self, note: dict[str, Any], regions: tuple[str, ...], tags: tuple[str, ...]
+    ) -> None:
+        super().__init__()
+        self.note = note
+        self.regions = regions
+        self.tags = tags
+
+    def compose(self) -> Any:
+        from sessiontimer.review.timeline import stamp
+
+        session_t, wall = stamp(self.note)
+        with Vertical(classes="dialog amend"):
+            yield Static(
+                f"Amend the note at {session_t} ({wall})  "
+                "[dim](enter saves, tab moves, escape cancels)[/]",
+                classes="dialog-question",
+            )
+            for key, hint, choices in (
+                ("text", "text (what you noticed, what the client said)", ()),
+                ("region", "region (empty: none)", self.regions),
+                ("tag", "tag (empty: none)", self.tags),
+            ):
+                yield Static(key, classes="amend-label")
+                yield Input(
+                    str(self.note.get(key) or ""),
+                    placeholder=hint,
+                    id=f"amend-{key}",
+                    suggester=SuggestFromList(choices, case_sensitive=False) if choices else None,
+                )
+            yield Static("", id="amend-error", classes="dialog-error", markup=False)
+            yield Static(
+                "The original line stays in the journal; the correction is added after it.",
+                classes="dialog-keys",
+            )
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        from sessiontimer.review.edit import EditError, amend_fields
+
+        typed = {k: self.query_one(f"#amend-{k}", Input).value for k in ("text", "region", "tag")}
+        try:
+            self.dismiss(amend_fields(self.note, typed))
+        except EditError as error:
+            self.query_one("#amend-error", Static).update(str(error))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DeleteClientDialog(ModalScreen[bool]):
+    """The one destructive question: only y deletes; n, escape and a stray enter do not."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Delete", id="delete_yes"),
+        Binding("n,escape,enter", "answer(False)", "Keep", id="delete_no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> Any:
+        with Vertical(classes="dialog danger"):
+            yield Static(self.question, classes="dialog-question", markup=False)
+            yield Static("[b]y[/] delete for good    [b]n[/] keep", classes="dialog-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class RenameClientDialog(ModalScreen[str | None]):
+    """The new name of a client; typing an existing client's name merges the two."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="rename_cancel")]
+
+    def __init__(self, client: str, known: tuple[str, ...]) -> None:
+        super().__init__()
+        self.client = client
+        self.known = known
+
+    def compose(self) -> Any:
+        with Vertical(classes="dialog"):
+            yield Static(
+                Content.assemble(
+                    "Rename ",
+                    (self.client, "bold"),
+                    "  ",
+                    ("(an existing name merges the two; enter saves, escape cancels)", "dim"),
+                ),
+                classes="dialog-question",
+            )
+            yield Input(
+                self.client,
+                id="rename-new",
+                suggester=SuggestFromList(self.known, case_sensitive=False),
+            )
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        new = self.query_one("#rename-new", Input).value.strip()
+        self.dismiss(new or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -76,7 +76,7 @@ async def test_list_newest_first_and_filter_updates_as_you_type() -> None:
         )
 
 
-async def test_enter_opens_timeline_and_f2_client_history() -> None:
+async def test_enter_opens_timeline_and_f4_client_history() -> None:
     _fixed_data()
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -90,7 +90,7 @@ async def test_enter_opens_timeline_and_f2_client_history() -> None:
         assert "note: release @ sacrum" in detail.text
         assert "closing note: Felt lighter, sleeps better." in detail.text
         await pilot.press("escape")
-        await pilot.press("up", "f2")  # first row: Anna
+        await pilot.press("up", "f4")  # first row: Anna
         await _settle(pilot)
         history = app.screen
         assert isinstance(history, ClientHistoryScreen) and history.history is not None
@@ -151,4 +151,4 @@ def test_snapshot_timeline(snap_compare: Any) -> None:
 
 def test_snapshot_client_history(snap_compare: Any) -> None:
     _fixed_data()
-    assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before("down", "f2"))
+    assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before("down", "f4"))

@@ -1,19 +1,36 @@
-"""Client history: all sessions of one client, the tags seen (and where), the length trend."""
+"""Client history: all sessions of one client, the tags seen (and where), the length trend.
+
+Also where a client is renamed (an existing name merges the two) or deleted for good. Both
+ask first, run in a thread worker through ``review.edit``, and refresh the Sessions list.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from sessiontimer.review import index as review_index
+from sessiontimer.review.edit import (
+    EditError,
+    RenamePlan,
+    client_sessions,
+    delete_client,
+    rename_all,
+    rename_plan,
+)
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
+
+if TYPE_CHECKING:
+    from sessiontimer.ui.app import SessionTimerApp
 
 ROWS = 200
 
@@ -33,7 +50,7 @@ def history_text(h: ClientHistory) -> str:
 
 
 class ClientHistoryScreen(Screen[None]):
-    """Enter opens the selected session's timeline."""
+    """Enter opens the selected session's timeline; r renames or merges, x deletes (asks)."""
 
     DEFAULT_CSS = """
     #history { padding: 0 1; }
@@ -44,6 +61,8 @@ class ClientHistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="history_back"),
         Binding("enter", "open", "Timeline", id="history_open", priority=True),
+        Binding("r", "rename", "Rename / merge", id="history_rename"),
+        Binding("x,delete", "delete", "Delete client", id="history_delete"),
     ]
 
     def __init__(self, client: str, summaries: list[Summary]) -> None:
@@ -73,8 +92,10 @@ class ClientHistoryScreen(Screen[None]):
 
     def _show(self, h: ClientHistory) -> None:
         self.history = h
+        self.query_one("#history-title", Static).update(Content(f"Client history · {h.client}"))
         self.query_one("#history-summary", Static).update(Content(history_text(h)))
         table = self.query_one("#history-table", DataTable)
+        table.clear()
         for s in h.sessions[:ROWS]:
             table.add_row(
                 s.date,
@@ -96,3 +117,92 @@ class ClientHistoryScreen(Screen[None]):
         if self.history and table.row_count:
             chosen = self.history.sessions[table.cursor_row]
             self.app.push_screen(SessionDetailScreen(chosen, self.summaries))
+
+    @property
+    def _app(self) -> SessionTimerApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_rename(self) -> None:
+        from sessiontimer.ui.dialogs import RenameClientDialog
+
+        known = tuple(dict.fromkeys(s.client for s in self.summaries if s.client))
+        self.app.push_screen(RenameClientDialog(self.client, known), self._rename_chosen)
+
+    def _rename_chosen(self, new: str | None) -> None:
+        if not new:
+            return
+        try:
+            plan = rename_plan(self.summaries, self.client, new)
+        except EditError as error:
+            self.notify(str(error), markup=False)
+            return
+        self._app.confirm(escape(plan.question()), lambda yes: self._rename_confirmed(plan, yes))
+
+    def _rename_confirmed(self, plan: RenamePlan, yes: bool | None) -> None:
+        if yes:
+            self.rename(plan)
+
+    @work(thread=True, exclusive=True, group="history-edit", exit_on_error=False)
+    def rename(self, plan: RenamePlan) -> None:
+        paths = self._app.paths
+        try:
+            done = rename_all(paths.sessions_dir, paths.state_dir, plan, self._app.clock.wall())
+            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir).summaries
+        except (EditError, OSError) as error:
+            self.app.call_from_thread(self._failed, "Not renamed", error)
+            return
+        message = f"Renamed {done.sessions} session(s) to {plan.new}."
+        if done.skipped:
+            message += f" {len(done.skipped)} damaged journal(s) could not be renamed."
+        self.app.call_from_thread(self._renamed, plan.new, fresh, message)
+
+    def _renamed(self, new: str, summaries: list[Summary], message: str) -> None:
+        from sessiontimer.ui.screens.sessions import summaries_changed
+
+        self.client, self.summaries = new, summaries
+        summaries_changed(self.app, summaries)
+        self.notify(message, markup=False)
+        self.load()
+
+    def action_delete(self) -> None:
+        from sessiontimer.ui.dialogs import DeleteClientDialog
+
+        gone = client_sessions(self.summaries, self.client)
+        names = ", ".join(dict.fromkeys(s.client or "" for s in gone))
+        question = (
+            f"Delete every record of {self.client}?\n\n"
+            f"{len(gone)} session(s) (named {names}), their index entries and the exports "
+            "the app made of them are removed for good. This cannot be undone."
+        )
+        self.app.push_screen(DeleteClientDialog(question), self._delete_chosen)
+
+    def _delete_chosen(self, yes: bool | None) -> None:
+        if yes:
+            self.delete()
+
+    @work(thread=True, exclusive=True, group="history-edit", exit_on_error=False)
+    def delete(self) -> None:
+        paths = self._app.paths
+        try:
+            done = delete_client(paths.sessions_dir, paths.state_dir, self.client)
+            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir).summaries
+        except OSError as error:
+            self.app.call_from_thread(self._failed, "Not deleted", error)
+            return
+        message = f"Deleted {len(done.journals)} session(s) and {len(done.exports)} export(s)."
+        self.app.call_from_thread(self._deleted, fresh, message)
+
+    def _deleted(self, summaries: list[Summary], message: str) -> None:
+        """Back to the Sessions list (refreshed): this client's screens show nothing now."""
+        from sessiontimer.ui.screens.sessions import SessionsScreen, summaries_changed
+
+        summaries_changed(self.app, summaries)
+        if any(isinstance(s, SessionsScreen) for s in self.app.screen_stack):
+            while not isinstance(self.app.screen, SessionsScreen):
+                self.app.pop_screen()
+        else:
+            self.app.pop_screen()
+        self.app.notify(message, markup=False)
+
+    def _failed(self, what: str, error: Exception) -> None:
+        self.notify(f"{what}: {error}", severity="error", markup=False)

@@ -63,11 +63,34 @@ class HelpScreen(ModalScreen[None]):
             yield Static(_table("Session keys", rows))
             yield Static(_table("Start screen keys", start))
             yield Static(_table("Quick notes (one key each)", notes))
+            yield Static(_table("Reviewing past sessions", _review(remapped)))
             yield Static(_table("Where things live", where, width=14))
             yield Static(Content.styled("escape closes this help", "dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _review(remapped: dict[str, str]) -> list[tuple[str, str]]:
+    """The keys of the Sessions, timeline, client history and stats screens, as remapped."""
+    from sessiontimer.ui.screens.client_history import ClientHistoryScreen
+    from sessiontimer.ui.screens.session_detail import SessionDetailScreen
+    from sessiontimer.ui.screens.sessions import SessionsScreen
+    from sessiontimer.ui.screens.stats import StatsScreen
+
+    rows: list[tuple[str, str]] = []
+    for where, screen in (
+        ("Sessions", SessionsScreen),
+        ("Timeline", SessionDetailScreen),
+        ("Client history", ClientHistoryScreen),
+        ("Stats", StatsScreen),
+    ):
+        for b in _bindings(screen):
+            if b.show and b.key != "escape":
+                keys = remapped.get(b.id or "") or b.key_display or b.key
+                rows.append((keys, f"{where}: {b.description}"))
+    rows.append(("escape", "Back to the previous screen"))
+    return rows
 
 
 def _table(title: str, rows: list[tuple[str, str]], width: int = 12) -> Content:

@@ -1,17 +1,25 @@
 """One session's timeline: phases (planned and real), notes at session and wall time, still
-points, pauses, cues and the closing note. The journal is read in a thread worker."""
+points, pauses, cues and the closing note. The journal is read in a thread worker.
+
+Every line is a row of a list, so up/down walk the whole timeline; on a note, ``a`` (or enter)
+opens the amend dialog. A correction is journaled as ``amended`` (the original line stays)
+and the index and the Sessions list are refreshed from the journals at once.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
+from sessiontimer.review import index as review_index
+from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, load_timeline, stamp
 from sessiontimer.ui.format import short_minutes
@@ -19,34 +27,49 @@ from sessiontimer.ui.format import short_minutes
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
 
+Line = tuple[str, str | None]  # the text, and the note id when the line is a note
+
+
+def timeline_lines(tl: Timeline) -> list[Line]:
+    """The timeline as lines, each note's line carrying the note's id."""
+    lines: list[Line] = []
+    for phase in tl.phases:
+        planned = short_minutes(phase.planned) if phase.planned else "open"
+        lines.append((f"{phase.name}  planned {planned} · real {short_minutes(phase.real)}", None))
+        for item in phase.items:
+            session_t, wall = stamp(item)
+            note = str(item.get("id")) if item.get("type") == "note" else None
+            lines.append((f"  {session_t:>6}  {wall}  {describe(item)}", note))
+        lines.append(("", None))
+    if tl.summary.problems:
+        lines.append(("damaged journal: " + "; ".join(tl.summary.problems), None))
+    lines.append((f"closing note: {tl.closing or '—'}", None))
+    return lines
+
 
 def timeline_text(tl: Timeline) -> str:
     """The timeline as plain lines (also what the Pilot tests read)."""
-    lines = []
-    for phase in tl.phases:
-        planned = short_minutes(phase.planned) if phase.planned else "open"
-        lines.append(f"{phase.name}  planned {planned} · real {short_minutes(phase.real)}")
-        for item in phase.items:
-            session_t, wall = stamp(item)
-            lines.append(f"  {session_t:>6}  {wall}  {describe(item)}")
-        lines.append("")
-    if tl.summary.problems:
-        lines.append("damaged journal: " + "; ".join(tl.summary.problems))
-    lines.append(f"closing note: {tl.closing or '—'}")
-    return "\n".join(lines)
+    return "\n".join(text for text, _ in timeline_lines(tl))
+
+
+def _keep_indent(text: str) -> str:
+    """Leading spaces as no-break spaces: a wrapping option list would drop them."""
+    stripped = text.lstrip(" ")
+    return "\u00a0" * (len(text) - len(stripped)) + stripped
 
 
 class SessionDetailScreen(Screen[None]):
-    """The timeline of one session; f2 opens the client's history."""
+    """The timeline of one session; a amends the note under the cursor, f4 the client's history."""
 
     DEFAULT_CSS = """
     #detail { padding: 0 1; }
     #detail-title { color: $accent; text-style: bold; }
-    #detail-body { height: 1fr; }
+    #detail-list { height: 1fr; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail_back"),
-        Binding("f2", "history", "Client history", id="detail_history"),
+        Binding("a", "amend", "Amend note", id="detail_amend"),
+        Binding("f4", "history", "Client history", id="detail_history"),
     ]
 
     def __init__(self, summary: Summary, summaries: list[Summary]) -> None:
@@ -54,35 +77,110 @@ class SessionDetailScreen(Screen[None]):
         self.summary = summary
         self.summaries = summaries
         self.text = ""
+        self.timeline: Timeline | None = None
+        self.lines: list[Line] = []
+
+    @property
+    def _app(self) -> SessionTimerApp:
+        return self.app  # type: ignore[return-value]
 
     def compose(self) -> Any:
-        s = self.summary
-        title = f"{s.date} {s.time} · {s.client or 'no client'} · {s.preset} · {s.status}"
         with Vertical(id="detail"):
-            yield Static(Content(title), id="detail-title")
-            with VerticalScroll(id="detail-body"):
-                yield Static(Content("reading…"), id="detail-text")
+            yield Static(Content(self._title()), id="detail-title")
+            yield OptionList(Option(Content("reading…"), disabled=True), id="detail-list")
         yield Footer(compact=True)
 
+    def _title(self) -> str:
+        s = self.summary
+        return f"{s.date} {s.time} · {s.client or 'no client'} · {s.preset} · {s.status}"
+
     def on_mount(self) -> None:
+        self.query_one("#detail-list", OptionList).focus()
         self.load()
 
-    @work(thread=True, exit_on_error=False)
-    def load(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
-        sessions_dir = app.paths.sessions_dir
+    @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
+    def load(self, keep: str | None = None) -> None:
+        sessions_dir = self._app.paths.sessions_dir
         tl = load_timeline(sessions_dir / self.summary.rel, sessions_dir)
-        self.app.call_from_thread(self._show, timeline_text(tl))
+        self.app.call_from_thread(self._show, tl, keep)
 
-    def _show(self, text: str) -> None:
-        self.text = text
-        self.query_one("#detail-text", Static).update(Content(text))
+    def _show(self, tl: Timeline, keep: str | None) -> None:
+        """Fill the list; the cursor goes to note ``keep``, else the first note, else the top."""
+        self.timeline, self.lines, self.text = tl, timeline_lines(tl), timeline_text(tl)
+        listing = self.query_one("#detail-list", OptionList)
+        listing.set_options(Option(Content(_keep_indent(text))) for text, _ in self.lines)
+        notes = [i for i, (_, note) in enumerate(self.lines) if note]
+        chosen = [i for i in notes if self.lines[i][1] == keep]
+        listing.highlighted = (chosen or notes or [0])[0]
+
+    def current_note(self) -> dict[str, Any] | None:
+        """The note under the cursor, as it stands (amendments applied), or None."""
+        at = self.query_one("#detail-list", OptionList).highlighted
+        if self.timeline is None or at is None or not 0 <= at < len(self.lines):
+            return None
+        ident = self.lines[at][1]
+        return next((n for n in self.timeline.notes if str(n.get("id")) == ident), None)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @on(OptionList.OptionSelected, "#detail-list")
+    def _selected(self) -> None:
+        self.action_amend()
+
+    def action_amend(self) -> None:
+        from sessiontimer.ui.dialogs import AmendNoteDialog
+
+        note = self.current_note()
+        if note is None:
+            self.notify("Move to a note (up / down) to amend it.")
+        elif self.summary.status == "unfinished":
+            self.notify(
+                "This session has not ended (it may be running or waiting to be resumed): "
+                "amend its notes once it is closed.",
+                severity="warning",
+            )
+        else:
+            settings = self._app.settings
+            tags = tuple(dict.fromkeys(k.tag for k in settings.note_keys))
+            dialog = AmendNoteDialog(note, settings.regions, tags)
+            self.app.push_screen(dialog, lambda fields: self._amend_chosen(note, fields))
+
+    def _amend_chosen(self, note: dict[str, Any], fields: dict[str, str | None] | None) -> None:
+        if fields is None:
+            return
+        if not fields:
+            self.notify("Nothing changed.")
+            return
+        self.save_amendment(str(note.get("id")), fields)
+
+    @work(thread=True, exclusive=True, group="detail-amend", exit_on_error=False)
+    def save_amendment(self, note_id: str, fields: dict[str, Any]) -> None:
+        """Append the ``amended`` line, bring the index up to date, then redraw."""
+        paths = self._app.paths
+        try:
+            amend(paths.sessions_dir / self.summary.rel, note_id, fields, self._app.clock.wall())
+            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir)
+        except (EditError, OSError) as error:
+            message = f"Not amended: {error}"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._amended, note_id, fresh.summaries)
+
+    def _amended(self, note_id: str, summaries: list[Summary]) -> None:
+        from sessiontimer.ui.screens.sessions import summaries_changed
+
+        self.summaries = summaries
+        self.summary = next((s for s in summaries if s.id == self.summary.id), self.summary)
+        self.query_one("#detail-title", Static).update(Content(self._title()))
+        summaries_changed(self.app, summaries)
+        self.notify("Note amended (the original line stays in the journal).")
+        self.load(note_id)
 
     def action_history(self) -> None:
         from sessiontimer.ui.screens.client_history import ClientHistoryScreen
 
         if self.summary.client:
             self.app.push_screen(ClientHistoryScreen(self.summary.client, self.summaries))
+        else:
+            self.notify("This session has no client.")

@@ -44,8 +44,18 @@ def row_cells(s: Summary) -> tuple[str, ...]:
     )
 
 
+def summaries_changed(app: Any, summaries: list[Summary]) -> None:
+    """After a correction, rename or delete: the Sessions list shows the journals as they are now.
+
+    ``summaries`` is the index just refreshed by the edit, so nothing is read again here.
+    """
+    for screen in app.screen_stack:
+        if isinstance(screen, SessionsScreen):
+            screen._loaded(summaries, True)
+
+
 class SessionsScreen(Screen[None]):
-    """The log browser. Enter opens a timeline, f2 the client's history, f3 stats."""
+    """The log browser. Enter opens a timeline, f4 the client's history, f3 stats."""
 
     DEFAULT_CSS = """
     #sessions { padding: 0 1; }
@@ -56,7 +66,7 @@ class SessionsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="sessions_back"),
         Binding("enter", "open", "Timeline", id="sessions_open", priority=True),
-        Binding("f2", "history", "Client history", id="sessions_history"),
+        Binding("f4", "history", "Client history", id="sessions_history"),
         Binding("f3", "stats", "Stats", id="sessions_stats"),
         Binding("ctrl+n", "page(1)", "Next page", id="sessions_next_page"),
         Binding("ctrl+p", "page(-1)", "Prev page", id="sessions_prev_page"),

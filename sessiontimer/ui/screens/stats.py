@@ -1,8 +1,12 @@
-"""Stats over the sessions the filter selected: per week, hours, most frequent tags."""
+"""Stats over the sessions the filter selected, within a chosen period: per week, hours, tags.
+
+The period keys (w, m, y, a) recompute in a thread worker through ``review.periods`` (pure);
+"today" comes from the app's clock, so tests pin it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.binding import Binding
@@ -11,8 +15,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from sessiontimer.review.history import Stats, bar, sparkline, stats
+from sessiontimer.review.history import Stats, bar, sparkline
+from sessiontimer.review.periods import PERIODS, Period, period, period_stats
 from sessiontimer.review.summary import Summary
+
+if TYPE_CHECKING:
+    from sessiontimer.ui.app import SessionTimerApp
+
+DEFAULT_PERIOD = "all"  # what the filter selected, until a period is chosen
 
 
 def stats_text(st: Stats, label: str) -> str:
@@ -35,29 +45,62 @@ def stats_text(st: Stats, label: str) -> str:
     return "\n".join(lines)
 
 
+def period_bar(chosen: Period) -> Content:
+    """The period picker as one line; the chosen period stands out (keys are in the footer)."""
+    parts: list[str | tuple[str, str]] = [("period ", "dim")]
+    for p in PERIODS:
+        parts += [" ", (f" {p.label} ", "reverse bold" if p == chosen else "dim")]
+    return Content.assemble(*parts)
+
+
 class StatsScreen(Screen[None]):
     DEFAULT_CSS = """
     #stats { padding: 0 1; }
+    #stats-period { height: 1; margin: 0 0 1 0; }
     """
-    BINDINGS = [Binding("escape", "back", "Back", id="stats_back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="stats_back"),
+        Binding("w", "period('4w')", "4 weeks", id="stats_4_weeks"),
+        Binding("m", "period('3m')", "3 months", id="stats_3_months"),
+        Binding("y", "period('12m')", "12 months", id="stats_12_months"),
+        Binding("a", "period('all')", "All", id="stats_all"),
+    ]
 
-    def __init__(self, summaries: list[Summary], label: str) -> None:
+    def __init__(self, summaries: list[Summary], label: str, chosen: str = DEFAULT_PERIOD) -> None:
         super().__init__()
         self.summaries = summaries
         self.label = label
+        self.period = period(chosen)
+        self.stats: Stats | None = None
 
     def compose(self) -> Any:
-        with Vertical(id="stats"), VerticalScroll():
-            yield Static(Content("computing…"), id="stats-text")
+        with Vertical(id="stats"):
+            yield Static(period_bar(self.period), id="stats-period")
+            with VerticalScroll():
+                yield Static(Content("computing…"), id="stats-text")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def load(self) -> None:
-        text = stats_text(stats(self.summaries), self.label)
-        self.app.call_from_thread(self.query_one("#stats-text", Static).update, Content(text))
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        chosen = self.period
+        st = period_stats(self.summaries, chosen, app.clock.wall().date())
+        self.app.call_from_thread(self._show, chosen, st)
+
+    def _show(self, chosen: Period, st: Stats) -> None:
+        if chosen != self.period:
+            return  # a newer choice is on its way
+        self.stats = st
+        label = f"{self.label} · {chosen.label}"
+        self.query_one("#stats-text", Static).update(Content(stats_text(st, label)))
+
+    def action_period(self, key: str) -> None:
+        self.period = period(key)
+        self.query_one("#stats-period", Static).update(period_bar(self.period))
+        self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()
