@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sessiontimer.review import index as review_index
 from sessiontimer.review.edit import (
@@ -28,6 +28,7 @@ from sessiontimer.review.edit import (
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -77,7 +78,7 @@ class ClientHistoryScreen(Screen[None]):
             yield Static(Content("reading…"), id="history-summary")
             table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
             yield table
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)

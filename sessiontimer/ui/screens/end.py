@@ -8,9 +8,10 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from sessiontimer.ui.format import session_stamp, short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.core.recorder import SessionRecorder
@@ -51,7 +52,7 @@ class EndScreen(Screen[None]):
                 placeholder="closing note: how the client responded (enter saves)",
                 id="closing-note",
             )
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#closing-note", Input).focus()

@@ -12,12 +12,13 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
 from sessiontimer.ui.screens.presets import CSS, apply_and_save
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -78,7 +79,7 @@ class NoteKeysScreen(Screen[None]):
                         with Horizontal(classes="field-row"):
                             yield Label(key, classes="region-key")
                             yield Input(id=f"region-{index}", compact=True)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]

@@ -14,13 +14,14 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor, PhaseDraft
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import ConfigError, parse_duration
 from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.screens.presets import CSS, apply_and_save, offer_reload
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -84,7 +85,7 @@ class PresetEditorScreen(Screen[None]):
                 "[b]p[/] hear cue  [b]ctrl+s[/] save  [b]escape[/] back",
                 id="editor-hint",
             )
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#phase-table", DataTable)

@@ -13,7 +13,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from sessiontimer.config_edit import (
     ConfigChangedOnDisk,
@@ -26,6 +26,7 @@ from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -141,7 +142,7 @@ class PresetsScreen(Screen[None]):
                 "[b]x[/] delete  [b]d[/] default  [b]k[/] note keys  [b]escape[/] back",
                 id="presets-hint",
             )
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]

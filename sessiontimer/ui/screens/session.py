@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
 from sessiontimer.core.model import OnEnd
 from sessiontimer.ui.errors import guarded
+from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import SessionView
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> Any:
         yield SessionView(self.st_app.settings.note_keys, id="session")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @property
     def view(self) -> SessionView:

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontimer.review import index as review_index
@@ -23,6 +23,7 @@ from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, load_timeline, stamp
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -88,7 +89,7 @@ class SessionDetailScreen(Screen[None]):
         with Vertical(id="detail"):
             yield Static(Content(self._title()), id="detail-title")
             yield OptionList(Option(Content("reading…"), disabled=True), id="detail-list")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _title(self) -> str:
         s = self.summary

@@ -14,12 +14,13 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from sessiontimer.review import index as review_index
 from sessiontimer.review import query
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -95,7 +96,7 @@ class SessionsScreen(Screen[None]):
                 id="sessions-table", cursor_type="row", zebra_stripes=True
             )
             yield table
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions-table", DataTable)

@@ -10,11 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -61,7 +62,7 @@ class StartScreen(Screen[None]):
                 id="start-hint",
             )
             yield Static(id="start-messages")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 80x24 the hint line goes (the footer has the keys) so the list keeps room."""

@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sessiontimer.review.history import Stats, bar, sparkline
 from sessiontimer.review.periods import PERIODS, Period, period, period_stats
 from sessiontimer.review.summary import Summary
+from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -78,7 +79,7 @@ class StatsScreen(Screen[None]):
             yield Static(period_bar(self.period), id="stats-period")
             with VerticalScroll():
                 yield Static(Content("computing…"), id="stats-text")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
