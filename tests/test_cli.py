@@ -32,7 +32,7 @@ def test_config_check_reports_problems_with_exit_1(
     bad.write_text('[[presets]]\nname = "X"\n[[presets.phases]]\nname = "a"\ndurration = "5m"\n')
     assert main(["config", "check", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert 'bad.toml, line 5, key presets[0].phases[0].durration' in err
+    assert "bad.toml, line 5, key presets[0].phases[0].durration" in err
     assert 'did you mean "duration"?' in err
 
 

@@ -71,16 +71,36 @@ class SessionTimerApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        preset, client = self._direct
+        if self.audio is None:
+            self.audio = session_service.open_audio(self, first=preset)
+        if preset is not None:
+            # Straight into the session: the Start screen is built only when it is needed
+            # (after the session), so the first frame is the session itself.
+            self.start_session(self.settings.preset(preset), client)
+            if self.active_recorder() is None:  # refused (another instance): the Start screen
+                self.back_to_start()
+            elif self.config_errors:
+                self.notify(
+                    f"The config has {len(self.config_errors)} problem(s); they are listed on "
+                    "the Start screen and by `sessiontimer config check`.",
+                    severity="warning",
+                    timeout=8,
+                )
+        else:
+            self.back_to_start()
+            self.offer_resume()
+
+    def back_to_start(self) -> None:
+        """Leave the current screen for the Start screen, building it if it is not below."""
         from sessiontimer.ui.screens.start import StartScreen
 
-        self.push_screen(StartScreen())
-        if self.audio is None:
-            self.audio = session_service.open_audio(self)
-        preset, client = self._direct
-        if preset is not None:
-            self.start_session(self.settings.preset(preset), client)
+        if any(isinstance(s, StartScreen) for s in self.screen_stack):
+            self.pop_screen()
+        elif len(self.screen_stack) > 1:
+            self.switch_screen(StartScreen())
         else:
-            self.offer_resume()
+            self.push_screen(StartScreen())
 
     def offer_resume(self) -> None:
         """If a session was interrupted (power cut, kill), offer to continue it.

@@ -6,6 +6,8 @@ back to the UI as a message, which Textual queues thread-safely.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
 
 TEST_CHIME = Cue("singing-bowl")
+LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
 
 
 class ServiceNotice(Message):
@@ -61,8 +64,13 @@ class CueFinished(Message):
         self.outcome = outcome
 
 
-def open_audio(app: SessionTimerApp) -> Any:
-    """Start the audio service; its slow preparation runs in a thread worker."""
+def open_audio(app: SessionTimerApp, first: str | None = None) -> Any:
+    """Start the audio service; its slow preparation runs in a thread worker.
+
+    Scaling sounds is Python work that competes with the screen for the interpreter, so the
+    cues of the preset about to run (``first``, else the last one used) are prepared at once
+    and the other presets' a little later, when the screen is drawn and idle.
+    """
     try:
         from sessiontimer.audio.service import AudioService
 
@@ -75,22 +83,35 @@ def open_audio(app: SessionTimerApp) -> Any:
         app.post_message(BackendChanged(change))
 
     service.on_backend_changed = on_change
+    soon, later = _cues_by_urgency(app.settings.presets, first or app.ui_state.last_preset)
 
     def prepare() -> None:
-        cues = [TEST_CHIME]
-        for preset in app.settings.presets:
-            cues.append(preset.end_cue)
-            for phase in preset.phases:
-                c = phase.cues
-                cues += [c.start, c.warning, c.interval, c.overtime]
-        problems = service.prepare(cues, app.ui_state.volume)
-        for text in problems:
+        told = service.prepare(soon, app.ui_state.volume)
+        for text in told:
             app.post_message(ServiceNotice(text, "warning"))
         if service.fallback_message:
             app.post_message(ServiceNotice(service.fallback_message))
+        time.sleep(LATER_PREPARE_DELAY)
+        for text in service.prepare(later, app.ui_state.volume):
+            if text not in told:
+                app.post_message(ServiceNotice(text, "warning"))
 
-    app.run_worker(prepare, thread=True, exit_on_error=False, group="audio")
+    # After the first frame: the worker process and the scaling must not delay the screen.
+    app.call_after_refresh(app.run_worker, prepare, thread=True, exit_on_error=False, group="audio")
     return service
+
+
+def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list[Cue], list[Cue]]:
+    """The test chime and the cues of preset ``first``; then every other preset's cues."""
+    soon: list[Cue] = [TEST_CHIME]
+    later: list[Cue] = []
+    for preset in presets:
+        cues = [preset.end_cue]
+        for phase in preset.phases:
+            c = phase.cues
+            cues += [x for x in (c.start, c.warning, c.interval, c.overtime) if x is not None]
+        (soon if preset.name == first else later).extend(c for c in cues if c is not None)
+    return soon, later
 
 
 def _writer(app: SessionTimerApp, path: Any) -> dict[str, Any]:

@@ -158,8 +158,11 @@ def test_repeat_plays_the_sound_that_many_times(tmp_path: Path) -> None:
 def test_scale_rounds_and_clips() -> None:
     assert list(scale(array("h", [3, -3, 32767, -32768]), 0.5)) == [2, -2, 16384, -16384]
     assert list(scale(array("h", [30000, -30000]), 1.5)) == [32767, -32768]
-    long = array("h", range(-32768, 32768))  # the lookup-table path agrees with arithmetic
-    assert scale(long, 0.37) == array("h", (round(v * 0.37) for v in long))
+    every = array("h", range(-32768, 32768))  # each path agrees with the per-sample formula
+    for factor in (0.0, 0.37, 0.5, 1.0, 1.25):
+        want = array("h", (max(-32768, min(32767, round(v * factor))) for v in every))
+        assert scale(every, factor) == want, factor
+        assert scale(every[:1000], factor) == want[:1000], factor
 
 
 def test_validate_sound_says_why(tmp_path: Path) -> None:

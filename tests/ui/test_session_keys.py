@@ -345,3 +345,41 @@ async def test_quit_from_the_end_screen_leaves_a_complete_journal(clock: ManualC
     assert not app.session_lock.held  # closed properly: the next start may run a session
     kinds = [e["type"] for e in read_journal(writer.path).events]
     assert "note" in kinds and "session_ended" in kinds
+
+
+async def test_direct_start_builds_no_start_screen_until_the_session_ends(
+    clock: ManualClock,
+) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        names = [type(s).__name__ for s in app.screen_stack]
+        assert names[-1] == "SessionScreen" and "StartScreen" not in names
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StartScreen"
+        assert len(app.screen_stack) == 2  # the default screen and Start: nothing left over
+
+
+async def test_a_cue_flashes_the_phase_name(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        name = app.screen.query_one("#phase-name")
+        name.remove_class("-flash")
+        await pilot.press("right")  # the next phase starts with its cue
+        await pilot.pause()
+        assert name.has_class("-flash")
+
+
+async def test_a_direct_start_tells_of_config_problems(clock: ManualClock) -> None:
+    from sessiontimer.core.config import ConfigError
+
+    problem = ConfigError("bad value", path="config.toml", line=3, key="presets.x")
+    app = build_app(clock, preset="Demo", config_errors=[problem])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        texts = [str(n.message) for n in app._notifications]
+        assert any("config has 1 problem" in t for t in texts), texts

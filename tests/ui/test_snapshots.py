@@ -44,7 +44,7 @@ def _running(clock: ManualClock) -> Before:
         await _tick(pilot, 8 * 60 + 13 * 60 + 95)  # listening, 95 s in
         await pilot.press("2", "r", "s")
         await _tick(pilot, 30)
-        pilot.app.screen.remove_class("-flash")
+        pilot.app.screen.query_one("#phase-name").remove_class("-flash")
         await pilot.pause()
 
     return before
@@ -81,7 +81,7 @@ def test_session_overtime(snap_compare, size) -> None:
         await pilot.pause()
         await _tick(pilot, 20 * 60)  # treatment begins
         await _tick(pilot, 30 * 60 + 185)  # 3:05 over
-        pilot.app.screen.remove_class("-flash")
+        pilot.app.screen.query_one("#phase-name").remove_class("-flash")
         await pilot.pause()
 
     assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
@@ -95,7 +95,7 @@ def test_session_open_phase(snap_compare, size) -> None:
         await pilot.pause()
         await pilot.press("right", "right")  # Demo: integration is open
         await _tick(pilot, 42)
-        pilot.app.screen.remove_class("-flash")
+        pilot.app.screen.query_one("#phase-name").remove_class("-flash")
         await pilot.pause()
 
     assert snap_compare(session_app(clock, "Demo"), run_before=before, terminal_size=size)
@@ -132,7 +132,7 @@ def test_help(snap_compare, size) -> None:
 
     async def before(pilot) -> None:
         await pilot.pause()
-        pilot.app.screen.remove_class("-flash")
+        pilot.app.screen.query_one("#phase-name").remove_class("-flash")
         await pilot.press("question_mark")
         await pilot.pause()
 

@@ -68,4 +68,4 @@ class EndScreen(Screen[None]):
         app: SessionTimerApp = self.app  # type: ignore[assignment]
         app.close_session(self.recorder)
         app.notify("Session saved.", timeout=3)
-        app.pop_screen()
+        app.back_to_start()

@@ -142,10 +142,11 @@ class SessionScreen(Screen[None]):
 
     def _flash_phase(self) -> None:
         """A short, calm flash of the phase area: the visual cue that goes with every sound."""
-        self.add_class("-flash")
+        name = self.view.query_one("#phase-name")  # one widget restyled, not the screen
+        name.add_class("-flash")
         if self._flash is not None:
             self._flash.stop()
-        self._flash = self.set_timer(1.5, lambda: self.remove_class("-flash"))
+        self._flash = self.set_timer(1.5, lambda: name.remove_class("-flash"))
 
     def _moved(self, events_: list[EngineEvent]) -> None:
         self._route(events_)
