@@ -31,6 +31,18 @@ def short_minutes(seconds: float) -> str:
     return f"{minutes} min"
 
 
+def whole_minutes(seconds: float, *, round_up: bool) -> str:
+    """``23 min`` or ``1 h 5 min`` for running totals: they change once a minute, not every
+    second (the big clock has the seconds; a line that ticks draws the eye and the CPU)."""
+    minutes = math.ceil(seconds / 60 - 1e-9) if round_up else math.floor(seconds / 60 + 1e-9)
+    if minutes <= 0 and not round_up and seconds > 0:
+        return "<1 min"
+    hours, minutes = divmod(max(0, minutes), 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
 def session_stamp(seconds: float) -> str:
     """Session time of a note, e.g. ``12:05``."""
     return clock_text(seconds, round_up=False)

@@ -14,7 +14,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from sessiontimer.core.model import NoteKey, OnEnd
-from sessiontimer.ui.format import clock_text, session_stamp, short_minutes
+from sessiontimer.ui.format import clock_text, session_stamp, short_minutes, whole_minutes
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
 from sessiontimer.ui.widgets.timeline import Timeline, TimelineState
 
@@ -121,9 +121,8 @@ def _totals(client: str | None, snap: Snapshot, wall: datetime) -> str:
     """Client, time in, time left and the wall-clock end (the next client is booked)."""
     who = f"{client} · " if client else ""
     elapsed, left = snap.session_elapsed, snap.session_left
+    done = whole_minutes(elapsed, round_up=False)
     if left is None:
-        return escape(f"{who}{short_minutes(elapsed)} in · open phase ahead")
+        return escape(f"{who}{done} in · open phase ahead")
     ends = wall + timedelta(seconds=left)
-    return escape(
-        f"{who}{short_minutes(elapsed)} in · {short_minutes(left)} left · ends {ends:%H:%M}"
-    )
+    return escape(f"{who}{done} in · {whole_minutes(left, round_up=True)} left · ends {ends:%H:%M}")
