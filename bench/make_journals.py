@@ -127,8 +127,8 @@ def _phase_body(rng: random.Random, w: Writer, index: int, length: float, target
     region = None
     while True:
         step = rng.expovariate(1 / 240)
-        if w.t + step >= end:
-            w.advance(end - w.t, index, 1, start, target)
+        if w.t + step >= end:  # a still point may have run past the phase's planned end
+            w.advance(max(0.0, end - w.t), index, 1, start, target)
             return
         w.advance(step, index, 1, start, target)
         roll = rng.random()

@@ -1,10 +1,12 @@
 """Review at scale: logs list cold and warm, index build, filter, Sessions screen first rows.
 
-Usage: python bench/review_scale.py [N ...]   (default: 1000 20000)
+Usage: python bench/review_scale.py [--runs R] [N ...]   (default: 1000 20000, R = 5)
 
 For each N, journals are generated once under $TMPDIR/sessiontimer-bench/N (reused on later
 runs) and every figure is printed in milliseconds. "Cold" means no index (deleted first);
-the journals themselves may be in the OS page cache, as after any recent use.
+the journals themselves may be in the OS page cache, as after any recent use. `logs list`
+is run R times cold and R times warm: the best is printed, then the median and the worst,
+since on a shared machine one run says little.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ def best(fn: Any, runs: int = 3) -> float:
     return min(fn() for _ in range(runs))
 
 
+def spread(times: list[float]) -> str:
+    """Best, then (median, worst) of several runs."""
+    median, worst = statistics.median(times), max(times)
+    return f"{ms(min(times))}  (median {ms(median).strip()}, worst {ms(worst).strip()})"
+
+
 async def screen_times(base: Path) -> tuple[float, float]:
     """Time to first rows of the Sessions screen (warm index), and to a filter keystroke."""
     from dataclasses import replace
@@ -111,17 +119,16 @@ async def screen_times(base: Path) -> tuple[float, float]:
     return first, keystroke
 
 
-def run(n: int) -> None:
+def run(n: int, runs: int) -> None:
     print(f"\n== {n} journals")
     base = data_for(n)
     sessions, state = base / "data" / "sessions", base / "state"
     cold = []
-    for _ in range(2):
+    for _ in range(runs):
         index.forget(state)
         cold.append(logs_list(base))
-    runs = ", ".join(ms(c).strip() for c in cold)
-    print(f"  logs list, cold (no index)      {ms(min(cold))}  (runs: {runs})")
-    print(f"  logs list, warm                 {ms(best(lambda: logs_list(base)))}")
+    print(f"  logs list, cold (no index)      {spread(cold)}")
+    print(f"  logs list, warm                 {spread([logs_list(base) for _ in range(runs)])}")
 
     def build(processes: bool) -> float:
         index.forget(state)
@@ -147,8 +154,12 @@ def run(n: int) -> None:
 
 
 def main() -> None:
-    for n in [int(a) for a in sys.argv[1:]] or [1000, 20000]:
-        run(n)
+    args = sys.argv[1:]
+    runs = 5
+    if args[:1] == ["--runs"]:
+        runs, args = int(args[1]), args[2:]
+    for n in [int(a) for a in args] or [1000, 20000]:
+        run(n, runs)
 
 
 if __name__ == "__main__":

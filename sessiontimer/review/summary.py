@@ -1,16 +1,24 @@
 """One row per journal: what the Sessions list, the filter and the index need.
 
-Reading 20,000 journals must take well under a second, so the common case (a file the app
-wrote, in its compact form) takes a fast path: the first line is parsed, and only the lines
-that matter to review (notes, toggles, closing note, ends, amendments) are found by byte
-search and parsed together in one ``json.loads``; checkpoints and cues are never decoded. Any
-surprise (hand-edited spacing, a bad line, a half-written tail) falls back to the tolerant
-reader of the core, so a damaged file is listed with what could be read, and never modified.
+Reading 20,000 journals (a gigabyte) must take well under a second, so a file the app wrote,
+in its compact form, takes a fast path: one regular-expression pass finds the lines review
+uses (notes, toggles, closing note, ends, amendments) and checks that every line has the
+writer's form (starts ``{"v":1,"type":"`` and ends ``}``); only those lines, the first and the
+last are decoded, and the first line's preset and plan, the same in most sessions, are decoded
+once per distinct text. Checkpoints and cues are never decoded. Any surprise (other spacing,
+a foreign or half-written line, bad UTF-8, a bad value) falls back to the tolerant reader of
+the core, so a damaged file is listed with what could be read, and never modified.
+
+What the fast path trusts without decoding: a line it skips is a valid event of a type review
+ignores when it starts and ends as the writer writes, and ``t`` never decreases (the largest
+``t`` is on the last line). tests/review/test_fast_summary.py holds it to the full reader on
+real journals and on many mutations of them.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -21,13 +29,15 @@ from sessiontimer.core.journal_read import read_journal
 
 Event = dict[str, Any]
 _HEAD = b'{"v":1,"type":"session_started"'
-# Lines review needs; checkpoints and cues are never decoded.
-_WANTED = re.compile(
-    rb'\n(\{"v":1,"type":"(?:note|toggle_|closing_note|session_ended|amended|suspended|'
-    rb"resumed_after_crash)[^\n]*)"
+# One pass: each match is a line review needs (group 1), or an empty group where a line is
+# not in the writer's exact form (the previous line does not end with "}", or this one does
+# not start with the v1 prefix). Checkpoints and cues match nothing and are never decoded.
+_SCAN = re.compile(
+    rb'\n(?:(?<!\}\n)|(?!\{"v":1,"type":"|\Z)|(\{"v":1,"type":"(?:note|toggle_started|'
+    rb"closing_note|session_ended|amended|resumed_after_crash)[^\n]*))"
 )
-# A line not in the writer's exact form: the tolerant reader takes over.
-_ODD = re.compile(rb'\n(?!\{"v":1,"type":"|\Z)')
+_MEMO: dict[str, Any] = {}  # preset / plan text -> decoded value (shared, never mutated)
+_MEMO_MAX = 512
 
 
 @dataclass
@@ -63,7 +73,7 @@ class Summary:
 
     def to_row(self) -> list[Any]:
         """Compact form for the index file (a list loads faster than a dict)."""
-        return [getattr(self, k) for k in _FIELDS]
+        return list(_ROW(self))
 
     @classmethod
     def from_row(cls, row: list[Any]) -> Summary:
@@ -74,6 +84,7 @@ class Summary:
 
 
 _FIELDS = tuple(Summary.__dataclass_fields__)
+_ROW = operator.attrgetter(*_FIELDS)
 
 
 def summarize(path: Path, sessions_dir: Path) -> Summary:
@@ -81,17 +92,29 @@ def summarize(path: Path, sessions_dir: Path) -> Summary:
     return summarize_rel(str(sessions_dir), path.relative_to(sessions_dir).as_posix())
 
 
-def summarize_rel(sessions_dir: str, rel: str) -> Summary:
-    """:func:`summarize` for ``sessions_dir/rel`` given as strings (the hot loop of a scan)."""
+Stamp = tuple[int, int]  # (size, mtime_ns) of a journal, as the index keys it
+
+
+def summarize_rel(sessions_dir: str, rel: str, *, fast: bool = True) -> Summary:
+    """:func:`summarize` for ``sessions_dir/rel`` given as strings (the hot loop of a scan).
+
+    ``fast=False`` always takes the tolerant reader (the tests compare the two).
+    """
+    return summarize_stamped(sessions_dir, rel, fast=fast)[0]
+
+
+def summarize_stamped(
+    sessions_dir: str, rel: str, *, fast: bool = True
+) -> tuple[Summary, Stamp | None]:
+    """:func:`summarize_rel`, plus the stamp of the bytes it read (None if it could not)."""
     full = os.path.join(sessions_dir, rel)
     summary = Summary(id=rel.rpartition("/")[2].removesuffix(".jsonl"), rel=rel)
     try:
-        with open(full, "rb") as f:
-            data = f.read()
+        data, stamp = _read(full)
     except OSError as exc:
         summary.problems.append(f"cannot read: {exc.strerror or exc}")
-        return summary
-    events = _fast_events(data)
+        return summary, None
+    events = _fast_events(data) if fast else None
     if events is None:
         read = read_journal(Path(full))
         events = read.events
@@ -101,26 +124,97 @@ def summarize_rel(sessions_dir: str, rel: str) -> Summary:
         if not data.strip():
             summary.problems.append("the file is empty")
     _apply(summary, events)
-    return summary
+    return summary, stamp
+
+
+def _read(path: str) -> tuple[bytes, Stamp]:
+    """The whole file and its stamp, in three system calls: open, fstat, read."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        st = os.fstat(fd)
+        data = os.read(fd, st.st_size + 1)  # one read, unless the file grew since fstat
+        if len(data) > st.st_size:
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    return data, (st.st_size, st.st_mtime_ns)  # a stale stamp only means a re-read later
 
 
 def _fast_events(data: bytes) -> list[Event] | None:
     """The events review needs, or None when the file is not in the writer's exact form."""
     if not data.startswith(_HEAD) or not data.endswith(b"\n"):
         return None
-    if _ODD.search(data) is not None:
-        return None
-    parts = [data[: data.index(b"\n")], *_WANTED.findall(data)]
+    parts = _SCAN.findall(data)
+    if not all(parts):
+        return None  # a line not in the writer's form: the tolerant reader takes over
+    end = data.index(b"\n")
     last = data[data.rfind(b"\n", 0, len(data) - 1) + 1 : -1]
-    if parts[-1] != last:
+    if end == len(data) - 1:
+        parts = []  # the first line is also the last
+    elif not parts or parts[-1] != last:
         parts.append(last)  # the largest t is on the last line, whatever its type
     try:
-        events: list[Event] = json.loads(b"[" + b",".join(parts) + b"]")
-    except ValueError:
+        rest = json.loads(b"[" + b",".join(parts) + b"]")
+        events: list[Event] = [_start_event(data[:end].decode()), *rest]
+    except ValueError:  # includes bad UTF-8
         return None
-    if not all(isinstance(e, dict) for e in events):
-        return None
-    return events
+    if len(rest) != len(parts):
+        return None  # a line holding two values, e.g. two lines run together
+    return events if _plausible(events) else None
+
+
+def _plausible(events: list[Any]) -> bool:
+    """Every event an object with a type, and none later than the last line.
+
+    The skipped lines' ``t`` is taken to be at most the last line's (the writer's clock never
+    goes back); a decoded line later than the last is a sign that it did, so the tolerant
+    reader takes over.
+    """
+    last = events[-1].get("t") if isinstance(events[-1], dict) else None
+    if not isinstance(last, (int, float)):
+        return False
+    for e in events:
+        if not isinstance(e, dict) or not isinstance(e.get("type"), str):
+            return False
+        t = e.get("t")
+        if isinstance(t, (int, float)) and not t <= last:
+            return False
+    return True
+
+
+def _start_event(line: str) -> Any:
+    """Decode the session_started line; its preset and plan are decoded once per text.
+
+    The line is cut as ``H,"preset":X,"client":C,"planned":Y}``; when ``H}``, X, C and Y
+    each decode on their own, JSON's grammar leaves one way to read the whole line, and it
+    is the object of H's members then those three (a later duplicate key wins, as in
+    ``json.loads``). Any other shape is decoded whole.
+    """
+    i = line.find(',"preset":')
+    j = line.find(',"client":', i)
+    k = line.find(',"planned":', j)
+    if i < 0 or j < 0 or k < 0 or not line.endswith("}"):
+        return json.loads(line)
+    event = json.loads(line[:i] + "}")
+    if not isinstance(event, dict):
+        return event
+    event["preset"] = _memo(line[i + 10 : j])
+    event["client"] = _memo(line[j + 10 : k])
+    event["planned"] = _memo(line[k + 11 : -1])
+    return event
+
+
+def _memo(text: str) -> Any:
+    value = _MEMO.get(text, _MEMO)
+    if value is _MEMO:  # not seen yet (None is a value: a session without a client)
+        value = json.loads(text)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[text] = value
+    return value
 
 
 def _apply(summary: Summary, events: list[Event]) -> None:
@@ -133,15 +227,28 @@ def _apply(summary: Summary, events: list[Event]) -> None:
     notes: dict[str, Event] = {}
     toggles: list[Event] = []
     seen = {"ended": None, "resumed": False, "start_id": start.get("id") if start else None}
+    top = None
     for e in events:
-        _apply_event(summary, e, notes, toggles, seen)
-    ts = [e["t"] for e in events if isinstance(e.get("t"), (int, float))]
-    summary.duration = float(max(ts)) if ts else 0.0
+        kind, t = e.get("type"), e.get("t")
+        if isinstance(t, (int, float)) and (top is None or t > top):
+            top = t
+        if kind == "note":  # the common case, kept out of the call
+            if e.get("tag") or e.get("text"):
+                notes[str(e.get("id"))] = e
+        elif kind in _KINDS:
+            _apply_event(summary, e, notes, toggles, seen)
+    summary.duration = float(top) if top is not None else 0.0
     summary.notes = len(notes)
     summary.tags = [[n.get("tag"), n.get("region")] for n in notes.values() if n.get("tag")]
     summary.tags += [[t.get("tag"), t.get("region")] for t in toggles if t.get("tag")]
     summary.texts = [str(n["text"]) for n in notes.values() if n.get("text")]
     summary.status = _status(summary, seen["ended"], bool(seen["resumed"]))
+
+
+_KINDS = frozenset(
+    {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
+    | {"resumed_after_crash"}
+)
 
 
 def _apply_start(summary: Summary, start: Event) -> None:
@@ -164,10 +271,9 @@ def _apply_start(summary: Summary, start: Event) -> None:
 def _apply_event(
     summary: Summary, e: Event, notes: dict[str, Event], toggles: list[Event], seen: dict[str, Any]
 ) -> None:
-    kind, ident = e.get("type"), str(e.get("id"))
-    if kind == "note" and (e.get("tag") or e.get("text")):
-        notes[ident] = dict(e)
-    elif kind == "note_retracted":
+    """The rarer kinds; a note is never changed in place (amendments make a new dict)."""
+    kind = e.get("type")
+    if kind == "note_retracted":
         notes.pop(str(e.get("note")), None)
     elif kind == "toggle_started":
         toggles.append(e)
@@ -175,7 +281,7 @@ def _apply_event(
         summary.amended = True
         target = str(e.get("note"))
         if target in notes:
-            notes[target].update(e["fields"])
+            notes[target] = {**notes[target], **e["fields"]}
         elif target == seen["start_id"] and isinstance(e["fields"].get("client"), str):
             summary.client = e["fields"]["client"] or None  # a renamed client
     elif kind == "closing_note" and isinstance(e.get("text"), str):
