@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from sessiontimer.core.model import NoteKey, OnEnd
 from sessiontimer.ui.format import clock_text, session_stamp, short_minutes, whole_minutes
+from sessiontimer.ui.widgets.note_legend import NoteLegend
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
 from sessiontimer.ui.widgets.timeline import Timeline, TimelineState
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from sessiontimer.core.engine import Snapshot
     from sessiontimer.core.recorder import SessionRecorder
 
-NBSP = "\u00a0"  # keeps a key and its tag together when the legend wraps
 NOTES_SHOWN = 4
 
 
@@ -46,14 +46,8 @@ class SessionView(Vertical):
         with Horizontal(id="lower"):
             yield Static(id="region")
             yield Static(id="notes")
-        yield Static(id="note-keys")
+        yield NoteLegend(self.note_keys, id="note-keys")
         yield Static(id="status")
-
-    def on_mount(self) -> None:
-        legend = "   ".join(
-            f"[b]{escape(k.key)}[/]{NBSP}{escape(k.tag).replace(' ', NBSP)}" for k in self.note_keys
-        )
-        self._put("#note-keys", legend)
 
     def show(self, snap: Snapshot, recorder: SessionRecorder, wall: datetime) -> None:
         """Repaint from one snapshot; ``wall`` is now, for the time the session will end."""
