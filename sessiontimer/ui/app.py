@@ -58,6 +58,7 @@ class SessionTimerApp(App[None]):
         self.audio = audio
         self._direct = (preset, client)
         self._backend_note: Any = None
+        self._backend_told = ""  # the backend the last notice named (told once)
         self.sessions_closed = 0  # the Start screen clears the client after each session
         self.session_lock: Any = None
         self.inhibitor: Any = None
@@ -133,6 +134,8 @@ class SessionTimerApp(App[None]):
         self.push_screen(ResumeDialog(description), chosen)
 
     def on_service_notice(self, message: session_service.ServiceNotice) -> None:
+        if message.backend:
+            self._backend_told = message.backend
         self.notify(message.text, severity=message.severity, timeout=6)  # type: ignore[arg-type]
 
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
@@ -158,10 +161,15 @@ class SessionTimerApp(App[None]):
             return
         if self._backend_note is not None:
             self._backend_note.stop()
-        text = f"Cues now play through {change.current}."
         self._backend_note = self.set_timer(
-            self.backend_notice_delay, lambda: self.notify(text, timeout=5)
+            self.backend_notice_delay, lambda: self._tell_backend(change.current)
         )
+
+    def _tell_backend(self, current: str) -> None:
+        """Say where cues now play, unless the start-up notice has just said so, with why."""
+        if current != self._backend_told:
+            self._backend_told = current
+            self.notify(f"Cues now play through {current}.", timeout=5)
 
     def active_recorder(self) -> Any:
         """The recorder of the session on the screen stack, if one is running."""

@@ -40,10 +40,11 @@ LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
 class ServiceNotice(Message):
     """Something a background service wants the practitioner to know, calmly."""
 
-    def __init__(self, text: str, severity: str = "information") -> None:
+    def __init__(self, text: str, severity: str = "information", backend: str = "") -> None:
         super().__init__()
         self.text = text
         self.severity = severity
+        self.backend = backend  # set when the notice already says where cues now play
 
 
 class BackendChanged(Message):
@@ -90,7 +91,7 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> Any:
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
         if service.fallback_message:
-            app.post_message(ServiceNotice(service.fallback_message))
+            app.post_message(ServiceNotice(service.fallback_message, backend=service.backend_name))
         time.sleep(LATER_PREPARE_DELAY)
         for text in service.prepare(later, app.ui_state.volume):
             if text not in told:

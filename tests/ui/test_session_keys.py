@@ -383,3 +383,22 @@ async def test_a_direct_start_tells_of_config_problems(clock: ManualClock) -> No
         await pilot.pause()
         texts = [str(n.message) for n in app._notifications]
         assert any("config has 1 problem" in t for t in texts), texts
+
+
+async def test_a_fallback_told_at_start_is_not_told_again(clock: ManualClock) -> None:
+    from sessiontimer.audio.base import BackendChange
+    from sessiontimer.ui.session_service import BackendChanged, ServiceNotice
+
+    app = build_app(clock, preset="Demo")
+    app.backend_notice_delay = 0.05
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.post_message(BackendChanged(BackendChange("simpleaudio", "visual", "no device")))
+        app.post_message(ServiceNotice("Cues play through visual (no device).", backend="visual"))
+        await pilot.pause(0.2)
+        told = [n.message for n in app._notifications if "Cues" in n.message]
+        assert told == ["Cues play through visual (no device)."]
+        app.post_message(BackendChanged(BackendChange("visual", "bell", "later change")))
+        await pilot.pause(0.2)
+        told = [n.message for n in app._notifications if "Cues" in n.message]
+        assert told[-1] == "Cues now play through bell."
