@@ -61,6 +61,18 @@ class OpenToggle:
     tag: str
     key: str | None
     t: float
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class FinishedToggle:
+    """A toggle that ran from ``t`` for ``duration`` seconds: listed with the notes."""
+
+    id: str
+    tag: str
+    t: float
+    duration: float
+    region: str | None
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,7 @@ class SessionRecorder:
         self.region: str | None = None
         self.region_index: int | None = None
         self.open_toggles: dict[str, OpenToggle] = {}
+        self.finished_toggles: list[FinishedToggle] = []
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -252,18 +265,26 @@ class SessionRecorder:
                 key=key,
                 region=self.region,
             )
-            self.open_toggles[tag] = OpenToggle(ident, tag, key, t)
+            self.open_toggles[tag] = OpenToggle(ident, tag, key, t, self.region)
             return ToggleResult(ident, tag, True, None)
         duration = round(t - opened.t, 3)
         ident = self._write("toggle_ended", t=t, phase=phase, on_durable=on_saved, tag=tag,
                             key=key, duration=duration, started=opened.id)  # fmt: skip
+        self._finished(ident, opened, duration)
         return ToggleResult(ident, tag, False, duration)
 
     def _end_toggles(self, t: float) -> None:
         for tag in list(self.open_toggles):
             opened = self.open_toggles.pop(tag)
-            self._write("toggle_ended", t=t, phase=self._phase(), tag=tag, key=opened.key,
-                        duration=round(t - opened.t, 3), started=opened.id)  # fmt: skip
+            duration = round(t - opened.t, 3)
+            ident = self._write("toggle_ended", t=t, phase=self._phase(), tag=tag,
+                                key=opened.key, duration=duration, started=opened.id)  # fmt: skip
+            self._finished(ident, opened, duration)
+
+    def _finished(self, ident: str, opened: OpenToggle, duration: float) -> None:
+        self.finished_toggles.append(
+            FinishedToggle(ident, opened.tag, opened.t, duration, opened.region)
+        )
 
     def set_region(self, index: int) -> str | None:
         """Hands at region ``index`` (1..10); its name, or None when no such region is set up."""
@@ -312,7 +333,7 @@ class SessionRecorder:
         self.region_index, self.region = info.region_index, info.region_name
         self.recent_notes = [_note_record(n) for n in info.notes]
         self.open_toggles = {
-            tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]))
+            tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]), e.get("region"))
             for tag, e in info.open_toggles.items()
         }
         if not info.suspended:

@@ -120,6 +120,10 @@ def test_toggles_record_their_duration(rec: SessionRecorder, clock: ManualClock)
     assert not ended.started and ended.duration == 42.0 and rec.open_toggles == {}
     end_line = lines(rec, "toggle_ended")[0]
     assert end_line["duration"] == 42.0 and end_line["started"] == started.id
+    (finished,) = rec.finished_toggles  # listed with the notes from now on
+    assert (finished.id, finished.tag, finished.t, finished.duration) == (
+        ended.id, "still point", 0.0, 42.0,
+    )  # fmt: skip
 
 
 def test_an_open_toggle_is_closed_before_the_session_ends(
@@ -131,6 +135,7 @@ def test_an_open_toggle_is_closed_before_the_session_ends(
     rec.end()
     types = [e["type"] for e in lines(rec)]
     assert types[-3:] == ["phase_ended", "toggle_ended", "session_ended"]
+    assert [(f.tag, f.duration) for f in rec.finished_toggles] == [("still point", 10.0)]
 
 
 def test_checkpoints_at_least_every_15_seconds(rec: SessionRecorder, clock: ManualClock) -> None:

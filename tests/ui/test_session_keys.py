@@ -66,6 +66,14 @@ async def test_toggle_records_duration(clock: ManualClock) -> None:
         events = journal_events(app)
         ended = of_type(events, "toggle_ended")[-1]
         assert ended["tag"] == "still point" and ended["duration"] == pytest.approx(4.0)
+        await pilot.pause()
+        notes = str(app.screen.query_one("#notes").render())
+        assert "0:00  still point 0:04" in notes and "so far" not in notes  # finished: listed
+        await pilot.press("e", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        summary = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "0:00  still point 0:04" in summary
 
 
 async def test_free_text_note_names_another_region(clock: ManualClock) -> None:

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from sessiontimer.ui.format import session_stamp, short_minutes
+from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.widgets.key_bar import KeyBar
+from sessiontimer.ui.widgets.session_view import noted
 
 if TYPE_CHECKING:
     from sessiontimer.core.recorder import SessionRecorder
@@ -35,10 +37,7 @@ class EndScreen(Screen[None]):
         rows = [
             f"  {phases[e.phase].name:<24} {short_minutes(e.length):>10}" for e in self.phase_log
         ]
-        notes = [
-            f"  {session_stamp(n.t)}  {n.label}" + (f" @ {n.region}" if n.region else "")
-            for n in self.recorder.recent_notes
-        ]
+        notes = [f"  {escape(line)}" for line in noted(self.recorder)]
         with Vertical(id="end"):
             yield Static(
                 f"[b]Session complete[/] · {engine.preset.name} · "

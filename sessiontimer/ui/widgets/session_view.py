@@ -92,10 +92,7 @@ class SessionView(Vertical):
             for o in recorder.open_toggles.values()
         ]
         keep = max(0, NOTES_SHOWN - len(lines))
-        notes = recorder.recent_notes
-        for note in notes[len(notes) - keep :]:
-            where = f" @ {note.region}" if note.region else ""
-            lines.append(escape(f"{session_stamp(note.t)}  {note.label}{where}"))
+        lines += [escape(line) for line in noted(recorder)[-keep:]] if keep else []
         self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
 
     def status(self, text: str, *, pending: bool = False) -> None:
@@ -109,6 +106,20 @@ class SessionView(Vertical):
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             self.query_one(selector, Static).update(text)
+
+
+def noted(recorder: SessionRecorder) -> list[str]:
+    """Notes and finished toggles (a still point with its length), in session-time order."""
+    entries = [(n.t, n.label, n.region) for n in recorder.recent_notes]
+    entries += [
+        (f.t, f"{f.tag} {clock_text(f.duration, round_up=False)}", f.region)
+        for f in recorder.finished_toggles
+    ]
+    entries.sort(key=lambda entry: entry[0])
+    return [
+        f"{session_stamp(t)}  {label}" + (f" @ {region}" if region else "")
+        for t, label, region in entries
+    ]
 
 
 def _totals(client: str | None, snap: Snapshot, wall: datetime) -> str:
