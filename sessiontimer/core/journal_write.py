@@ -3,8 +3,13 @@
 A note is acknowledged on screen only after its line is fsynced, yet the UI must never wait
 on the disk. So :meth:`JournalWriter.append` only queues; one thread takes everything queued,
 writes it in one call, fsyncs once, and only then calls the ``on_durable`` callbacks in order.
-When the disk misbehaves (full, read-only, folder deleted) the lines stay in memory, in order,
-and the thread retries; the problem is reported once and the recovery too.
+When the disk misbehaves (full, read-only, folder deleted) the lines not yet written stay in
+memory, in order, and the thread retries; the problem is reported once and the recovery too.
+
+Lines already written are not kept in memory (an 8-hour session must not grow): if the file
+is deleted or replaced under the writer, the old descriptor still reads the old contents (an
+unlinked file lives on while open), so the writer keeps it open and copies from it into the
+new file. Only ``prior`` (the file's bytes on resume) is held, until the file is first opened.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Protocol
 from sessiontimer.core.journal import encode_line
 
 Callback = Callable[[], None]
+COPY_CHUNK = 1 << 16  # bytes read back per call while rebuilding a deleted file
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
@@ -61,6 +67,7 @@ class FileLayer(Protocol):
 
     def makedirs(self, path: Path) -> None: ...
     def open_append(self, path: Path) -> int: ...
+    def read_at(self, handle: int, offset: int, size: int) -> bytes: ...
     def size(self, handle: int) -> int: ...
     def is_current(self, handle: int, path: Path) -> bool: ...
     def write(self, handle: int, data: bytes) -> int: ...
@@ -76,7 +83,7 @@ class OsFileLayer:
 
     def open_append(self, path: Path) -> int:
         created = not path.exists()
-        fd = open_private(path, os.O_WRONLY | os.O_APPEND)
+        fd = open_private(path, os.O_RDWR | os.O_APPEND)  # readable: see read_at
         if created:  # make the new directory entry itself durable
             dir_fd = os.open(path.parent, os.O_RDONLY)
             try:
@@ -84,6 +91,13 @@ class OsFileLayer:
             finally:
                 os.close(dir_fd)
         return fd
+
+    def read_at(self, handle: int, offset: int, size: int) -> bytes:
+        """Read back what the writer wrote, even after the file was unlinked."""
+        if hasattr(os, "pread"):
+            return os.pread(handle, size, offset)
+        os.lseek(handle, offset, os.SEEK_SET)  # O_APPEND: writes ignore this offset
+        return os.read(handle, size)
 
     def size(self, handle: int) -> int:
         return os.fstat(handle).st_size
@@ -120,7 +134,8 @@ class JournalWriter:
 
     Callbacks (``on_durable``, ``on_problem``, ``on_recovered``) run on the writer thread:
     a UI must hand them to its own loop. ``prior`` is what the file held before (on resume),
-    used to rebuild the file if it vanishes and to end a half-written last line.
+    used to end a half-written last line, and to rebuild the file if it is gone or shorter
+    when first opened (kept only until then).
     """
 
     def __init__(
@@ -140,11 +155,15 @@ class JournalWriter:
         self._retry = retry_interval
         self._cond = threading.Condition()
         self._queue: list[tuple[bytes, Callback | None]] = []
-        self._history: list[bytes] = [prior] if prior else []
         self._head_done = 0  # bytes of the first queued line already in the file
         self._appended = self._durable = 0
         self._handle: int | None = None
         self._expected = -1  # bytes the file should hold; -1 until first opened
+        self._prior = prior  # dropped once the opened file is seen to hold it
+        self._source: int | None = None  # a retired handle, kept to copy the old lines from
+        self._source_end = 0  # bytes of finished lines in the source
+        self._copied: int | None = None  # bytes of the copy stream written; None: no copy
+        self._separator = b""  # written before the old lines when the new file is not empty
         self._closing = False
         self.problem: str | None = None
         if prior and not prior.endswith(b"\n"):
@@ -199,7 +218,8 @@ class JournalWriter:
                     break
                 continue
             self._succeeded(batch)
-        self._drop_handle()
+        self._retire()
+        self._release_source()
 
     def _commit(self, batch: list[tuple[bytes, Callback | None]]) -> None:
         """Write the batch (resuming a partial write) and fsync it."""
@@ -218,28 +238,74 @@ class JournalWriter:
 
     def _open(self) -> int:
         if self._handle is not None and not self._fs.is_current(self._handle, self.path):
-            self._drop_handle()  # deleted under us: writing on would feed an unlinked file
+            self._retire()  # deleted or replaced under us: writing on would feed an unlinked file
         if self._handle is not None:
             return self._handle
         self._fs.makedirs(self.path.parent)
         handle = self._fs.open_append(self.path)
-        size = self._fs.size(handle)
-        if self._expected == -1:
-            self._expected = size
-        elif size < self._expected:  # the file was deleted or cut: rebuild it from memory
-            self._rebuild(handle, size)
+        try:
+            self._catch_up(handle, self._fs.size(handle))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self._fs.close(handle)
+            raise
+        self._release_source()  # the file holds every finished line again
         self._handle = handle
         return handle
 
-    def _rebuild(self, handle: int, size: int) -> None:
-        data = (b"\n" if size else b"") + b"".join(self._history)
-        while data:
-            data = data[self._fs.write(handle, data) :]
-        self._expected = size + len(b"".join(self._history)) + (1 if size else 0)
-        self._head_done = 0
+    def _catch_up(self, handle: int, size: int) -> None:
+        """Make a newly opened file hold every finished line: copy them in if it is short.
+
+        A copy cut short by an error resumes where it stopped when the file is reopened
+        (``size`` equals ``_expected``), and starts over if the file went again.
+        """
+        if self._expected == -1:  # first open: the file should hold ``prior``
+            self._expected = self._source_end = len(self._prior)
+        if size < self._expected and (self._source is not None or self._prior):
+            self._copied, self._expected, self._head_done = 0, size, 0
+            self._separator = b"\n" if size else b""  # end whatever line the file ends with
+        self._expected = max(self._expected, size)
+        if self._copied is None:
+            return
+        total = len(self._separator) + self._source_end
+        while self._copied < total:
+            chunk = self._read_old(self._copied, min(COPY_CHUNK, total - self._copied))
+            if not chunk:  # the old file was cut as well: what is left of it is all there is
+                break
+            n = self._fs.write(handle, chunk)
+            self._copied += n
+            self._expected += n
+
+    def _read_old(self, offset: int, size: int) -> bytes:
+        """Bytes of the copy stream: the separator, then the old file (or ``prior``)."""
+        sep = self._separator
+        if offset < len(sep):
+            return sep[offset : offset + size]
+        offset -= len(sep)
+        if self._source is None:
+            return self._prior[offset : offset + size]
+        return self._fs.read_at(self._source, offset, size)
+
+    def _retire(self) -> None:
+        """Stop writing through the handle but keep it open: it may hold the only copy left.
+
+        Its finished lines are copied into the next file if that file turns out short.
+        A handle is only set once the source is released, so there is never both.
+        """
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            self._source, self._source_end = handle, self._expected - self._head_done
+
+    def _release_source(self) -> None:
+        """The old lines are safe in the file (or the writer stops): let the old copy go."""
+        source, self._source = self._source, None
+        self._prior, self._copied = b"", None
+        if source is not None:
+            with contextlib.suppress(OSError):
+                self._fs.close(source)
 
     def _failed(self, exc: OSError) -> None:
-        self._drop_handle()
+        self._retire()
         message = describe_os_error(self.path, exc)
         is_new = message != self.problem
         self.problem = message
@@ -253,7 +319,6 @@ class JournalWriter:
         with self._cond:
             del self._queue[: len(batch)]
             self._head_done = 0
-            self._history.extend(line for line, _ in batch)
         for _, callback in batch:
             if callback is not None:
                 with contextlib.suppress(Exception):  # a broken callback must not stop us
@@ -265,10 +330,3 @@ class JournalWriter:
         with self._cond:
             self._durable += len(batch)
             self._cond.notify_all()
-
-    def _drop_handle(self) -> None:
-        if self._handle is None:
-            return
-        handle, self._handle = self._handle, None
-        with contextlib.suppress(OSError):
-            self._fs.close(handle)
