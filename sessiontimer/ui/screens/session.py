@@ -22,6 +22,7 @@ from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import SessionView
 
 if TYPE_CHECKING:
+    from sessiontimer.core.engine import Snapshot
     from sessiontimer.core.recorder import SessionRecorder
     from sessiontimer.ui.app import SessionTimerApp
 
@@ -98,10 +99,9 @@ class SessionScreen(Screen[None]):
     def tick(self) -> None:
         """Read the engine, route what time produced, repaint, and sleep until next time."""
         self._route(self.recorder.tick())
-        self.refresh_view()
-        self._schedule()
+        self._schedule(self.refresh_view())
 
-    def _schedule(self) -> None:
+    def _schedule(self, snap: Snapshot | None = None) -> None:
         """Wake when the shown second changes or the next event falls due, whichever first."""
         if self._wake is not None:
             self._wake.stop()
@@ -110,20 +110,21 @@ class SessionScreen(Screen[None]):
         if not self.st_app.auto_tick or engine.ended or engine.paused:
             return
         now = self.st_app.clock.now()
-        elapsed = engine.snapshot().phase_elapsed
+        elapsed = (snap or engine.snapshot()).phase_elapsed
         delay = 1.0 - (elapsed % 1.0)
         due = engine.next_due()
         if due is not None:
             delay = min(delay, due - now)
         self._wake = self.set_timer(max(0.0, delay) + WAKE_MARGIN, self.tick)
 
-    def refresh_view(self) -> None:
+    def refresh_view(self) -> Snapshot:
         """Repaint from one engine snapshot; state shows as classes for the stylesheet."""
         snap = self.recorder.engine.snapshot()
         self.set_class(snap.overtime > 0, "-overtime")
         self.set_class(snap.phase.on_end is OnEnd.OPEN, "-open")
         self.set_class(snap.paused, "-paused")
         self.view.show(snap, self.recorder, self.st_app.clock.wall())
+        return snap
 
     # --- routing engine events ---------------------------------------------------------
 

@@ -7,10 +7,11 @@ and after each move; only widgets whose text changed are repainted (idle CPU).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.widget import Widget
 from textual.widgets import Static
 
 from sessiontimer.core.model import NoteKey, OnEnd
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from sessiontimer.core.recorder import SessionRecorder
 
 NOTES_SHOWN = 4
+W = TypeVar("W", bound=Widget)
 
 
 class SessionView(Vertical):
@@ -33,6 +35,7 @@ class SessionView(Vertical):
         super().__init__(id=id)
         self.note_keys = note_keys
         self._shown: dict[str, str] = {}
+        self._widgets: dict[str, Widget] = {}
 
     def compose(self) -> Any:
         with Horizontal(id="top-line"):
@@ -49,6 +52,10 @@ class SessionView(Vertical):
         yield NoteLegend(self.note_keys, id="note-keys")
         yield Static(id="status")
 
+    def on_mount(self) -> None:
+        """Look the widgets up once: the clock wakes every second for hours."""
+        self._widgets = {f"#{w.id}": w for w in self.query("Static, PhaseClock, Timeline") if w.id}
+
     def show(self, snap: Snapshot, recorder: SessionRecorder, wall: datetime) -> None:
         """Repaint from one snapshot; ``wall`` is now, for the time the session will end."""
         phases = recorder.engine.preset.phases
@@ -64,14 +71,14 @@ class SessionView(Vertical):
             else "Last phase",
         )
         fraction = min(1.0, snap.phase_elapsed / snap.target) if snap.target else 1.0
-        self.query_one("#timeline", Timeline).show(
+        self._widget("#timeline", Timeline).show(
             TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
         )
         self._put("#totals", _totals(recorder.client, snap, wall))
         self.show_notes(recorder)
 
     def _show_clock(self, snap: Snapshot) -> None:
-        clock = self.query_one("#clock", PhaseClock)
+        clock = self._widget("#clock", PhaseClock)
         if snap.phase.on_end is OnEnd.OPEN:
             clock.show(clock_text(snap.phase_elapsed, round_up=False))
             hint = f" (about {short_minutes(snap.target)})" if snap.target else ""
@@ -105,7 +112,11 @@ class SessionView(Vertical):
         """Update a Static only when its text changes: an idle screen repaints nothing."""
         if self._shown.get(selector) != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(text)
+            self._widget(selector, Static).update(text)
+
+    def _widget(self, selector: str, kind: type[W]) -> W:
+        found = self._widgets.get(selector)
+        return found if isinstance(found, kind) else self.query_one(selector, kind)
 
 
 def noted(recorder: SessionRecorder) -> list[str]:
