@@ -36,7 +36,7 @@ def test_a_planted_pickle_naming_a_function_is_refused(tmp_path: Path) -> None:
     assert good is not None
     row = good.summaries[0].to_row()
     row[3] = os.getpid  # a well-formed row, but its client names a function
-    payload = pickle.dumps(([row], good.stamps))
+    payload = pickle.dumps((1, None)) + pickle.dumps(([row], good.stamps))  # head, one chunk
     crc = zlib.crc32(payload).to_bytes(4, "big")
     (state / index.INDEX_NAME).write_bytes(index._MAGIC + crc + payload)
     assert index.load_cached(state) is None
