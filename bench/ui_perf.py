@@ -63,8 +63,10 @@ def minimal_command() -> str:
 
 
 def fresh_home(root: Path, n: int) -> Path:
+    """A home with an empty config file: a named config that is missing is an error state."""
     home = root / f"home{n}"
     home.mkdir()
+    (home / "config.toml").touch()
     return home
 
 

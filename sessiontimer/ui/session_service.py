@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from sessiontimer import __version__
+from sessiontimer.audio.deferred import DeferredAudio
 from sessiontimer.core import recovery
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue
@@ -65,28 +66,30 @@ class CueFinished(Message):
         self.outcome = outcome
 
 
-def open_audio(app: SessionTimerApp, first: str | None = None) -> Any:
-    """Start the audio service; its slow preparation runs in a thread worker.
+def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
+    """Start the audio service in a thread worker, after the first frame; cues wait meanwhile.
 
     Scaling sounds is Python work that competes with the screen for the interpreter, so the
     cues of the preset about to run (``first``, else the last one used) are prepared at once
     and the other presets' a little later, when the screen is drawn and idle.
     """
-    try:
-        from sessiontimer.audio.service import AudioService
-
-        service = AudioService(app.settings.audio, [bundled_sounds_dir()])
-    except Exception as error:  # no audio must never mean no session
-        app.post_message(ServiceNotice(f"Sound is off ({error}); cues will be visual only."))
-        return None
+    deferred = DeferredAudio()
+    soon, later = _cues_by_urgency(app.settings.presets, first or app.ui_state.last_preset)
 
     def on_change(change: Any) -> None:
         app.post_message(BackendChanged(change))
 
-    service.on_backend_changed = on_change
-    soon, later = _cues_by_urgency(app.settings.presets, first or app.ui_state.last_preset)
+    def start() -> None:
+        try:
+            from sessiontimer.audio.service import AudioService
 
-    def prepare() -> None:
+            service = AudioService(app.settings.audio, [bundled_sounds_dir()])
+        except Exception as error:  # no audio must never mean no session
+            deferred.failed()
+            app.post_message(ServiceNotice(f"Sound is off ({error}); cues will be visual only."))
+            return
+        service.on_backend_changed = on_change
+        deferred.ready(service)
         told = service.prepare(soon, app.ui_state.volume)
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
@@ -97,9 +100,10 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> Any:
             if text not in told:
                 app.post_message(ServiceNotice(text, "warning"))
 
-    # After the first frame: the worker process and the scaling must not delay the screen.
-    app.call_after_refresh(app.run_worker, prepare, thread=True, exit_on_error=False, group="audio")
-    return service
+    # After the first frame: importing the audio code, the worker process and the scaling
+    # must not delay the screen.
+    app.call_after_refresh(app.run_worker, start, thread=True, exit_on_error=False, group="audio")
+    return deferred
 
 
 def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list[Cue], list[Cue]]:

@@ -1,0 +1,72 @@
+"""Stands in for the audio service while it starts in a thread.
+
+Importing the audio code and starting the service costs the screen its first frame by some
+10 ms, so the app builds the service off the UI loop. Cues asked for meanwhile wait here, in
+order, and go to the service the moment it is ready; if it cannot start, they are answered
+as visual cues, as they would have been with no service at all.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+Call = tuple[str, tuple[Any, ...]]
+
+
+class DeferredAudio:
+    """The ``play``/``set_master_volume`` face of an AudioService that is not there yet."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._service: Any = None
+        self._failed = False
+        self._pending: list[Call] = []
+
+    @property
+    def service(self) -> Any:
+        """The real service once it is ready, else None."""
+        return self._service
+
+    def ready(self, service: Any) -> None:
+        """Hand over to ``service``: waiting calls first, in the order they came."""
+        with self._lock:
+            for name, args in self._pending:
+                getattr(service, name)(*args)
+            self._pending.clear()
+            self._service = service
+
+    def failed(self) -> None:
+        """No service will come: waiting cues (and later ones) are answered as visual."""
+        with self._lock:
+            self._failed = True
+            pending, self._pending = self._pending, []
+        for name, args in pending:
+            if name == "play":
+                _visual(args[3])
+
+    def play(self, cue: Any, master_volume: float, muted: bool, on_result: Callable) -> None:
+        with self._lock:
+            if self._service is None and not self._failed:
+                self._pending.append(("play", (cue, master_volume, muted, on_result)))
+                return
+        if self._service is not None:
+            self._service.play(cue, master_volume, muted, on_result)
+        else:
+            _visual(on_result)
+
+    def set_master_volume(self, master_volume: float) -> None:
+        with self._lock:
+            if self._service is None and not self._failed:
+                self._pending.append(("set_master_volume", (master_volume,)))
+                return
+        if self._service is not None:
+            self._service.set_master_volume(master_volume)
+
+
+def _visual(on_result: Callable) -> None:
+    from sessiontimer.audio.base import CueOutcome
+
+    on_result(CueOutcome("visual", "visual", time.monotonic()))
