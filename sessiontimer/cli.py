@@ -9,10 +9,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sessiontimer import __version__, paths
-from sessiontimer.core.config import ConfigError, check_file, format_duration, load_settings
-from sessiontimer.core.model import Settings
+
+if TYPE_CHECKING:  # the config code loads only for the commands that read the config
+    from sessiontimer.core.config import ConfigError
+    from sessiontimer.core.model import Settings
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -94,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(app_paths: paths.AppPaths) -> tuple[Settings, list[ConfigError]]:
+    from sessiontimer.core.config import load_settings
+
     return load_settings(app_paths.config_file, must_exist=app_paths.config_explicit)
 
 
@@ -138,6 +143,8 @@ def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         from sessiontimer import presets_cli
 
         return presets_cli.run(args, app_paths)
+    from sessiontimer.core.config import format_duration
+
     settings, errors = _load(app_paths)
     _print_errors(errors)
     for preset in settings.presets:
@@ -161,6 +168,8 @@ def _config(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     if not target.exists() and not args.file and not app_paths.config_explicit:
         print(f"No config file at {target}: the built-in presets are used.")
         return EXIT_OK
+    from sessiontimer.core.config import check_file
+
     errors = check_file(target)
     if errors:
         _print_errors(errors)
