@@ -90,11 +90,12 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
             return
         service.on_backend_changed = on_change
         deferred.ready(service)
+        service.prepare([], app.ui_state.volume)  # starts the backend, falling back as needed
+        if service.fallback_message:  # told before the slow scaling, so the story is in order
+            app.post_message(ServiceNotice(service.fallback_message, backend=service.backend_name))
         told = service.prepare(soon, app.ui_state.volume)
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
-        if service.fallback_message:
-            app.post_message(ServiceNotice(service.fallback_message, backend=service.backend_name))
         time.sleep(LATER_PREPARE_DELAY)
         for text in service.prepare(later, app.ui_state.volume):
             if text not in told:

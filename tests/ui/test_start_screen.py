@@ -234,3 +234,21 @@ async def test_unwritable_log_folder_warns_and_the_session_goes_on(
         texts = [n.message for n in app._notifications]
         assert any("not writable" in t for t in texts), texts
         assert app.screen.recorder.recent_notes[-1].tag == "release"
+
+
+async def test_a_name_typed_fast_then_enter_is_kept_whole(clock: ManualClock) -> None:
+    """Keys arrive in one read (a fast typist, a pasted name): Enter must not overtake them."""
+    from textual import events
+
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        for char in "Benedikt":  # posted at once, as a terminal read delivers them
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SessionScreen"
+        assert app.screen.recorder.client == "Benedikt"  # type: ignore[attr-defined]

@@ -149,6 +149,10 @@ class NoteKeysScreen(Screen[None]):
             self._save(lambda doc: note_edits.remove_note_key(doc, note.key))
 
     def action_save_regions(self) -> None:
+        """Save once the focused field has taken every key typed before ctrl+s."""
+        (self.focused or self).call_later(self._save_regions_now)
+
+    def _save_regions_now(self) -> None:
         names = [self.query_one(f"#region-{i}", Input).value.strip() for i in range(10)]
         self._save(lambda doc: note_edits.set_regions(doc, [n for n in names if n]))
 

@@ -269,6 +269,11 @@ class PresetEditorScreen(Screen[None]):
             self.notify(f"The cue could not play: {getattr(outcome, 'message', '')}")
 
     def action_save(self) -> None:
+        """Save once the focused field has taken every key typed before ctrl+s (a priority key
+        can overtake them)."""
+        (self.focused or self).call_later(self._save_now)
+
+    def _save_now(self) -> None:
         self.validate()
         if self.field_errors or self.other_errors:
             self.show_messages()

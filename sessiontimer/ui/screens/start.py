@@ -173,8 +173,10 @@ class StartScreen(Screen[None]):
         if options.highlighted is None:
             return
         preset = app.settings.presets[options.highlighted]
-        client = self.query_one("#client", Input).value.strip() or None
-        app.start_session(preset, client)
+        field = self.query_one("#client", Input)
+        # Enter is a priority binding, so it can overtake keys still queued for the field
+        # (a name typed fast, then Enter): read the name once the field has taken them all.
+        field.call_later(lambda: app.start_session(preset, field.value.strip() or None))
 
     def action_sessions(self) -> None:
         from sessiontimer.ui.screens.sessions import SessionsScreen
