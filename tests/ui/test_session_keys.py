@@ -410,3 +410,32 @@ async def test_a_fallback_told_at_start_is_not_told_again(clock: ManualClock) ->
         await pilot.pause(0.2)
         told = [n.message for n in app._notifications if "Cues" in n.message]
         assert told[-1] == "Cues now play through bell."
+
+
+async def test_totals_notes_and_phase_lines_follow_the_session(clock: ManualClock) -> None:
+    """Parts are redrawn only when what they show changed: check each one does change."""
+    app = build_app(clock, preset="Craniosacral 60")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+        def text(selector: str) -> str:
+            return str(app.screen.query_one(selector).render())
+
+        assert "0 min in · 1 h left · ends 10:00" in text("#totals")
+        await advance(app, pilot, clock, 61)
+        assert "1 min in · 59 min left" in text("#totals")
+        await pilot.press("h", "t")
+        await pilot.pause()
+        assert "heat" in text("#notes") and "tingling" in text("#notes")
+        await pilot.press("u")
+        await pilot.pause()
+        assert "heat" in text("#notes") and "tingling" not in text("#notes")
+        await pilot.press("3")
+        await pilot.pause()
+        assert "Hands: " in text("#region") and "—" not in text("#region")
+        await pilot.press("right")
+        await pilot.pause()
+        assert text("#phase-name").startswith("settling") and "listening" in text("#next-phase")
+        await pilot.press("space")
+        await pilot.pause()
+        assert "PAUSED" in text("#state-badge")

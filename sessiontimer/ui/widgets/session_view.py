@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 NOTES_SHOWN = 4
 W = TypeVar("W", bound=Widget)
+_UNSET = object()
 
 
 class SessionView(Vertical):
@@ -36,6 +37,7 @@ class SessionView(Vertical):
         self.note_keys = note_keys
         self._shown: dict[str, str] = {}
         self._widgets: dict[str, Widget] = {}
+        self._keys: dict[str, object] = {}
 
     def compose(self) -> Any:
         with Horizontal(id="top-line"):
@@ -57,11 +59,30 @@ class SessionView(Vertical):
         self._widgets = {f"#{w.id}": w for w in self.query("Static, PhaseClock, Timeline") if w.id}
 
     def show(self, snap: Snapshot, recorder: SessionRecorder, wall: datetime) -> None:
-        """Repaint from one snapshot; ``wall`` is now, for the time the session will end."""
+        """Repaint from one snapshot; ``wall`` is now, for the time the session will end.
+
+        Each part is rebuilt only when what it depends on changed: at each wake that is
+        usually the clock alone (idle CPU over hours).
+        """
         phases = recorder.engine.preset.phases
-        name = f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {len(phases)}[/]"
-        self._put("#phase-name", name)
+        if self._changed("phase", (snap.phase_index, snap.paused, snap.next_phase, len(phases))):
+            self._show_phase(snap, len(phases))
         self._show_clock(snap)
+        fraction = min(1.0, snap.phase_elapsed / snap.target) if snap.target else 1.0
+        self._widget("#timeline", Timeline).show(
+            TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
+        )
+        left = snap.session_left
+        ends = None if left is None else int((wall.timestamp() + left) // 60)
+        done = int(snap.session_elapsed // 60 + 1e-9), snap.session_elapsed > 0
+        if self._changed("totals", (recorder.client, done, None if left is None else ends)):
+            self._put("#totals", _totals(recorder.client, snap, wall))
+        self.show_notes(recorder)
+
+    def _show_phase(self, snap: Snapshot, count: int) -> None:
+        self._put(
+            "#phase-name", f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {count}[/]"
+        )
         self._put("#state-badge", "PAUSED" if snap.paused else "")
         nxt = snap.next_phase
         self._put(
@@ -70,12 +91,6 @@ class SessionView(Vertical):
             if nxt
             else "Last phase",
         )
-        fraction = min(1.0, snap.phase_elapsed / snap.target) if snap.target else 1.0
-        self._widget("#timeline", Timeline).show(
-            TimelineState(tuple(p.target for p in phases), snap.phase_index, fraction, snap.ended)
-        )
-        self._put("#totals", _totals(recorder.client, snap, wall))
-        self.show_notes(recorder)
 
     def _show_clock(self, snap: Snapshot) -> None:
         clock = self._widget("#clock", PhaseClock)
@@ -92,6 +107,11 @@ class SessionView(Vertical):
 
     def show_notes(self, recorder: SessionRecorder) -> None:
         """Where the hands are, running toggles with their length so far, the last notes."""
+        notes, finished = recorder.recent_notes, recorder.finished_toggles
+        last = notes[-1].id if notes else None
+        key = (recorder.region, len(notes), last, len(finished))
+        if not self._changed("notes", key) and not recorder.open_toggles:
+            return  # nothing new, and no running still point to count up
         self._put("#region", escape(f"Hands: {recorder.region or '—'}"))
         now = recorder.engine.session_time()
         lines = [
@@ -101,6 +121,13 @@ class SessionView(Vertical):
         keep = max(0, NOTES_SHOWN - len(lines))
         lines += [escape(line) for line in noted(recorder)[-keep:]] if keep else []
         self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
+
+    def _changed(self, part: str, key: object) -> bool:
+        """True (and remembered) when ``key`` differs from the last one seen for ``part``."""
+        if self._keys.get(part, _UNSET) == key:
+            return False
+        self._keys[part] = key
+        return True
 
     def status(self, text: str, *, pending: bool = False) -> None:
         """The one-line confirmation; ``pending`` until the journal line is on disk."""
