@@ -6,6 +6,7 @@ back to the UI as a message, which Textual queues thread-safely.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -102,8 +103,10 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
                 app.post_message(ServiceNotice(text, "warning"))
 
     # After the first frame: importing the audio code, the worker process and the scaling
-    # must not delay the screen.
-    app.call_after_refresh(app.run_worker, start, thread=True, exit_on_error=False, group="audio")
+    # must not delay the screen. A daemon thread, not a Textual worker: quitting must never
+    # wait for sounds still being prepared.
+    thread = threading.Thread(target=start, name="sessiontimer-audio-start", daemon=True)
+    app.call_after_refresh(thread.start)
     return deferred
 
 

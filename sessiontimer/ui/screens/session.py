@@ -7,6 +7,7 @@ falls due, whichever is first.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -63,7 +64,7 @@ class SessionScreen(Screen[None]):
         self.recorder = recorder
         self.client = client
         self.phase_log: list[PhaseEnded] = []
-        self._wake: Timer | None = None
+        self._wake: asyncio.TimerHandle | None = None
         self._flash: Timer | None = None
 
     @property
@@ -104,7 +105,7 @@ class SessionScreen(Screen[None]):
     def _schedule(self, snap: Snapshot | None = None) -> None:
         """Wake when the shown second changes or the next event falls due, whichever first."""
         if self._wake is not None:
-            self._wake.stop()
+            self._wake.cancel()
             self._wake = None
         engine = self.recorder.engine
         if not self.st_app.auto_tick or engine.ended or engine.paused:
@@ -115,7 +116,20 @@ class SessionScreen(Screen[None]):
         due = engine.next_due()
         if due is not None:
             delay = min(delay, due - now)
-        self._wake = self.set_timer(max(0.0, delay) + WAKE_MARGIN, self.tick)
+        # A bare loop timer, not a Textual Timer: that one starts a task per wake, and the
+        # extra loop turns showed in idle CPU. The callback runs on the UI loop all the same.
+        loop = asyncio.get_running_loop()
+        self._wake = loop.call_later(max(0.0, delay) + WAKE_MARGIN, self._woken)
+
+    def _woken(self) -> None:
+        self._wake = None
+        if self.is_attached:
+            self.tick()
+
+    def on_unmount(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
 
     def refresh_view(self) -> Snapshot:
         """Repaint from one engine snapshot; state shows as classes for the stylesheet."""
