@@ -11,6 +11,7 @@ since on a shared machine one run says little.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
@@ -154,12 +155,12 @@ def run(n: int, runs: int) -> None:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    runs = 5
-    if args[:1] == ["--runs"]:
-        runs, args = int(args[1]), args[2:]
-    for n in [int(a) for a in args] or [1000, 20000]:
-        run(n, runs)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="journal counts (1000 20000)")
+    parser.add_argument("--runs", type=int, default=5, help="cold and warm runs each (5)")
+    args = parser.parse_args()
+    for n in args.sizes or [1000, 20000]:
+        run(n, args.runs)
 
 
 if __name__ == "__main__":
