@@ -7,7 +7,7 @@ journal; the index is written atomically (temp file + rename), 0600 in a 0700 fo
 
 The index is pickles of plain lists (about three times quicker to load than the same JSON),
 behind a header and a CRC-32: a head ``(chunk count, order)``, then chunks of rows, as the
-readers pickled them (see _SharedRead). It is loaded with an unpickler that refuses every
+readers pickled them (see forked_read). It is loaded with an unpickler that refuses every
 class, so a damaged or planted file can only be rejected (and rebuilt), never run.
 """
 
@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.review.summary import Stamp, Summary, summarize_stamped
+from sessiontimer.review.forked_read import Prepared, Read, read_all
+from sessiontimer.review.plain_pickle import PlainUnpickler
+from sessiontimer.review.plain_pickle import dumps as _dumps
+from sessiontimer.review.summary import Stamp, Summary
 
 INDEX_NAME = "review-index.bin"
 OLD_NAMES = ("review-index.json",)  # earlier formats: removed by forget()
@@ -38,7 +41,6 @@ INDEX_VERSION = 3
 _MAGIC = (
     f"sessiontimer-index {INDEX_VERSION} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 )
-PARALLEL_MIN = 2000  # fewer journals than this are read in one process (forking costs more)
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _load_cached(cache_dir: Path) -> Index | None:
         crc, payload = data[len(_MAGIC) : len(_MAGIC) + 4], data[len(_MAGIC) + 4 :]
         if not data.startswith(_MAGIC) or int.from_bytes(crc, "big") != zlib.crc32(payload):
             return None
-        unpickler = _PlainUnpickler(io.BytesIO(payload))
+        unpickler = PlainUnpickler(io.BytesIO(payload))
         count, order = unpickler.load()  # the chunks' rows, and the order they are listed in
         rows: list[list[Any]] = []
         stamps: dict[str, Stamp] = {}
@@ -129,13 +131,6 @@ def _load_cached(cache_dir: Path) -> Index | None:
         return Index(summaries, stamps)
     except (OSError, ValueError, TypeError, LookupError, EOFError, pickle.UnpicklingError):
         return None
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    """Lists, tuples, dicts, strings and numbers only: any class or function is refused."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"the review index may not name {module}.{name}")
 
 
 def refresh(
@@ -189,7 +184,7 @@ def _brought_up_to_date(
     prepared = None
     if todo:
         fresh = not summaries
-        reads, chunks = _read_all(sessions_dir, todo, processes)
+        reads, chunks = read_all(sessions_dir, todo, processes)
         _add_read(sessions_dir, reads, summaries, stamps)
         if chunks is not None and fresh and len(summaries) == len(reads):
             keys = [_newest_first(s) for s in summaries]
@@ -225,130 +220,6 @@ def _newest_first(s: Summary) -> tuple[str, str]:
     return (s.start or s.id[:17], s.id)
 
 
-Read = tuple[Summary, Stamp | None]
-Prepared = tuple[list[bytes], list[int]]  # pickled chunks of rows, then the sorted order
-CHUNK = 100  # journals per work item of the forked readers
-
-
-def _read_all(
-    sessions_dir: Path, rels: list[str], processes: bool
-) -> tuple[list[Read], list[bytes] | None]:
-    """Summaries and stamps of ``rels``, plus (when read by forked children too) each chunk
-    of them already pickled as the index stores it, in the same order as the reads."""
-    root = str(sessions_dir)
-    workers = _cpus()
-    if not processes or workers < 2 or not _may_fork(len(rels)):
-        return [summarize_stamped(root, rel) for rel in rels], None
-    return _SharedRead(root, rels, workers).run()
-
-
-class _SharedRead:
-    """The parent and ``workers - 1`` forked children claim chunks of journals from a pipe
-    of chunk numbers (so a slow process just takes fewer), and each pickles its chunks as it
-    goes: the parent takes in the children's while it reads, and the index file is these
-    pickles joined, so nothing is pickled twice or after the reading. A child that fails only
-    means the parent reads the chunks it did not send."""
-
-    def __init__(self, root: str, rels: list[str], workers: int) -> None:
-        self.root = root
-        size = max(CHUNK, -(-len(rels) // 4096))  # at most 16 KB of chunk numbers
-        self.chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
-        self.reads: list[list[Read] | None] = [None] * len(self.chunks)
-        self.pickled: list[bytes | None] = [None] * len(self.chunks)
-        self.workers = workers
-
-    def run(self) -> tuple[list[Read], list[bytes] | None]:
-        work, tokens = os.pipe()
-        os.write(tokens, b"".join(n.to_bytes(4, "big") for n in range(len(self.chunks))))
-        os.close(tokens)
-        children = [(*self._fork(work), bytearray()) for _ in range(1, self.workers)]
-        while (n := _claim(work)) is not None:
-            self._read_chunk(n)
-            for _, fd, buf in children:
-                self._take(fd, buf, wait=False)
-        os.close(work)
-        for pid, fd, buf in children:
-            self._take(fd, buf, wait=True)
-            os.close(fd)
-            os.waitpid(pid, 0)
-        for n, done in enumerate(self.reads):
-            if done is None:  # claimed by a child that failed
-                self._read_chunk(n)
-        reads = [r for chunk in self.reads if chunk is not None for r in chunk]
-        ok = all(stamp is not None for _, stamp in reads)
-        return reads, [p for p in self.pickled if p is not None] if ok else None
-
-    def _read_chunk(self, n: int) -> None:
-        reads = [summarize_stamped(self.root, rel) for rel in self.chunks[n]]
-        self.reads[n] = reads
-        self.pickled[n] = _pickle_chunk(reads)
-
-    def _fork(self, work: int) -> tuple[int, int]:
-        read_end, write_end = os.pipe()
-        with contextlib.suppress(AttributeError, OSError):  # fewer wake-ups: a 1 MB pipe
-            import fcntl
-
-            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            code = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    while (n := _claim(work)) is not None:
-                        data = _child_rows(self.root, self.chunks[n])
-                        out.write(n.to_bytes(4, "big") + len(data).to_bytes(4, "big") + data)
-                        out.flush()
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        os.set_blocking(read_end, False)
-        return pid, read_end
-
-    def _take(self, fd: int, buf: bytearray, wait: bool) -> None:
-        """Add what a child has sent so far (``wait``: all it will send) to the reads."""
-        os.set_blocking(fd, wait)
-        with contextlib.suppress(BlockingIOError, OSError):
-            while data := os.read(fd, 1 << 20):
-                buf += data
-        while len(buf) >= 8 and len(buf) >= 8 + (size := int.from_bytes(buf[4:8], "big")):
-            n, data = int.from_bytes(buf[:4], "big"), bytes(buf[8 : 8 + size])
-            del buf[: 8 + size]
-            with contextlib.suppress(pickle.UnpicklingError, ValueError, TypeError, EOFError):
-                rows, stamps = _PlainUnpickler(io.BytesIO(data)).load()
-                if 0 <= n < len(self.reads) and self.reads[n] is None:
-                    self.reads[n] = [(Summary.from_row(r), stamps.get(r[1])) for r in rows]
-                    self.pickled[n] = data
-
-
-def _claim(work: int) -> int | None:
-    """The next chunk number from the work pipe (reads of 4 bytes never interleave)."""
-    token = os.read(work, 4)
-    return int.from_bytes(token, "big") if len(token) == 4 else None
-
-
-def _pickle_chunk(reads: list[Read]) -> bytes:
-    return _dumps(([s.to_row() for s, _ in reads], {s.rel: stamp for s, stamp in reads}))
-
-
-def _child_rows(root: str, rels: list[str]) -> bytes:
-    """A child's work on one chunk: the chunk as the index stores it."""
-    return _pickle_chunk([summarize_stamped(root, rel) for rel in rels])
-
-
-def _may_fork(count: int) -> bool:
-    """Forking pays off for a large job, and is only safe in a process with one thread."""
-    return count >= PARALLEL_MIN and hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _cpus() -> int:
-    try:
-        return min(8, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return min(8, os.cpu_count() or 1)
-
-
 def load_head(cache_dir: Path) -> list[Summary]:
     """The newest sessions as last indexed (may be stale: only for a first paint)."""
     try:
@@ -379,16 +250,6 @@ def save_index(index: Index, cache_dir: Path, prepared: Prepared | None = None) 
     for name in OLD_NAMES:  # an earlier format's file would keep deleted clients' rows
         with contextlib.suppress(OSError):
             (cache_dir / name).unlink()
-
-
-def _dumps(value: Any) -> bytes:
-    """Pickle without the memo: seven times quicker for our acyclic lists of plain values."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, 5)
-    with contextlib.suppress(AttributeError):  # documented as deprecated; harmless if gone
-        pickler.fast = True
-    pickler.dump(value)
-    return out.getvalue()
 
 
 def _write_atomic(cache_dir: Path, name: str, pieces: list[bytes]) -> None:

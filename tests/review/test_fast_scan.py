@@ -20,7 +20,7 @@ from test_fast_summary import Mutation, _at_type, _edit_line, _lines
 
 from sessiontimer import cli, review_cli
 from sessiontimer.paths import AppPaths
-from sessiontimer.review import export, index
+from sessiontimer.review import export, forked_read, index
 from sessiontimer.review.summary import _fast_events, summarize_rel
 
 
@@ -174,9 +174,9 @@ def test_the_fast_path_reads_utf_8_text(originals: list[bytes]) -> None:
 
 
 def _chunked(monkeypatch: pytest.MonkeyPatch, chunk: int, cpus: int) -> None:
-    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(index, "CHUNK", chunk)
-    monkeypatch.setattr(index, "_cpus", lambda: cpus)
+    monkeypatch.setattr(forked_read, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(forked_read, "CHUNK", chunk)
+    monkeypatch.setattr(forked_read, "_cpus", lambda: cpus)
 
 
 def test_a_build_shared_by_chunks_equals_a_serial_one(
@@ -205,7 +205,7 @@ def test_chunks_a_failed_child_claimed_are_read_by_the_parent(
     many(sessions, 9)
     serial = index.refresh(sessions, None, processes=False)
     _chunked(monkeypatch, chunk=1, cpus=2)
-    monkeypatch.setattr(index, "_child_rows", lambda root, rels: 1 / 0)  # dies at once
+    monkeypatch.setattr(forked_read, "_child_rows", lambda root, rels: 1 / 0)  # dies at once
     shared = index.refresh(sessions, tmp_path / "state", processes=True)
     assert [s.as_dict() for s in shared.summaries] == [s.as_dict() for s in serial.summaries]
     saved = index.load_cached(tmp_path / "state")

@@ -18,7 +18,7 @@ import pytest
 from review_journals import known_session, many
 
 from sessiontimer.core.journal import encode_line
-from sessiontimer.review import index
+from sessiontimer.review import forked_read, index
 from sessiontimer.review.summary import _fast_events, summarize_rel
 
 Mutation = Callable[[bytes], bytes]
@@ -171,8 +171,8 @@ def test_a_parallel_cold_build_equals_a_serial_one(
     files = many(sessions, 12)
     files[3].write_bytes(files[3].read_bytes()[:-30])  # one damaged journal among them
     serial = index.refresh(sessions, tmp_path / "b", processes=False)
-    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(index, "_cpus", lambda: 3)  # two children, even on a one-core machine
+    monkeypatch.setattr(forked_read, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(forked_read, "_cpus", lambda: 3)  # two children, even on a one-core machine
     parallel = index.refresh(sessions, tmp_path / "a", processes=True)
     assert [s.as_dict() for s in parallel.summaries] == [s.as_dict() for s in serial.summaries]
     assert parallel.stamps == serial.stamps == index.scan(sessions)
@@ -188,8 +188,8 @@ def test_a_failed_reader_child_costs_only_time(
     sessions = tmp_path / "sessions"
     many(sessions, 6)
     serial = index.refresh(sessions, None, processes=False)
-    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(index, "_cpus", lambda: 2)
-    monkeypatch.setattr(index, "_child_rows", lambda root, rels: 1 / 0)  # the child dies
+    monkeypatch.setattr(forked_read, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(forked_read, "_cpus", lambda: 2)
+    monkeypatch.setattr(forked_read, "_child_rows", lambda root, rels: 1 / 0)  # the child dies
     parallel = index.refresh(sessions, None, processes=True)
     assert [s.as_dict() for s in parallel.summaries] == [s.as_dict() for s in serial.summaries]
