@@ -119,14 +119,18 @@ async def test_pause_and_resume(clock: ManualClock) -> None:
         await pilot.pause()
         await advance(app, pilot, clock, 3)
         assert clock_text(app) == "0:17"
+        assert "space Pause" in app.screen.query_one("KeyBar").render().plain
         await pilot.press("space")
         assert app.screen.has_class("-paused")
+        await pilot.pause()
+        assert "space Resume" in app.screen.query_one("KeyBar").render().plain
         await advance(app, pilot, clock, 100)
         assert clock_text(app) == "0:17"  # the clock stood still
         await pilot.press("space")
         await advance(app, pilot, clock, 2)
         assert clock_text(app) == "0:15"
         assert not app.screen.has_class("-paused")
+        assert "space Pause" in app.screen.query_one("KeyBar").render().plain
         kinds = [e["type"] for e in journal_events(app)]
         assert "paused" in kinds and "resumed" in kinds
 

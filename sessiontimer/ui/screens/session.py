@@ -102,6 +102,12 @@ class SessionScreen(Screen[None]):
         self._route(self.recorder.tick())
         self._schedule(self.refresh_view())
 
+    def key_label(self, action: str) -> str | None:
+        """What the key line calls an action now: space resumes a paused session."""
+        if action == "pause" and self.recorder.engine.paused:
+            return "Resume"
+        return None
+
     def _schedule(self, snap: Snapshot | None = None) -> None:
         """Wake when the shown second changes or the next event falls due, whichever first."""
         if self._wake is not None:
@@ -136,7 +142,9 @@ class SessionScreen(Screen[None]):
         snap = self.recorder.engine.snapshot()
         self.set_class(snap.overtime > 0, "-overtime")
         self.set_class(snap.phase.on_end is OnEnd.OPEN, "-open")
-        self.set_class(snap.paused, "-paused")
+        if snap.paused != self.has_class("-paused"):
+            self.set_class(snap.paused, "-paused")
+            self.query_one(KeyBar).labels_changed()  # space now says Resume (or Pause)
         self.view.show(snap, self.recorder, self.st_app.clock.wall())
         return snap
 

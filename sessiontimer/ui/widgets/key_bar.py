@@ -36,6 +36,10 @@ class KeyBar(Widget, can_focus=False):
         if self.is_attached and screen is self.screen:
             self._rebuild()
 
+    def labels_changed(self) -> None:
+        """The screen's ``key_label`` answers differently now: redraw the line."""
+        self._rebuild()
+
     def _rebuild(self) -> None:
         """Collect the shown bindings (one per action, as Footer does) and repaint on change."""
         parts: list[tuple[str, str]] = []
@@ -47,7 +51,7 @@ class KeyBar(Widget, can_focus=False):
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
-            label = binding.description
+            label = self._label(binding.action) or binding.description
             if parts:
                 parts.append((" ", ""))
                 column += 1
@@ -63,6 +67,11 @@ class KeyBar(Widget, can_focus=False):
         if content != self._content:
             self._content = content
             self.refresh()
+
+    def _label(self, action: str) -> str | None:
+        """A screen may name what a key does now (``key_label``), e.g. Resume while paused."""
+        label = getattr(self.screen, "key_label", None)
+        return label(action) if callable(label) else None
 
     def render(self) -> Content:
         return self._content
