@@ -152,3 +152,32 @@ def test_snapshot_timeline(snap_compare: Any) -> None:
 def test_snapshot_client_history(snap_compare: Any) -> None:
     _fixed_data()
     assert snap_compare(build_app(), terminal_size=(100, 30), run_before=_before("down", "f4"))
+
+
+async def test_a_filter_typed_fast_then_enter_opens_a_row_of_that_filter() -> None:
+    """Keys in one read, then Enter: the session opened matches the whole filter."""
+    from textual import events
+
+    _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        for char in "client:ben":  # posted at once, as a terminal read delivers them
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await _settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, SessionDetailScreen)
+        assert detail.summary.client == "Ben"
+
+
+async def test_an_older_filter_result_arriving_late_is_dropped() -> None:
+    _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press(*"client:chlo")
+        await _settle(pilot)
+        assert _clients(screen) == ["Chloé"]
+        screen._filtered("client:ann", list(screen.all), [])  # a result for an older line
+        assert _clients(screen) == ["Chloé"]

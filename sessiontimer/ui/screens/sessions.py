@@ -82,6 +82,7 @@ class SessionsScreen(Screen[None]):
         self.loaded = False
         self.problems: list[str] = []
         self._on_screen: list[tuple[str, tuple[str, ...]]] = []
+        self._filtered_for: str | None = None  # the filter line self.shown answers
 
     def compose(self) -> Any:
         with Vertical(id="sessions"):
@@ -137,6 +138,7 @@ class SessionsScreen(Screen[None]):
             self.apply_filter(line)
         else:
             self._show(summaries, [])
+            self._filtered_for = line
 
     def _checked(self) -> None:
         self.loaded = True
@@ -149,7 +151,14 @@ class SessionsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="sessions-filter", exit_on_error=False)
     def apply_filter(self, line: str) -> None:
         found, parsed = query.select(self.all, line)
-        self.app.call_from_thread(self._show, found, parsed.problems)
+        self.app.call_from_thread(self._filtered, line, found, parsed.problems)
+
+    def _filtered(self, line: str, found: list[Summary], problems: list[str]) -> None:
+        """A filter's result, unless the line was typed further meanwhile (a thread worker
+        cannot be stopped, so an older result can arrive after a newer one)."""
+        if line == self.query_one("#sessions-filter", Input).value:
+            self._show(found, problems)
+            self._filtered_for = line
 
     def _show(self, found: list[Summary], problems: list[str]) -> None:
         self.shown, self.problems, self.page = found, problems, 0
@@ -199,8 +208,18 @@ class SessionsScreen(Screen[None]):
             self._fill()
 
     def action_open(self) -> None:
+        """Open the highlighted session once the filter has taken every key typed before
+        Enter (a priority key overtakes them) and the list shows that filter's result."""
+        (self.focused or self).call_later(self._open_now)
+
+    def _open_now(self) -> None:
         from sessiontimer.ui.screens.session_detail import SessionDetailScreen
 
+        line = self.query_one("#sessions-filter", Input).value
+        if line != self._filtered_for:  # still being filtered in the background: do it now
+            found, parsed = query.select(self.all, line)
+            self._filtered_for = line
+            self._show(found, parsed.problems)
         chosen = self.selected()
         if chosen is not None:
             self.app.push_screen(SessionDetailScreen(chosen, self.all))
