@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from sessiontimer.core.journal_read import read_journal
@@ -62,7 +63,12 @@ def test_no_network_socket_in_app_or_audio_worker(tmp_path: Path) -> None:
         mark = len(app.text())
         app.send(b"r")
         assert app.wait_for("Saved: release", 10, mark)
-        app.pump(1.5)  # let the audio service start its worker and play the start cue
+        # The audio service starts after the first frame: wait for its worker, then let it
+        # play the start cue (the worker writes its own "start" line through the hook).
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and "sessiontimer.audio.worker" not in _read(log):
+            app.pump(0.1)
+        app.pump(1.0)
     finally:
         app.close()
     lines = log.read_text().splitlines()
@@ -70,6 +76,10 @@ def test_no_network_socket_in_app_or_audio_worker(tmp_path: Path) -> None:
     assert any("sessiontimer" in line and "run" in line for line in starts)
     assert any("sessiontimer.audio.worker" in line for line in starts), starts
     assert [line for line in lines if "NETWORK" in line] == []
+
+
+def _read(log: Path) -> str:
+    return log.read_text() if log.exists() else ""
 
 
 async def test_client_name_with_path_characters_stays_in_the_log_folder(
