@@ -68,7 +68,9 @@ class CueFinished(Message):
 
 
 def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
-    """Start the audio service in a thread worker, after the first frame; cues wait meanwhile.
+    """Start the audio service in a daemon thread after the first frame; cues wait meanwhile.
+
+    With no service at all (it failed to start), every cue is answered as visual.
 
     Scaling sounds is Python work that competes with the screen for the interpreter, so the
     cues of the preset about to run (``first``, else the last one used) are prepared at once
@@ -115,10 +117,10 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
     soon: list[Cue] = [TEST_CHIME]
     later: list[Cue] = []
     for preset in presets:
-        cues = [preset.end_cue]
+        cues: list[Cue | None] = [preset.end_cue]
         for phase in preset.phases:
             c = phase.cues
-            cues += [x for x in (c.start, c.warning, c.interval, c.overtime) if x is not None]
+            cues += [c.start, c.warning, c.interval, c.overtime]
         (soon if preset.name == first else later).extend(c for c in cues if c is not None)
     return soon, later
 
@@ -238,11 +240,7 @@ def release(app: SessionTimerApp) -> None:
 
 def play_cue(app: SessionTimerApp, event: CueDue, recorder: SessionRecorder) -> None:
     """Send the cue to the audio service; the outcome comes back as a CueFinished message."""
-    audio = app.audio
-    if audio is None:
-        recorder.cue_result(event, "visual", "visual")
-        return
-    audio.play(
+    app.audio.play(
         event.cue,
         app.ui_state.volume,
         app.ui_state.muted,
@@ -252,9 +250,6 @@ def play_cue(app: SessionTimerApp, event: CueDue, recorder: SessionRecorder) -> 
 
 def test_chime(app: SessionTimerApp) -> None:
     """Play the test chime at the current volume (Start screen)."""
-    if app.audio is None:
-        app.notify("No sound player is available: cues will be visual only.")
-        return
     app.audio.play(
         TEST_CHIME,
         app.ui_state.volume,

@@ -251,9 +251,6 @@ class PresetEditorScreen(Screen[None]):
         if cue is None:
             self.notify("This phase's start cue is off.")
             return
-        if app.audio is None:
-            self.notify("No audio player is available.", severity="warning")
-            return
         state = app.ui_state
         app.audio.play(cue, state.volume, state.muted, self._preview_result)
 
