@@ -21,7 +21,8 @@ from test_fast_summary import Mutation, _at_type, _edit_line, _lines
 from sessiontimer import cli, review_cli
 from sessiontimer.paths import AppPaths
 from sessiontimer.review import export, forked_read, index
-from sessiontimer.review.summary import _fast_events, summarize_rel
+from sessiontimer.review.fast_scan import fast_events as _fast_events
+from sessiontimer.review.summary import summarize_rel
 
 
 def _middle(line: bytes) -> int:

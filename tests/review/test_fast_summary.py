@@ -19,7 +19,8 @@ from review_journals import known_session, many
 
 from sessiontimer.core.journal import encode_line
 from sessiontimer.review import forked_read, index
-from sessiontimer.review.summary import _fast_events, summarize_rel
+from sessiontimer.review.fast_scan import fast_events as _fast_events
+from sessiontimer.review.summary import summarize_rel
 
 Mutation = Callable[[bytes], bytes]
 

@@ -72,11 +72,12 @@ def test_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
 def test_fast_path_and_tolerant_reader_agree(tmp_path: Path) -> None:
     """The byte-search fast path gives the same summary as the full reader."""
     from sessiontimer.review import summary as mod
+    from sessiontimer.review.fast_scan import fast_events
 
     sessions = tmp_path / "sessions"
     for path in [*many(sessions, 8), known_session(sessions)]:
         data = path.read_bytes()
-        fast = mod._fast_events(data)
+        fast = fast_events(data)
         assert fast is not None
         slow = mod.Summary(id="x", rel="x")
         mod._apply(slow, [e for e in mod.read_journal(path).events])
