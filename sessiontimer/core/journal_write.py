@@ -183,6 +183,12 @@ class JournalWriter:
             self._cond.notify_all()
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called: the journal is final."""
+        with self._cond:
+            return self._closing
+
+    @property
     def pending(self) -> int:
         """How many appended lines are not durable yet."""
         with self._cond:

@@ -297,12 +297,21 @@ class SessionRecorder:
     # -- cues, closing, quitting ----------------------------------------------------------
 
     def cue_result(self, cue_event: CueDue, backend: str, outcome: str) -> None:
-        """Journal what became of a cue: played, failed, muted, visual or skipped (stale)."""
+        """Journal what became of a cue: played, failed, muted, visual or skipped (stale).
+
+        The audio service reports from its own thread; a report that arrives after the
+        session was closed (the closing bell, then a quick save on the End screen) is
+        dropped: the journal is final by then, and raising would stop the app.
+        """
+        if self.writer.closed:
+            return
         self._write("cue", t=cue_event.t, phase=cue_event.phase, kind=cue_event.kind.value,
                     sound=cue_event.cue.sound, backend=backend, outcome=outcome,
                     late=round(cue_event.late, 3))  # fmt: skip
 
     def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
+        if self.writer.closed:  # reported from the audio thread after the session closed
+            return
         self._write("audio_backend_changed", backend=backend, previous=previous, reason=reason)
 
     def closing_note(self, text: str) -> str:

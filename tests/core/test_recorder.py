@@ -170,6 +170,18 @@ def test_moves_are_journaled(rec: SessionRecorder, clock: ManualClock) -> None:
     }
 
 
+def test_audio_reports_after_the_close_are_dropped(rec: SessionRecorder) -> None:
+    """The closing bell's result can come back after a quick save closed the session."""
+    events = rec.start()
+    cue = next(e for e in events if isinstance(e, CueDue))
+    rec.end("key")
+    before = lines(rec)
+    assert rec.close()
+    rec.cue_result(cue, "simpleaudio", "played")
+    rec.audio_backend_changed("visual", "simpleaudio", "no device")
+    assert read_journal(rec.writer.path).events == before
+
+
 def test_cue_results_and_the_end(rec: SessionRecorder, clock: ManualClock) -> None:
     cue = next(e for e in rec.start() if isinstance(e, CueDue))
     rec.cue_result(cue, "simpleaudio", "played")
