@@ -9,12 +9,13 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from sessiontimer.ui.modal import Modal
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(Modal[bool]):
     """Yes or no, with y/enter and n/escape."""
 
     BINDINGS = [
@@ -35,7 +36,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class TextNoteDialog(ModalScreen[tuple[str, str | None] | None]):
+class TextNoteDialog(Modal[tuple[str, str | None] | None]):
     """A free-text note (imagery, dialogue), optionally naming a region other than the hands'."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_cancel")]
@@ -64,7 +65,7 @@ class TextNoteDialog(ModalScreen[tuple[str, str | None] | None]):
         self.dismiss(None)
 
 
-class ResumeDialog(ModalScreen[str | None]):
+class ResumeDialog(Modal[str | None]):
     """An interrupted session: continue it (gap as a pause or counted), close it, or later."""
 
     BINDINGS = [
@@ -95,7 +96,7 @@ class ResumeDialog(ModalScreen[str | None]):
         self.dismiss(how)
 
 
-class AmendNoteDialog(ModalScreen[dict[str, str | None] | None]):
+class AmendNoteDialog(Modal[dict[str, str | None] | None]):
     """Correct a note's text, region or tag; returns only the changed fields (None: cancelled).
 
     The caller journals them as ``amended``: the original line is never rewritten.
@@ -153,7 +154,7 @@ class AmendNoteDialog(ModalScreen[dict[str, str | None] | None]):
         self.dismiss(None)
 
 
-class DeleteClientDialog(ModalScreen[bool]):
+class DeleteClientDialog(Modal[bool]):
     """The one destructive question: only y deletes; n, escape and a stray enter do not."""
 
     BINDINGS = [
@@ -174,7 +175,7 @@ class DeleteClientDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class RenameClientDialog(ModalScreen[str | None]):
+class RenameClientDialog(Modal[str | None]):
     """The new name of a client; typing an existing client's name merges the two."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="rename_cancel")]

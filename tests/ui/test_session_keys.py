@@ -99,6 +99,25 @@ async def test_note_dialog_escape_saves_nothing(clock: ManualClock) -> None:
         assert of_type(journal_events(app), "note") == []
 
 
+async def test_a_note_submitted_twice_in_a_flood_closes_only_its_dialog(
+    clock: ManualClock,
+) -> None:
+    """Two Enters queued before the dialog is gone: one note, and the session stays."""
+    from textual import events
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.screen
+        await pilot.press("n", *"warm")
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is session and app.screen_stack == [session]
+        assert [n["text"] for n in of_type(journal_events(app), "note")] == ["warm"]
+
+
 async def test_undo_retracts_last_note(clock: ManualClock) -> None:
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from sessiontimer.ui.modal import Modal
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -31,7 +32,7 @@ LONG = {
 }
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """Opened with ?; any of escape, ? or q closes it."""
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]

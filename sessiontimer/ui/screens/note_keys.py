@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
+from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.screens.presets import CSS, apply_and_save
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 REGION_KEYS = "1234567890"
 
 
-class NoteKeyDialog(ModalScreen[NoteKey | None]):
+class NoteKeyDialog(Modal[NoteKey | None]):
     """One quick-note key: the key, its tag, and whether it marks a start and an end."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_key_cancel")]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from sessiontimer.config_edit import (
@@ -26,6 +26,7 @@ from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ CSS = "../presets.tcss"
 DEFAULT_MARK = "★"
 
 
-class NameDialog(ModalScreen[str | None]):
+class NameDialog(Modal[str | None]):
     """Ask for a preset name; enter accepts, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="name_cancel")]
