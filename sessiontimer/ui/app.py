@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from sessiontimer.core.clock import Clock, SystemClock
 from sessiontimer.core.config import ConfigError
@@ -65,32 +67,46 @@ class SessionTimerApp(App[None]):
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = (
+        # Set without the watcher now: it would parse the whole stylesheet a second time before
+        # the first frame. The stylesheet is first parsed with this theme's colours anyway; the
+        # watcher (theme classes, ANSI colour map) runs after the first frame (on_mount).
+        self.set_reactive(
+            SessionTimerApp.theme,
             self.ui_state.theme
             if self.ui_state.theme in {t.name for t in THEMES}
-            else THEMES[0].name
+            else THEMES[0].name,
         )
+        self.stylesheet.set_variables(self.get_css_variables())
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen itself, not an empty one with it pushed on top: one layout, one frame.
+
+        A direct run (``run --preset``) opens on its session; the Start screen is built only
+        when it is needed. A refused session (another instance holds the lock) opens on Start.
+        """
+        preset, client = self._direct
+        if preset is not None:
+            screen = self._new_session(self.settings.preset(preset), client)
+            if screen is not None:
+                return _switchable(screen)
+        from sessiontimer.ui.screens.start import StartScreen
+
+        return _switchable(StartScreen())
 
     def on_mount(self) -> None:
-        preset, client = self._direct
+        self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
+        self.call_after_refresh(_collect_again)
         if self.audio is None:
-            self.audio = session_service.open_audio(self, first=preset)
-        if preset is not None:
-            # Straight into the session: the Start screen is built only when it is needed
-            # (after the session), so the first frame is the session itself.
-            self.start_session(self.settings.preset(preset), client)
-            if self.active_recorder() is None:  # refused (another instance): the Start screen
-                self.back_to_start()
-            elif self.config_errors:
-                self.notify(
-                    f"The config has {len(self.config_errors)} problem(s); they are listed on "
-                    "the Start screen and by `sessiontimer config check`.",
-                    severity="warning",
-                    timeout=8,
-                )
-        else:
-            self.back_to_start()
+            self.audio = session_service.open_audio(self, first=self._direct[0])
+        if self.active_recorder() is None:
             self.offer_resume()
+        elif self.config_errors:
+            self.notify(
+                f"The config has {len(self.config_errors)} problem(s); they are listed on "
+                "the Start screen and by `sessiontimer config check`.",
+                severity="warning",
+                timeout=8,
+            )
 
     def back_to_start(self) -> None:
         """Leave the current screen for the Start screen, building it if it is not below."""
@@ -98,10 +114,8 @@ class SessionTimerApp(App[None]):
 
         if any(isinstance(s, StartScreen) for s in self.screen_stack):
             self.pop_screen()
-        elif len(self.screen_stack) > 1:
-            self.switch_screen(StartScreen())
         else:
-            self.push_screen(StartScreen())
+            self.switch_screen(StartScreen())
 
     def offer_resume(self) -> None:
         """If a session was interrupted (power cut, kill), offer to continue it.
@@ -208,19 +222,28 @@ class SessionTimerApp(App[None]):
     # --- sessions -----------------------------------------------------------------------
 
     def start_session(self, preset: Preset, client: str | None) -> None:
+        screen = self._new_session(preset, client)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _new_session(self, preset: Preset, client: str | None) -> Any:
+        """Lock, journal and a started recorder on a new session screen; None when refused."""
         recorder = session_service.begin(self, preset, client)
         if recorder is None:
-            return
+            return None
         self.ui_state = replace(self.ui_state, last_preset=preset.name)
         self._save_state()
-        self._open_session(recorder, client, recorder.start())
+        return self._session_screen(recorder, client, recorder.start())
 
     def _open_session(self, recorder: Any, client: str | None, first: list[Any]) -> None:
+        self.push_screen(self._session_screen(recorder, client, first))
+
+    def _session_screen(self, recorder: Any, client: str | None, first: list[Any]) -> Any:
         from sessiontimer.ui.screens.session import SessionScreen
 
         screen = SessionScreen(recorder, client=client)
-        self.push_screen(screen)
         screen.call_after_refresh(screen._moved, first)
+        return screen
 
     def show_end(self, session: Any) -> None:
         from sessiontimer.ui.screens.end import EndScreen
@@ -282,6 +305,26 @@ class SessionTimerApp(App[None]):
                 f"session will be offered for resume. Details: {self.paths.error_log}"
             ),
         )
+
+
+def _switchable(screen: Screen[Any]) -> Screen[Any]:
+    """Let ``switch_screen`` replace the first screen (a session ends on its End screen).
+
+    Textual's switch pops the result callback that a push adds; the first screen was not
+    pushed, so it is given the same empty callback a switch gives its new screen.
+    """
+    screen._push_result_callback(screen, None)
+    return screen
+
+
+def _collect_again() -> None:
+    """After the first frame: what start-up built stays (frozen), later garbage is collected.
+
+    Only the launcher holds the collector off (``cli``); an app built in tests leaves it alone.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def make_app(

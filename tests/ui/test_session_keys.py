@@ -391,7 +391,52 @@ async def test_direct_start_builds_no_start_screen_until_the_session_ends(
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
-        assert len(app.screen_stack) == 2  # the default screen and Start: nothing left over
+        assert len(app.screen_stack) == 1  # Start replaced the session: nothing left over
+
+
+async def test_a_direct_start_refused_by_the_lock_opens_on_start(clock: ManualClock) -> None:
+    """Another instance runs a session: this one opens on Start, says why, and can quit."""
+    from sessiontimer.core.lock import SessionLock
+
+    other = SessionLock(resolve().lock_file)
+    assert other.acquire()
+    try:
+        app = build_app(clock, preset="Demo")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen"]
+            assert app.active_recorder() is None
+            texts = [str(n.message) for n in app._notifications]
+            assert any("Another sessiontimer is running" in t for t in texts), texts
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        assert app.return_code == 0
+        assert list(resolve().sessions_dir.rglob("*.jsonl")) == []  # no journal was begun
+    finally:
+        other.release()
+
+
+@pytest.mark.parametrize("held_off", [True, False])
+async def test_the_collector_held_off_at_launch_is_back_after_the_first_frame(
+    clock: ManualClock, held_off: bool
+) -> None:
+    """The launcher holds Python's collector off while Textual loads (``cli``); the app
+    freezes what start-up built and collects again after the first frame. An app the
+    launcher did not start (as here in tests) leaves the collector alone."""
+    import gc
+
+    gc.unfreeze()
+    if held_off:
+        gc.disable()
+    try:
+        app = build_app(clock, preset="Demo")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert (gc.get_freeze_count() > 0) is held_off
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 async def test_a_cue_flashes_the_phase_name(clock: ManualClock) -> None:
