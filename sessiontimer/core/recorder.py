@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sessiontimer.core.clock import Clock
 from sessiontimer.core.engine import SessionEngine
@@ -28,9 +28,11 @@ from sessiontimer.core.events import (
     TargetChanged,
 )
 from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
-from sessiontimer.core.journal_read import ResumeInfo
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import Settings
+
+if TYPE_CHECKING:  # the crash-recovery reader loads only when a session is resumed
+    from sessiontimer.core.journal_read import ResumeInfo
 
 CHECKPOINT_EVERY = 15.0  # seconds of session time
 

@@ -15,16 +15,9 @@ from textual.message import Message
 
 from sessiontimer import __version__
 from sessiontimer.audio.deferred import DeferredAudio
-from sessiontimer.core import recovery
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.journal import session_path
-from sessiontimer.core.journal_read import (
-    JournalError,
-    read_journal,
-    resume_state,
-    unfinished_sessions,
-)
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Cue, Preset
@@ -148,8 +141,8 @@ def _take_lock(app: SessionTimerApp) -> bool:
                 severity="warning",
                 timeout=10,
             )
-        if app.keep_awake:
-            _keep_awake(app)
+        if app.keep_awake:  # spawning the inhibitor waits for the first frame of the session
+            app.call_after_refresh(_keep_awake, app)
         return True
     app.notify(
         "Another sessiontimer is running a session. This one can review logs, not run a session.",
@@ -183,6 +176,9 @@ def begin(app: SessionTimerApp, preset: Preset, client: str | None) -> SessionRe
 
 def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
     """Continue an interrupted session ("pause": gap as a pause, "session": gap counted)."""
+    from sessiontimer.core import recovery
+    from sessiontimer.core.journal_read import JournalError
+
     if not _take_lock(app):
         return None
     try:
@@ -197,6 +193,9 @@ def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
 
 def close_interrupted(app: SessionTimerApp, path: Any) -> None:
     """Close an interrupted session as it stands, without resuming."""
+    from sessiontimer.core import recovery
+    from sessiontimer.core.journal_read import JournalError
+
     try:
         recovery.close_interrupted(path, app.clock)
     except JournalError as error:
@@ -204,7 +203,14 @@ def close_interrupted(app: SessionTimerApp, path: Any) -> None:
 
 
 def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
-    """Unfinished journals with a one-line description each, newest first."""
+    """Unfinished journals with a one-line description each, newest first (a worker thread)."""
+    from sessiontimer.core.journal_read import (
+        JournalError,
+        read_journal,
+        resume_state,
+        unfinished_sessions,
+    )
+
     found = []
     for path in sorted(unfinished_sessions(app.paths.sessions_dir), reverse=True):
         try:

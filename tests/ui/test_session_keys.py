@@ -7,10 +7,10 @@ import pytest
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.paths import resolve
-from sessiontimer.ui.app import SessionTimerApp
+from sessiontimer.ui.app import SessionTimerApp, make_app
 from sessiontimer.ui.screens.end import EndScreen
 from sessiontimer.ui.screens.session import SessionScreen
-from tests.ui.conftest import build_app
+from tests.ui.conftest import build_app, quiet_settings
 
 
 def journal_events(app: SessionTimerApp) -> list[dict]:
@@ -437,6 +437,40 @@ async def test_the_collector_held_off_at_launch_is_back_after_the_first_frame(
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_sleep_is_held_off_while_a_session_runs(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inhibitor starts after the session's first frame and is let go when it closes."""
+    from sessiontimer.ui import session_service
+
+    held: list[str] = []
+
+    class FakeInhibitor:
+        message = None
+
+        def acquire(self) -> bool:
+            held.append("acquire")
+            return True
+
+        def release(self) -> None:
+            held.append("release")
+
+    monkeypatch.setattr(session_service, "SleepInhibitor", FakeInhibitor)
+    app = make_app(quiet_settings(), resolve(), clock=clock, auto_tick=False, preset="Demo")
+    app.reraise_errors = True
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if held:
+                break
+        assert held == ["acquire"]
+        await pilot.press("e", "y")
+        await pilot.pause()
+        await pilot.press("enter")  # save on the End screen: the session is closed
+        await pilot.pause()
+        assert held == ["acquire", "release"]
 
 
 async def test_a_cue_flashes_the_phase_name(clock: ManualClock) -> None:
