@@ -6,12 +6,13 @@ The audio service checks the same again when it loads the samples; this lets
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 
 def wav_problem(path: Path) -> str | None:
     """``None`` for a 16-bit PCM WAV, mono or stereo, 8 to 192 kHz; else what is wrong."""
+    import wave  # only when a config names a sound file of its own
+
     try:
         with wave.open(str(path), "rb") as w:
             width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
