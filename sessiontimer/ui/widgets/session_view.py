@@ -45,14 +45,17 @@ class SessionView(Vertical):
             yield Static(id="state-badge")
         yield PhaseClock(id="clock")
         yield Static(id="clock-caption")
-        yield Static(id="next-phase")
-        yield Timeline(id="timeline")
-        yield Static(id="totals")
-        with Horizontal(id="lower"):
-            yield Static(id="region")
-            yield Static(id="notes")
-        yield NoteLegend(self.note_keys, id="note-keys")
-        yield Static(id="status")
+        # Its own container, so its own clip: Textual repaints every widget whose clip meets
+        # a changed region, and the clock changes every second; these lines rarely do.
+        with Vertical(id="details"):
+            yield Static(id="next-phase")
+            yield Timeline(id="timeline")
+            yield Static(id="totals")
+            with Horizontal(id="lower"):
+                yield Static(id="region")
+                yield Static(id="notes")
+            yield NoteLegend(self.note_keys, id="note-keys")
+            yield Static(id="status")
 
     def on_mount(self) -> None:
         """Look the widgets up once: the clock wakes every second for hours."""
