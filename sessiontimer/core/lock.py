@@ -53,6 +53,28 @@ class SessionLock:
         self._note_owner(fd)
         return True
 
+    def held_elsewhere(self) -> bool:
+        """True when another live process holds the lock: a session is running there.
+
+        A probe that takes nothing: its unfinished journal is that live session, not one
+        to offer for resume.
+        """
+        if self._fd is not None or fcntl is None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return False  # no lock file: nobody ever ran a session here
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
+
     def _note_owner(self, fd: int) -> None:
         """Write our pid, for people looking at the file; the lock itself is the flock."""
         try:

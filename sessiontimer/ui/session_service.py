@@ -203,7 +203,13 @@ def close_interrupted(app: SessionTimerApp, path: Any) -> None:
 
 
 def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
-    """Unfinished journals with a one-line description each, newest first (a worker thread)."""
+    """Unfinished journals with a one-line description each, newest first (a worker thread).
+
+    None while another instance runs a session: its journal is unfinished because it is
+    being written, not because it was interrupted.
+    """
+    if SessionLock(app.paths.lock_file).held_elsewhere():
+        return []
     from sessiontimer.core.journal_read import (
         JournalError,
         read_journal,

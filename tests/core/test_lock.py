@@ -36,6 +36,22 @@ def test_a_second_holder_is_refused_until_release(tmp_path: Path) -> None:
     second.release()
 
 
+def test_held_elsewhere_probes_without_taking_or_writing(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "session.lock"
+    probe = SessionLock(path)
+    assert not probe.held_elsewhere()  # no lock file yet
+    holder = SessionLock(path)
+    assert holder.acquire()
+    owner = path.read_bytes()
+    assert probe.held_elsewhere() and not probe.held
+    assert path.read_bytes() == owner  # the holder's pid is left alone
+    assert not holder.held_elsewhere()  # its own lock is not "elsewhere"
+    holder.release()
+    assert not probe.held_elsewhere()
+    assert probe.acquire()  # and the probe left nothing behind
+    probe.release()
+
+
 def test_lock_file_is_private(tmp_path: Path) -> None:
     old = os.umask(0)
     try:

@@ -74,6 +74,25 @@ async def test_interrupted_session_is_offered_and_continues_where_it_stood(
     assert [(c["kind"], c["phase"]) for c in after] == [("phase_start", 1)]
 
 
+async def test_a_session_running_in_another_instance_is_not_offered_for_resume(
+    clock: ManualClock,
+) -> None:
+    """Its journal is unfinished because it is being written: no resume offer."""
+    from sessiontimer.core.lock import SessionLock
+
+    crashed_session(clock)
+    other = SessionLock(resolve().lock_file)
+    assert other.acquire()  # the other instance, running that session
+    try:
+        app = build_app(clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "StartScreen"
+    finally:
+        other.release()
+
+
 async def test_interrupted_session_can_be_closed(clock: ManualClock) -> None:
     path = crashed_session(clock)
     app = build_app(clock)
