@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.screen import Screen
 
 from sessiontimer.core.clock import Clock, SystemClock
@@ -77,6 +78,17 @@ class SessionTimerApp(App[None]):
             else THEMES[0].name,
         )
         self.stylesheet.set_variables(self.get_css_variables())
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver, with an input thread that sleeps until a key arrives."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen itself, not an empty one with it pushed on top: one layout, one frame.

@@ -1,0 +1,155 @@
+"""The terminal driver whose input thread sleeps until a key arrives.
+
+In a real pty (Pilot uses Textual's headless driver, which has no input thread): keys,
+a lone Escape, quitting promptly; and, on the driver alone, that an idle input thread does
+not wake and a stop wakes it at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import selectors
+import signal
+import sys
+import threading
+import time
+import tty
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+from tests.reliability.ptyapp import PtyApp, sessions
+
+ESCAPE_ALONE_WITHIN = 2.0  # seconds: Textual's parser waits about 0.1 s for a sequence
+
+
+def _settle(app: PtyApp, seconds: float = 0.3) -> int:
+    """Read what the app draws for a moment (an unread pty blocks its writes); the mark."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.pump(0.05)
+    return len(app.text())
+
+
+def test_keys_a_lone_escape_and_quit_in_a_real_terminal(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").touch()
+    app = PtyApp(tmp_path, ["run", "--preset", "Demo"])
+    try:
+        assert app.wait_for("left in this phase", 30), app.text()[-2000:]
+        mark = _settle(app)
+        app.send(b"r")
+        assert app.wait_for("Saved: release", 10, mark)
+        mark = _settle(app)
+        app.send(b"n")
+        assert app.wait_for("enter saves, escape cancels", 10, mark)
+        app.send(b"abc")
+        mark = _settle(app)
+        app.send(b"\x1b")  # alone: only the parser's deadline can complete it
+        # the dialog closes: the session screen under it is drawn again
+        assert app.wait_for("left in this phase", ESCAPE_ALONE_WITHIN, mark), app.text()[-1500:]
+        mark = _settle(app)
+        app.send(b"\x11")  # ctrl+q
+        assert app.wait_for("Quit?", 10, mark)
+        _settle(app)
+        app.send(b"y")
+        started = time.monotonic()
+        while app.proc.poll() is None and time.monotonic() - started < 10:
+            app.pump(0.05)
+        assert time.monotonic() - started < 3.0  # the input thread stopped at once
+        assert app.proc.returncode == 0
+    finally:
+        app.close()
+    (journal,) = sessions(tmp_path)
+    notes = [e for e in read_journal(journal).events if e["type"] == "note"]
+    assert [n.get("tag") for n in notes] == ["release"]  # the cancelled note saved nothing
+
+
+class _App:
+    """Stands in for the app: the driver's messages are collected."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+
+@pytest.fixture
+def driver_on_pty(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A QuietLinuxDriver reading a pty's slave end, its input thread running."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)  # as the app puts its terminal: bytes as they come, no line editing
+    app = _App()
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
+
+    async def make() -> QuietLinuxDriver:  # a driver is made inside the app's loop
+        return QuietLinuxDriver(app, size=(80, 24))  # type: ignore[arg-type]
+
+    driver = asyncio.run(make())
+    for sig, handler in saved.items():  # the driver takes ctrl+z handlers; give them back
+        signal.signal(sig, handler)
+    driver.fileno = slave
+    monkeypatch.setattr(driver, "process_message", app.messages.append)
+    selects: list[float | None] = []
+    real_select = selectors.SelectSelector.select
+
+    def counting(self: Any, timeout: float | None = None) -> Any:
+        selects.append(timeout)
+        return real_select(self, timeout)
+
+    monkeypatch.setattr(selectors.SelectSelector, "select", counting)
+    thread = threading.Thread(target=driver.run_input_thread, daemon=True)
+    thread.start()
+    yield driver, app, master, thread, selects
+    driver.exit_event.set()
+    thread.join(5)
+    driver.close()
+    os.close(master)
+    os.close(slave)
+
+
+def _wait(condition: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+def test_the_idle_input_thread_sleeps_and_a_stop_wakes_it(driver_on_pty: Any) -> None:
+    driver, app, master, thread, selects = driver_on_pty
+    assert _wait(lambda: len(selects) >= 1)
+    time.sleep(1.0)
+    assert len(selects) == 1 and selects[0] is None  # one wait, no timeout: no polling
+    os.write(master, b"s")
+    assert _wait(lambda: any(isinstance(m, events.Key) and m.key == "s" for m in app.messages))
+    started = time.monotonic()
+    driver.exit_event.set()
+    thread.join(2)
+    assert not thread.is_alive() and time.monotonic() - started < 1.0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+def test_a_lone_escape_is_delivered_by_the_parser_deadline(driver_on_pty: Any) -> None:
+    _, app, master, _, selects = driver_on_pty
+    os.write(master, b"\x1b")
+    assert _wait(
+        lambda: any(isinstance(m, events.Key) and m.key == "escape" for m in app.messages),
+        ESCAPE_ALONE_WITHIN,
+    )
+    assert any(t is not None and t <= 1.0 for t in selects)  # it waited for the deadline only
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+def test_the_app_runs_on_the_quiet_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual import constants
+
+    from tests.ui.conftest import build_app
+
+    monkeypatch.setattr(constants, "DRIVER", None)
+    assert build_app().driver_class is QuietLinuxDriver
