@@ -211,7 +211,7 @@ def report(
     n = len(all_a)
     row(f"idle CPU, % of one core (median of {n})", cpu_a, cpu_m, "<= 0.3%", cpu_a <= 0.3)
     row("  main thread (the UI loop)", main_a, main_m, "", None)
-    row("  other threads (Textual's input poll, 10/s)", other_a, other_m, "", None)
+    row("  other threads (input; the minimal app's polls 10/s)", other_a, other_m, "", None)
     if n > 1:
         print(f"  idle CPU per window: sessiontimer {', '.join(f'{x:.3f}' for x in all_a)}; "
               f"minimal app {', '.join(f'{x:.3f}' for x in all_m)}")  # fmt: skip

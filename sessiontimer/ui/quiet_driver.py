@@ -31,8 +31,13 @@ class _WakingEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        with contextlib.suppress(OSError):  # full (already woken) or closed: nothing to do
-            os.write(self._wake_fd, b"\0")
+        if self._wake_fd >= 0:
+            with contextlib.suppress(OSError):  # full: the thread is already being woken
+                os.write(self._wake_fd, b"\0")
+
+    def detach(self) -> None:
+        """Forget the pipe before it is closed: its number may soon name another file."""
+        self._wake_fd = -1
 
 
 class QuietLinuxDriver(LinuxDriver):
@@ -84,6 +89,10 @@ class QuietLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         super().close()
-        for fd in (self._wake_read, self._wake_write):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        if isinstance(self.exit_event, _WakingEvent):
+            self.exit_event.detach()
+        fds, (self._wake_read, self._wake_write) = (self._wake_read, self._wake_write), (-1, -1)
+        for fd in fds:
+            if fd >= 0:  # closed once only: a number closed twice may be another file's
+                with contextlib.suppress(OSError):
+                    os.close(fd)

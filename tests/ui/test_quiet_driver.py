@@ -146,6 +146,31 @@ def test_a_lone_escape_is_delivered_by_the_parser_deadline(driver_on_pty: Any) -
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+def test_after_close_the_wake_pipe_numbers_are_left_alone(
+    driver_on_pty: Any, tmp_path: Path
+) -> None:
+    """A stop after close must not write into a file that took the pipe's old number."""
+    driver, _, _, thread, _ = driver_on_pty
+    driver.exit_event.set()
+    thread.join(2)
+    pipe_fds = {driver._wake_read, driver._wake_write}
+    driver.close()
+    opened: list[int] = []
+    try:
+        while not pipe_fds <= set(opened) and len(opened) < 256:  # until both are reused
+            opened.append(os.open(tmp_path / f"f{len(opened)}", os.O_RDWR | os.O_CREAT))
+        assert pipe_fds <= set(opened)
+        driver.exit_event.clear()
+        driver.exit_event.set()
+        driver.close()  # twice: it must not close the new files
+        for fd in opened:
+            assert os.fstat(fd).st_size == 0
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
 def test_the_app_runs_on_the_quiet_driver(monkeypatch: pytest.MonkeyPatch) -> None:
     from textual import constants
 
