@@ -7,6 +7,7 @@ editor, so a preset file from a colleague can never leave the user's config brok
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import tomlkit
 
 from sessiontimer.config_edit import ConfigChangedOnDisk, ConfigEditor, ConfigRejected
 from sessiontimer.config_edit import presets as edits
-from sessiontimer.config_edit.files import atomic_write
+from sessiontimer.core.atomic import atomic_write
 from sessiontimer.core.config import ConfigError, format_duration, load_settings
 from sessiontimer.core.model import Cue, Phase, Preset
 from sessiontimer.paths import AppPaths
@@ -136,7 +137,7 @@ def _import(args: argparse.Namespace, app_paths: AppPaths) -> int:
         return _fail(f"your config already has {names}; use --replace to replace, or rename")
     try:
         for table in tables:
-            editor.edit(lambda doc, t=table: edits.replace_preset(doc, t))
+            editor.edit(functools.partial(edits.replace_preset, table=table))
         editor.save()
     except (ConfigRejected, ConfigChangedOnDisk, OSError) as error:
         return _report(error)

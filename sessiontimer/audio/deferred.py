@@ -47,7 +47,9 @@ class DeferredAudio:
             if name == "play":
                 _visual(args[3])
 
-    def play(self, cue: Any, master_volume: float, muted: bool, on_result: Callable) -> None:
+    def play(
+        self, cue: Any, master_volume: float, muted: bool, on_result: Callable[[Any], None]
+    ) -> None:
         with self._lock:
             if self._service is None and not self._failed:
                 self._pending.append(("play", (cue, master_volume, muted, on_result)))
@@ -66,7 +68,7 @@ class DeferredAudio:
             self._service.set_master_volume(master_volume)
 
 
-def _visual(on_result: Callable) -> None:
+def _visual(on_result: Callable[[Any], None]) -> None:
     from sessiontimer.audio.base import CueOutcome
 
     on_result(CueOutcome("visual", "visual", time.monotonic()))

@@ -7,13 +7,13 @@ from sessiontimer.config_edit.editor import ConfigEditor, ConfigRejected, valida
 from sessiontimer.config_edit.files import (
     ConfigChangedOnDisk,
     Fingerprint,
-    atomic_write,
     backup_path,
     save_with_backup,
 )
 from sessiontimer.config_edit.notes import KeyReserved
 from sessiontimer.config_edit.phases import OFF, ON_END_CHOICES, SOUND_CHOICES, PhaseDraft
 from sessiontimer.config_edit.presets import NameTaken, PresetNotFound
+from sessiontimer.core.atomic import atomic_write
 
 __all__ = [
     "OFF",

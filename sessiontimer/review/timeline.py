@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core.journal_read import read_journal
-from sessiontimer.review.summary import Event, Summary, summarize
+from sessiontimer.review.fast_scan import Event
+from sessiontimer.review.summary import Summary, summarize
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from textual.app import App
 from textual.binding import Binding
@@ -259,9 +259,10 @@ class SessionTimerApp(App[None]):
 
     def show_end(self, session: Any) -> None:
         from sessiontimer.ui.screens.end import EndScreen
+        from sessiontimer.ui.screens.session import SessionScreen
 
         if self.screen is session:
-            self.switch_screen(EndScreen(session))
+            self.switch_screen(EndScreen(cast("SessionScreen", session)))
 
     def close_session(self, recorder: Any) -> None:
         session_service.close(self, recorder)

@@ -20,5 +20,5 @@ class Modal(ModalScreen[R]):
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if not self.is_active:
-            return AwaitComplete.nothing()
+            return AwaitComplete.nothing()  # type: ignore[no-untyped-call, no-any-return]
         return super().dismiss(result)

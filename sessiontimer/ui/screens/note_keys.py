@@ -62,7 +62,7 @@ class NoteKeysScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add key", id="notes_add"),
         Binding("x,delete", "remove", "Remove", id="notes_remove"),
-        Binding("t", "toggle", "Toggle", id="notes_toggle"),
+        Binding("t", "toggle_kind", "Toggle", id="notes_toggle"),
         Binding("ctrl+s", "save_regions", "Save regions", id="notes_save", priority=True),
         Binding("escape", "back", "Back", id="notes_back"),
     ]
@@ -139,7 +139,7 @@ class NoteKeysScreen(Screen[None]):
         if old is not None:
             self.app.push_screen(NoteKeyDialog(old), lambda new: self._put(new, old))
 
-    def action_toggle(self) -> None:
+    def action_toggle_kind(self) -> None:
         note = self.selected()
         if note is not None:
             self._put(NoteKey(note.key, note.tag, not note.toggle), note)

@@ -108,7 +108,9 @@ def offer_reload(screen: Screen[Any], editor: ConfigEditor) -> None:
             editor.reload()
             reload_settings(app)
             # the editor starts again from the file; the list just redraws
-            getattr(screen, "reload_drafts", getattr(screen, "refresh_view", None))()
+            redraw = getattr(screen, "reload_drafts", None) or getattr(screen, "refresh_view", None)
+            if redraw is not None:
+                redraw()
 
     app.confirm(
         "Your config file changed on disk since it was loaded (edited in another window?).\n"
@@ -181,7 +183,7 @@ class PresetsScreen(Screen[None]):
         presets = self.app_settings.presets
         return str(presets[min(table.cursor_row, len(presets) - 1)].name)
 
-    def _ask(self, question: str, value: str, then: Callable[[str], None]) -> None:
+    def _ask(self, question: str, value: str, then: Callable[[str], object]) -> None:
         def answered(name: str | None) -> None:
             if name:
                 then(name)
