@@ -16,6 +16,7 @@ APP = "sessiontimer"
 CONFIG_ENV = "SESSIONTIMER_CONFIG"
 DATA_ENV = "SESSIONTIMER_DATA_DIR"
 STATE_ENV = "SESSIONTIMER_STATE_DIR"
+CACHE_ENV = "SESSIONTIMER_CACHE_DIR"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ def bundled_sounds_dir() -> Path:
     if installed.is_dir():
         return installed
     return here.parent / "sounds"
+
+
+def sound_cache_dir() -> Path:
+    """Prepared cue sounds, kept between runs (``$SESSIONTIMER_CACHE_DIR`` or the platform's)."""
+    base = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir(APP)
+    return Path(base).expanduser() / "sounds"
 
 
 def example_config() -> Path:

@@ -183,6 +183,7 @@ class AudioService:
             self.backend.preload(sound)
 
     def _run(self) -> None:
+        self._housekeeping()
         while (request := self._queue.get()) is not None:
             if isinstance(request, float):
                 self._warm(request)
@@ -193,6 +194,16 @@ class AudioService:
                 self._finish(
                     request, CueOutcome("failed", self.backend_name, time.monotonic(), str(exc))
                 )
+
+    def _housekeeping(self) -> None:
+        """Off the caller's thread: clear what earlier versions left, keep the cache bounded."""
+        from sessiontimer.audio.cache import remove_legacy_folders
+
+        try:
+            remove_legacy_folders()
+            self._library.cache.prune()
+        except Exception:  # housekeeping must never cost a cue
+            pass
 
     def _dispatch(self, request: _Request) -> None:
         self._start_backend()  # cheap when already started; starts a fallback's resources
@@ -258,7 +269,7 @@ class AudioService:
         return all(b.wait_idle(max(0.0, deadline - time.monotonic())) for b in self._chain)
 
     def close(self) -> None:
-        """Stop the audio thread and the worker, and delete the temporary files."""
+        """Stop the audio thread and the worker; prepared sounds stay cached. Safe to repeat."""
         self._queue.put(None)
         self._thread.join(timeout=2.0)
         for backend in self._chain:

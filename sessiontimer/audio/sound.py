@@ -7,20 +7,21 @@ a cue only hands a ready buffer to a backend.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import threading
 import wave
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sessiontimer.core.model import Cue
 from sessiontimer.paths import bundled_sounds_dir
+
+if TYPE_CHECKING:
+    from sessiontimer.audio.cache import SoundCache
 
 DEFAULT_SOUND = "soft-bell"
 MAX_SECONDS = 60.0
@@ -127,7 +128,8 @@ def scale(samples: array[int], factor: float) -> array[int]:
 
 def write_wav(path: Path, samples: array[int], rate: int, channels: int) -> None:
     """Write a 16-bit PCM WAV readable only by the user (0600), whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
     os.fchmod(fd, 0o600)
     data = samples
     if sys.byteorder == "big":
@@ -148,12 +150,14 @@ def bundled_names() -> list[str]:
 class SoundLibrary:
     """Resolves cue sounds to files and caches decoded and scaled buffers; thread-safe."""
 
-    def __init__(self, sound_dirs: Iterable[Path]) -> None:
+    def __init__(self, sound_dirs: Iterable[Path], cache: SoundCache | None = None) -> None:
+        from sessiontimer.audio.cache import SoundCache
+
         self._dirs = [*sound_dirs, bundled_sounds_dir()]
         self._sounds: dict[Path, Sound] = {}
         self._scaled: dict[tuple[Path, float, int], ScaledSound] = {}
         self._lock = threading.Lock()
-        self._temp: Path | None = None
+        self.cache = cache if cache is not None else SoundCache()
 
     def resolve(self, name: str) -> Path:
         """An absolute path as it is; a name is looked up as NAME or NAME.wav in each folder."""
@@ -194,25 +198,22 @@ class SoundLibrary:
         with self._lock:
             cached = self._scaled.get(key)
         if cached is None:
+            from sessiontimer.audio.cache import cache_key
+
             samples = scale(sound.samples, factor) * repeat
-            digest = hashlib.sha1(repr(key).encode()).hexdigest()[:16]
-            wav = self._temp_dir() / f"{digest}.wav"
-            write_wav(wav, samples, sound.rate, sound.channels)
+            try:
+                wav = self.cache.store(
+                    cache_key(sound.path, factor, repeat), samples, sound.rate, sound.channels
+                )
+            except OSError as exc:
+                raise SoundError(f"{sound.path}: cannot be prepared ({exc})") from None
             cached = ScaledSound(sound.path, samples, sound.rate, sound.channels, wav)
             with self._lock:
                 self._scaled[key] = cached
         return cached, message
 
-    def _temp_dir(self) -> Path:
-        with self._lock:
-            if self._temp is None:  # mkdtemp makes it 0700
-                self._temp = Path(tempfile.mkdtemp(prefix="sessiontimer-audio-"))
-            return self._temp
-
     def close(self) -> None:
-        """Delete the temporary WAV files."""
+        """Forget the buffers; the prepared files stay in the cache for the next run."""
         with self._lock:
-            temp, self._temp = self._temp, None
             self._scaled.clear()
-        if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
+        self.cache.close()

@@ -129,7 +129,7 @@ def test_prepare_scales_and_preloads_before_the_session(service_with) -> None:
     assert stat.S_IMODE(sound.wav.stat().st_mode) == 0o600
     assert stat.S_IMODE(sound.wav.parent.stat().st_mode) == 0o700
     service.close()
-    assert not sound.wav.exists()  # temporary files go with the service
+    assert sound.wav.exists()  # prepared sounds are kept for the next run (see test_cache.py)
 
 
 def test_missing_user_sound_names_the_file_and_uses_the_default(

@@ -1,0 +1,122 @@
+"""The prepared-sound cache (issue 13): one private folder, reused across runs, no leftovers."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from sessiontimer.audio.cache import SoundCache, cache_key, remove_legacy_folders
+from sessiontimer.audio.service import AudioService
+from sessiontimer.audio.sound import SoundLibrary
+from sessiontimer.audio.system import VisualBackend
+from sessiontimer.core.model import AudioSettings, Cue
+from sessiontimer.paths import bundled_sounds_dir, sound_cache_dir
+
+
+def _temp_leftovers() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("sessiontimer-audio-*")}
+
+
+def test_prepared_sounds_live_in_one_private_cache_folder(private_paths: Path) -> None:
+    before = _temp_leftovers()
+    service = AudioService(AudioSettings(), [], backends=[VisualBackend()])
+    service.prepare([Cue("soft-bell"), Cue("wooden-tap", volume=0.5)], 0.7)
+    service.close()
+    folder = sound_cache_dir()
+    assert folder.is_relative_to(private_paths)  # the test's $SESSIONTIMER_CACHE_DIR
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == 2 and files[0].startswith("soft-bell-x0.7-r1-")
+    assert all(stat.S_IMODE((folder / f).stat().st_mode) == 0o600 for f in files)
+    assert _temp_leftovers() <= before  # nothing new in the temp folder
+
+
+def test_a_second_run_reuses_the_files_and_keys_by_level() -> None:
+    first = SoundLibrary([])
+    sound, _ = first.scaled(Cue("soft-bell"), 0.5)
+    first.close()
+    inode, mtime = sound.wav.stat().st_ino, sound.wav.stat().st_mtime_ns
+    second = SoundLibrary([])
+    again, _ = second.scaled(Cue("soft-bell"), 0.5)
+    louder, _ = second.scaled(Cue("soft-bell"), 0.8)
+    second.close()
+    assert again.wav == sound.wav
+    assert (again.wav.stat().st_ino, again.wav.stat().st_mtime_ns) == (inode, mtime)
+    assert louder.wav != sound.wav and louder.wav.parent == sound.wav.parent
+
+
+def test_a_truncated_cache_file_is_written_again() -> None:
+    library = SoundLibrary([])
+    sound, _ = library.scaled(Cue("wooden-tap"), 1.0)
+    library.close()
+    with open(sound.wav, "r+b") as f:  # a crash mid-write in an older version
+        f.truncate(100)
+    library = SoundLibrary([])
+    again, _ = library.scaled(Cue("wooden-tap"), 1.0)
+    library.close()
+    assert again.wav.stat().st_size == 44 + 2 * len(again.samples)
+
+
+def test_the_key_changes_when_the_sound_file_changes(tmp_path: Path) -> None:
+    wav = tmp_path / "mine.wav"
+    wav.write_bytes((bundled_sounds_dir() / "wooden-tap.wav").read_bytes())
+    key = cache_key(wav, 0.5, 1)
+    os.utime(wav, ns=(1, 1))
+    assert cache_key(wav, 0.5, 1) != key
+    assert cache_key(wav, 0.5, 2) != cache_key(wav, 0.5, 1)
+
+
+def test_folders_left_by_earlier_versions_are_removed_at_start(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    old = temp / "sessiontimer-audio-abc123"
+    old.mkdir()
+    (old / "x.wav").write_bytes(b"RIFF")
+    other = temp / "someone-else"
+    other.mkdir()
+    target = tmp_path / "keep-me"
+    target.mkdir()
+    (temp / "sessiontimer-audio-link").symlink_to(target)
+    assert remove_legacy_folders(temp) == 1
+    assert not old.exists() and other.exists() and target.exists()
+    assert (temp / "sessiontimer-audio-link").is_symlink()
+
+
+def test_the_service_removes_the_old_folders_in_the_real_temp_folder() -> None:
+    old = Path(tempfile.mkdtemp(prefix="sessiontimer-audio-"))
+    (old / "x.wav").write_bytes(b"RIFF")
+    service = AudioService(AudioSettings(), [], backends=[VisualBackend()])
+    service.prepare([], 1.0)  # the audio thread does the housekeeping first
+    service.wait_idle(2.0)
+    service.close()
+    assert not old.exists()
+
+
+def test_the_cache_is_bounded(tmp_path: Path) -> None:
+    cache = SoundCache(tmp_path / "c")
+    for i in range(4):
+        path = cache.folder / f"s{i}.wav"
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (i, i))
+    cache.prune(keep_bytes=2500)
+    assert sorted(p.name for p in cache.folder.iterdir()) == ["s2.wav", "s3.wav"]
+
+
+def test_an_unwritable_cache_falls_back_to_a_temporary_folder_removed_at_close(
+    tmp_path: Path,
+) -> None:
+    locked = tmp_path / "not-a-folder"
+    locked.write_text("a file where the cache folder's parent should be")
+    cache = SoundCache(locked / "sounds")
+    folder = cache.folder
+    assert folder.is_dir() and not folder.is_relative_to(locked)
+    cache.close()
+    assert not folder.exists()
+
+
+def test_close_twice_is_harmless() -> None:
+    service = AudioService(AudioSettings(), [], backends=[VisualBackend()])
+    service.close()
+    service.close()
