@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,4 +20,8 @@ def private_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "xdg-state"))
     monkeypatch.setenv("SESSIONTIMER_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    temp = tmp_path / "tmp"  # the app's temp-folder housekeeping sees only this test's
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     return home

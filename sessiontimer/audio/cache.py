@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from array import array
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sessiontimer.audio.sound import write_wav
 from sessiontimer.paths import private_dir, sound_cache_dir
 
 KEEP_BYTES = 64 * 1024 * 1024  # older sounds beyond this are removed at start
+LEGACY_AGE = 600.0  # seconds: a folder this fresh may belong to an old version starting now
 LEGACY_PREFIX = "sessiontimer-audio-"
 _UID = os.getuid() if hasattr(os, "getuid") else None  # no owners to compare on Windows
 
@@ -106,7 +108,8 @@ def _whole(path: Path, size: int) -> bool:
 def remove_legacy_folders(temp: Path | None = None) -> int:
     """Remove ``sessiontimer-audio-*`` folders left in the temp folder by earlier versions.
 
-    Only real folders (not symlinks) owned by this user are touched. Returns how many went.
+    Only real folders (not symlinks) owned by this user, untouched for ten minutes (an old
+    version starting right now keeps its own), are removed. Returns how many went.
     """
     temp = Path(tempfile.gettempdir()) if temp is None else temp
     removed = 0
@@ -121,7 +124,8 @@ def remove_legacy_folders(temp: Path | None = None) -> int:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if stat.S_ISDIR(st.st_mode) and _UID in (None, st.st_uid):
+        old = time.time() - st.st_mtime > LEGACY_AGE
+        if stat.S_ISDIR(st.st_mode) and _UID in (None, st.st_uid) and old:
             shutil.rmtree(entry.path, ignore_errors=True)
             removed += 1
     return removed

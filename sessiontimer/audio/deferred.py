@@ -23,6 +23,8 @@ class DeferredAudio:
         self._lock = threading.Lock()
         self._service: Any = None
         self._failed = False
+        self._closed = False
+        self._why: str | None = None
         self._pending: list[Call] = []
 
     @property
@@ -30,18 +32,35 @@ class DeferredAudio:
         """The real service once it is ready, else None."""
         return self._service
 
+    @property
+    def silent_reason(self) -> str | None:
+        """Why cues will not be heard (words), or None while they will be (or may yet be)."""
+        service = self._service
+        return service.silent_reason if service is not None else self._why
+
+    @property
+    def audible(self) -> bool:
+        return self.silent_reason is None
+
     def ready(self, service: Any) -> None:
-        """Hand over to ``service``: waiting calls first, in the order they came."""
+        """Hand over to ``service``: waiting calls first, in the order they came.
+
+        A service that arrives after :meth:`close` is closed at once.
+        """
         with self._lock:
+            if self._closed:
+                service.close()
+                return
             for name, args in self._pending:
                 getattr(service, name)(*args)
             self._pending.clear()
             self._service = service
 
-    def failed(self) -> None:
+    def failed(self, why: str = "sound could not start") -> None:
         """No service will come: waiting cues (and later ones) are answered as visual."""
         with self._lock:
             self._failed = True
+            self._why = why
             pending, self._pending = self._pending, []
         for name, args in pending:
             if name == "play":
@@ -54,7 +73,7 @@ class DeferredAudio:
             if self._service is None and not self._failed:
                 self._pending.append(("play", (cue, master_volume, muted, on_result)))
                 return
-        if self._service is not None:
+        if self._service is not None and not self._closed:
             self._service.play(cue, master_volume, muted, on_result)
         else:
             _visual(on_result)
@@ -66,6 +85,21 @@ class DeferredAudio:
                 return
         if self._service is not None:
             self._service.set_master_volume(master_volume)
+
+    def close(self) -> None:
+        """Close the service (its worker, players, temporary folder); safe to call twice.
+
+        Cues asked for afterwards are answered as visual.
+        """
+        with self._lock:
+            self._closed = self._failed = True
+            service, pending = self._service, self._pending
+            self._pending = []
+        for name, args in pending:
+            if name == "play":
+                _visual(args[3])
+        if service is not None:
+            service.close()
 
 
 def _visual(on_result: Callable[[Any], None]) -> None:

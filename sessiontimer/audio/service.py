@@ -1,9 +1,13 @@
 """The audio service: the app's one door to sound.
 
 It picks a backend chain from the settings, prepares every cue's sound before the session,
-and plays cues without blocking the caller. A backend that fails to play a cue is dropped for
-the rest of the service's life and the same cue goes to the next backend at once; the chain
-always ends with the visual backend, so every ``play`` ends in exactly one ``on_result``.
+and plays cues without blocking the caller. A backend that fails to play a cue hands the same
+cue to the next backend at once; the chain always ends with the visual backend, so every
+``play`` ends in exactly one ``on_result``. Nothing is given up for good: every cue tries the
+best backend first, and while a lesser one is in use the better ones are probed with a moment
+of silence every ``retry_every`` seconds, so sound comes back as soon as the device does.
+Reasons are kept in words (``reasons.in_words``); ``silent_reason`` says when cues won't be
+heard.
 
 Callbacks (``on_result``, ``on_backend_changed``) run on audio threads, never the caller's:
 a Textual app should hop back with ``App.call_from_thread``.
@@ -15,6 +19,7 @@ import itertools
 import queue
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -28,6 +33,7 @@ from sessiontimer.audio.base import (
     PlayJob,
     PlayResult,
 )
+from sessiontimer.audio.reasons import in_words
 from sessiontimer.audio.simple import SimpleaudioWorkerBackend
 from sessiontimer.audio.sound import SoundError, SoundLibrary
 from sessiontimer.audio.system import BellBackend, SystemPlayerBackend, VisualBackend
@@ -51,6 +57,9 @@ def build_chain(settings: AudioSettings, ring: Callable[[], None] | None = None)
     return chain
 
 
+RETRY_EVERY = 20.0  # seconds: while degraded, how often the better backends are probed
+
+
 @dataclass
 class _Request:
     cue: Cue
@@ -59,10 +68,11 @@ class _Request:
     on_result: OnResult
     job: PlayJob | None = None
     message: str | None = None
+    position: int | None = None  # the chain index being tried (each cue starts at the best)
 
 
 class AudioService:
-    """Prepare sounds, play cues, fall back calmly; see the module docstring."""
+    """Prepare sounds, play cues, fall back calmly, come back; see the module docstring."""
 
     def __init__(
         self,
@@ -71,20 +81,25 @@ class AudioService:
         *,
         ring: Callable[[], None] | None = None,
         backends: Sequence[Backend] | None = None,
+        retry_every: float = RETRY_EVERY,
     ) -> None:
         self.settings = settings
         self.on_backend_changed: Callable[[BackendChange], None] | None = None
+        self.retry_every = retry_every
         self._chain = list(backends) if backends is not None else build_chain(settings, ring)
         self._library = SoundLibrary(sound_dirs)
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._index = 0
-        self._reasons: list[str] = []
+        self._reasons: dict[str, str] = {}
+        self._silent: str | None = None
         self._inflight = 0
         self._idle = threading.Condition(self._lock)
         self._queue: queue.Queue[_Request | float | None] = queue.Queue()
         self._prepared: list[Cue] = []
         self._latest_volume: float | None = None
+        self._next_probe = 0.0
+        self._closed = False
         self._skip_unavailable()
         for backend in self._chain:
             if isinstance(backend, SimpleaudioWorkerBackend):
@@ -114,8 +129,39 @@ class AudioService:
         with self._lock:
             if self._index == 0:
                 return None
-            why = "; ".join(self._reasons)
+            why = "; ".join(
+                f"{b.name}: {self._reasons[b.name]}"
+                for b in self._chain[: self._index]
+                if b.name in self._reasons
+            )
             return f"Cues play through {self.backend_name} ({why})."
+
+    @property
+    def silent_reason(self) -> str | None:
+        """Why cues will not be heard now (in words), or None while they will be."""
+        return self._silent
+
+    @property
+    def audible(self) -> bool:
+        """Whether cues will be heard now (the session screen marks it when not)."""
+        return self._silent is None
+
+    def _update_silence(self) -> None:
+        current = self._chain[self._index]
+        if not isinstance(current, VisualBackend):
+            self._silent = None
+        elif self.settings.backend == "visual":
+            self._silent = 'cues are visual only (audio.backend = "visual")'
+        else:
+            reasons = [self._reasons[b.name] for b in self._chain if b.name in self._reasons]
+            device = [r for r in reasons if r.startswith("no sound")]
+            self._silent = (device or reasons or ["no backend could play a sound"])[0]
+
+    def _record(self, backend: Backend, raw: str) -> str:
+        words = in_words(raw)
+        with self._lock:
+            self._reasons[backend.name] = words
+        return words
 
     def _skip_unavailable(self) -> None:
         """Move past backends that cannot work here (cheap checks only)."""
@@ -124,9 +170,10 @@ class AudioService:
                 backend = self._chain[self._index]
                 reason = backend.unavailable()
                 if reason is None:
-                    return
-                self._reasons.append(f"{backend.name}: {reason}")
+                    break
+                self._record(backend, reason)
                 self._index += 1
+            self._update_silence()
 
     def _start_backend(self) -> None:
         """Get the current backend ready, falling back until one starts."""
@@ -164,7 +211,11 @@ class AudioService:
         """Play ``cue`` without blocking; ``on_result`` is called once, from an audio thread."""
         with self._lock:
             self._inflight += 1
-        self._queue.put(_Request(cue, master_volume, muted, on_result))
+        request = _Request(cue, master_volume, muted, on_result)
+        if self._closed:  # after close: answered at once, as the visual cue it will be
+            self._finish(request, CueOutcome("visual", "visual", time.monotonic()))
+            return
+        self._queue.put(request)
 
     def set_master_volume(self, master_volume: float) -> None:
         """Scale the prepared cues for a new master level in the background, so the next
@@ -184,7 +235,14 @@ class AudioService:
 
     def _run(self) -> None:
         self._housekeeping()
-        while (request := self._queue.get()) is not None:
+        while True:
+            try:
+                request = self._queue.get(timeout=self._probe_wait())
+            except queue.Empty:
+                self._probe()
+                continue
+            if request is None:
+                return
             if isinstance(request, float):
                 self._warm(request)
                 continue
@@ -194,6 +252,13 @@ class AudioService:
                 self._finish(
                     request, CueOutcome("failed", self.backend_name, time.monotonic(), str(exc))
                 )
+
+    def _probe_wait(self) -> float | None:
+        """None (sleep until a request) while the best backend is in use; else until a probe."""
+        with self._lock:
+            if self._index == 0:
+                return None
+        return max(0.0, self._next_probe - time.monotonic())
 
     def _housekeeping(self) -> None:
         """Off the caller's thread: clear what earlier versions left, keep the cache bounded."""
@@ -206,7 +271,6 @@ class AudioService:
             pass
 
     def _dispatch(self, request: _Request) -> None:
-        self._start_backend()  # cheap when already started; starts a fallback's resources
         backend = self.backend
         factor = request.cue.volume * request.master_volume
         if request.muted or factor <= 0:
@@ -221,17 +285,87 @@ class AudioService:
                 )
                 return
             request.job = PlayJob(next(self._ids), sound)
-        backend.play(request.job, lambda result: self._on_played(request, backend, result))
+        if request.position is None:
+            request.position = 0  # every cue tries the best backend first: sound comes back
+        self._attempt(request)
 
-    def _on_played(self, request: _Request, backend: Backend, result: PlayResult) -> None:
+    def _attempt(self, request: _Request) -> None:
+        """Play on the backend at ``request.position``, moving down past those that can't."""
+        assert request.job is not None and request.position is not None
+        last = len(self._chain) - 1
+        while True:
+            pos = request.position
+            backend = self._chain[pos]
+            why = None if pos == last else (backend.unavailable() or backend.start())
+            if why is None:
+                break
+            self._record(backend, why)
+            request.position = pos + 1
+        backend.play(request.job, lambda result: self._on_played(request, pos, backend, result))
+
+    def _on_played(self, request: _Request, pos: int, backend: Backend, result: PlayResult) -> None:
         if result.error is None and result.started_at is not None:
+            self._settle(pos)
             outcome: Outcome = "visual" if isinstance(backend, VisualBackend) else "played"
             self._finish(
                 request, CueOutcome(outcome, backend.name, result.started_at, request.message)
             )
             return
-        self._demote(backend, result.error or "failed")
+        self._record(backend, result.error or "failed")
+        request.position = pos + 1
         self._queue.put(request)  # the same cue, at once, on the next backend
+
+    def _settle(self, pos: int) -> None:
+        """Backend ``pos`` just worked: it is the one in use now; say so if that changed."""
+        with self._lock:
+            if pos == self._index:
+                return
+            previous, current = self._chain[self._index].name, self._chain[pos].name
+            if pos < self._index:
+                reason = "sound is back"
+                for backend in self._chain[: pos + 1]:
+                    self._reasons.pop(backend.name, None)
+            else:
+                reason = self._reasons.get(previous, "failed")
+            self._index = pos
+            self._next_probe = time.monotonic() + self.retry_every
+            self._update_silence()
+            change = BackendChange(previous, current, reason)
+        if self.on_backend_changed is not None:
+            self.on_backend_changed(change)
+
+    def _probe(self) -> None:
+        """While degraded: try each better backend with a moment of silence; settle on one."""
+        with self._lock:
+            self._next_probe = time.monotonic() + self.retry_every
+            better = list(enumerate(self._chain[: self._index]))
+        for pos, backend in better:
+            revive = getattr(backend, "revive", None)
+            if revive is not None:
+                revive()
+            why = backend.unavailable() or backend.start()
+            if why is None:
+                why = self._play_silence(backend)
+            if why is None:
+                self._settle(pos)
+                return
+            self._record(backend, why)
+
+    def _play_silence(self, backend: Backend) -> str | None:
+        from sessiontimer.audio.sound import ScaledSound
+
+        samples = array("h", bytes(2 * 1600))  # 50 ms at 32 kHz
+        wav = self._library.cache.store("probe-silence-50ms", samples, 32000, 1)
+        done, results = threading.Event(), []
+
+        def finished(result: PlayResult) -> None:
+            results.append(result)
+            done.set()
+
+        backend.play(PlayJob(next(self._ids), ScaledSound(wav, samples, 32000, 1, wav)), finished)
+        if not done.wait(5.0):
+            return "no answer within 5 s"
+        return results[0].error
 
     def _demote(self, backend: Backend, reason: str) -> None:
         """Drop ``backend`` (if still current) for the next one that can work; say so."""
@@ -239,10 +373,11 @@ class AudioService:
             if self._chain[self._index] is not backend or self._index == len(self._chain) - 1:
                 return
             previous = backend.name
-            self._reasons.append(f"{previous}: {reason}")
+            self._record(backend, reason)
             self._index += 1
+            self._next_probe = time.monotonic() + self.retry_every
             self._skip_unavailable()
-            change = BackendChange(previous, self.backend_name, reason)
+            change = BackendChange(previous, self.backend_name, self._reasons[previous])
         if self.on_backend_changed is not None:
             self.on_backend_changed(change)
 
@@ -270,6 +405,7 @@ class AudioService:
 
     def close(self) -> None:
         """Stop the audio thread and the worker; prepared sounds stay cached. Safe to repeat."""
+        self._closed = True
         self._queue.put(None)
         self._thread.join(timeout=2.0)
         for backend in self._chain:

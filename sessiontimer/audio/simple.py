@@ -3,7 +3,8 @@
 A crashed worker is restarted at once. A cue the worker had not confirmed as started is sent
 again to the new worker; a cue it had confirmed is not, so a crash after the sound began never
 makes it ring twice. After ``max_crashes`` crashes the backend gives up and every waiting cue
-fails, which makes the service move on to the next backend.
+fails, which makes the service move on to the next backend; the service's periodic retry
+calls :meth:`revive` to try again later.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ class SimpleaudioWorkerBackend:
         if importlib.util.find_spec("simpleaudio") is None:  # never imported in the app itself
             return "simpleaudio is not installed"
         return None
+
+    def revive(self) -> None:
+        """Give a backend that gave up another chance (the service's periodic retry)."""
+        with self._cond:
+            if self._broken and not self._closing and self._proc is None:
+                self._broken, self.crashes = None, 0
 
     def start(self) -> str | None:
         with self._cond:

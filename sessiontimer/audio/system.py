@@ -2,7 +2,8 @@
 
 The system player gets a pre-scaled temporary WAV, so volume needs no player-specific flag.
 Its onset is the moment the player process was started; the result is reported when it exits
-(exit status 0 means played). A player that fails is dropped and the next one is tried.
+(exit status 0 means played). A player that fails hands over to the next one; none is dropped
+for good, so a device that comes back is used again.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class SystemPlayerBackend:
 
     def __init__(self, players: list[str] | None = None) -> None:
         self._players = find_players() if players is None else list(players)
-        self._failures: list[str] = []
         self._running = 0
         self._cond = threading.Condition()
 
@@ -50,8 +50,6 @@ class SystemPlayerBackend:
     def unavailable(self) -> str | None:
         if self._players:
             return None
-        if self._failures:
-            return "; ".join(self._failures)
         return "no system player found (pw-play, paplay or aplay)"
 
     def start(self) -> str | None:
@@ -66,19 +64,23 @@ class SystemPlayerBackend:
         threading.Thread(target=self._play, args=(job, done), daemon=True).start()
 
     def _play(self, job: PlayJob, done: Done) -> None:
-        """Try the players in order; the first that works is kept for later cues."""
+        """Try the players in order; the first that works is tried first from then on.
+
+        None is ever dropped: a device that was missing may be back for the next cue.
+        """
         try:
-            while self._players:
-                player = self._players[0]
+            errors = []
+            for player in list(self._players):
                 started, error = self._run(player, job)
                 if error is None:
+                    with self._cond:
+                        if self._players[0] != player:
+                            self._players.remove(player)
+                            self._players.insert(0, player)
                     done(PlayResult(started))
                     return
-                prefix = "" if error.startswith(player) else f"{player}: "
-                self._failures.append(f"{prefix}{error}")
-                if self._players and self._players[0] == player:
-                    self._players.pop(0)
-            done(PlayResult(None, self.unavailable()))
+                errors.append(error)
+            done(PlayResult(None, errors[-1] if errors else self.unavailable()))
         finally:
             with self._cond:
                 self._running -= 1

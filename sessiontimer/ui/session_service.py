@@ -81,7 +81,7 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
 
             service = AudioService(app.settings.audio, [bundled_sounds_dir()])
         except Exception as error:  # no audio must never mean no session
-            deferred.failed()
+            deferred.failed(f"sound could not start: {error}")
             app.post_message(ServiceNotice(f"Sound is off ({error}); cues will be visual only."))
             return
         service.on_backend_changed = on_change

@@ -69,24 +69,29 @@ def test_the_key_changes_when_the_sound_file_changes(tmp_path: Path) -> None:
 
 
 def test_folders_left_by_earlier_versions_are_removed_at_start(tmp_path: Path) -> None:
-    temp = tmp_path / "tmp"
+    temp = tmp_path / "elsewhere"
     temp.mkdir()
     old = temp / "sessiontimer-audio-abc123"
     old.mkdir()
     (old / "x.wav").write_bytes(b"RIFF")
+    os.utime(old, (1, 1))
+    fresh = temp / "sessiontimer-audio-starting-now"
+    fresh.mkdir()
     other = temp / "someone-else"
     other.mkdir()
+    os.utime(other, (1, 1))
     target = tmp_path / "keep-me"
     target.mkdir()
     (temp / "sessiontimer-audio-link").symlink_to(target)
     assert remove_legacy_folders(temp) == 1
-    assert not old.exists() and other.exists() and target.exists()
+    assert not old.exists() and fresh.exists() and other.exists() and target.exists()
     assert (temp / "sessiontimer-audio-link").is_symlink()
 
 
-def test_the_service_removes_the_old_folders_in_the_real_temp_folder() -> None:
-    old = Path(tempfile.mkdtemp(prefix="sessiontimer-audio-"))
+def test_the_service_removes_the_old_folders_in_the_temp_folder() -> None:
+    old = Path(tempfile.mkdtemp(prefix="sessiontimer-audio-"))  # the test's own temp folder
     (old / "x.wav").write_bytes(b"RIFF")
+    os.utime(old, (1, 1))
     service = AudioService(AudioSettings(), [], backends=[VisualBackend()])
     service.prepare([], 1.0)  # the audio thread does the housekeeping first
     service.wait_idle(2.0)

@@ -52,3 +52,34 @@ def test_calls_racing_the_hand_over_are_neither_lost_nor_reordered() -> None:
     audio.ready(service)
     player.join()
     assert [cue for _, cue in service.calls] == sent
+
+
+def test_silent_reason_and_close_pass_through() -> None:
+    from sessiontimer.audio.service import AudioService
+    from sessiontimer.core.model import AudioSettings
+
+    deferred = DeferredAudio()
+    assert deferred.silent_reason is None and deferred.audible  # not known yet: no mark
+    service = AudioService(AudioSettings(backend="visual"), [])
+    deferred.ready(service)
+    assert deferred.silent_reason == 'cues are visual only (audio.backend = "visual")'
+    deferred.close()
+    deferred.close()
+    assert not service._thread.is_alive()
+    got: list[object] = []
+    deferred.play(object(), 1.0, False, got.append)
+    assert [o.outcome for o in got] == ["visual"]  # type: ignore[attr-defined]
+
+
+def test_a_service_arriving_after_close_is_closed_and_failure_is_said() -> None:
+    from sessiontimer.audio.service import AudioService
+    from sessiontimer.core.model import AudioSettings
+
+    deferred = DeferredAudio()
+    deferred.close()
+    service = AudioService(AudioSettings(backend="visual"), [])
+    deferred.ready(service)
+    assert not service._thread.is_alive()
+    other = DeferredAudio()
+    other.failed("sound could not start: no memory")
+    assert other.silent_reason == "sound could not start: no memory"

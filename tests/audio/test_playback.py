@@ -258,3 +258,37 @@ def test_the_kept_template_copy_captures_like_the_shared_one(
     subprocess.run(["aplay", "-q", str(tone)], check=True, timeout=10)
     want = load_wav(tone).samples.tobytes()
     assert out.read_bytes()[: len(want)] == want
+
+
+@pytest.mark.parametrize("chain", ["simpleaudio", "system"])
+def test_a_device_lost_then_back_brings_sound_back(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    make,
+    recorder: Recorder,
+    tone: Path,
+    chain: str,
+) -> None:
+    """ALSA re-reads its config on every open: an empty one is a machine with no device."""
+    from conftest import LOCAL_TEMPLATE, SHARED_TEMPLATE
+
+    if chain == "simpleaudio":
+        pytest.importorskip("simpleaudio")
+    elif shutil.which("aplay") is None:
+        pytest.skip("aplay is not installed")
+    template = SHARED_TEMPLATE if SHARED_TEMPLATE.is_file() else LOCAL_TEMPLATE
+    conf = tmp_path / "alsa.conf"
+    conf.write_text("# no devices\n")
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(conf))
+    monkeypatch.setenv("AUDIO_CAPTURE_FILE", str(tmp_path / "cap.raw"))
+    service = make(settings=AudioSettings(backend=chain))
+    cue = Cue(str(tone))
+    service.prepare([cue])
+    play(service, recorder, cue)
+    assert recorder.outcomes[-1].outcome == "visual"
+    assert (service.silent_reason or "").startswith("no sound device: ")
+    conf.write_text(template.read_text())  # the device is back
+    play(service, recorder, cue)
+    assert recorder.outcomes[-1].outcome == "played" and service.audible
+    assert (tmp_path / "cap.raw").stat().st_size >= 2 * 882
+    assert recorder.changes[-1].reason == "sound is back"

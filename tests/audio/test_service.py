@@ -94,8 +94,13 @@ def test_a_failing_backend_hands_the_same_cue_to_the_next(service_with, recorder
     assert [(c.previous, c.current) for c in recorder.changes] == [("first", "second")]
     assert service.backend_name == "second"
     assert "device busy" in (service.fallback_message or "")
-    run(service, recorder, Cue("wooden-tap"))
-    assert len(first.jobs) == 1  # dropped for the rest of the service's life
+    again = run(service, recorder, Cue("wooden-tap"))
+    assert len(first.jobs) == 2  # the better backend is tried again before the next cue
+    assert (again.outcome, again.backend) == ("played", "first")
+    assert [(c.previous, c.current, c.reason) for c in recorder.changes][1:] == [
+        ("second", "first", "sound is back")
+    ]
+    assert service.fallback_message is None
 
 
 def test_unavailable_backends_are_skipped_and_said_once(service_with) -> None:  # type: ignore[no-untyped-def]
@@ -242,3 +247,93 @@ def test_a_new_master_level_is_scaled_before_the_next_cue(service_with, recorder
     assert outcome.outcome == "played"
     assert [s.samples for s in backend.preloaded][-1] == backend.jobs[0].sound.samples
     assert backend.preloaded[-1] is backend.jobs[0].sound  # the cached buffer was used
+
+
+# --- never silent for good (issue 15) --------------------------------------------------
+
+
+def test_a_device_that_stays_away_is_retried_quietly_each_cue(service_with, recorder) -> None:  # type: ignore[no-untyped-def]
+    lost = "Error opening PCM device. -- CODE: -2 -- MSG: No such file or directory"
+    first = Scripted("simpleaudio", [lost, lost, lost])
+    service = service_with(first)
+    for _ in range(3):
+        assert run(service, recorder, Cue("soft-bell")).outcome == "visual"
+    assert len(first.jobs) == 3  # tried before every cue
+    assert len(recorder.changes) == 1  # told once, not once per cue
+    words = service.silent_reason
+    assert words == "no sound device: none could be opened (No such file or directory)"
+    assert "CODE" not in (service.fallback_message or "") and not service.audible
+    assert run(service, recorder, Cue("soft-bell")).backend == "simpleaudio"
+    assert service.silent_reason is None and service.audible
+    assert recorder.changes[-1].reason == "sound is back"
+
+
+class Flaky(Scripted):
+    """Fails until ``back`` is set: a device unplugged and plugged in again."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, [])
+        self.back = threading.Event()
+        self.probes = 0
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        self.jobs.append(job)
+        if job.sound.source.name.startswith("probe-silence"):
+            self.probes += 1
+        done(PlayResult(1.5) if self.back.is_set() else PlayResult(None, "audio open error"))
+
+
+def test_sound_comes_back_without_a_cue_by_a_silent_probe(recorder) -> None:  # type: ignore[no-untyped-def]
+    flaky = Flaky("aplay")
+    service = AudioService(AudioSettings(), [], backends=[flaky, VisualBackend()], retry_every=0.05)
+    service.on_backend_changed = recorder.changed
+    try:
+        service.play(Cue("soft-bell"), 1.0, False, recorder.result)
+        assert recorder.wait_outcomes(1)[0].outcome == "visual"
+        assert service.silent_reason and service.silent_reason.startswith("no sound device")
+        flaky.back.set()
+        changes = recorder.wait_changes(2)
+        assert (changes[-1].previous, changes[-1].current) == ("visual", "aplay")
+        assert service.audible and flaky.probes >= 1
+    finally:
+        service.close()
+
+
+def test_no_probe_while_the_best_backend_works(recorder) -> None:  # type: ignore[no-untyped-def]
+    backend = Scripted("one", [])
+    service = AudioService(
+        AudioSettings(), [], backends=[backend, VisualBackend()], retry_every=0.01
+    )
+    try:
+        assert service._probe_wait() is None  # the audio thread sleeps until a request
+    finally:
+        service.close()
+    assert backend.jobs == []
+
+
+def test_visual_by_choice_says_so() -> None:
+    service = AudioService(AudioSettings(backend="visual"), [])
+    try:
+        assert service.silent_reason == 'cues are visual only (audio.backend = "visual")'
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("Error opening PCM device. -- CODE: -2 -- MSG: No such file or directory",
+         "no sound device: none could be opened (No such file or directory)"),
+        ("aplay: main:831: audio open error: No such file or directory",
+         "no sound device: none could be opened (audio open error: No such file or directory)"),
+        ("aplay: pcm_write:2127: write error: Input/output error",
+         "the sound device stopped working (write error: Input/output error)"),
+        ("aplay: TICK_TIME: 0", "the sound device stopped working (TICK_TIME: 0)"),
+        ("Connection failure: Connection refused",
+         "no sound server is running (Connection failure: Connection refused)"),
+    ],
+)  # fmt: skip
+def test_reasons_are_in_words(raw: str, words: str) -> None:
+    from sessiontimer.audio.reasons import in_words
+
+    assert in_words(raw) == words
