@@ -53,6 +53,8 @@ class SoundCache:
         """The folder in use, made on first use (0700)."""
         if self._folder is None:
             try:
+                if not self._wanted.parent.exists():  # ours to make private; never chmod another's
+                    private_dir(self._wanted.parent)
                 self._folder = private_dir(self._wanted)
             except OSError:  # a read-only home: a temporary folder, removed by close()
                 self._folder = Path(tempfile.mkdtemp(prefix="sessiontimer-cache-"))

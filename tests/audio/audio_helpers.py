@@ -13,6 +13,14 @@ import pytest
 from sessiontimer.audio.base import BackendChange, CueOutcome
 
 WAIT = 5.0  # the longest any test waits for a confirmation
+HERE = Path(__file__).resolve().parent
+SHARED_TEMPLATE = HERE.parents[1].parent / "shared" / "audio-capture" / "asoundrc.capture"
+LOCAL_TEMPLATE = HERE / "asoundrc.capture"
+
+
+def capture_template() -> Path:
+    """The shared capture recipe, or the copy kept here when the shared folder is absent."""
+    return SHARED_TEMPLATE if SHARED_TEMPLATE.is_file() else LOCAL_TEMPLATE
 
 
 def require(tool: str, present: bool) -> None:

@@ -270,13 +270,13 @@ def test_a_device_lost_then_back_brings_sound_back(
     chain: str,
 ) -> None:
     """ALSA re-reads its config on every open: an empty one is a machine with no device."""
-    from conftest import LOCAL_TEMPLATE, SHARED_TEMPLATE
+    from audio_helpers import capture_template
 
     if chain == "simpleaudio":
         pytest.importorskip("simpleaudio")
     elif shutil.which("aplay") is None:
         pytest.skip("aplay is not installed")
-    template = SHARED_TEMPLATE if SHARED_TEMPLATE.is_file() else LOCAL_TEMPLATE
+    template = capture_template()
     conf = tmp_path / "alsa.conf"
     conf.write_text("# no devices\n")
     monkeypatch.setenv("ALSA_CONFIG_PATH", str(conf))
