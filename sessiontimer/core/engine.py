@@ -152,6 +152,16 @@ class SessionEngine:
         return self._ended
 
     @property
+    def phase_index(self) -> int:
+        """The index of the phase running now (the last one once the session ended)."""
+        return self._index
+
+    @property
+    def runs(self) -> dict[int, int]:
+        """How many times each phase has been started (a copy: ``previous`` adds runs)."""
+        return dict(self._runs)
+
+    @property
     def _running(self) -> bool:
         return self._started and not self._ended and self._pause_clock is None
 

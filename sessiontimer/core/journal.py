@@ -59,7 +59,19 @@ CHOICES: dict[tuple[str, str], frozenset[str]] = {
     ("phase_ended", "reason"): frozenset({"target", "key", "session_end"}),
     ("session_ended", "reason"): frozenset({"completed", "key", "interrupted"}),
     ("cue", "outcome"): frozenset({"played", "failed", "muted", "visual", "skipped"}),
-    ("suspended", "reason"): frozenset({"quit", "crash"}),
+    ("suspended", "reason"): frozenset(
+        {
+            "quit",
+            "crash",
+            "error",
+            "terminal closed",
+            "connection lost",
+            "signal TERM",
+            "signal HUP",
+            "signal QUIT",
+            "signal INT",
+        }
+    ),
     ("resumed_after_crash", "counted"): frozenset({"pause", "session"}),
 }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -62,11 +63,19 @@ def open_private(path: Path, flags: int) -> int:
     return fd
 
 
+class NotOurFile(OSError):
+    """What is at the journal's path is not a regular file (a FIFO, a device, a folder)."""
+
+
 class FileLayer(Protocol):
     """The few file operations the writer uses; injectable so tests can record and fail them."""
 
     def makedirs(self, path: Path) -> None: ...
     def open_append(self, path: Path) -> int: ...
+    def create_temp(self, path: Path) -> tuple[int, Path]: ...
+    def replace(self, source: Path, target: Path) -> None: ...
+    def remove(self, path: Path) -> None: ...
+    def fsync_dir(self, folder: Path) -> None: ...
     def read_at(self, handle: int, offset: int, size: int) -> bytes: ...
     def size(self, handle: int) -> int: ...
     def is_current(self, handle: int, path: Path) -> bool: ...
@@ -75,22 +84,68 @@ class FileLayer(Protocol):
     def close(self, handle: int) -> None: ...
 
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
 class OsFileLayer:
-    """The real file system: 0600 files, 0700 folders, and the folder fsynced on creation."""
+    """The real file system: 0600 files, 0700 folders, never through a link, never a FIFO."""
 
     def makedirs(self, path: Path) -> None:
         make_private_dirs(path)
 
     def open_append(self, path: Path) -> int:
-        created = not path.exists()
-        fd = open_private(path, os.O_RDWR | os.O_APPEND)  # readable: see read_at
-        if created:  # make the new directory entry itself durable
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        """Open an existing journal; NotOurFile (or ELOOP for a symlink) if it is not a file.
+
+        Non-blocking, so that a FIFO planted at the path is refused instead of waited on.
+        """
+        flags = os.O_RDWR | os.O_APPEND | NOFOLLOW | CLOEXEC | NONBLOCK  # readable: read_at
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NotOurFile(errno.EINVAL, "not a regular file", str(path))
+            if NONBLOCK:
+                os.set_blocking(fd, True)
+        except BaseException:
+            os.close(fd)
+            raise
         return fd
+
+    def create_temp(self, path: Path) -> tuple[int, Path]:
+        """A new, empty, private file next to ``path`` under a name nobody else can have made."""
+        for _ in range(100):
+            temp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
+            try:
+                fd = os.open(temp, flags, PRIVATE_FILE)
+            except FileExistsError:
+                continue
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, PRIVATE_FILE)
+            return fd, temp
+        raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
+
+    def replace(self, source: Path, target: Path) -> None:
+        """Rename over whatever is at ``target``: a link or FIFO there is replaced, not used."""
+        os.replace(source, target)
+
+    def remove(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+    def fsync_dir(self, folder: Path) -> None:
+        """Make a new directory entry durable (where folders can be opened)."""
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY | CLOEXEC)
+        except OSError:
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
 
     def read_at(self, handle: int, offset: int, size: int) -> bytes:
         """Read back what the writer wrote, even after the file was unlinked."""
@@ -103,10 +158,12 @@ class OsFileLayer:
         return os.fstat(handle).st_size
 
     def is_current(self, handle: int, path: Path) -> bool:
-        """False when the file was deleted or replaced under the open handle."""
+        """False when the path no longer names the open file (deleted, replaced, a link)."""
         try:
-            here, there = os.fstat(handle), os.stat(path)
+            here, there = os.fstat(handle), os.lstat(path)
         except FileNotFoundError:
+            return False
+        if not stat.S_ISREG(there.st_mode):
             return False
         return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
@@ -125,17 +182,19 @@ def describe_os_error(path: Path, exc: OSError) -> str:
     reason = exc.strerror or (errno.errorcode.get(exc.errno or 0) if exc.errno else None)
     return (
         f"cannot save the session journal {path}: {reason or exc}. "
-        "Notes are kept in memory and saving is retried every few seconds."
+        "Notes are kept in memory and saving is retried every few seconds, "
+        "for as long as sessiontimer runs."
     )
 
 
 class JournalWriter:
     """Appends lines to one journal file; see the module docstring for the guarantees.
 
-    Callbacks (``on_durable``, ``on_problem``, ``on_recovered``) run on the writer thread:
-    a UI must hand them to its own loop. ``prior`` is what the file held before (on resume),
-    used to end a half-written last line, and to rebuild the file if it is gone or shorter
-    when first opened (kept only until then).
+    Callbacks (``on_durable``, ``on_problem``, ``on_recovered``, ``on_done``) run on the
+    writer thread: a UI must hand them to its own loop. ``prior`` is what the file held
+    before (on resume), used to end a half-written last line, and to rebuild the file if it
+    is gone or shorter when first opened (kept only until then). Without ``prior`` the
+    journal is new: it is always created, never an existing file opened.
     """
 
     def __init__(
@@ -152,19 +211,21 @@ class JournalWriter:
         self._fs: FileLayer = fs if fs is not None else OsFileLayer()
         self._on_problem = on_problem
         self._on_recovered = on_recovered
+        self._on_done: Callback | None = None
         self._retry = retry_interval
         self._cond = threading.Condition()
+        self._io = threading.Lock()  # held while the file is written or copied
         self._queue: list[tuple[bytes, Callback | None]] = []
         self._head_done = 0  # bytes of the first queued line already in the file
         self._appended = self._durable = 0
         self._handle: int | None = None
-        self._expected = -1  # bytes the file should hold; -1 until first opened
+        self._expected = 0  # bytes of our file (the one ``_handle`` is open on)
+        self._opened = False  # False until the journal was first opened or created
         self._prior = prior  # dropped once the opened file is seen to hold it
         self._source: int | None = None  # a retired handle, kept to copy the old lines from
         self._source_end = 0  # bytes of finished lines in the source
-        self._copied: int | None = None  # bytes of the copy stream written; None: no copy
-        self._separator = b""  # written before the old lines when the new file is not empty
-        self._closing = False
+        self._closing = False  # no more lines: finish writing what is queued, then stop
+        self._stopped = False  # give up (the process is leaving)
         self.problem: str | None = None
         if prior and not prior.endswith(b"\n"):
             self._queue.append((b"\n", None))
@@ -184,7 +245,7 @@ class JournalWriter:
 
     @property
     def closed(self) -> bool:
-        """True once :meth:`close` was called: the journal is final."""
+        """True once :meth:`finish` (or :meth:`close`) was called: the journal is final."""
         with self._cond:
             return self._closing
 
@@ -194,38 +255,110 @@ class JournalWriter:
         with self._cond:
             return self._appended - self._durable
 
+    @property
+    def done(self) -> bool:
+        """Final and every line on disk: the writer has let its files go."""
+        return self.closed and not self._thread.is_alive()
+
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything appended so far is durable; False on timeout."""
         with self._cond:
             goal = self._appended
             return self._cond.wait_for(lambda: self._durable >= goal, timeout)
 
-    def close(self, timeout: float | None = 5.0) -> bool:
-        """Write what is queued (within ``timeout``), stop the thread; True if nothing is left."""
-        done = self.flush(timeout)
+    def finish(self, on_done: Callback | None = None) -> None:
+        """No more lines. The thread goes on writing (retrying for as long as the process
+        runs) until every line is on disk, then lets its files go and calls ``on_done``."""
         with self._cond:
+            self._on_done = on_done
             self._closing = True
             self._cond.notify_all()
-        self._thread.join(timeout)
+        if on_done is not None and not self._thread.is_alive():
+            on_done()
+
+    def close(self, timeout: float | None = 5.0) -> bool:
+        """Finish and wait up to ``timeout``; True if every line is on disk.
+
+        On False nothing is dropped: the thread keeps trying in the background.
+        """
+        self.finish(self._on_done)
+        done = self.flush(timeout)
+        if done:
+            self._thread.join(timeout)
         return done
+
+    def stop(self) -> int:
+        """Give up (the process is leaving): stop retrying; how many lines never got to disk."""
+        with self._cond:
+            self._stopped = self._closing = True
+            self._cond.notify_all()
+        return self.pending
+
+    def write_copy(self, folder: Path) -> Path:
+        """Write the whole journal (on disk or waiting) to a new file in ``folder``.
+
+        For quitting while the journal's own folder refuses: the practitioner chooses
+        another place (their home folder, a memory stick) and gets one complete journal.
+        """
+        folder = Path(folder)
+        with self._io:
+            with self._cond:
+                waiting = b"".join(line for line, _ in self._queue)[self._head_done :]
+            data = self._written_lines() + waiting
+            fs = OsFileLayer()
+            fs.makedirs(folder)
+            fd, temp = fs.create_temp(folder / self.path.name)
+            try:
+                rest = data
+                while rest:
+                    rest = rest[fs.write(fd, rest) :]
+                fs.fsync(fd)
+                target = _free_name(folder / self.path.name)
+                os.link(temp, target)  # never over a file that is there: link fails instead
+            finally:
+                fs.close(fd)
+                fs.remove(temp)
+            fs.fsync_dir(folder)
+        return target
+
+    def _written_lines(self) -> bytes:
+        """The finished lines already in the journal (read back through the open file)."""
+        if self._handle is not None:
+            return self._read_all(self._handle, self._expected - self._head_done)
+        if self._source is not None:
+            return self._read_all(self._source, self._source_end)
+        return self._prior
+
+    def _read_all(self, handle: int, size: int) -> bytes:
+        parts, offset = [], 0
+        while offset < size:
+            chunk = self._fs.read_at(handle, offset, min(COPY_CHUNK, size - offset))
+            if not chunk:
+                break
+            parts.append(chunk)
+            offset += len(chunk)
+        return b"".join(parts)
 
     def _run(self) -> None:
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: bool(self._queue) or self._closing)
-                if not self._queue:
+                if self._stopped or not self._queue:
                     break
                 batch = list(self._queue)
             try:
-                self._commit(batch)
+                with self._io:
+                    self._commit(batch)
             except OSError as exc:
                 self._failed(exc)
-                if self._closing:
-                    break
                 continue
             self._succeeded(batch)
-        self._retire()
-        self._release_source()
+        with self._io:
+            self._retire()
+            self._release_source()
+        if not self._stopped and self._on_done is not None:
+            with contextlib.suppress(Exception):
+                self._on_done()
 
     def _commit(self, batch: list[tuple[bytes, Callback | None]]) -> None:
         """Write the batch (resuming a partial write) and fsync it."""
@@ -233,69 +366,87 @@ class JournalWriter:
         data = b"".join(line for line, _ in batch)[self._head_done :]
         while data:
             n = self._fs.write(handle, data)
-            self._advance(n)
+            self._expected += n
+            self._head_done += n
             data = data[n:]
         self._fs.fsync(handle)
 
-    def _advance(self, written: int) -> None:
-        """Count bytes in the file, so a retry never writes a line twice."""
-        self._expected += written
-        self._head_done += written
-
     def _open(self) -> int:
-        if self._handle is not None and not self._fs.is_current(self._handle, self.path):
-            self._retire()  # deleted or replaced under us: writing on would feed an unlinked file
+        """Our file at the path, checked before every batch; rebuilt if it is not there."""
         if self._handle is not None:
-            return self._handle
+            if self._fs.is_current(self._handle, self.path):
+                return self._handle
+            self._retire()  # deleted or replaced: the old descriptor keeps the old lines
         self._fs.makedirs(self.path.parent)
-        handle = self._fs.open_append(self.path)
+        if not self._opened and self._prior:
+            handle = self._open_resumed()
+            if handle is not None:
+                return handle
+        return self._rebuild()
+
+    def _open_resumed(self) -> int | None:
+        """On resume, the journal as it was read (None: gone, cut, or not a regular file)."""
         try:
-            self._catch_up(handle, self._fs.size(handle))
+            handle = self._fs.open_append(self.path)
+        except (FileNotFoundError, NotOurFile):
+            return None
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EMLINK):  # a link planted there
+                return None
+            raise
+        size = self._fs.size(handle)
+        if size < len(self._prior):  # cut since it was read: rebuilt from what was read
+            self._fs.close(handle)
+            return None
+        self._set_file(handle, size)
+        return handle
+
+    def _rebuild(self) -> int:
+        """A new regular file with every finished line, put in place by rename.
+
+        Created exclusively under a temporary name and fsynced before the rename, so a
+        symlink, FIFO or device at the path is replaced, never written through; the old
+        descriptor (the only copy of the old lines) is closed only after that.
+        """
+        handle, temp = self._fs.create_temp(self.path)
+        try:
+            old, end = self._source, self._source_end
+            if old is None:
+                old_bytes, end = self._prior, len(self._prior)
+            written = 0
+            while written < end:
+                size = min(COPY_CHUNK, end - written)
+                chunk = (
+                    old_bytes[written : written + size]
+                    if old is None
+                    else self._fs.read_at(old, written, size)
+                )
+                if not chunk:  # the old file was cut as well: what is left is all there is
+                    break
+                while chunk:
+                    n = self._fs.write(handle, chunk)
+                    written += n
+                    chunk = chunk[n:]
+            if written:  # an empty new file has no data to sync; the folder is synced below
+                self._fs.fsync(handle)
+            self._fs.replace(temp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
                 self._fs.close(handle)
+            self._fs.remove(temp)
             raise
-        self._release_source()  # the file holds every finished line again
-        self._handle = handle
+        self._fs.fsync_dir(self.path.parent)
+        self._head_done = 0  # a line cut short in the old file is written whole here
+        self._set_file(handle, written)
         return handle
 
-    def _catch_up(self, handle: int, size: int) -> None:
-        """Make a newly opened file hold every finished line: copy them in if it is short.
-
-        A copy cut short by an error resumes where it stopped when the file is reopened
-        (``size`` equals ``_expected``), and starts over if the file went again.
-        """
-        if self._expected == -1:  # first open: the file should hold ``prior``
-            self._expected = self._source_end = len(self._prior)
-        if size < self._expected and (self._source is not None or self._prior):
-            self._copied, self._expected, self._head_done = 0, size, 0
-            self._separator = b"\n" if size else b""  # end whatever line the file ends with
-        self._expected = max(self._expected, size)
-        if self._copied is None:
-            return
-        total = len(self._separator) + self._source_end
-        while self._copied < total:
-            chunk = self._read_old(self._copied, min(COPY_CHUNK, total - self._copied))
-            if not chunk:  # the old file was cut as well: what is left of it is all there is
-                break
-            n = self._fs.write(handle, chunk)
-            self._copied += n
-            self._expected += n
-
-    def _read_old(self, offset: int, size: int) -> bytes:
-        """Bytes of the copy stream: the separator, then the old file (or ``prior``)."""
-        sep = self._separator
-        if offset < len(sep):
-            return sep[offset : offset + size]
-        offset -= len(sep)
-        if self._source is None:
-            return self._prior[offset : offset + size]
-        return self._fs.read_at(self._source, offset, size)
+    def _set_file(self, handle: int, size: int) -> None:
+        self._handle, self._expected, self._opened = handle, size, True
+        self._release_source()  # the file holds every finished line again
 
     def _retire(self) -> None:
         """Stop writing through the handle but keep it open: it may hold the only copy left.
 
-        Its finished lines are copied into the next file if that file turns out short.
         A handle is only set once the source is released, so there is never both.
         """
         handle, self._handle = self._handle, None
@@ -305,20 +456,20 @@ class JournalWriter:
     def _release_source(self) -> None:
         """The old lines are safe in the file (or the writer stops): let the old copy go."""
         source, self._source = self._source, None
-        self._prior, self._copied = b"", None
+        self._prior = b""
         if source is not None:
             with contextlib.suppress(OSError):
                 self._fs.close(source)
 
     def _failed(self, exc: OSError) -> None:
-        self._retire()
         message = describe_os_error(self.path, exc)
         is_new = message != self.problem
         self.problem = message
         if is_new and self._on_problem is not None:
-            self._on_problem(message)
+            with contextlib.suppress(Exception):
+                self._on_problem(message)
         with self._cond:
-            self._cond.wait_for(lambda: self._closing, self._retry)
+            self._cond.wait_for(lambda: self._stopped, self._retry)
 
     def _succeeded(self, batch: list[tuple[bytes, Callback | None]]) -> None:
         """Callbacks first, then the count: ``flush()`` returns only after they all ran."""
@@ -332,7 +483,18 @@ class JournalWriter:
         if self.problem is not None:
             self.problem = None
             if self._on_recovered is not None:
-                self._on_recovered()
+                with contextlib.suppress(Exception):
+                    self._on_recovered()
         with self._cond:
             self._durable += len(batch)
             self._cond.notify_all()
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``name-2.jsonl``, ``name-3.jsonl``... whichever does not exist yet."""
+    n = 1
+    candidate = path
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate

@@ -105,7 +105,6 @@ class SessionRecorder:
         self.settings, self.client, self.app_version = settings, client, app_version
         self._next_id = next_id
         self._last_t = 0.0
-        self._runs: dict[int, int] = {}
         self.recent_notes: list[NoteRecord] = []
         self.region: str | None = None
         self.region_index: int | None = None
@@ -135,13 +134,11 @@ class SessionRecorder:
         return ident
 
     def _phase(self) -> int | None:
-        return self.engine.resume_point().phase_index if self.engine.started else None
+        return self.engine.phase_index if self.engine.started else None
 
     def _journal(self, events: list[EngineEvent]) -> list[EngineEvent]:
         """One line per engine event; cues are journaled by :meth:`cue_result` once played."""
         for event in events:
-            if isinstance(event, PhaseStarted):
-                self._runs[event.phase] = event.run
             if isinstance(event, SessionEnded):
                 self._end_toggles(event.t)
             line = self._line(event)
@@ -155,7 +152,7 @@ class SessionRecorder:
             target = self.engine.preset.phases[event.phase].target
             return "phase_started", event.phase, {"run": event.run, "target": target}
         if isinstance(event, PhaseEnded):
-            run = self._runs.get(event.phase, 1)
+            run = self.engine.runs.get(event.phase, 1)
             fields = {"run": run, "reason": event.reason, "length": round(event.length, 3)}
             return "phase_ended", event.phase, fields
         if isinstance(event, TargetChanged):
@@ -323,9 +320,10 @@ class SessionRecorder:
         """A later correction of a note; the original line is never rewritten."""
         return self._write("amended", note=note_id, fields=fields)
 
-    def suspend(self) -> None:
-        """The app quits mid-session: say so, so the next start offers to resume."""
-        self._write("suspended", phase=self._phase(), reason="quit")
+    def suspend(self, reason: str = "quit") -> None:
+        """The app stops mid-session (quit, signal, lost terminal, error): say so and why,
+        so the next start offers to resume (and does not call it a crash)."""
+        self._write("suspended", phase=self._phase(), reason=reason)
 
     def close(self, timeout: float | None = 5.0) -> bool:
         """Wait for the disk (up to ``timeout``) and stop the writer; False if lines remain."""
@@ -339,7 +337,6 @@ class SessionRecorder:
         Called by :func:`sessiontimer.core.recovery.resume_after_crash`; ``how`` says how the
         ``gap`` (wall seconds since the last durable line) is counted: "pause" or "session".
         """
-        self._runs = dict(info.runs)
         self._last_t = info.session_elapsed
         self.region_index, self.region = info.region_index, info.region_name
         self.recent_notes = [_note_record(n) for n in info.notes]

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 
+from sessiontimer import __version__
+from sessiontimer.core import running
 from sessiontimer.core.clock import Clock, SystemClock
 from sessiontimer.core.config import ConfigError
 from sessiontimer.core.events import CueDue
+from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
+from sessiontimer.core.running import RunningSession, SessionRefused
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
-from sessiontimer.ui import session_service
+from sessiontimer.ui import leaving, session_service
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.theme import THEMES
 
@@ -63,8 +69,11 @@ class SessionTimerApp(App[None]):
         self._backend_note: Any = None
         self._backend_told = ""  # the backend the last notice named (told once)
         self.sessions_closed = 0  # the Start screen clears the client after each session
-        self.session_lock: Any = None
-        self.inhibitor: Any = None
+        self.session_lock = SessionLock(paths.lock_file)
+        self.session: RunningSession | None = None  # the one running (or ended, on End)
+        self.held: list[RunningSession] = []  # final, with lines still waiting for the disk
+        self.after_exit: list[str] = []  # printed once the terminal is restored
+        self._leaving = False
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)
@@ -106,11 +115,13 @@ class SessionTimerApp(App[None]):
         return _switchable(StartScreen())
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            leaving.install_signal_handlers(self)
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
         self.call_after_refresh(_collect_again)
         if self.audio is None:
             self.audio = session_service.open_audio(self, first=self._direct[0])
-        if self.active_recorder() is None:
+        if self.session is None:
             self.offer_resume()
         elif self.config_errors:
             self.notify(
@@ -138,26 +149,58 @@ class SessionTimerApp(App[None]):
         def find() -> None:
             found = session_service.interrupted_sessions(self)
             if found:
-                self.call_from_thread(self._offer, *found[0])
+                self.call_from_thread(self._offer, found)
 
         self.run_worker(find, thread=True, exit_on_error=False, group="resume")
 
-    def _offer(self, path: Any, description: str) -> None:
+    def _offer(self, found: list[tuple[Any, str]]) -> None:
+        """Offer the first interrupted session; once it is closed, the next one."""
         from sessiontimer.ui.dialogs import ResumeDialog
 
-        if self.active_recorder() is not None:
+        if self.session is not None or not found:
             return  # a session was started meanwhile: offer next time
+        (path, description), rest = found[0], found[1:]
+        if rest:
+            description += f"\n({len(rest)} more interrupted session(s) after this one)"
 
         def chosen(how: str | None) -> None:
             if how in ("pause", "session"):
-                recorder = session_service.resume(self, path, how)
-                if recorder is not None:
-                    self._open_session(recorder, recorder.client, recorder.tick())
-            elif how == "close":
-                session_service.close_interrupted(self, path)
-                self.notify("The interrupted session was closed.", timeout=4)
+                self._resume(path, how)
+            elif how == "close" and self._close_interrupted(path):
+                self.call_after_refresh(self._offer, rest)
 
         self.push_screen(ResumeDialog(description), chosen)
+
+    def _resume(self, path: Any, how: str) -> None:
+        from sessiontimer.core.journal_read import JournalError
+
+        try:
+            session, first = running.resume(
+                path, how, clock=self.clock, settings=self.settings, lock=self.session_lock,
+                app_version=__version__, hooks=session_service.writer_hooks(self),
+            )  # fmt: skip
+        except SessionRefused as refused:
+            self.notify(str(refused), severity="warning", timeout=8)
+            return
+        except JournalError as error:
+            self.notify(f"Cannot resume: {error}", severity="warning", timeout=8)
+            return
+        self._adopt(session)
+        self.push_screen(self._session_screen(session, first))
+
+    def _close_interrupted(self, path: Any) -> bool:
+        from sessiontimer.core.journal_read import JournalError
+
+        try:
+            running.close_interrupted(path, clock=self.clock, lock=self.session_lock)
+        except SessionRefused as refused:
+            self.notify(str(refused), severity="warning", timeout=8)
+            return False
+        except (JournalError, OSError) as error:
+            self.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
+            return False
+        self.notify("The interrupted session was closed.", timeout=4)
+        return True
 
     def on_service_notice(self, message: session_service.ServiceNotice) -> None:
         if message.backend:
@@ -165,24 +208,21 @@ class SessionTimerApp(App[None]):
         self.notify(message.text, severity=message.severity, timeout=6)  # type: ignore[arg-type]
 
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
+        """The test chime played (session cues report to their session)."""
         outcome = message.outcome
-        if message.event is not None and message.recorder is not None:
-            message.recorder.cue_result(message.event, outcome.backend, outcome.outcome)
-        elif message.event is None:  # the test chime
-            level = "muted" if self.ui_state.muted else f"{round(self.ui_state.volume * 100)}%"
-            self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
+        level = "muted" if self.ui_state.muted else f"{round(self.ui_state.volume * 100)}%"
+        self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
         if outcome.outcome == "failed" and outcome.message:
             self.notify(f"A cue could not play: {outcome.message}", severity="warning")
 
     def on_backend_changed(self, message: session_service.BackendChanged) -> None:
         """Journal every change; tell the practitioner once, calmly, where cues now go."""
         change = message.change
-        recorder = self.active_recorder()
-        if recorder is not None:
+        if self.session is not None:
             reason = change.reason or (
                 "worker restarted" if change.previous == change.current else ""
             )
-            recorder.audio_backend_changed(change.current, change.previous, reason)
+            self.session.audio_backend_changed(change.current, change.previous, reason)
         if change.previous == change.current:
             return
         if self._backend_note is not None:
@@ -197,28 +237,80 @@ class SessionTimerApp(App[None]):
             self._backend_told = current
             self.notify(f"Cues now play through {current}.", timeout=5)
 
-    def active_recorder(self) -> Any:
-        """The recorder of the session on the screen stack, if one is running."""
-        from sessiontimer.ui.screens.session import SessionScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                return screen.recorder
-        return None
-
     def action_quit_app(self) -> None:
-        """Quit; during a session, ask first (the session is journaled as suspended)."""
-        from sessiontimer.ui.screens.end import EndScreen
-        from sessiontimer.ui.screens.session import SessionScreen
+        """Quit from any screen; the screen that owns a session decides how (it may ask)."""
+        handler = getattr(self.screen, "quit_requested", None)
+        if callable(handler):
+            handler()
+        else:
+            self.leave("quit")
 
-        session = next((s for s in self.screen_stack if isinstance(s, SessionScreen)), None)
-        if session is None:
-            for screen in self.screen_stack:
-                if isinstance(screen, EndScreen):  # ended, not yet closed: let the disk catch up
-                    self.close_session(screen.recorder)
-            self.exit()
-        elif self.screen is session:
-            session.action_quit_session()
+    def leave(self, reason: str, closing_note: str | None = None) -> None:
+        """The one way out: suspend (or close) the session, then exit with ``reason``'s status.
+
+        Quitting by key with lines that cannot reach the disk asks first (what to do with
+        them); a signal, a lost terminal or an error cannot ask, so a complete copy goes to
+        the home folder. Nothing is ever dropped without saying so.
+        """
+        if self._leaving:
+            return
+        leaving.finalize(self.session, reason, closing_note)
+        waiting = self._waiting_sessions()
+        if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
+            self._ask_about_waiting(waiting)
+            return
+        self._leaving = True
+        self.after_exit += leaving.rescue(waiting, leaving.QUIET_WAIT)
+        self._exit_with(reason)
+
+    def _exit_with(self, reason: str) -> None:
+        leaving.remove_signal_handlers()
+        lost = any(s.pending for s in self._waiting_sessions())
+        status = leaving.exit_status(reason)
+        if lost and status == leaving.EXIT_OK:
+            status = leaving.EXIT_LINES_LOST
+        self.exit(return_code=status)
+
+    def _waiting_sessions(self) -> list[RunningSession]:
+        sessions = [*self.held, *([self.session] if self.session is not None else [])]
+        return [s for s in sessions if s.final and not s.saved]
+
+    def _ask_about_waiting(self, waiting: list[RunningSession]) -> None:
+        from sessiontimer.ui.dialogs import WaitingLinesDialog
+
+        def chosen(where: str | None) -> None:
+            if where is None:
+                return  # keep waiting; quit again later
+            self._leaving = True
+            if where:
+                self._write_copies(waiting, where)
+            for session in waiting:
+                session.abandon()
+            self._exit_with("quit")
+
+        n = sum(s.pending for s in waiting)
+        texts = [s.waiting_text() or "" for s in waiting]
+        self.push_screen(WaitingLinesDialog(n, texts), chosen)
+
+    def _write_copies(self, waiting: list[RunningSession], folder: str) -> None:
+        from pathlib import Path
+
+        for session in waiting:
+            try:
+                copy = session.write_copy(Path(folder).expanduser())
+            except OSError as error:
+                self.after_exit.append(
+                    f"sessiontimer: could not write {session.pending} line(s) to {folder} "
+                    f"({error.strerror or error}); they are lost."
+                )
+            else:
+                self.after_exit.append(f"sessiontimer: the whole journal was written to {copy}.")
+
+    def waiting_text(self) -> str | None:
+        """How many lines wait for the disk, and where (Start and End screens say it)."""
+        sessions = [*self.held, *([self.session] if self.session is not None else [])]
+        texts = [t for t in (s.waiting_text() for s in sessions) if t]
+        return "\n".join(texts) or None
 
     def action_toggle_theme(self) -> None:
         """Dark room or daylight; remembered in the state file, never in the config."""
@@ -239,38 +331,81 @@ class SessionTimerApp(App[None]):
             self.push_screen(screen)
 
     def _new_session(self, preset: Preset, client: str | None) -> Any:
-        """Lock, journal and a started recorder on a new session screen; None when refused."""
-        recorder = session_service.begin(self, preset, client)
-        if recorder is None:
+        """Lock, journal and a started session on a new session screen; None when refused."""
+        try:
+            session = running.begin(
+                preset, client, clock=self.clock, settings=self.settings,
+                lock=self.session_lock, sessions_dir=self.paths.sessions_dir,
+                app_version=__version__, hooks=session_service.writer_hooks(self),
+            )  # fmt: skip
+        except SessionRefused as refused:
+            self.notify(str(refused), severity="warning", timeout=8)
             return None
+        if self.session_lock.problem:  # the disk refuses: run anyway, notes kept in memory
+            self.notify(
+                f"The session log folder is not writable: {self.session_lock.problem}. "
+                "The session goes on; notes are kept until they can be written.",
+                severity="warning",
+                timeout=10,
+            )
         self.ui_state = replace(self.ui_state, last_preset=preset.name)
         self._save_state()
-        return self._session_screen(recorder, client, recorder.start())
+        self._adopt(session)
+        return self._session_screen(session, session.start())
 
-    def _open_session(self, recorder: Any, client: str | None, first: list[Any]) -> None:
-        self.push_screen(self._session_screen(recorder, client, first))
+    def _adopt(self, session: RunningSession) -> None:
+        """The app holds the session; reports from other threads reach it on this loop."""
+        loop = asyncio.get_running_loop()
 
-    def _session_screen(self, recorder: Any, client: str | None, first: list[Any]) -> Any:
+        def hand_over(run: Callable[[], None]) -> None:
+            loop.call_soon_threadsafe(run)
+
+        session.hand_over = hand_over
+        self.session = session
+        if self.keep_awake:  # spawning the inhibitor waits for the first frame of the session
+            self.call_after_refresh(session_service.keep_awake, self, session)
+
+    def _session_screen(self, session: RunningSession, first: list[Any]) -> Any:
         from sessiontimer.ui.screens.session import SessionScreen
 
-        screen = SessionScreen(recorder, client=client)
+        screen = SessionScreen(session)
         screen.call_after_refresh(screen._moved, first)
         return screen
 
-    def show_end(self, session: Any) -> None:
+    def show_end(self, screen: Any) -> None:
         from sessiontimer.ui.screens.end import EndScreen
-        from sessiontimer.ui.screens.session import SessionScreen
 
-        if self.screen is session:
-            self.switch_screen(EndScreen(cast("SessionScreen", session)))
+        if self.screen is screen and self.session is not None:
+            self.switch_screen(EndScreen(self.session))
 
-    def close_session(self, recorder: Any) -> None:
-        session_service.close(self, recorder)
+    def close_session(self, session: RunningSession, closing_note: str | None = None) -> None:
+        """The End screen is done: close the session; it is held until its lines are on disk."""
+        session.close(closing_note)
+        self._let_go(session)
+
+    def _let_go(self, session: RunningSession) -> None:
+        if self.session is session:
+            self.session = None
         self.sessions_closed += 1
+        if session.saved:
+            self.notify("Session saved.", timeout=3)
+            return
+        self.held.append(session)
 
-    def play_cue(self, event: CueDue, recorder: Any) -> None:
+        def saved() -> None:
+            self.post_message(session_service.SessionSaved(session))
+
+        session.when_saved(saved)
+
+    def on_session_saved(self, message: session_service.SessionSaved) -> None:
+        """Every line of a closed session is on disk: only now is it "saved"."""
+        if message.session in self.held:
+            self.held.remove(message.session)
+            self.notify("Session saved.", timeout=3)
+
+    def play_cue(self, event: CueDue, session: RunningSession) -> None:
         """Send a cue to the audio service; its result is journaled when it comes back."""
-        session_service.play_cue(self, event, recorder)
+        session_service.play_cue(self, event, session)
 
     def test_chime(self) -> None:
         session_service.test_chime(self)
@@ -305,14 +440,20 @@ class SessionTimerApp(App[None]):
         self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
 
     def _handle_exception(self, error: Exception) -> None:
-        """Last net: the traceback goes to the error log, never to the screen."""
+        """Last net: the traceback goes to the error log, never to the screen; the session
+        is suspended ("error") like every other way out."""
         log_exception(self.paths.error_log, error, "unhandled")
+        with contextlib.suppress(Exception):
+            leaving.finalize(self.session, "error", None)
+            self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
         if self.is_headless or self.reraise_errors:
             super()._handle_exception(error)
             return
         self._return_code = 1
+        self._leaving = True
+        leaving.remove_signal_handlers()
         self.exit(
-            return_code=1,
+            return_code=leaving.EXIT_ERROR,
             message=(
                 "sessiontimer stopped after an unexpected error. Your notes are saved and the "
                 f"session will be offered for resume. Details: {self.paths.error_log}"

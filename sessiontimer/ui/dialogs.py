@@ -209,3 +209,59 @@ class RenameClientDialog(Modal[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class WaitingLinesDialog(Modal[str | None]):
+    """Quitting while journal lines cannot reach the disk: say how many, offer a place.
+
+    Returns "" (quit and lose them), a folder to write the whole journal to, or None
+    (stay: the app keeps trying, and the practitioner can free some space meanwhile).
+    """
+
+    BINDINGS = [
+        Binding("escape", "choose(None)", "Stay and keep trying", id="waiting_stay"),
+        Binding("ctrl+h", "home", "Write to home folder", id="waiting_home"),
+        Binding("ctrl+d", "choose('')", "Quit, lose them", id="waiting_lose"),
+    ]
+
+    def __init__(self, count: int, where: list[str]) -> None:
+        super().__init__()
+        self.count = count
+        self.where = where
+
+    def compose(self) -> Any:
+        from pathlib import Path
+
+        from sessiontimer.ui.plain_text import plain
+
+        lines = "line" if self.count == 1 else "lines"
+        with Vertical(classes="dialog"):
+            yield Static(
+                Content.assemble(
+                    (f"{self.count} journal {lines} would be lost.", "bold"),
+                    "\n",
+                    plain("\n".join(self.where)),
+                    "\nType a folder and press enter to write the whole journal there, or:",
+                ),
+                classes="dialog-question",
+            )
+            yield Input(str(Path.home()), id="waiting-folder")
+            yield Static(
+                "[b]enter[/] write to this folder    [b]ctrl+h[/] home folder\n"
+                "[b]escape[/] stay, keep trying    [b]ctrl+d[/] quit and lose them",
+                classes="dialog-keys",
+            )
+
+    @on(Input.Submitted)
+    def save(self, event: Input.Submitted) -> None:
+        folder = event.value.strip()
+        if folder:
+            self.dismiss(folder)
+
+    def action_home(self) -> None:
+        from pathlib import Path
+
+        self.dismiss(str(Path.home()))
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

@@ -1,7 +1,8 @@
-"""Glue between the app and the core services: lock, journal, recorder, audio, sleep inhibitor.
+"""Glue between the app and the core services: audio, journal notices, sleep inhibitor.
 
-No widgets here. Every callback that arrives on another thread (journal writer, audio) comes
-back to the UI as a message, which Textual queues thread-safely.
+The running session itself is ``sessiontimer.core.running``; no widgets here. Every callback
+that arrives on another thread (journal writer, audio) comes back to the UI as a message,
+which Textual queues thread-safely, or through the session's ``hand_over``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from sessiontimer import __version__
 from sessiontimer.audio.deferred import DeferredAudio
-from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue
-from sessiontimer.core.journal import session_path
-from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Cue, Preset
-from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.core.running import RunningSession
 from sessiontimer.inhibit import SleepInhibitor
 from sessiontimer.paths import bundled_sounds_dir
 
@@ -42,6 +39,14 @@ class ServiceNotice(Message):
         self.backend = backend  # set when the notice already says where cues now play
 
 
+class SessionSaved(Message):
+    """Every line of a closed session reached the disk (posted from the writer's thread)."""
+
+    def __init__(self, session: RunningSession) -> None:
+        super().__init__()
+        self.session = session
+
+
 class BackendChanged(Message):
     """The audio service moved to another backend, or restarted its worker."""
 
@@ -51,12 +56,10 @@ class BackendChanged(Message):
 
 
 class CueFinished(Message):
-    """The audio service reports what became of a cue (to journal it)."""
+    """The audio service reports what became of the test chime (cues go to their session)."""
 
-    def __init__(self, event: CueDue | None, recorder: Any, outcome: Any) -> None:
+    def __init__(self, outcome: Any) -> None:
         super().__init__()
-        self.event = event
-        self.recorder = recorder
         self.outcome = outcome
 
 
@@ -118,7 +121,7 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
     return soon, later
 
 
-def _writer(app: SessionTimerApp, path: Any) -> dict[str, Any]:
+def writer_hooks(app: SessionTimerApp) -> dict[str, Any]:
     """Callbacks that turn disk trouble into one calm notice (the writer keeps every line)."""
     return {
         "on_problem": lambda text: app.post_message(
@@ -130,76 +133,15 @@ def _writer(app: SessionTimerApp, path: Any) -> dict[str, Any]:
     }
 
 
-def _take_lock(app: SessionTimerApp) -> bool:
-    if app.session_lock is None:
-        app.session_lock = SessionLock(app.paths.lock_file)
-    if app.session_lock.acquire() or app.session_lock.problem:
-        if app.session_lock.problem:  # the disk refuses: run anyway, notes kept in memory
-            app.notify(
-                f"The session log folder is not writable: {app.session_lock.problem}. "
-                "The session goes on; notes are kept until they can be written.",
-                severity="warning",
-                timeout=10,
-            )
-        if app.keep_awake:  # spawning the inhibitor waits for the first frame of the session
-            app.call_after_refresh(_keep_awake, app)
-        return True
-    app.notify(
-        "Another sessiontimer is running a session. This one can review logs, not run a session.",
-        severity="warning",
-        timeout=8,
-    )
-    return False
-
-
-def _keep_awake(app: SessionTimerApp) -> None:
-    inhibitor = app.inhibitor = SleepInhibitor()
+def keep_awake(app: SessionTimerApp, session: RunningSession) -> None:
+    """Ask the system not to sleep while ``session`` runs (spawning the helper is slow)."""
 
     def hold() -> None:
-        if not inhibitor.acquire() and inhibitor.message:
-            app.post_message(ServiceNotice(inhibitor.message))
+        message = session.keep_awake(SleepInhibitor())
+        if message:
+            app.post_message(ServiceNotice(message))
 
     app.run_worker(hold, thread=True, exit_on_error=False, group="inhibit")
-
-
-def begin(app: SessionTimerApp, preset: Preset, client: str | None) -> SessionRecorder | None:
-    """A new session: lock, journal file, engine, recorder (not started yet)."""
-    if not _take_lock(app):
-        return None
-    path = session_path(app.paths.sessions_dir, app.clock.wall())
-    writer = JournalWriter(path, **_writer(app, path))
-    engine = SessionEngine(preset, app.clock)
-    return SessionRecorder(
-        engine, writer, app.clock, settings=app.settings, client=client, app_version=__version__
-    )
-
-
-def resume(app: SessionTimerApp, path: Any, how: str) -> SessionRecorder | None:
-    """Continue an interrupted session ("pause": gap as a pause, "session": gap counted)."""
-    from sessiontimer.core import recovery
-    from sessiontimer.core.journal_read import JournalError
-
-    if not _take_lock(app):
-        return None
-    try:
-        return recovery.resume_after_crash(
-            path, how, app.clock, app.settings, app_version=__version__, **_writer(app, path)
-        )
-    except JournalError as error:
-        app.notify(f"Cannot resume: {error}", severity="warning", timeout=8)
-        release(app)
-        return None
-
-
-def close_interrupted(app: SessionTimerApp, path: Any) -> None:
-    """Close an interrupted session as it stands, without resuming."""
-    from sessiontimer.core import recovery
-    from sessiontimer.core.journal_read import JournalError
-
-    try:
-        recovery.close_interrupted(path, app.clock)
-    except JournalError as error:
-        app.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
 
 
 def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
@@ -231,33 +173,19 @@ def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
     return found
 
 
-def close(app: SessionTimerApp, recorder: SessionRecorder) -> None:
-    """The session is over (or suspended): let the disk catch up, release lock and inhibitor."""
-    if not recorder.close(timeout=5.0):
-        app.notify(
-            f"Some lines could not be written to {recorder.writer.path}. {recorder.writer.problem}",
-            severity="error",
-            timeout=15,
-        )
-    release(app)
+def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> None:
+    """Send the cue to the audio service; its outcome goes to the session that played it.
 
+    The service reports from its own thread: the journal line is written on the UI loop
+    (``hand_over``), and a failure is told by a notice.
+    """
 
-def release(app: SessionTimerApp) -> None:
-    if app.inhibitor is not None:
-        app.inhibitor.release()
-        app.inhibitor = None
-    if app.session_lock is not None:
-        app.session_lock.release()
+    def finished(outcome: Any) -> None:
+        session.hand_over(lambda: session.cue_result(event, outcome.backend, outcome.outcome))
+        if outcome.outcome == "failed" and outcome.message:
+            app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))
 
-
-def play_cue(app: SessionTimerApp, event: CueDue, recorder: SessionRecorder) -> None:
-    """Send the cue to the audio service; the outcome comes back as a CueFinished message."""
-    app.audio.play(
-        event.cue,
-        app.ui_state.volume,
-        app.ui_state.muted,
-        lambda outcome: app.post_message(CueFinished(event, recorder, outcome)),
-    )
+    app.audio.play(event.cue, app.ui_state.volume, app.ui_state.muted, finished)
 
 
 def test_chime(app: SessionTimerApp) -> None:
@@ -266,5 +194,5 @@ def test_chime(app: SessionTimerApp) -> None:
         TEST_CHIME,
         app.ui_state.volume,
         app.ui_state.muted,
-        lambda outcome: app.post_message(CueFinished(None, None, outcome)),
+        lambda outcome: app.post_message(CueFinished(outcome)),
     )

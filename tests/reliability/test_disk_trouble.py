@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from sessiontimer.core import running
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
-from sessiontimer.ui import session_service
 from sessiontimer.ui.app import SessionTimerApp
 from tests.ui.conftest import build_app
 
@@ -49,7 +49,7 @@ class FlakyDisk(OsFileLayer):
 def disk(monkeypatch: pytest.MonkeyPatch) -> FlakyDisk:
     fs = FlakyDisk()
     writer = functools.partial(JournalWriter, fs=fs, retry_interval=0.05)
-    monkeypatch.setattr(session_service, "JournalWriter", writer)
+    monkeypatch.setattr(running, "JournalWriter", writer)
     return fs
 
 

@@ -39,10 +39,11 @@ async def test_files_are_private_whatever_the_umask(private_paths: Path) -> None
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             await pilot.press("r", "s", "2", "]", "f2")
-            recorder = app.screen.recorder  # type: ignore[attr-defined]
-            assert recorder.writer.flush(5)
+            session = app.session
+            assert session is not None and session.writer.flush(5)
             await pilot.pause(0.2)  # the state file is saved by a thread worker
-        app.close_session(recorder)
+        session.close()
+        assert session.wait(5)
     finally:
         os.umask(old)
     written = [p for p in private_paths.rglob("*")]
@@ -122,9 +123,10 @@ async def test_client_name_with_path_characters_stays_in_the_log_folder(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        recorder = app.screen.recorder  # type: ignore[attr-defined]
-        assert recorder.writer.flush(5)
-    app.close_session(recorder)
+        session = app.session
+        assert session is not None and session.writer.flush(5)
+    session.close()
+    assert session.wait(5)
     sessions = app.paths.sessions_dir.resolve()
     journals = list(private_paths.rglob("*.jsonl"))
     assert len(journals) == 1

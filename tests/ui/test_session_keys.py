@@ -405,7 +405,7 @@ async def test_a_direct_start_refused_by_the_lock_opens_on_start(clock: ManualCl
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             assert [type(s).__name__ for s in app.screen_stack] == ["StartScreen"]
-            assert app.active_recorder() is None
+            assert app.session is None
             texts = [str(n.message) for n in app._notifications]
             assert any("Another sessiontimer is running" in t for t in texts), texts
             await pilot.press("ctrl+q")

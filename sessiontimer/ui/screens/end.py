@@ -14,22 +14,34 @@ from textual.widgets import Input, Static
 from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import noted
+from sessiontimer.ui.widgets.waiting import WaitingLine
 
 if TYPE_CHECKING:
     from sessiontimer.core.recorder import SessionRecorder
+    from sessiontimer.core.running import RunningSession
     from sessiontimer.ui.app import SessionTimerApp
-    from sessiontimer.ui.screens.session import SessionScreen
 
 
 class EndScreen(Screen[None]):
-    """Shown when a session ends; Enter saves the closing note and returns to Start."""
+    """Shown when a session ends; Enter saves the closing note and returns to Start.
+
+    ctrl+q saves what was typed as the closing note, then quits.
+    """
 
     BINDINGS = [Binding("escape", "done", "Done without note", id="end_skip")]
 
-    def __init__(self, session: SessionScreen) -> None:
+    def __init__(self, session: RunningSession) -> None:
         super().__init__()
-        self.recorder: SessionRecorder = session.recorder
+        self.session = session
         self.phase_log = session.phase_log
+
+    @property
+    def recorder(self) -> SessionRecorder:
+        return self.session.recorder
+
+    def key_label(self, action: str) -> str | None:
+        """The key line says what ctrl+q does here: the typed note is kept."""
+        return "save and quit" if action == "quit_app" else None
 
     def compose(self) -> Any:
         engine = self.recorder.engine
@@ -51,6 +63,7 @@ class EndScreen(Screen[None]):
                 placeholder="closing note: how the client responded (enter saves)",
                 id="closing-note",
             )
+            yield WaitingLine()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -58,13 +71,20 @@ class EndScreen(Screen[None]):
 
     @on(Input.Submitted, "#closing-note")
     def save(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if text:
-            self.recorder.closing_note(text)
-        self.action_done()
+        self._done(event.value)  # the text as it was when Enter was pressed
 
     def action_done(self) -> None:
+        self._done(None)
+
+    def _done(self, closing_note: str | None) -> None:
+        """Close the session ("Session saved." is said once its lines are on disk)."""
+        if self.session.final:
+            return
         app: SessionTimerApp = self.app  # type: ignore[assignment]
-        app.close_session(self.recorder)
-        app.notify("Session saved.", timeout=3)
+        app.close_session(self.session, closing_note)
         app.back_to_start()
+
+    def quit_requested(self) -> None:
+        """ctrl+q: what was typed is the closing note; then the app quits."""
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app.leave("quit", closing_note=self.query_one("#closing-note", Input).value)

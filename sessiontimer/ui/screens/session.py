@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
+from sessiontimer.core.events import CueDue, EngineEvent, SessionEnded
 from sessiontimer.core.model import OnEnd
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -25,6 +25,7 @@ from sessiontimer.ui.widgets.session_view import SessionView
 if TYPE_CHECKING:
     from sessiontimer.core.engine import Snapshot
     from sessiontimer.core.recorder import SessionRecorder
+    from sessiontimer.core.running import RunningSession
     from sessiontimer.ui.app import SessionTimerApp
 
 WAKE_MARGIN = 0.002  # Textual timers fire up to 0.5 ms early: wake just after the moment
@@ -59,13 +60,15 @@ class SessionScreen(Screen[None]):
             super().__init__()
             self.text = text
 
-    def __init__(self, recorder: SessionRecorder, *, client: str | None = None) -> None:
+    def __init__(self, session: RunningSession) -> None:
         super().__init__()
-        self.recorder = recorder
-        self.client = client
-        self.phase_log: list[PhaseEnded] = []
+        self.session = session
         self._wake: asyncio.TimerHandle | None = None
         self._flash: Timer | None = None
+
+    @property
+    def recorder(self) -> SessionRecorder:
+        return self.session.recorder
 
     @property
     def st_app(self) -> SessionTimerApp:
@@ -99,7 +102,7 @@ class SessionScreen(Screen[None]):
     @guarded
     def tick(self) -> None:
         """Read the engine, route what time produced, repaint, and sleep until next time."""
-        self._route(self.recorder.tick())
+        self._route(self.session.tick())
         self._schedule(self.refresh_view())
 
     def key_label(self, action: str) -> str | None:
@@ -154,14 +157,12 @@ class SessionScreen(Screen[None]):
         for event in events_:
             if isinstance(event, CueDue) and not event.stale:
                 self._cue(event)
-            elif isinstance(event, PhaseEnded):
-                self.phase_log.append(event)
             elif isinstance(event, SessionEnded):
                 self.call_after_refresh(self.st_app.show_end, self)
 
     def _cue(self, event: CueDue) -> None:
         self._flash_phase()
-        self.st_app.play_cue(event, self.recorder)
+        self.st_app.play_cue(event, self.session)
 
     def _flash_phase(self) -> None:
         """A short, calm flash of the phase area: the visual cue that goes with every sound."""
@@ -172,15 +173,20 @@ class SessionScreen(Screen[None]):
         self._flash = self.set_timer(1.5, lambda: name.remove_class("-flash"))
 
     def _moved(self, events_: list[EngineEvent]) -> None:
+        """Show what a move (already known to the session) did: cues, the end, the clock."""
         self._route(events_)
         self.refresh_view()
         self._schedule()
+
+    def _move(self, events_: list[EngineEvent]) -> None:
+        """A move made on the recorder: the session keeps its phase log, then it is shown."""
+        self._moved(self.session.route(events_))
 
     # --- keys ---------------------------------------------------------------------------
 
     @guarded
     def action_pause(self) -> None:
-        self._moved(self.recorder.toggle_pause())
+        self._move(self.recorder.toggle_pause())
 
     @guarded
     def action_next(self) -> None:
@@ -188,19 +194,19 @@ class SessionScreen(Screen[None]):
         if engine.snapshot().next_phase is None:
             self.st_app.confirm("End the session now?", self._end_confirmed)
             return
-        self._moved(self.recorder.next())
+        self._move(self.recorder.next())
 
     @guarded
     def action_previous(self) -> None:
-        self._moved(self.recorder.previous())
+        self._move(self.recorder.previous())
 
     @guarded
     def action_extend(self) -> None:
-        self._moved(self.recorder.extend())
+        self._move(self.recorder.extend())
 
     @guarded
     def action_shorten(self) -> None:
-        self._moved(self.recorder.shorten())
+        self._move(self.recorder.shorten())
 
     @guarded
     def action_end(self) -> None:
@@ -208,19 +214,18 @@ class SessionScreen(Screen[None]):
 
     def _end_confirmed(self, yes: bool | None) -> None:
         if yes:
-            self._moved(self.recorder.end("key"))
+            self._move(self.recorder.end("key"))
 
     @guarded
-    def action_quit_session(self) -> None:
+    def quit_requested(self) -> None:
+        """ctrl+q during a session asks; yes suspends it (offered for resume) and quits."""
         self.st_app.confirm(
             "Quit? The session is saved and offered for resume next time.", self._quit_confirmed
         )
 
     def _quit_confirmed(self, yes: bool | None) -> None:
         if yes:
-            self.recorder.suspend()
-            self.st_app.close_session(self.recorder)
-            self.app.exit()
+            self.st_app.leave("quit")
 
     @guarded
     def action_note(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.widgets.key_bar import KeyBar
+from sessiontimer.ui.widgets.waiting import WaitingLine
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -62,6 +63,7 @@ class StartScreen(Screen[None]):
                 id="start-hint",
             )
             yield Static(id="start-messages")
+            yield WaitingLine(always=False)
         yield KeyBar()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -75,6 +77,7 @@ class StartScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a session, the preset editor or review: presets or clients may differ."""
+        self.query_one(WaitingLine).check()  # a session just closed may wait for the disk
         if self._shown_settings is not self.st_app.settings:
             self._show_settings()
         if self._sessions_seen != self.st_app.sessions_closed:

@@ -1,0 +1,310 @@
+"""The running session: one object owns its recorder, journal writer, lock and sleep inhibitor.
+
+Every way a session can stop (the End screen, quit, a signal, a lost terminal or browser tab,
+an unexpected error) goes through :meth:`RunningSession.close` or :meth:`RunningSession.suspend`,
+so the journal always says how it stopped and the lock is let go exactly once: when every line
+is on disk, not before (another instance must not resume a journal still being written).
+
+Made by :func:`begin` (a new session) or :func:`resume` (after a crash); the UI holds one and
+hands it to its screens. No Textual here: a web front end drives the same object.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from sessiontimer.core.clock import Clock
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
+from sessiontimer.core.journal import session_path
+from sessiontimer.core.journal_write import FileLayer, JournalWriter
+from sessiontimer.core.lock import SessionLock
+from sessiontimer.core.model import Preset, Settings
+from sessiontimer.core.recorder import SessionRecorder
+
+REFUSED_RUNNING = (
+    "Another sessiontimer is running a session. This one can review logs, not run a session."
+)
+REFUSED_RESUMING = "This session is being resumed in another window."
+
+
+class Inhibitor(Protocol):
+    """Keeps the system awake while a session runs (``sessiontimer.inhibit``)."""
+
+    message: str | None
+
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+class SessionRefused(Exception):
+    """The session lock is held by another instance: say so, run nothing."""
+
+
+class RunningSession:
+    """One session from its start (or resume) until its last line is on disk.
+
+    ``state`` is "running", "ended" (the engine ended; the closing note may follow),
+    "closed" (final: closing note and ``session_ended`` written) or "suspended" (quit,
+    signal, lost terminal, error: offered for resume next time). Call from one thread.
+    """
+
+    def __init__(self, recorder: SessionRecorder, lock: SessionLock) -> None:
+        self.recorder = recorder
+        self.lock = lock
+        self.phase_log: list[PhaseEnded] = []
+        self.reason: str | None = None  # why it was suspended
+        self._inhibitor: Inhibitor | None = None
+        self._inhibit_guard = threading.Lock()
+        self._final = False
+        self._on_saved: list[Callable[[], None]] = []
+        self._saved = threading.Event()
+        # How a report from another thread (an audio outcome) reaches the owner's thread;
+        # the UI sets its loop's call_soon_threadsafe. The recorder is single-threaded.
+        self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
+
+    # -- what it is -----------------------------------------------------------------------
+
+    @property
+    def engine(self) -> SessionEngine:
+        return self.recorder.engine
+
+    @property
+    def writer(self) -> JournalWriter:
+        return self.recorder.writer
+
+    @property
+    def path(self) -> Path:
+        return self.writer.path
+
+    @property
+    def client(self) -> str | None:
+        return self.recorder.client
+
+    @property
+    def state(self) -> str:
+        if self.reason is not None:
+            return "suspended"
+        if self._final:
+            return "closed"
+        return "ended" if self.engine.ended else "running"
+
+    @property
+    def final(self) -> bool:
+        """Closed or suspended: no more lines will be written."""
+        return self._final
+
+    @property
+    def pending(self) -> int:
+        """Lines not yet on disk."""
+        return self.writer.pending
+
+    @property
+    def saved(self) -> bool:
+        """Final, and every line fsynced: "Session saved." may be said now."""
+        return self._saved.is_set()
+
+    def waiting_text(self) -> str | None:
+        """What the screens say while lines wait for the disk; None when none wait."""
+        n = self.pending
+        if n == 0:
+            return None
+        lines = "line" if n == 1 else "lines"
+        why = self.writer.problem or "the disk is slow."
+        return f"{n} {lines} waiting for the disk in {self.path.parent} ({why})"
+
+    # -- running ------------------------------------------------------------------------
+
+    def start(self) -> list[EngineEvent]:
+        """A new session's first events (``session_started``, the first phase)."""
+        return self.route(self.recorder.start())
+
+    def tick(self) -> list[EngineEvent]:
+        return self.route(self.recorder.tick())
+
+    def route(self, events: list[EngineEvent]) -> list[EngineEvent]:
+        """Keep the phase log (the End screen lists it) from the events of any move."""
+        for event in events:
+            if isinstance(event, PhaseEnded):
+                self.phase_log.append(event)
+            elif isinstance(event, SessionEnded):
+                self._release_inhibitor()  # nothing more to keep awake for
+        return events
+
+    def cue_result(self, event: CueDue, backend: str, outcome: str) -> None:
+        """What became of a cue, from the audio service (any thread: the UI hands it over)."""
+        if not self._final:
+            self.recorder.cue_result(event, backend, outcome)
+
+    def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
+        if not self._final:
+            self.recorder.audio_backend_changed(backend, previous, reason)
+
+    def keep_awake(self, inhibitor: Inhibitor) -> str | None:
+        """Hold ``inhibitor`` while the session runs (slow: call from a worker thread).
+
+        Returns why it could not be held, for a notice. If the session stopped meanwhile,
+        the inhibitor is let go at once.
+        """
+        held = inhibitor.acquire()
+        with self._inhibit_guard:
+            if self._final or self.engine.ended:
+                inhibitor.release()
+                return None
+            self._inhibitor = inhibitor
+        return None if held else inhibitor.message
+
+    # -- the ways out -----------------------------------------------------------------------
+
+    def close(self, closing_note: str | None = None) -> None:
+        """The session is over: end it if it still runs, write the closing note, finish.
+
+        ``session_ended`` is written by the engine's end; the closing note follows it (the
+        reader allows only ``closing_note`` and ``amended`` after it).
+        """
+        if self._final:
+            return
+        if not self.engine.ended:
+            self.route(self.recorder.end("key"))
+        text = (closing_note or "").strip()
+        if text:
+            self.recorder.closing_note(text)
+        self._finish()
+
+    def suspend(self, reason: str) -> None:
+        """Stop without ending: ``suspended`` with ``reason``, offered for resume next time.
+
+        A session that has already ended (the End screen) is closed instead, keeping what
+        was typed as its closing note is the caller's part (:meth:`close`).
+        """
+        if self._final:
+            return
+        if self.engine.ended:
+            self.close()
+            return
+        self.reason = reason
+        self.recorder.suspend(reason)
+        self._finish()
+
+    def when_saved(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` (on the writer's thread) once every line is on disk."""
+        if self.saved:
+            callback()
+        else:
+            self._on_saved.append(callback)
+
+    def wait(self, timeout: float | None) -> bool:
+        """Wait up to ``timeout`` for every line to reach the disk; True if they have."""
+        return self._saved.wait(timeout)
+
+    def write_copy(self, folder: Path) -> Path:
+        """The whole journal, as a new file in ``folder`` (its own folder refuses)."""
+        return self.writer.write_copy(folder)
+
+    def abandon(self) -> int:
+        """The process leaves with lines not on disk: stop retrying; how many are lost."""
+        lost = self.writer.stop()
+        self._release_inhibitor()
+        self.lock.let_go(self.path)
+        return lost
+
+    def _finish(self) -> None:
+        self._final = True
+        self._release_inhibitor()
+        self.writer.finish(self._all_written)
+
+    def _all_written(self) -> None:
+        self.lock.let_go(self.path)
+        self._saved.set()
+        for callback in self._on_saved:
+            callback()
+        self._on_saved.clear()
+
+    def _release_inhibitor(self) -> None:
+        with self._inhibit_guard:
+            inhibitor, self._inhibitor = self._inhibitor, None
+        if inhibitor is not None:
+            inhibitor.release()
+
+
+WriterHooks = dict[str, Any]  # on_problem, on_recovered: see JournalWriter
+
+
+def begin(
+    preset: Preset,
+    client: str | None,
+    *,
+    clock: Clock,
+    settings: Settings,
+    lock: SessionLock,
+    sessions_dir: Path,
+    app_version: str,
+    hooks: WriterHooks | None = None,
+    fs: FileLayer | None = None,
+) -> RunningSession:
+    """A new session (not started yet: call :meth:`RunningSession.start`).
+
+    Raises SessionRefused when another instance runs a session. A lock file that cannot be
+    written (the disk refuses) does not stop the session: ``lock.problem`` says why.
+    """
+    path = session_path(sessions_dir, clock.wall())
+    _take(lock, path, REFUSED_RUNNING)
+    options: dict[str, Any] = {**(hooks or {}), **({"fs": fs} if fs is not None else {})}
+    writer = JournalWriter(path, **options)
+    engine = SessionEngine(preset, clock)
+    recorder = SessionRecorder(
+        engine, writer, clock, settings=settings, client=client, app_version=app_version
+    )
+    return RunningSession(recorder, lock)
+
+
+def resume(
+    path: Path,
+    how: str,
+    *,
+    clock: Clock,
+    settings: Settings,
+    lock: SessionLock,
+    app_version: str,
+    hooks: WriterHooks | None = None,
+    fs: FileLayer | None = None,
+) -> tuple[RunningSession, list[EngineEvent]]:
+    """Continue an interrupted session, the lock taken first; its first events.
+
+    Raises SessionRefused (another instance holds the lock) or JournalError (the journal
+    cannot be resumed, e.g. another window closed it a moment ago).
+    """
+    from sessiontimer.core import recovery
+
+    _take(lock, path, REFUSED_RESUMING)
+    try:
+        recorder = recovery.resume_after_crash(
+            path, how, clock, settings, app_version=app_version, fs=fs, **(hooks or {})
+        )
+    except BaseException:
+        lock.let_go(path)
+        raise
+    session = RunningSession(recorder, lock)
+    return session, session.tick()
+
+
+def close_interrupted(path: Path, *, clock: Clock, lock: SessionLock) -> bool:
+    """Close an interrupted session as it stands, the lock taken first; True when on disk.
+
+    Raises SessionRefused or JournalError as :func:`resume` does.
+    """
+    from sessiontimer.core import recovery
+
+    _take(lock, path, REFUSED_RESUMING)
+    try:
+        return recovery.close_interrupted(path, clock)
+    finally:
+        lock.let_go(path)
+
+
+def _take(lock: SessionLock, path: Path, refused: str) -> None:
+    if not lock.hold(path) and not lock.problem:
+        raise SessionRefused(refused)

@@ -1,0 +1,107 @@
+"""Every way out of the app goes through here, and through the running session.
+
+A quit key, a signal (TERM, HUP, QUIT, an INT from outside), a terminal that went away and an
+unexpected error all end the same way: the session is suspended with the reason (or closed
+with what was typed as its closing note, on the End screen), the lines still waiting for the
+disk are given a moment, the terminal is restored by Textual's own exit, the lock is let go,
+and the process exits with a documented status (README, "Exit statuses").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sessiontimer.core.running import RunningSession
+
+if TYPE_CHECKING:
+    from sessiontimer.ui.app import SessionTimerApp
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_LINES_LOST = 3  # quit although lines could not be written anywhere
+EXIT_TERMINAL_CLOSED = 129  # as for SIGHUP: the terminal is gone
+SIGNALS = {
+    signal.SIGTERM: "TERM",
+    signal.SIGHUP: "HUP",
+    signal.SIGQUIT: "QUIT",
+    signal.SIGINT: "INT",
+}
+QUIET_WAIT = 2.0  # seconds a way out without a person gives the disk before copying elsewhere
+
+
+def exit_status(reason: str) -> int:
+    """The documented exit status for a way out."""
+    if reason == "quit":
+        return EXIT_OK
+    if reason == "terminal closed":
+        return EXIT_TERMINAL_CLOSED
+    if reason.startswith("signal "):
+        name = reason.split(" ", 1)[1]
+        return 128 + int(getattr(signal, f"SIG{name}", 0))
+    return EXIT_ERROR
+
+
+def install_signal_handlers(app: SessionTimerApp) -> None:
+    """TERM, HUP, QUIT and an INT from outside suspend the session instead of killing it."""
+    loop = asyncio.get_running_loop()
+    for signum, name in SIGNALS.items():
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, app.leave, f"signal {name}")
+
+
+def remove_signal_handlers() -> None:
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_running_loop()
+        for signum in SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
+
+
+def finalize(session: RunningSession | None, reason: str, closing_note: str | None) -> None:
+    """Suspend a running session with ``reason``; close an ended one with its closing note."""
+    if session is None or session.final:
+        return
+    if session.engine.ended:
+        session.close(closing_note)
+    else:
+        session.suspend(reason)
+
+
+def rescue(sessions: list[RunningSession], timeout: float) -> list[str]:
+    """Give the disk ``timeout``; then copy each journal still waiting to the home folder.
+
+    Nobody is there to ask (a signal, a lost terminal): the journal's own folder refuses,
+    so a complete copy goes where the practitioner will find it. Returns what to print.
+    """
+    told: list[str] = []
+    for session in sessions:
+        if session.wait(timeout):
+            continue
+        n = session.pending
+        try:
+            copy = session.write_copy(Path.home())
+        except OSError as error:
+            session.abandon()
+            told.append(
+                f"sessiontimer: {n} line(s) of {session.path} could not be written "
+                f"({error.strerror or error}); they are lost."
+            )
+            continue
+        session.abandon()
+        told.append(
+            f"sessiontimer: {session.path.parent} refused {n} line(s); the whole journal "
+            f"was written to {copy}."
+        )
+    return told
+
+
+def tell(lines: list[str]) -> None:
+    """After the terminal is restored: what happened to lines that waited for the disk."""
+    for line in lines:
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)

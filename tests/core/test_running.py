@@ -1,0 +1,254 @@
+"""The running session: one owner, every way out journaled, the lock held until the disk has it.
+
+Disk trouble is injected through the writer's file layer (the kernel can't be made to fail
+on cue); FIFOs and symlinks are real.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from sessiontimer.core import running
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.config import builtin_settings
+from sessiontimer.core.journal import encode_line, make_event
+from sessiontimer.core.journal_read import JournalError, read_journal
+from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
+from sessiontimer.core.lock import SessionLock
+from sessiontimer.core.running import RunningSession, SessionRefused
+
+WALL = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+SETTINGS = builtin_settings()
+
+
+class FullDisk(OsFileLayer):
+    """The real file system, except that writes fail with ENOSPC while ``full`` is set."""
+
+    def __init__(self) -> None:
+        self.full = threading.Event()
+
+    def write(self, handle: int, data: bytes) -> int:
+        if self.full.is_set():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(handle, data)
+
+
+def start(tmp_path: Path, fs: OsFileLayer | None = None) -> RunningSession:
+    preset = replace(SETTINGS.preset("Demo"))
+    session = running.begin(
+        preset, "Zoe", clock=ManualClock(wall_start=WALL), settings=SETTINGS,
+        lock=SessionLock(tmp_path / "session.lock"), sessions_dir=tmp_path / "sessions",
+        app_version="test", hooks={"retry_interval": 0.01}, fs=fs,
+    )  # fmt: skip
+    session.start()
+    return session
+
+
+def types(path: Path) -> list[str]:
+    read = read_journal(path)
+    assert read.problems == []
+    return [str(e["type"]) for e in read.events]
+
+
+def lock_is_free(tmp_path: Path) -> bool:
+    probe = SessionLock(tmp_path / "session.lock")
+    if probe.acquire():
+        probe.release()
+        return True
+    return False
+
+
+def test_disk_full_across_close_keeps_every_line_and_the_lock(tmp_path: Path) -> None:
+    """Case 1: notes while the disk is full, then End and a closing note: nothing is lost,
+    and "saved" (and the lock's release) comes only once every line is on disk."""
+    disk = FullDisk()
+    session = start(tmp_path, disk)
+    assert session.writer.flush(5)
+    disk.full.set()
+    for n in range(5):
+        session.recorder.note(tag="release", key="r", text=f"held {n}")
+    session.close("client slept")
+    assert session.final and not session.saved
+    assert not session.wait(0.3)  # many retries fail meanwhile; none gives up
+    assert session.pending == 5 + 3  # notes, phase_ended, session_ended, closing_note
+    assert not lock_is_free(tmp_path)  # held: no other instance may take this journal
+    assert "No space left" in (session.waiting_text() or "")
+    disk.full.clear()
+    assert session.wait(5)
+    kinds = types(session.path)
+    assert kinds.count("note") == 5
+    assert kinds[-2:] == ["session_ended", "closing_note"]
+    assert lock_is_free(tmp_path)
+
+
+def test_the_writer_never_stops_retrying_after_close(tmp_path: Path) -> None:
+    disk = FullDisk()
+    writer = JournalWriter(tmp_path / "j.jsonl", fs=disk, retry_interval=0.01)
+    disk.full.set()
+    writer.append(note(1))
+    assert not writer.close(0.2)  # not written yet: close says so, and keeps trying
+    assert writer.pending == 1
+    disk.full.clear()
+    assert writer.flush(5)
+    assert [e["id"] for e in read_journal(tmp_path / "j.jsonl").events] == ["e1"]
+
+
+def test_a_copy_elsewhere_is_a_complete_journal(tmp_path: Path) -> None:
+    """Quitting while the disk refuses: the whole journal can be written to another folder."""
+    disk = FullDisk()
+    session = start(tmp_path, disk)
+    session.recorder.note(tag="release", key="r")
+    assert session.writer.flush(5)
+    disk.full.set()
+    session.recorder.note(tag="softening", key="f")
+    session.suspend("quit")
+    copy = session.write_copy(tmp_path / "elsewhere")
+    kinds = types(copy)
+    assert kinds[0] == "session_started" and kinds.count("note") == 2
+    assert kinds[-1] == "suspended"
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert session.abandon() > 0
+    assert lock_is_free(tmp_path)
+
+
+def note(n: int) -> dict[str, object]:
+    return make_event("note", id=f"e{n}", at=WALL, t=n, phase=0, tag="release", region=None,
+                      key="r")  # fmt: skip
+
+
+def test_a_fifo_at_the_path_is_replaced_never_written(tmp_path: Path) -> None:
+    """Case 2: the journal removed and a FIFO made at its path; a note; every line survives
+    in a new regular file, and not a byte went into the FIFO."""
+    path = tmp_path / "j.jsonl"
+    writer = JournalWriter(path, retry_interval=0.01)
+    for n in (1, 2):
+        writer.append(note(n))
+    assert writer.flush(5)
+    path.unlink()
+    os.mkfifo(path)
+    reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so a write would land
+    try:
+        writer.append(note(3))
+        assert writer.flush(5)
+        assert os.read(reader, 65536) == b""
+    finally:
+        os.close(reader)
+    assert stat.S_ISREG(os.lstat(path).st_mode)
+    writer.append(note(4))
+    assert writer.close()
+    assert [e["id"] for e in read_journal(path).events] == ["e1", "e2", "e3", "e4"]
+
+
+def test_a_fifo_there_on_resume_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    prior = b"".join(encode_line(note(n)) for n in (1, 2))
+    os.mkfifo(path)
+    writer = JournalWriter(path, prior=prior, retry_interval=0.01)
+    writer.append(note(3))
+    assert writer.close(5)
+    assert [e["id"] for e in read_journal(path).events] == ["e1", "e2", "e3"]
+
+
+def test_a_symlink_at_the_path_is_replaced_and_its_target_untouched(tmp_path: Path) -> None:
+    """Case 2: with a symlink at the path, the client's notes never go to its target."""
+    path = tmp_path / "j.jsonl"
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("someone else's file\n")
+    target.chmod(0o644)
+    writer = JournalWriter(path, retry_interval=0.01)
+    writer.append(note(1))
+    assert writer.flush(5)
+    path.unlink()
+    path.symlink_to(target)
+    writer.append(note(2))
+    assert writer.close()
+    assert target.read_text() == "someone else's file\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert not path.is_symlink() and stat.S_ISREG(os.lstat(path).st_mode)
+    assert [e["id"] for e in read_journal(path).events] == ["e1", "e2"]
+
+
+def test_the_old_descriptor_is_kept_until_the_new_file_is_synced(tmp_path: Path) -> None:
+    """A rebuild cut by a full disk loses nothing: the deleted original is still read."""
+    disk = FullDisk()
+    path = tmp_path / "j.jsonl"
+    writer = JournalWriter(path, fs=disk, retry_interval=0.01)
+    for n in (1, 2, 3):
+        writer.append(note(n))
+    assert writer.flush(5)
+    path.unlink()
+    disk.full.set()
+    writer.append(note(4))
+    assert not writer.flush(0.2)
+    assert not path.exists()  # no half-built file was renamed into place
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    disk.full.clear()
+    assert writer.close(5)
+    assert [e["id"] for e in read_journal(path).events] == ["e1", "e2", "e3", "e4"]
+
+
+def test_a_second_window_cannot_resume_or_close_a_session_being_resumed(
+    tmp_path: Path,
+) -> None:
+    """Case 3: two windows offered the same interrupted session; the one that continued
+    holds the lock, so the other can neither continue it nor close it."""
+    session = start(tmp_path)
+    session.recorder.note(tag="release", key="r")
+    assert session.writer.flush(5)
+    path = session.path
+    session.abandon()  # as after kill -9: unfinished, lock free
+    clock = ManualClock(wall_start=WALL)
+    first, _ = running.resume(
+        path, "pause", clock=clock, settings=SETTINGS,
+        lock=SessionLock(tmp_path / "session.lock"), app_version="test",
+    )  # fmt: skip
+    other = SessionLock(tmp_path / "session.lock")
+    with pytest.raises(SessionRefused, match="being resumed in another window"):
+        running.close_interrupted(path, clock=clock, lock=other)
+    with pytest.raises(SessionRefused, match="being resumed in another window"):
+        running.resume(path, "pause", clock=clock, settings=SETTINGS, lock=other,
+                       app_version="test")  # fmt: skip
+    first.recorder.note(tag="softening", key="f")
+    first.close()
+    assert first.wait(5)
+    events = read_journal(path).events
+    ids = [e["id"] for e in events]
+    assert len(ids) == len(set(ids))
+    assert [e["type"] for e in events].count("session_ended") == 1
+    with pytest.raises(JournalError):  # closed by the first: the other gets a clear no
+        running.close_interrupted(path, clock=clock, lock=other)
+
+
+def test_suspend_writes_the_reason_and_lets_the_lock_go(tmp_path: Path) -> None:
+    session = start(tmp_path)
+    session.suspend("signal TERM")
+    assert session.wait(5) and session.state == "suspended"
+    last = read_journal(session.path).events[-1]
+    assert (last["type"], last["reason"]) == ("suspended", "signal TERM")
+    assert lock_is_free(tmp_path)
+
+
+def test_suspending_an_ended_session_closes_it_instead(tmp_path: Path) -> None:
+    """Nothing but a closing note may follow session_ended: a signal on the End screen closes."""
+    session = start(tmp_path)
+    session.route(session.recorder.end("key"))
+    session.suspend("signal HUP")
+    assert session.wait(5) and session.state == "closed"
+    assert types(session.path)[-1] == "session_ended"
+
+
+def test_the_lock_file_names_the_live_journal(tmp_path: Path) -> None:
+    session = start(tmp_path)
+    probe = SessionLock(tmp_path / "session.lock")
+    assert probe.live_journals() == [session.path]
+    session.close()
+    assert session.wait(5)
+    assert probe.live_journals() == []
