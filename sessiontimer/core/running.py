@@ -108,12 +108,14 @@ class RunningSession:
         return self._saved.is_set()
 
     def waiting_text(self) -> str | None:
-        """What the screens say while lines wait for the disk; None when none wait."""
-        n = self.pending
-        if n == 0:
+        """What the screens say while lines wait for a disk that refuses; None otherwise.
+
+        Lines on their way (a few milliseconds) are not news: only a failing disk is told.
+        """
+        n, why = self.pending, self.writer.problem
+        if n == 0 or why is None:
             return None
         lines = "line" if n == 1 else "lines"
-        why = self.writer.problem or "the disk is slow."
         return f"{n} {lines} waiting for the disk in {self.path.parent} ({why})"
 
     # -- running ------------------------------------------------------------------------
