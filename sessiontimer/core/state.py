@@ -21,7 +21,7 @@ from sessiontimer.core.journal_write import make_private_dirs
 class UiState:
     """What the UI restores on the next start."""
 
-    volume: float = 0.6
+    volume: float = 10 ** (-6 / 20)  # -6 dB, a step of core.volume
     muted: bool = False
     theme: str = "textual-dark"
     last_preset: str | None = None

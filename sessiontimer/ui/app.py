@@ -15,7 +15,7 @@ from textual.driver import Driver
 from textual.screen import Screen
 
 from sessiontimer import __version__
-from sessiontimer.core import running
+from sessiontimer.core import running, volume
 from sessiontimer.core.clock import Clock, SystemClock
 from sessiontimer.core.config import ConfigError
 from sessiontimer.core.events import CueDue
@@ -210,7 +210,7 @@ class SessionTimerApp(App[None]):
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
         """The test chime played (session cues report to their session)."""
         outcome = message.outcome
-        level = "muted" if self.ui_state.muted else f"{round(self.ui_state.volume * 100)}%"
+        level = "muted" if self.ui_state.muted else volume.describe(self.ui_state.volume)
         self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
         if outcome.outcome == "failed" and outcome.message:
             self.notify(f"A cue could not play: {outcome.message}", severity="warning")
@@ -423,7 +423,8 @@ class SessionTimerApp(App[None]):
         self.push_screen(HelpScreen())
 
     def change_volume(self, delta: float) -> float:
-        level = min(1.0, max(0.0, round(self.ui_state.volume + delta, 2)))
+        """One step of loudness up (``delta`` > 0) or down: 3 dB a step, then off."""
+        level = volume.step(self.ui_state.volume, 1 if delta > 0 else -1)
         self.ui_state = replace(self.ui_state, volume=level)
         self._save_state()
         if self.audio is not None:

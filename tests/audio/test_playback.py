@@ -6,6 +6,7 @@ them (round, clip), so any change of level, rate, truncation or a double play sh
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
@@ -292,3 +293,30 @@ def test_a_device_lost_then_back_brings_sound_back(
     assert recorder.outcomes[-1].outcome == "played" and service.audible
     assert (tmp_path / "cap.raw").stat().st_size >= 2 * 882
     assert recorder.changes[-1].reason == "sound is back"
+
+
+@pytest.mark.parametrize("chain", ["simpleaudio", "system"])
+def test_each_volume_step_is_three_decibels_on_the_device(
+    capture: Capture, make, recorder: Recorder, chain: str
+) -> None:
+    """Captured level per volume step: 3 dB apart, the same numbers on both backends."""
+    import math
+
+    from sessiontimer.core import volume
+
+    if chain == "simpleaudio":
+        pytest.importorskip("simpleaudio")
+    elif shutil.which("aplay") is None:
+        pytest.skip("aplay is not installed")
+    service = make(settings=AudioSettings(backend=chain))
+    cue = Cue("wooden-tap")
+    levels = [volume.factor(db) for db in (0.0, -3.0, -6.0, -15.0, -30.0)]
+    for level in levels:
+        play(service, recorder, cue, master=level)
+    assert service.wait_idle(WAIT)
+    rms = []
+    for i in range(len(levels)):
+        data = capture.samples(i)
+        rms.append(10 * math.log10(sum(v * v for v in data) / 32000))  # per second of sound
+    steps = [round(a - b, 2) for a, b in itertools.pairwise(rms)]
+    assert steps == pytest.approx([3.0, 3.0, 9.0, 15.0], abs=0.05)

@@ -205,21 +205,37 @@ async def test_overtime_and_open_phase_display(clock: ManualClock) -> None:
 
 
 async def test_volume_and_mute_are_remembered(clock: ManualClock) -> None:
+    """Each press moves the volume one 3 dB step and says where it is now (issue 15)."""
+    from sessiontimer.core import volume
+
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        start = app.ui_state.volume
+        assert app.ui_state.volume == pytest.approx(volume.factor(-6.0))  # the default
         await pilot.press("right_square_bracket")
-        assert app.ui_state.volume == pytest.approx(min(1.0, start + 0.1))
+        assert app.ui_state.volume == pytest.approx(volume.factor(-3.0))
+        assert "Volume \u22123 dB (10 of 11)" in str(app.screen.query_one("#status").render())
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert app.ui_state.volume == pytest.approx(start - 0.1)
+        assert app.ui_state.volume == pytest.approx(volume.factor(-9.0))
+        assert "Volume \u22129 dB (8 of 11)" in str(app.screen.query_one("#status").render())
         await pilot.press("m")
         assert app.ui_state.muted
         await app.workers.wait_for_complete()
     from sessiontimer.core.state import load_state
 
     saved = load_state(resolve().state_file)
-    assert saved.muted and saved.volume == pytest.approx(start - 0.1)
+    assert saved.muted and saved.volume == pytest.approx(volume.factor(-9.0))
+
+
+async def test_volume_goes_off_after_the_quietest_step(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*["left_square_bracket"] * 12)
+        assert app.ui_state.volume == 0.0
+        assert "Volume off" in str(app.screen.query_one("#status").render())
+        await pilot.press("right_square_bracket")
+        assert "Volume \u221230 dB (1 of 11)" in str(app.screen.query_one("#status").render())
 
 
 async def test_dim_mode_keeps_note_keys_and_wakes_on_other_keys(clock: ManualClock) -> None:

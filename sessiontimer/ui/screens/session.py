@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from sessiontimer.core import volume
 from sessiontimer.core.events import CueDue, EngineEvent, SessionEnded
 from sessiontimer.core.model import OnEnd
 from sessiontimer.ui.errors import guarded
@@ -248,7 +249,7 @@ class SessionScreen(Screen[None]):
     @guarded
     def action_volume(self, direction: int) -> None:
         level = self.st_app.change_volume(direction * VOLUME_STEP)
-        self._status(f"Volume {round(level * 100)}%")
+        self._status(volume.describe(level))
 
     @guarded
     def action_mute(self) -> None:
