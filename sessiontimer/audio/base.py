@@ -7,7 +7,7 @@ whatever thread the backend uses, through the ``done`` callback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from sessiontimer.audio.sound import ScaledSound
@@ -23,6 +23,7 @@ class CueOutcome:
     backend: str
     started_at: float  # time.monotonic() when playback was confirmed started (or decided)
     message: str | None = None
+    update: bool = False  # a later word on a cue already reported (e.g. cut short: failed)
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,15 @@ class BackendChange:
 
 @dataclass(frozen=True)
 class PlayJob:
-    """One sound to play; ``id`` is unique within a service."""
+    """One sound to play; ``id`` is unique within a service.
+
+    ``on_lost`` is called (once, from any thread) when a sound that had started is lost
+    before its end through no wish of ours (the worker died, the player failed).
+    """
 
     id: int
     sound: ScaledSound
+    on_lost: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ class DeferredAudio:
         return service.silent_reason if service is not None else self._why
 
     @property
+    def backend_name(self) -> str:
+        """The backend cues go to now ("visual" until a service is there)."""
+        service = self._service
+        return str(service.backend_name) if service is not None else "visual"
+
+    @property
     def audible(self) -> bool:
         return self.silent_reason is None
 

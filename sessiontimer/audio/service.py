@@ -284,7 +284,7 @@ class AudioService:
                     request, CueOutcome("failed", backend.name, time.monotonic(), str(exc))
                 )
                 return
-            request.job = PlayJob(next(self._ids), sound)
+            request.job = PlayJob(next(self._ids), sound, partial(self._lost, request))
         if request.position is None:
             request.position = 0  # every cue tries the best backend first: sound comes back
         self._attempt(request)
@@ -314,6 +314,11 @@ class AudioService:
         self._record(backend, result.error or "failed")
         request.position = pos + 1
         self._queue.put(request)  # the same cue, at once, on the next backend
+
+    def _lost(self, request: _Request, reason: str) -> None:
+        """A cue that had started was cut short: a later word, so its journal line is updated."""
+        words = in_words(reason)
+        request.on_result(CueOutcome("failed", self.backend_name, time.monotonic(), words, True))
 
     def _settle(self, pos: int) -> None:
         """Backend ``pos`` just worked: it is the one in use now; say so if that changed."""

@@ -188,6 +188,10 @@ class SimpleaudioWorkerBackend:
         self.crashes += 1
         self._proc = None
         unstarted = [p for p in self._pending.values() if not p.started]
+        cut = [p.job.on_lost for p in self._pending.values() if p.started and p.job.on_lost]
+        lost: list[Callable[[], None]] = [
+            partial(f, f"cut short: the audio worker stopped ({why})") for f in cut
+        ]
         self._pending.clear()
         self._cond.notify_all()
         t0 = time.monotonic()
@@ -200,13 +204,13 @@ class SimpleaudioWorkerBackend:
             callbacks: list[Callable[[], None]] = [partial(p.done, failed) for p in unstarted]
             if self.on_broken is not None:
                 callbacks.insert(0, partial(self.on_broken, self._broken))
-            return callbacks
+            return lost + callbacks
         seconds = time.monotonic() - t0
         for p in unstarted:
             self._pending[p.job.id] = p
             self._send_play(p.job)
         on_restart = self.on_restart
-        return [partial(on_restart, why, seconds)] if on_restart else []
+        return lost + ([partial(on_restart, why, seconds)] if on_restart else [])
 
     def wait_idle(self, timeout: float) -> bool:
         with self._cond:

@@ -1,9 +1,11 @@
 """The fallbacks: the system's own player, the terminal bell, and a visual-only cue.
 
-The system player gets a pre-scaled temporary WAV, so volume needs no player-specific flag.
-Its onset is the moment the player process was started; the result is reported when it exits
-(exit status 0 means played). A player that fails hands over to the next one; none is dropped
-for good, so a device that comes back is used again.
+The system player gets a pre-scaled WAV, so volume needs no player-specific flag. Its onset
+is the moment the player process was started; it counts as started once it has run for
+``EARLY_EXIT`` without failing (a missing device fails at once), and a failure after that is
+reported as a later word on the cue (``PlayJob.on_lost``). Closing stops every player still
+running, so no sound outlives the app. A player that fails hands over to the next one; none
+is dropped for good, so a device that comes back is used again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sessiontimer.audio.base import Done, PlayJob, PlayResult
 from sessiontimer.audio.sound import ScaledSound
 
 # In order of preference: PipeWire, PulseAudio, plain ALSA; macOS's own player.
+EARLY_EXIT = 0.15  # seconds: a player still running after this is playing
 _PLAYERS: dict[str, list[str]] = {
     "pw-play": ["pw-play"],
     "paplay": ["paplay"],
@@ -42,6 +45,8 @@ class SystemPlayerBackend:
         self._players = find_players() if players is None else list(players)
         self._running = 0
         self._cond = threading.Condition()
+        self._procs: set[subprocess.Popen[bytes]] = set()
+        self._closed = False
 
     @property
     def name(self) -> str:
@@ -71,13 +76,15 @@ class SystemPlayerBackend:
         try:
             errors = []
             for player in list(self._players):
-                started, error = self._run(player, job)
+                started, error, proc = self._run(player, job)
                 if error is None:
                     with self._cond:
                         if self._players[0] != player:
                             self._players.remove(player)
                             self._players.insert(0, player)
                     done(PlayResult(started))
+                    if proc is not None:
+                        self._finish(proc, job)
                     return
                 errors.append(error)
             done(PlayResult(None, errors[-1] if errors else self.unavailable()))
@@ -86,35 +93,74 @@ class SystemPlayerBackend:
                 self._running -= 1
                 self._cond.notify_all()
 
-    def _run(self, player: str, job: PlayJob) -> tuple[float, str | None]:
+    def _run(
+        self, player: str, job: PlayJob
+    ) -> tuple[float, str | None, subprocess.Popen[bytes] | None]:
+        """Start the player; an early exit is its answer, else it is playing (returned)."""
         if player == "winsound":
             import winsound  # type: ignore[import-not-found,unused-ignore]
 
             started = time.monotonic()
             winsound.PlaySound(str(job.sound.wav), winsound.SND_FILENAME)  # type: ignore[attr-defined,unused-ignore]
-            return started, None
-        try:
-            proc = subprocess.Popen(
-                [*_PLAYERS[player], str(job.sound.wav)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-        except OSError as exc:
-            return time.monotonic(), str(exc)
+            return started, None, None
+        with self._cond:
+            if self._closed:
+                return time.monotonic(), "the sound service was closed", None
+            try:
+                proc = subprocess.Popen(
+                    [*_PLAYERS[player], str(job.sound.wav)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                )
+            except OSError as exc:
+                return time.monotonic(), str(exc), None
+            self._procs.add(proc)
         started = time.monotonic()
-        _, err = proc.communicate()  # blocks until the player exits; no polling
-        if proc.returncode == 0:
-            return started, None
-        lines = err.decode(errors="replace").strip().splitlines()
-        return started, (lines[-1] if lines else f"exit status {proc.returncode}")
+        try:
+            proc.wait(EARLY_EXIT)  # a missing device fails within milliseconds
+        except subprocess.TimeoutExpired:
+            return started, None, proc  # playing: its line is written now, at its onset
+        error = _error_of(proc)
+        with self._cond:
+            self._procs.discard(proc)
+        return started, error, None
+
+    def _finish(self, proc: subprocess.Popen[bytes], job: PlayJob) -> None:
+        """Wait for a playing player; a failure after the onset is a later word on the cue."""
+        error = _error_of(proc)
+        with self._cond:
+            self._procs.discard(proc)
+            stopped = self._closed
+        if error is not None and not stopped and job.on_lost is not None:
+            job.on_lost(f"cut short: {error}")
 
     def wait_idle(self, timeout: float) -> bool:
         with self._cond:
             return self._cond.wait_for(lambda: self._running == 0, timeout)
 
     def close(self) -> None:
-        """Players still running finish on their own; nothing is held open."""
+        """Stop every player this backend started: no sound after the app has gone."""
+        with self._cond:
+            self._closed = True
+            procs = list(self._procs)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(1.0)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _error_of(proc: subprocess.Popen[bytes]) -> str | None:
+    """None when the player ended well, else its last line of complaint."""
+    _, err = proc.communicate()  # blocks until the player exits; no polling
+    if proc.returncode == 0:
+        return None
+    lines = err.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else f"exit status {proc.returncode}"
 
 
 def _default_ring() -> None:

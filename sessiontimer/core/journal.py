@@ -46,7 +46,10 @@ SCHEMA: dict[str, EventSpec] = {
     "toggle_started": EventSpec("optional", ("tag", "key"), ("region",)),
     "toggle_ended": EventSpec("optional", ("tag", "key", "duration", "started")),
     "region_set": EventSpec("optional", ("index", "name")),
-    "cue": EventSpec("optional", ("kind", "sound", "backend", "outcome", "late")),
+    "cue": EventSpec(
+        "optional", ("kind", "sound", "backend", "outcome", "late"), ("began", "into")
+    ),
+    "cue_updated": EventSpec("optional", ("cue", "kind", "backend", "outcome"), ("reason",)),
     "audio_backend_changed": EventSpec("none", ("backend",), ("previous", "reason")),
     "suspended": EventSpec("optional", ("reason",)),
     "resumed_after_crash": EventSpec("optional", ("gap", "counted")),
@@ -58,7 +61,8 @@ SCHEMA: dict[str, EventSpec] = {
 CHOICES: dict[tuple[str, str], frozenset[str]] = {
     ("phase_ended", "reason"): frozenset({"target", "key", "session_end"}),
     ("session_ended", "reason"): frozenset({"completed", "key", "interrupted"}),
-    ("cue", "outcome"): frozenset({"played", "failed", "muted", "visual", "skipped"}),
+    ("cue", "outcome"): frozenset({"played", "failed", "muted", "visual", "skipped", "merged"}),
+    ("cue_updated", "outcome"): frozenset({"failed"}),
     ("suspended", "reason"): frozenset(
         {
             "quit",

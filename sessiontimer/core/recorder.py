@@ -110,6 +110,7 @@ class SessionRecorder:
         self.region_index: int | None = None
         self.open_toggles: dict[str, OpenToggle] = {}
         self.finished_toggles: list[FinishedToggle] = []
+        self._cue_lines: dict[CueDue, str] = {}  # the line id of each cue journaled
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -295,18 +296,49 @@ class SessionRecorder:
 
     # -- cues, closing, quitting ----------------------------------------------------------
 
-    def cue_result(self, cue_event: CueDue, backend: str, outcome: str) -> None:
-        """Journal what became of a cue: played, failed, muted, visual or skipped (stale).
+    def cue_result(
+        self,
+        cue_event: CueDue,
+        backend: str,
+        outcome: str,
+        *,
+        began: float | None = None,
+        at: datetime | None = None,
+    ) -> str | None:
+        """Journal a cue at its onset: ``began`` (session s) and ``at`` are when it sounded,
+        ``late`` how far that was behind its due moment ``t``. Outcome: played, failed,
+        muted or visual.
 
         The audio service reports from its own thread; a report that arrives after the
-        session was closed (the closing bell, then a quick save on the End screen) is
-        dropped: the journal is final by then, and raising would stop the app.
+        session was closed is dropped (the journal is final by then; raising would stop the
+        app). Returns the line's id.
         """
         if self.writer.closed:
+            return None
+        began = cue_event.t + cue_event.late if began is None else max(cue_event.t, began)
+        ident = self._write("cue", t=cue_event.t, phase=cue_event.phase, at=at,
+                            kind=cue_event.kind.value, sound=cue_event.cue.sound,
+                            backend=backend, outcome=outcome, began=round(began, 3),
+                            late=round(began - cue_event.t, 3))  # fmt: skip
+        self._cue_lines[cue_event] = ident
+        return ident
+
+    def cue_merged(self, cue_event: CueDue, into: CueDue, backend: str) -> str | None:
+        """A cue due with a more important one in the same moment: not played, journaled."""
+        if self.writer.closed:
+            return None
+        return self._write("cue", t=cue_event.t, phase=cue_event.phase,
+                           kind=cue_event.kind.value, sound=cue_event.cue.sound,
+                           backend=backend, outcome="merged", into=into.kind.value,
+                           late=round(cue_event.late, 3))  # fmt: skip
+
+    def cue_updated(self, cue_event: CueDue, backend: str, outcome: str, reason: str) -> None:
+        """A later word on a cue already journaled (e.g. cut short: failed); never a rewrite."""
+        if self.writer.closed:
             return
-        self._write("cue", t=cue_event.t, phase=cue_event.phase, kind=cue_event.kind.value,
-                    sound=cue_event.cue.sound, backend=backend, outcome=outcome,
-                    late=round(cue_event.late, 3))  # fmt: skip
+        self._write("cue_updated", t=self.engine.session_time(), phase=cue_event.phase,
+                    cue=self._cue_lines.get(cue_event), kind=cue_event.kind.value,
+                    backend=backend, outcome=outcome, reason=reason)  # fmt: skip
 
     def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
         if self.writer.closed:  # reported from the audio thread after the session closed

@@ -12,11 +12,14 @@ hands it to its screens. No Textual here: a web front end drives the same object
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 from sessiontimer.core.clock import Clock
+from sessiontimer.core.cue_book import CueBook
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
 from sessiontimer.core.journal import session_path
@@ -25,6 +28,7 @@ from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
 from sessiontimer.core.recorder import SessionRecorder
 
+CUE_WAIT = 1.5  # seconds the close waits for the outcome of a cue still on its way
 REFUSED_RUNNING = (
     "Another sessiontimer is running a session. This one can review logs, not run a session."
 )
@@ -65,6 +69,7 @@ class RunningSession:
         # How a report from another thread (an audio outcome) reaches the owner's thread;
         # the UI sets its loop's call_soon_threadsafe. The recorder is single-threaded.
         self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
+        self._cues = CueBook()
 
     # -- what it is -----------------------------------------------------------------------
 
@@ -137,9 +142,39 @@ class RunningSession:
         return events
 
     def cue_result(self, event: CueDue, backend: str, outcome: str) -> None:
-        """What became of a cue, from the audio service (any thread: the UI hands it over)."""
+        """What became of a cue, decided here (no audio outcome to wait for)."""
         if not self._final:
             self.recorder.cue_result(event, backend, outcome)
+
+    def cue_sent(self) -> None:
+        """A cue went to the audio side: the close will wait (briefly) for its outcome."""
+        self._cues.sent()
+
+    def cue_arrived(self, event: CueDue, outcome: Any) -> None:
+        """An audio outcome (a ``CueOutcome``), from any thread: kept, then journaled on the
+        owner's thread (``hand_over``), or by the close if that comes first."""
+        self._cues.arrived(event, outcome, first=not outcome.update)
+        self.hand_over(self.journal_cues)
+
+    def journal_cues(self) -> None:
+        """Journal every outcome that has come back, each with the moment its sound began."""
+        for event, outcome in self._cues.take():
+            if self._final:
+                continue
+            if outcome.update:
+                reason = outcome.message or ""
+                self.recorder.cue_updated(event, outcome.backend, outcome.outcome, reason)
+                continue
+            delay = time.monotonic() - outcome.started_at  # the onset, on the audio's clock
+            if not 0.0 <= delay <= 10.0:  # a test double's made-up time: the onset is now
+                delay = 0.0
+            began = self.engine.session_time() - delay
+            at = self.recorder.clock.wall() - timedelta(seconds=delay)
+            self.recorder.cue_result(event, outcome.backend, outcome.outcome, began=began, at=at)
+
+    def cue_merged(self, event: CueDue, into: CueDue, backend: str) -> None:
+        if not self._final:
+            self.recorder.cue_merged(event, into, backend)
 
     def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
         if not self._final:
@@ -171,6 +206,7 @@ class RunningSession:
             return
         if not self.engine.ended:
             self.route(self.recorder.end("key"))
+        self._settle_cues()
         text = (closing_note or "").strip()
         if text:
             self.recorder.closing_note(text)
@@ -187,6 +223,7 @@ class RunningSession:
         if self.engine.ended:
             self.close()
             return
+        self._settle_cues()
         self.reason = reason
         self.recorder.suspend(reason)
         self._finish()
@@ -212,6 +249,11 @@ class RunningSession:
         self._release_inhibitor()
         self.lock.let_go(self.path)
         return lost
+
+    def _settle_cues(self) -> None:
+        """Before the last lines: wait (bounded) for a cue on its way, e.g. the closing bell."""
+        self._cues.wait(CUE_WAIT)
+        self.journal_cues()
 
     def _finish(self) -> None:
         self._final = True

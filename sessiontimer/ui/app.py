@@ -403,6 +403,9 @@ class SessionTimerApp(App[None]):
             self.held.remove(message.session)
             self.notify("Session saved.", timeout=3)
 
+    def merge_cue(self, event: CueDue, into: CueDue, session: RunningSession) -> None:
+        session_service.merge_cue(self, event, into, session)
+
     def play_cue(self, event: CueDue, session: RunningSession) -> None:
         """Send a cue to the audio service; its result is journaled when it comes back."""
         session_service.play_cue(self, event, session)

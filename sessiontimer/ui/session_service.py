@@ -181,11 +181,17 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
     """
 
     def finished(outcome: Any) -> None:
-        session.hand_over(lambda: session.cue_result(event, outcome.backend, outcome.outcome))
+        session.cue_arrived(event, outcome)  # kept for the close, journaled on the UI loop
         if outcome.outcome == "failed" and outcome.message:
             app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))
 
+    session.cue_sent()
     app.audio.play(event.cue, app.ui_state.volume, app.ui_state.muted, finished)
+
+
+def merge_cue(app: SessionTimerApp, event: CueDue, into: CueDue, session: RunningSession) -> None:
+    """A cue due together with a more important one: journaled as merged, not played."""
+    session.cue_merged(event, into, app.audio.backend_name)
 
 
 def test_chime(app: SessionTimerApp) -> None:

@@ -76,3 +76,52 @@ class Recorder:
         with self._cond:
             assert self._cond.wait_for(lambda: len(self.changes) >= n, WAIT), self.changes
             return list(self.changes)
+
+
+@dataclass
+class PacedSink:
+    """The paced sink's output folder: one .raw and one .idx per open of the device."""
+
+    folder: Path
+
+    def plays(self) -> list[Path]:
+        """The .idx files, oldest first."""
+        return sorted(self.folder.glob("*.idx"))
+
+    def played_seconds(self, idx: Path) -> float:
+        """How much sound reached the "speaker" before the stream ended."""
+        rate = ch = bits = 0
+        total = 0
+        for line in idx.read_text().splitlines():
+            if line.startswith("# t0"):
+                parts = line.split()
+                rate, ch, bits = int(parts[4]), int(parts[6]), int(parts[8])
+            elif line and not line.startswith("#"):
+                total += int(line.split()[1])
+        return total / (rate * ch * bits / 8) if rate else 0.0
+
+    def samples(self, idx: Path) -> array:
+        data = array("h")
+        data.frombytes(idx.with_suffix(".raw").read_bytes())
+        return data
+
+    def onset_ns(self, idx: Path, threshold: int = 64) -> int | None:
+        """Wall-clock ns when the first sample above ``threshold`` reached the speaker."""
+        rate = ch = bits = 0
+        offset = 0
+        data = self.samples(idx)
+        for line in idx.read_text().splitlines():
+            if line.startswith("# t0"):
+                parts = line.split()
+                rate, ch, bits = int(parts[4]), int(parts[6]), int(parts[8])
+                continue
+            if not line or line.startswith("#"):
+                continue
+            when, size = (int(v) for v in line.split())
+            frames = size // (ch * bits // 8)
+            chunk = data[offset * ch : (offset + frames) * ch]
+            for i, v in enumerate(chunk):
+                if abs(v) > threshold:
+                    return when + int((i // ch) * 1e9 / rate)
+            offset += frames
+        return None

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audio_helpers import Capture, Recorder, require
+from audio_helpers import Capture, PacedSink, Recorder, require
 
 from sessiontimer.audio.sound import write_wav
 
@@ -51,6 +52,25 @@ def capture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Capture:
     monkeypatch.setenv("AUDIO_CAPTURE_FILE", str(base))
     monkeypatch.delenv("AUDIO_CAPTURE_FORMAT", raising=False)
     return Capture(base)
+
+
+@pytest.fixture(scope="session")
+def pacer_binary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The paced sink's pacer (tests/audio/paced/pacer.c, the shared recipe), built once."""
+    require("gcc (apt-get install gcc)", shutil.which("gcc") is not None)
+    out = tmp_path_factory.mktemp("pacer") / "pacer"
+    subprocess.run(["gcc", "-O2", "-o", str(out), str(HERE / "paced" / "pacer.c")], check=True)
+    return out
+
+
+@pytest.fixture
+def paced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pacer_binary: Path) -> PacedSink:
+    """A sink that plays at real time: each open writes OUTDIR/<t0>-<pid>.raw and .idx."""
+    out = tmp_path / "paced"
+    out.mkdir()
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(HERE / "paced" / "asoundrc.paced"))
+    monkeypatch.setenv("AUDIO_CAPTURE_FILE", f"|{pacer_binary} {out} %r %c %b")
+    return PacedSink(out)
 
 
 @pytest.fixture

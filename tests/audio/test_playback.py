@@ -163,7 +163,7 @@ def test_crash_after_started_never_rings_twice(
 ) -> None:
     backend = SimpleaudioWorkerBackend()
     service = make(backend, VisualBackend())
-    cue = Cue(str(tone))
+    cue = Cue("soft-bell")  # 6 s: still sounding when the worker dies
     service.prepare([cue])
     play(service, recorder, cue)  # returns once the worker confirmed "started"
     pid = backend.pid
@@ -172,7 +172,11 @@ def test_crash_after_started_never_rings_twice(
     recorder.wait_changes(1)
     assert service.wait_idle(WAIT)
     assert len(backend.sent) == 1
-    assert len(recorder.outcomes) == 1
+    first, later = recorder.wait_outcomes(2)
+    assert first.outcome == "played" and not first.update
+    # the journal must not say "played" for a sound cut dead: a later word says so
+    assert (later.outcome, later.update) == ("failed", True)
+    assert "cut short: the audio worker stopped (killed by SIGSEGV)" in (later.message or "")
     assert len(capture.files()) == 1
 
 
@@ -320,3 +324,32 @@ def test_each_volume_step_is_three_decibels_on_the_device(
         rms.append(10 * math.log10(sum(v * v for v in data) / 32000))  # per second of sound
     steps = [round(a - b, 2) for a, b in itertools.pairwise(rms)]
     assert steps == pytest.approx([3.0, 3.0, 9.0, 15.0], abs=0.05)
+
+
+def test_a_system_player_reports_its_onset_then_is_stopped_by_close(
+    need_aplay: None, paced, make, recorder: Recorder
+) -> None:
+    """The cue's line can be written at onset (not 6 s later), and no sound outlives close."""
+    import time
+
+    service = make(settings=AudioSettings(backend="system"))
+    cue = Cue("soft-bell")  # 6 s
+    service.prepare([cue])
+    t0 = time.monotonic()
+    play(service, recorder, cue)
+    assert recorder.outcomes[-1].outcome == "played"
+    assert time.monotonic() - t0 < 1.0  # reported near its onset, not when aplay exits
+    service.close()
+    (idx,) = paced.plays()
+    assert paced.played_seconds(idx) < 2.5  # stopped, not played to its end
+    from sessiontimer.paths import sound_cache_dir
+
+    mine = str(sound_cache_dir()).encode()
+    alive = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if mine in cmdline.read_bytes():
+                alive.append(cmdline)
+        except OSError:
+            continue
+    assert alive == []  # no player of ours still running

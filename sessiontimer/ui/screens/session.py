@@ -155,9 +155,12 @@ class SessionScreen(Screen[None]):
     # --- routing engine events ---------------------------------------------------------
 
     def _route(self, events_: list[EngineEvent]) -> None:
+        fresh = [e for e in events_ if isinstance(e, CueDue) and not e.stale]
         for event in events_:
             if isinstance(event, CueDue) and not event.stale:
                 self._cue(event)
+            elif isinstance(event, CueDue) and fresh:  # due with a more important one
+                self.st_app.merge_cue(event, fresh[-1], self.session)
             elif isinstance(event, SessionEnded):
                 self.call_after_refresh(self.st_app.show_end, self)
 

@@ -1,0 +1,139 @@
+"""Every cue accounted for (issue 15): merged cues, lines at onset with the truth, the close."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from sessiontimer.audio.base import CueOutcome
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.ui.app import SessionTimerApp
+from sessiontimer.ui.screens.session import SessionScreen
+from tests.ui.conftest import build_app
+
+
+class SlowAudio:
+    """Answers each cue from another thread after ``delay`` s, its onset ``onset`` s after the
+    call (a device that needs a moment), like the real service."""
+
+    def __init__(self, delay: float = 0.0, onset: float = 0.0) -> None:
+        self.delay, self.onset = delay, onset
+        self.backend_name = "simpleaudio"
+        self.silent_reason = None
+        self.played: list[Any] = []
+
+    def play(self, cue: Any, volume: float, muted: bool, on_result: Any) -> None:
+        self.played.append(cue)
+        start = time.monotonic() + self.onset
+
+        def answer() -> None:
+            time.sleep(self.delay)
+            on_result(CueOutcome("played", "simpleaudio", start))
+
+        threading.Thread(target=answer, daemon=True).start()
+
+    def set_master_volume(self, level: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def cue_lines(path: Any) -> list[dict]:
+    return [e for e in read_journal(path).events if e["type"] == "cue"]
+
+
+async def advance(app: SessionTimerApp, pilot: Any, clock: ManualClock, seconds: float) -> None:
+    clock.advance(seconds)
+    screen = app.screen
+    assert isinstance(screen, SessionScreen)
+    screen.tick()
+    await pilot.pause()
+
+
+async def test_cues_due_together_play_one_and_journal_the_other_as_merged(
+    clock: ManualClock,
+) -> None:
+    """Demo's first phase: the warning (10 s before 20 s) and an interval (every 5 s) at 10 s."""
+    audio = SlowAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await advance(app, pilot, clock, 10.0)
+        recorder = app.screen.recorder  # type: ignore[attr-defined]
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if len(cue_lines_now(recorder)) >= 4:
+                break
+        lines = cue_lines_now(recorder)
+    at_ten = [e for e in lines if e["t"] == pytest.approx(10.0)]
+    assert sorted((e["kind"], e["outcome"]) for e in at_ten) == [
+        ("interval", "merged"),
+        ("warning", "played"),
+    ]
+    merged = next(e for e in at_ten if e["outcome"] == "merged")
+    assert merged["into"] == "warning" and merged["backend"] == "simpleaudio"
+    assert {e["backend"] for e in lines} == {"simpleaudio"}  # one name in every line
+
+
+def cue_lines_now(recorder: Any) -> list[dict]:
+    assert recorder.writer.flush(5)
+    return cue_lines(recorder.writer.path)
+
+
+class HeldAudio(SlowAudio):
+    """Keeps each answer until ``release()``: a device that needs a moment to start."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: list[Any] = []
+
+    def play(self, cue: Any, volume: float, muted: bool, on_result: Any) -> None:
+        self.waiting.append(on_result)
+
+    def release(self) -> None:
+        for on_result in self.waiting:
+            on_result(CueOutcome("played", "simpleaudio", time.monotonic()))  # sounding now
+        self.waiting.clear()
+
+
+async def test_a_cue_line_says_when_it_really_began(clock: ManualClock) -> None:
+    """The first cue sounded 150 ms after its moment: `late` says so, not 0.0."""
+    audio = HeldAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        recorder = app.screen.recorder  # type: ignore[attr-defined]
+        assert audio.waiting and cue_lines_now(recorder) == []  # not journaled before onset
+        clock.advance(0.15)
+        audio.release()
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if cue_lines_now(recorder):
+                break
+        (first,) = cue_lines_now(recorder)
+    assert first["kind"] == "phase_start" and first["t"] == 0.0
+    assert first["began"] == pytest.approx(0.15, abs=0.01)
+    assert first["late"] == pytest.approx(0.15, abs=0.01)
+
+
+async def test_the_close_waits_for_the_closing_bell(clock: ManualClock) -> None:
+    """End, and close at once: the bell's outcome, 0.4 s on its way, still gets its line."""
+    audio = SlowAudio(delay=0.4)
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.close_session(session)  # what the End screen's close does, at once
+        assert session.wait(5)
+    kinds = [e["kind"] for e in cue_lines(session.path)]
+    assert "session_end" in kinds, kinds
