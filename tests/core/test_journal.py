@@ -60,6 +60,10 @@ EXAMPLES: dict[str, tuple[int | None, dict[str, object]]] = {
             "late": 0,
         },
     ),
+    "cue_updated": (
+        1,
+        {"cue": "e3", "kind": "warning", "backend": "aplay", "outcome": "failed", "reason": "x"},
+    ),
     "audio_backend_changed": (None, {"backend": "visual", "previous": "aplay", "reason": "x"}),
     "suspended": (1, {"reason": "quit"}),
     "resumed_after_crash": (1, {"gap": 95.2, "counted": "pause"}),
