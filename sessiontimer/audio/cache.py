@@ -11,10 +11,12 @@ Earlier versions left a ``sessiontimer-audio-*`` folder in the temp folder on ev
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from array import array
 from pathlib import Path
@@ -47,6 +49,8 @@ class SoundCache:
         self._wanted = folder if folder is not None else sound_cache_dir()
         self._folder: Path | None = None
         self._temporary = False
+        self._lock = threading.Lock()
+        self._serial = itertools.count(1)
 
     @property
     def folder(self) -> Path:
@@ -64,15 +68,19 @@ class SoundCache:
     def store(self, key: str, samples: array[int], rate: int, channels: int) -> Path:
         """The WAV for ``key``: reused when a whole one is already there, else written."""
         path = self.folder / f"{key}.wav"
-        if _whole(path, 44 + 2 * len(samples)):
-            return path
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
-        try:
-            write_wav(tmp, samples, rate, channels)
-            os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            raise
+        size = 44 + 2 * len(samples)
+        with self._lock:  # two threads preparing the same sound write it once
+            if _whole(path, size):
+                return path
+            tmp = path.with_name(f".{key}.{os.getpid()}.{next(self._serial)}.tmp")
+            try:
+                write_wav(tmp, samples, rate, channels)
+                os.replace(tmp, path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                if _whole(path, size):  # another process of ours wrote it meanwhile
+                    return path
+                raise
         return path
 
     def prune(self, keep_bytes: int = KEEP_BYTES) -> None:
@@ -86,10 +94,14 @@ class SoundCache:
             key=lambda item: item[1].st_mtime,
             reverse=True,
         )
-        total = 0
+        total, now = 0, time.time()
         for entry, st in files:
+            if entry.name.endswith(".tmp"):  # another run may be writing it right now
+                if now - st.st_mtime > LEGACY_AGE:
+                    Path(entry.path).unlink(missing_ok=True)
+                continue
             total += st.st_size
-            if total > keep_bytes or entry.name.endswith(".tmp"):
+            if total > keep_bytes:
                 Path(entry.path).unlink(missing_ok=True)
 
     def close(self) -> None:

@@ -125,3 +125,40 @@ def test_close_twice_is_harmless() -> None:
     service = AudioService(AudioSettings(), [], backends=[VisualBackend()])
     service.close()
     service.close()
+
+
+def test_threads_preparing_the_same_sound_at_once_all_get_it(tmp_path: Path) -> None:
+    """Seen under load: two preparations of one sound raced on one temporary name."""
+    import threading
+
+    from sessiontimer.audio.sound import load_wav, scale
+
+    cache = SoundCache(tmp_path / "c")
+    samples = scale(load_wav(bundled_sounds_dir() / "soft-bell.wav").samples, 0.5)
+    errors: list[BaseException] = []
+
+    def store() -> None:
+        try:
+            for _ in range(5):
+                cache.store("same-key", samples, 32000, 1)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [p.name for p in cache.folder.iterdir()] == ["same-key.wav"]
+
+
+def test_prune_leaves_a_fresh_temporary_file_alone(tmp_path: Path) -> None:
+    cache = SoundCache(tmp_path / "c")
+    fresh = cache.folder / ".x.1.1.tmp"
+    fresh.write_bytes(b"x")
+    stale = cache.folder / ".y.1.1.tmp"
+    stale.write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    cache.prune()
+    assert fresh.exists() and not stale.exists()
