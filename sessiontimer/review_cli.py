@@ -1,13 +1,13 @@
 """``sessiontimer logs ...``: list, show, export, delete and rename, on the command line.
 
-Imports no Textual. ``logs list`` on a large practice with no index yet reads every journal
-once (using every core) and saves the index; later runs re-read only what changed.
+Imports no Textual. ``logs list`` asks the index (a SQLite database in the state folder) for
+the newest sessions that match, a page at a time; with no index yet it reads every journal
+once, with a progress line on a terminal, and later runs re-read only what changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.paths import AppPaths
-from sessiontimer.review import index, query
-from sessiontimer.review.history import same_client
+from sessiontimer.progress_line import ProgressLine
+from sessiontimer.review import index, lookup
+from sessiontimer.review.store import Store
 from sessiontimer.review.summary import Summary
 
 # export.FORMATS, spelled here so that `logs list` need not import the exporters (and,
@@ -25,6 +26,7 @@ from sessiontimer.review.summary import Summary
 FORMATS = ("md", "csv", "json")
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+LIST_LIMIT = 50
 
 
 def register(sub: Any) -> None:
@@ -36,6 +38,22 @@ def register(sub: Any) -> None:
     )
     lst.add_argument("filters", nargs="*", help="words, client: tag: region: since: until: text:")
     lst.add_argument("--json", action="store_true", help="one JSON object per session")
+    many = lst.add_mutually_exclusive_group()
+    many.add_argument(
+        "-n",
+        "--limit",
+        type=int,
+        default=LIST_LIMIT,
+        metavar="N",
+        help=f"show N (default {LIST_LIMIT})",
+    )
+    many.add_argument("--all", action="store_true", help="show every session that matches")
+    lst.add_argument("--offset", type=int, default=0, metavar="N", help="skip the newest N")
+    lst.add_argument(
+        "--check-all",
+        action="store_true",
+        help="look at every journal for changes, not only changed folders",
+    )
     show = acts.add_parser("show", help="a session's timeline")
     show.add_argument("id", help="session id (or a unique start of one), as `logs list` shows")
     exp = acts.add_parser("export", help="export sessions as md, csv or json")
@@ -94,31 +112,51 @@ def _err(message: str) -> None:
     print(f"sessiontimer: {message}", file=sys.stderr)
 
 
-def _index(app_paths: AppPaths, save_in_thread: bool = False) -> index.Index:
-    """``save_in_thread`` only for `logs list`: an action that changes journals afterwards
-    must not race a late write of the index it read before."""
-    return index.refresh(
-        app_paths.sessions_dir, app_paths.state_dir, processes=True, save_in_thread=save_in_thread
-    )
+def _index(app_paths: AppPaths, full: bool = False) -> Store:
+    """The index, brought up to date (a progress line on a terminal); the caller closes it.
+
+    Ctrl+C stops a long build: what was read stays in the index for the next run.
+    """
+    store = index.open_index(app_paths.state_dir)
+    bar = ProgressLine("reading session logs")
+    try:
+        index.refresh(
+            app_paths.sessions_dir,
+            app_paths.state_dir,
+            full=full,
+            progress=bar,
+            processes=True,
+            store=store,
+        )
+    except BaseException:
+        store.close()
+        raise
+    finally:
+        bar.close()
+    return store
 
 
 def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
-    gc.disable()  # a short run that builds ~10^6 objects and frees none: collecting is waste
-    idx = _index(app_paths, save_in_thread=True)
-    try:
-        found, q = query.select(idx.summaries, " ".join(args.filters))
-        for problem in q.problems:
+    if args.limit < 0 or args.offset < 0:
+        _err("--limit and --offset take a number of sessions, 0 or more")
+        return EXIT_USAGE
+    with _index(app_paths, full=args.check_all) as store:
+        chosen = lookup.select(store, " ".join(args.filters))
+        for problem in chosen.problems:
             _err(f"filter: {problem}")
-        if args.json:
-            sys.stdout.write(
-                "".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in found)
-            )
-        else:
-            sys.stdout.write("".join(row_text(s) + "\n" for s in found))
-    finally:
-        if idx.saving is not None:  # the index was written while we printed
-            idx.saving.join()
-    return EXIT_PROBLEM if q.problems else EXIT_OK
+        limit = None if args.all else args.limit + 1  # one more: are there more to show?
+        found = lookup.page(store, chosen, args.offset, limit)
+    more = limit is not None and len(found) == limit
+    if more:
+        found.pop()
+    if args.json:
+        sys.stdout.write("".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in found))
+    else:
+        sys.stdout.write("".join(row_text(s) + "\n" for s in found))
+    if more:
+        sys.stdout.flush()
+        _err(f"the newest {len(found)} shown; more match (--all, or --limit N --offset N)")
+    return EXIT_PROBLEM if chosen.problems else EXIT_OK
 
 
 def row_text(s: Summary) -> str:
@@ -135,7 +173,8 @@ def row_text(s: Summary) -> str:
 
 
 def _find(app_paths: AppPaths, ident: str) -> Summary | None:
-    found = _index(app_paths).by_id(ident)
+    with _index(app_paths) as store:
+        found = lookup.by_id(store, ident)
     if found is None:
         _err(f"no single session matches {ident!r}; `sessiontimer logs list` shows the ids")
     return found
@@ -164,11 +203,12 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
     from sessiontimer.review import export
     from sessiontimer.review.timeline import load_timeline
 
-    summaries = _index(app_paths).summaries
     if args.all:
-        chosen = list(summaries)
+        with _index(app_paths) as store:
+            chosen = lookup.everything(store)
     elif args.client:
-        chosen = [s for s in summaries if same_client(s.client, args.client)]
+        with _index(app_paths) as store:
+            chosen = lookup.client_sessions(store, args.client)
     elif args.ids:
         picked = [_find(app_paths, i) for i in args.ids]
         if any(p is None for p in picked):
@@ -197,7 +237,8 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
 
 
 def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
-    matching = [s for s in _index(app_paths).summaries if same_client(s.client, args.client)]
+    with _index(app_paths) as store:
+        matching = lookup.client_sessions(store, args.client)
     if not matching:
         _err(f"no sessions of a client named {args.client!r}")
         return EXIT_PROBLEM
@@ -231,6 +272,7 @@ def _amend(args: argparse.Namespace, app_paths: AppPaths) -> int:
     except EditError as error:
         _err(str(error))
         return EXIT_PROBLEM
+    index.update(app_paths.sessions_dir, app_paths.state_dir, [s.rel])
     print(f"Amended note {args.note}: " + ", ".join(f"{k} = {v!r}" for k, v in fields.items()))
     return EXIT_OK
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sessiontimer.review.history import same_client
-from sessiontimer.review.index import Index, refresh
+from sessiontimer.review import lookup
+from sessiontimer.review.index import open_index, refresh
+from sessiontimer.review.store import Store
 from sessiontimer.review.summary import Summary
 
 
@@ -26,26 +27,31 @@ class LastVisit:
     closing: str  # the closing note, "" when none
 
 
-def load_index(sessions_dir: Path, cache_dir: Path) -> Index:
-    """The index, brought up to date with the journals (re-reads only changed files)."""
-    return refresh(sessions_dir, cache_dir)
+def load_index(sessions_dir: Path, cache_dir: Path, *, full: bool = False) -> Store:
+    """The index, brought up to date with the journals (re-reads only changed files).
+
+    The caller closes it. ``full`` looks at every file, not only at changed folders.
+    """
+    store = open_index(cache_dir)
+    try:
+        refresh(sessions_dir, cache_dir, full=full, store=store)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def known_clients(sessions_dir: Path, cache_dir: Path) -> list[str]:
     """Client names, most recently seen first, one spelling per name (the latest one)."""
-    seen: dict[str, str] = {}
-    for s in load_index(sessions_dir, cache_dir).summaries:
-        if s.client and s.client.casefold() not in seen:
-            seen[s.client.casefold()] = s.client
-    return list(seen.values())
+    with load_index(sessions_dir, cache_dir) as store:
+        return lookup.known_clients(store)
 
 
 def last_visit(sessions_dir: Path, cache_dir: Path, client: str) -> LastVisit | None:
     """The client's latest session (any case of the name), or None if there is none."""
-    for s in load_index(sessions_dir, cache_dir).summaries:
-        if s.start and same_client(s.client, client):
-            return _visit(s)
-    return None
+    with load_index(sessions_dir, cache_dir) as store:
+        found = lookup.client_sessions(store, client, readable=True)
+    return _visit(found[0]) if found else None
 
 
 def _visit(s: Summary) -> LastVisit:
@@ -53,4 +59,4 @@ def _visit(s: Summary) -> LastVisit:
     return LastVisit(s.date, s.preset, s.duration, tuple(labels), s.closing)
 
 
-__all__ = ["Index", "LastVisit", "Summary", "known_clients", "last_visit", "load_index"]
+__all__ = ["LastVisit", "Store", "Summary", "known_clients", "last_visit", "load_index"]

@@ -18,9 +18,10 @@ from typing import Any
 from sessiontimer.core.journal import encode_line, make_event
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.review import index as index_mod
+from sessiontimer.review import lookup
 from sessiontimer.review.export import load_registry, save_registry
 from sessiontimer.review.history import same_client
-from sessiontimer.review.summary import Summary
+from sessiontimer.review.summary import Summary, summarize_rel
 
 AMENDABLE = ("text", "region", "tag")
 
@@ -83,9 +84,14 @@ def rename_client(
     """Every session of ``old`` (exact name) now belongs to ``new``; merging is renaming."""
     if not new.strip():
         raise EditError("the new client name is empty")
-    idx = index_mod.refresh(sessions_dir, cache_dir)
-    done, skipped = 0, []
-    for s in idx.summaries:
+    with index_mod.open_index(cache_dir) as store:
+        index_mod.refresh(sessions_dir, cache_dir, store=store)
+        rels = [
+            r for (r,) in store.conn.execute("SELECT rel FROM sessions WHERE client = ?", (old,))
+        ]
+    done, skipped, changed = 0, [], []
+    for rel in rels:
+        s = summarize_rel(str(sessions_dir), rel)
         if s.client != old:
             continue
         path = sessions_dir / s.rel
@@ -102,7 +108,8 @@ def rename_client(
             ),
         )
         done += 1
-    index_mod.refresh(sessions_dir, cache_dir)
+        changed.append(rel)
+    index_mod.update(sessions_dir, cache_dir, changed)
     return Renamed(done, skipped)
 
 
@@ -114,8 +121,9 @@ class Deleted:
 
 def delete_client(sessions_dir: Path, cache_dir: Path, client: str) -> Deleted:
     """Remove every journal of ``client`` (any case), its index entries and its exports."""
-    idx = index_mod.refresh(sessions_dir, cache_dir)
-    gone = [s for s in idx.summaries if s.client and same_client(s.client, client)]
+    with index_mod.open_index(cache_dir) as store:
+        index_mod.refresh(sessions_dir, cache_dir, store=store)
+        gone = lookup.client_sessions(store, client)
     for s in gone:
         with contextlib.suppress(FileNotFoundError):
             (sessions_dir / s.rel).unlink()
@@ -128,7 +136,7 @@ def delete_client(sessions_dir: Path, cache_dir: Path, client: str) -> Deleted:
         else:
             kept.append(entry)
     save_registry(cache_dir, kept)
-    index_mod.refresh(sessions_dir, cache_dir)
+    index_mod.update(sessions_dir, cache_dir, [s.rel for s in gone])
     return Deleted([s.id for s in gone], exports)
 
 

@@ -54,22 +54,23 @@ def in_period(summaries: list[Summary], chosen: Period, today: date) -> list[Sum
 def period_stats(summaries: list[Summary], chosen: Period, today: date) -> Stats:
     """Sessions per week, hours of treatment, top tags and clients, within the period."""
     chosen_sessions = in_period(summaries, chosen, today)
-    weeks: Counter[str] = Counter(_monday(date.fromisoformat(s.date)) for s in chosen_sessions)
+    weeks: Counter[str] = Counter(monday(date.fromisoformat(s.date)) for s in chosen_sessions)
     since = chosen.since(today)
-    first = _monday(since) if since else min(weeks, default=None)
-    last = max([_monday(today), *weeks]) if since else max(weeks, default=None)
-    series = _series(weeks, first, last)
+    first = monday(since) if since else min(weeks, default=None)
+    last = max([monday(today), *weeks]) if since else max(weeks, default=None)
+    weekly = series(weeks, first, last)
     tags = Counter(str(t) for s in chosen_sessions for t, _ in s.tags)
     clients = {(s.client or "").strip().casefold() for s in chosen_sessions if s.client}
     hours = sum(s.duration for s in chosen_sessions) / 3600
-    return Stats(len(chosen_sessions), hours, series, tags.most_common(10), len(clients))
+    top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]  # ties by name
+    return Stats(len(chosen_sessions), hours, weekly, top, len(clients))
 
 
-def _monday(day: date) -> str:
+def monday(day: date) -> str:
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
-def _series(weeks: Counter[str], first: str | None, last: str | None) -> list[tuple[str, int]]:
+def series(weeks: Counter[str], first: str | None, last: str | None) -> list[tuple[str, int]]:
     """Every week from ``first`` to ``last`` (Mondays), with its count."""
     if first is None or last is None:
         return []

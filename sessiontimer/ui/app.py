@@ -199,6 +199,7 @@ class SessionTimerApp(App[None]):
         except (JournalError, OSError) as error:
             self.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
             return False
+        session_service.index_journal(self, path)
         self.notify("The interrupted session was closed.", timeout=4)
         return True
 
@@ -381,6 +382,7 @@ class SessionTimerApp(App[None]):
     def close_session(self, session: RunningSession, closing_note: str | None = None) -> None:
         """The End screen is done: close the session; it is held until its lines are on disk."""
         session.close(closing_note)
+        session.when_saved(lambda: session_service.index_journal(self, session.path))
         self._let_go(session)
 
     def _let_go(self, session: RunningSession) -> None:

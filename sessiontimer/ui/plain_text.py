@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual.content import Content
 
 # C0 controls but tab and newline, DEL, and C1: a terminal acts on them instead of showing them.
@@ -30,3 +31,9 @@ def visible_controls(text: str, *, newlines: bool = True) -> str:
 def plain(text: object, *, newlines: bool = True) -> Content:
     """Plain, unparsed content for a widget: shown exactly as written, controls made visible."""
     return Content(visible_controls(str(text), newlines=newlines))
+
+
+def plain_cell(text: object) -> Text:
+    """:func:`plain` for a DataTable cell: one line, as a Rich ``Text`` (never parsed), which
+    the table measures to size its column (it sizes a ``Content`` cell to the header only)."""
+    return Text(visible_controls(str(text), newlines=False), no_wrap=True, end="")

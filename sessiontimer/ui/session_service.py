@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -171,6 +172,24 @@ def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
         when = f"{info.last_wall:%Y-%m-%d %H:%M}" if info.last_wall else "unknown time"
         found.append((path, f"{info.preset.name}{who}, in {phase} at {minutes} min ({when})"))
     return found
+
+
+def index_journal(app: SessionTimerApp, path: Any) -> None:
+    """Write the session's rows into the review index now, off the UI thread (a few ms)."""
+    import threading
+
+    sessions_dir = app.paths.sessions_dir
+    try:
+        rel = Path(path).relative_to(sessions_dir).as_posix()
+    except ValueError:
+        return
+
+    def run() -> None:
+        from sessiontimer.review.index import update
+
+        update(sessions_dir, app.paths.state_dir, [rel])
+
+    threading.Thread(target=run, name="index-session").start()
 
 
 def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> None:

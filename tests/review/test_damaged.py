@@ -41,8 +41,7 @@ def test_damaged_files_are_listed_and_never_modified(tmp_path: Path) -> None:
     files = many(sessions, 20)
     damaged = _mutations(files)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
-    idx = index.refresh(sessions, tmp_path / "state")
-    by_id = {s.id: s for s in idx.summaries}
+    by_id = {s.id: s for s in index.indexed(sessions, tmp_path / "state")}
     assert set(by_id) == {p.stem for p in files}  # every file listed, notes.txt ignored
     for p in files[7:]:
         s = by_id[p.stem]

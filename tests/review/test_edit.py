@@ -28,7 +28,7 @@ def test_amend_appends_and_never_rewrites(tmp_path: Path) -> None:
     assert line["note"] == "e9" and line["fields"] == {"region": "pelvic diaphragm"}
     notes = load_timeline(path, sessions).notes
     assert [n.get("region") for n in notes if n["id"] == "e9"] == ["pelvic diaphragm"]
-    s = index.refresh(sessions, tmp_path / "state").summaries[0]
+    s = index.indexed(sessions, tmp_path / "state")[0]
     assert s.amended and ["release", "pelvic diaphragm"] in s.tags
 
 
@@ -59,7 +59,7 @@ def test_rename_merges_spellings_by_appending(tmp_path: Path) -> None:
     done = rename_client(sessions, state, "anna", "Anna", WALL)
     assert done.sessions == 1
     assert a.read_bytes().startswith(before)
-    assert [s.client for s in index.refresh(sessions, state).summaries] == ["Anna", "Anna"]
+    assert [s.client for s in index.indexed(sessions, state)] == ["Anna", "Anna"]
     assert b.read_bytes().count(b"amended") == 0
 
 
@@ -75,6 +75,6 @@ def test_delete_client_removes_journals_index_entries_and_exports(tmp_path: Path
     done = delete_client(sessions, state, "ANNA")
     assert len(done.journals) == 2 and done.exports == [str(mine.resolve())]
     assert not anna.exists() and ben.exists() and not mine.exists() and other.exists()
-    cached = index.load_cached(state)
-    assert cached is not None and [s.client for s in cached.summaries] == ["Ben"]
+    cached = index.cached(state)
+    assert cached is not None and [s.client for s in cached] == ["Ben"]
     assert [e["clients"] for e in export.load_registry(state)] == [["Ben"]]

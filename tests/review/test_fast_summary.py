@@ -11,14 +11,16 @@ typed by hand, other spacing and line ends, bad UTF-8, a newer version's lines, 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from review_journals import known_session, many
 
 from sessiontimer.core.journal import encode_line
-from sessiontimer.review import forked_read, index
+from sessiontimer.review import index
 from sessiontimer.review.fast_scan import fast_events as _fast_events
 from sessiontimer.review.summary import summarize_rel
 
@@ -167,30 +169,42 @@ def test_the_fast_path_steps_aside_for_damage_it_cannot_read(
 def test_a_parallel_cold_build_equals_a_serial_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The forked readers (used by `logs list` on a large practice) change nothing."""
+    """The process pool (used by `logs list` on a large practice) changes nothing."""
     sessions = tmp_path / "sessions"
     files = many(sessions, 12)
     files[3].write_bytes(files[3].read_bytes()[:-30])  # one damaged journal among them
-    serial = index.refresh(sessions, tmp_path / "b", processes=False)
-    monkeypatch.setattr(forked_read, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(forked_read, "_cpus", lambda: 3)  # two children, even on a one-core machine
-    parallel = index.refresh(sessions, tmp_path / "a", processes=True)
-    assert [s.as_dict() for s in parallel.summaries] == [s.as_dict() for s in serial.summaries]
-    assert parallel.stamps == serial.stamps == index.scan(sessions)
-    assert sum(bool(s.problems) for s in parallel.summaries) == 1
-    saved = index.load_cached(tmp_path / "a")
-    assert saved is not None and saved.stamps == parallel.stamps
-    assert [s.as_dict() for s in saved.summaries] == [s.as_dict() for s in serial.summaries]
+    serial = index.indexed(sessions, tmp_path / "b")
+    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(index, "WORKERS_CHUNK", 3)
+    with index.open_index(tmp_path / "a") as store:
+        assert index.refresh(sessions, tmp_path / "a", processes=True, store=store).reread == 12
+    parallel = index.indexed(sessions, tmp_path / "a")
+    assert [s.as_dict() for s in parallel] == [s.as_dict() for s in serial]
+    assert sum(bool(s.problems) for s in parallel) == 1
 
 
-def test_a_failed_reader_child_costs_only_time(
+def test_a_failed_reader_process_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sessiontimer.review import parallel_read
+
     sessions = tmp_path / "sessions"
     many(sessions, 6)
-    serial = index.refresh(sessions, None, processes=False)
-    monkeypatch.setattr(forked_read, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(forked_read, "_cpus", lambda: 2)
-    monkeypatch.setattr(forked_read, "_child_rows", lambda root, rels: 1 / 0)  # the child dies
-    parallel = index.refresh(sessions, None, processes=True)
-    assert [s.as_dict() for s in parallel.summaries] == [s.as_dict() for s in serial.summaries]
+    serial = index.indexed(sessions, tmp_path / "b")
+    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(index, "WORKERS_CHUNK", 2)
+    monkeypatch.setattr(parallel_read, "_read_chunk", _dies_in_a_child(parallel_read._read_chunk))
+    index.refresh(sessions, tmp_path / "a", processes=True)
+    parallel = index.indexed(sessions, tmp_path / "a")
+    assert [s.as_dict() for s in parallel] == [s.as_dict() for s in serial]
+
+
+def _dies_in_a_child(read: Any) -> Any:
+    parent = os.getpid()
+
+    def reader(root: str, rels: list[str]) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)  # the worker process dies
+        return read(root, rels)
+
+    return reader

@@ -1,41 +1,49 @@
-"""The index stays true to the journals: added, hand-edited, deleted; and it is only a cache."""
+"""The SQLite index stays true to the journals, and it is only a cache.
+
+The oracle is a fresh read of the journals (``summarize`` of every file, filtered in Python
+by ``query.matches``): whatever happened between refreshes, the index answers the same.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
 from review_journals import known_session, many
 
-from sessiontimer.review import index
-from sessiontimer.review.summary import summarize
+from sessiontimer.review import index, lookup, query, store
+from sessiontimer.review.summary import Summary, summarize
+
+
+def fresh_read(sessions: Path) -> list[Summary]:
+    """What a fresh read of the journals says, newest first (the oracle)."""
+    found = [summarize(p, sessions) for p in sessions.glob("*/*.jsonl") if not p.is_symlink()]
+    return sorted(found, key=lambda s: (s.start or s.id[:17], s.id), reverse=True)
+
+
+def dicts(summaries: list[Summary]) -> list[dict[str, object]]:
+    return [s.as_dict() for s in summaries]
 
 
 def test_index_follows_added_edited_and_deleted_journals(tmp_path: Path) -> None:
     sessions, state = tmp_path / "sessions", tmp_path / "state"
     files = many(sessions, 6)
-    first = index.refresh(sessions, state)
-    assert first.reread == 6 and len(first.summaries) == 6
+    assert index.refresh(sessions, state).reread == 6
     assert index.refresh(sessions, state).reread == 0  # warm: nothing re-read
-
     added = known_session(sessions, client="Zoe", day=25)
-    after_add = index.refresh(sessions, state)
-    assert after_add.reread == 1
-    assert after_add.by_id(added.stem).client == "Zoe"  # type: ignore[union-attr]
-
+    assert index.refresh(sessions, state, full=False).reread == 1
     text = added.read_text().replace('"client":"Zoe"', '"client":"Zoé Z."')
     added.write_text(text)  # edited by hand (size changes)
-    edited = index.refresh(sessions, state)
-    assert edited.reread == 1 and edited.by_id(added.stem).client == "Zoé Z."  # type: ignore[union-attr]
-
+    assert index.refresh(sessions, state).reread == 1
+    with index.open_index(state) as st:
+        assert lookup.by_id(st, added.stem).client == "Zoé Z."  # type: ignore[union-attr]
     files[0].unlink()
-    gone = index.refresh(sessions, state)
-    assert gone.by_id(files[0].stem) is None and len(gone.summaries) == 6
-
-    reloaded = index.load_cached(state)
-    assert reloaded is not None
-    assert [s.as_dict() for s in reloaded.summaries] == [s.as_dict() for s in gone.summaries]
+    done = index.refresh(sessions, state)
+    assert done.removed == 1
+    assert dicts(index.indexed(sessions, state)) == dicts(fresh_read(sessions))
 
 
 def test_same_size_edit_is_seen_through_mtime(tmp_path: Path) -> None:
@@ -45,52 +53,151 @@ def test_same_size_edit_is_seen_through_mtime(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace('"client":"Anna"', '"client":"Anne"'))
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    assert index.refresh(sessions, state).summaries[0].client == "Anne"
+    assert index.indexed(sessions, state)[0].client == "Anne"
 
 
-def test_index_matches_a_fresh_read_and_deleting_it_loses_nothing(tmp_path: Path) -> None:
+def test_a_quick_refresh_looks_inside_changed_folders_and_the_newest(tmp_path: Path) -> None:
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    old = known_session(sessions, "Old", day=20)
+    old_dir = old.parent.rename(sessions / "2019")  # an older year folder
+    old = old_dir / old.name
+    new = known_session(sessions, "New", day=21)
+    index.refresh(sessions, state)
+    new.write_text(new.read_text().replace('"client":"New"', '"client":"Newer"'))
+    assert index.refresh(sessions, state, full=False).reread == 1  # the newest year: looked at
+    (old_dir / "2019-10-20T090000-ffffff.jsonl").write_bytes(old.read_bytes())  # a sync tool
+    assert index.refresh(sessions, state, full=False).reread == 1  # the folder's mtime moved
+    assert dicts(index.indexed(sessions, state, full=False)) == dicts(fresh_read(sessions))
+    (old_dir).rename(tmp_path / "gone")
+    assert index.refresh(sessions, state, full=False).removed == 2
+
+
+def test_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
     sessions, state = tmp_path / "sessions", tmp_path / "state"
     many(sessions, 5)
-    built = index.refresh(sessions, state)
-    assert stat.S_IMODE((state / index.INDEX_NAME).stat().st_mode) == 0o600
+    old = os.umask(0)
+    try:
+        with index.open_index(state) as st:
+            index.refresh(sessions, state, store=st)
+            names = [p.name for p in state.iterdir()]
+            assert {store.DB_NAME, f"{store.DB_NAME}-wal"} <= set(names)
+            for p in state.iterdir():
+                assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+    finally:
+        os.umask(old)
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
-    for s in built.summaries:
-        assert s.as_dict() == summarize(sessions / s.rel, sessions).as_dict()
+
+
+def test_deleting_the_index_loses_nothing(tmp_path: Path) -> None:
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 5)
+    built = index.indexed(sessions, state)
+    assert dicts(built) == dicts(fresh_read(sessions))
     index.forget(state)
-    rebuilt = index.refresh(sessions, state)
-    assert [s.as_dict() for s in rebuilt.summaries] == [s.as_dict() for s in built.summaries]
+    assert not (state / store.DB_NAME).exists()
+    assert dicts(index.indexed(sessions, state)) == dicts(built)
 
 
-def test_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
+def _built(tmp_path: Path) -> tuple[Path, Path]:
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 4)
+    index.refresh(sessions, state)
+    return sessions, state
+
+
+def test_a_damaged_database_is_rebuilt(tmp_path: Path) -> None:
+    sessions, state = _built(tmp_path)
+    path = state / store.DB_NAME
+    for side in state.glob(f"{store.DB_NAME}-*"):
+        side.unlink()
+    data = bytearray(path.read_bytes())
+    data[:100] = b"\xff" * 100  # the header gone
+    path.write_bytes(bytes(data))
+    assert index.refresh(sessions, state).reread == 4
+    assert dicts(index.indexed(sessions, state)) == dicts(fresh_read(sessions))
+
+
+def test_garbage_in_place_of_the_database_is_rebuilt(tmp_path: Path) -> None:
+    sessions, state = _built(tmp_path)
+    (state / store.DB_NAME).write_text("{garbage")
+    assert index.refresh(sessions, state).reread == 4
+
+
+@pytest.mark.parametrize("pragma", ["user_version = 99", "application_id = 7"])
+def test_a_database_of_another_version_or_program_is_rebuilt(tmp_path: Path, pragma: str) -> None:
+    sessions, state = _built(tmp_path)
+    conn = sqlite3.connect(state / store.DB_NAME)
+    conn.execute(f"PRAGMA {pragma}")
+    conn.commit()
+    conn.close()
+    assert index.refresh(sessions, state).reread == 4
+
+
+def test_rows_that_disagree_with_their_journal_are_read_again(tmp_path: Path) -> None:
+    """A row whose stamp does not match its journal is never trusted."""
+    sessions, state = _built(tmp_path)
+    conn = sqlite3.connect(state / store.DB_NAME)
+    conn.execute("UPDATE sessions SET client = 'planted', size = size + 1")
+    conn.commit()
+    conn.close()
+    assert index.refresh(sessions, state).reread == 4
+    assert "planted" not in {s.client for s in index.indexed(sessions, state)}
+
+
+def test_a_symlink_in_place_of_the_database_is_never_followed(tmp_path: Path) -> None:
+    sessions, state = _built(tmp_path)
+    target = tmp_path / "elsewhere.db"
+    target.write_bytes(b"keep me")
+    for p in state.glob(f"{store.DB_NAME}*"):
+        p.unlink()
+    (state / store.DB_NAME).symlink_to(target)
+    assert index.refresh(sessions, state).reread == 4
+    assert target.read_bytes() == b"keep me"
+    assert not (state / store.DB_NAME).is_symlink()
+
+
+def test_a_state_folder_that_cannot_hold_the_index_still_lists(tmp_path: Path) -> None:
     sessions, state = tmp_path / "sessions", tmp_path / "state"
     many(sessions, 3)
-    index.refresh(sessions, state)
-    (state / index.INDEX_NAME).write_text("{garbage")
-    assert index.refresh(sessions, state).reread == 3
+    state.write_text("a file where the folder should be")
+    assert dicts(index.indexed(sessions, state)) == dicts(fresh_read(sessions))
+    assert state.read_text() == "a file where the folder should be"
 
 
-def test_fast_path_and_tolerant_reader_agree(tmp_path: Path) -> None:
-    """The byte-search fast path gives the same summary as the full reader."""
-    from sessiontimer.review import summary as mod
-    from sessiontimer.review.fast_scan import fast_events
+FILTERS = [
+    "",
+    "anna",
+    "client:anna",
+    "tag:release",
+    "region:sacrum",
+    "text:headache",
+    "text:he",
+    "since:2026-10-22",
+    "until:2026-10-21",
+    "status:complete",
+    "preset:short client:ben",
+    'text:"since monday"',
+    "tag:still region:sac",
+    "lighter",
+    'text:"a "b',
+]
 
-    sessions = tmp_path / "sessions"
-    for path in [*many(sessions, 8), known_session(sessions)]:
-        data = path.read_bytes()
-        fast = fast_events(data)
-        assert fast is not None
-        slow = mod.Summary(id="x", rel="x")
-        mod._apply(slow, [e for e in mod.read_journal(path).events])
-        quick = mod.Summary(id="x", rel="x")
-        mod._apply(quick, fast)
-        assert quick == slow
 
-
-def test_summary_of_the_known_session(tmp_path: Path) -> None:
-    sessions = tmp_path / "sessions"
-    s = summarize(known_session(sessions), sessions)
-    assert (s.date, s.time, s.client, s.preset) == ("2026-10-20", "09:00", "Anna", "Short")
-    assert s.duration == 200.0 and s.planned == 180.0 and s.notes == 2
-    assert s.tags == [["release", "sacrum"], ["still point", "sacrum"]]
-    assert s.texts == ["headache since Monday"] and s.closing == "Felt lighter, sleeps better."
-    assert s.status == "complete" and not s.problems
+@pytest.mark.parametrize("fts", [True, False])
+def test_filters_answer_as_matching_a_fresh_read(tmp_path: Path, fts: bool) -> None:
+    """With FTS5 and without (simulated), every filter selects what query.matches selects."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 12)
+    for day, client in [(20, "Anna"), (21, "Ben"), (22, "anna "), (23, None)]:
+        known_session(sessions, client, day=day, token=f"{day:06x}")
+    with store.memory_store(fts=fts) if not fts else index.open_index(state) as st:
+        assert st.has_fts is fts
+        index.refresh(sessions, state, store=st)
+        oracle = fresh_read(sessions)
+        for line in FILTERS:
+            chosen = lookup.select(st, line)
+            expected = [
+                s for s in oracle if query.parse(line).empty or query.matches(query.parse(line), s)
+            ]
+            assert dicts(lookup.page(st, chosen, 0, None)) == dicts(expected), line
+            assert lookup.count(st, chosen) == len(expected), line

@@ -76,13 +76,13 @@ async def test_amend_a_note_journals_amended_and_redraws() -> None:
         assert "note: migraine since Monday @ frontal (amended)" in detail.text
         assert "headache" not in detail.text
         assert detail.lines[detail.query_one(OptionList).highlighted or 0][1] == note["id"]
-        cached = review_index.load_cached(paths.resolve().state_dir)
+        cached = review_index.cached(paths.resolve().state_dir)
         assert cached is not None
-        fresh = next(s for s in cached.summaries if s.id == detail.summary.id)
+        fresh = next(s for s in cached if s.id == detail.summary.id)
         assert fresh.amended and "migraine since Monday" in fresh.texts
         listed = app.screen_stack[-2]
         assert isinstance(listed, SessionsScreen)
-        assert "migraine since Monday" in next(s for s in listed.all if s.id == fresh.id).texts
+        assert "migraine since Monday" in next(s for s in listed.rows if s.id == fresh.id).texts
 
 
 async def test_amend_cancel_nothing_changed_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -160,9 +160,9 @@ async def test_delete_asks_then_removes_journals_and_index_entries() -> None:
         await pilot.press("x", "y")
         await _settle(pilot)
         assert len(list(sessions.glob("*/*.jsonl"))) == 2
-        cached = review_index.load_cached(paths.resolve().state_dir)
+        cached = review_index.cached(paths.resolve().state_dir)
         assert cached is not None
-        assert sorted(s.client or "" for s in cached.summaries) == ["Ben", "Chloé"]
+        assert sorted(s.client or "" for s in cached) == ["Ben", "Chloé"]
         listed = app.screen
         assert isinstance(listed, SessionsScreen)
         assert _clients(listed) == ["Chloé", "Ben"]

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Static
 from sessiontimer import paths
 from sessiontimer.ui.screens.client_history import ClientHistoryScreen
 from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-from sessiontimer.ui.screens.sessions import PAGE, SessionsScreen
+from sessiontimer.ui.screens.sessions import MARGIN, PAGE, WINDOW, SessionsScreen
 from tests.ui.conftest import build_app
 
 _spec = importlib.util.spec_from_file_location(
@@ -104,23 +104,29 @@ async def test_enter_opens_timeline_and_f4_client_history() -> None:
         assert not isinstance(app.screen, SessionsScreen)
 
 
-async def test_large_lists_are_paged(monkeypatch: Any) -> None:
+async def test_large_lists_slide_a_window_as_the_cursor_moves() -> None:
     sessions = paths.resolve().sessions_dir
-    for i in range(PAGE + 5):
+    for i in range(WINDOW + 30):
         journals.known_session(sessions, f"C{i}", day=1 + i % 28, token=f"{i:06x}")
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open(pilot)
         table = screen.query_one("#sessions-table", DataTable)
-        assert table.row_count == PAGE and len(screen.shown) == PAGE + 5
-        await pilot.press("ctrl+n")
-        assert table.row_count == 5
-        assert f"showing {PAGE + 1}–{PAGE + 5}" in str(
-            screen.query_one("#sessions-status", Static).content
-        )
+        assert table.row_count == WINDOW and screen.total == WINDOW + 30
+        first = screen.rows[0].id
+        table.focus()
+        table.move_cursor(row=WINDOW - MARGIN - 1)
+        at = screen.rows[WINDOW - MARGIN].id
+        await pilot.press("down")  # near the window's end: it slides on
+        await _settle(pilot)
+        assert screen.base == PAGE and table.row_count == WINDOW + 30 - PAGE
+        assert screen.rows[table.cursor_row].id == at
+        status = str(screen.query_one("#sessions-status", Static).content)
+        assert f"{PAGE + 1}–{WINDOW + 30} in view" in status
         screen.query_one("#sessions-filter", Input).focus()
         await pilot.press("ctrl+p")
-        assert table.row_count == PAGE
+        await _settle(pilot)
+        assert screen.base == 0 and screen.rows[0].id == first
 
 
 def _before(*keys: str) -> Any:
@@ -179,5 +185,5 @@ async def test_an_older_filter_result_arriving_late_is_dropped() -> None:
         await pilot.press(*"client:chlo")
         await _settle(pilot)
         assert _clients(screen) == ["Chloé"]
-        screen._filtered("client:ann", list(screen.all), [])  # a result for an older line
+        screen._filtered("client:ann", 0, list(screen.rows), [])  # for an older line
         assert _clients(screen) == ["Chloé"]

@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from sessiontimer.review import index as review_index
+from sessiontimer.review import lookup
 from sessiontimer.review.edit import (
     EditError,
     RenamePlan,
-    client_sessions,
     delete_client,
     rename_all,
     rename_plan,
@@ -28,6 +28,7 @@ from sessiontimer.review.edit import (
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -66,15 +67,16 @@ class ClientHistoryScreen(Screen[None]):
         Binding("x,delete", "delete", "Delete client", id="history_delete"),
     ]
 
-    def __init__(self, client: str, summaries: list[Summary]) -> None:
+    def __init__(self, client: str) -> None:
         super().__init__()
         self.client = client
-        self.summaries = summaries
+        self.summaries: list[Summary] = []  # every session of the client, damaged ones too
+        self.known: tuple[str, ...] = ()  # every client's name, for the rename dialog
         self.history: ClientHistory | None = None
 
     def compose(self) -> Any:
         with Vertical(id="history"):
-            yield Static(Content(f"Client history · {self.client}"), id="history-title")
+            yield Static(plain(f"Client history · {self.client}"), id="history-title")
             yield Static(Content("reading…"), id="history-summary")
             table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
             yield table
@@ -86,27 +88,24 @@ class ClientHistoryScreen(Screen[None]):
         table.focus()
         self.load()
 
-    @work(thread=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def load(self) -> None:
-        history = client_history(self.summaries, self.client)
-        self.app.call_from_thread(self._show, history)
+        """The client's sessions, asked of the index (the Sessions screen keeps it fresh)."""
+        with review_index.open_index(self._app.paths.state_dir) as store:
+            sessions = lookup.client_sessions(store, self.client)
+            known = tuple(lookup.known_clients(store))
+        history = client_history(sessions, self.client)
+        self.app.call_from_thread(self._show, history, sessions, known)
 
-    def _show(self, h: ClientHistory) -> None:
-        self.history = h
-        self.query_one("#history-title", Static).update(Content(f"Client history · {h.client}"))
-        self.query_one("#history-summary", Static).update(Content(history_text(h)))
+    def _show(self, h: ClientHistory, sessions: list[Summary], known: tuple[str, ...]) -> None:
+        self.history, self.summaries, self.known = h, sessions, known
+        self.query_one("#history-title", Static).update(plain(f"Client history · {h.client}"))
+        self.query_one("#history-summary", Static).update(plain(history_text(h)))
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for s in h.sessions[:ROWS]:
-            table.add_row(
-                s.date,
-                s.time,
-                s.preset,
-                short_minutes(s.duration),
-                str(s.notes),
-                s.closing[:40],
-                key=s.id,
-            )
+            cells = (s.date, s.time, s.preset, short_minutes(s.duration), s.notes, s.closing[:40])
+            table.add_row(*(plain_cell(c) for c in cells), key=s.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -117,7 +116,7 @@ class ClientHistoryScreen(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         if self.history and table.row_count:
             chosen = self.history.sessions[table.cursor_row]
-            self.app.push_screen(SessionDetailScreen(chosen, self.summaries))
+            self.app.push_screen(SessionDetailScreen(chosen))
 
     @property
     def _app(self) -> SessionTimerApp:
@@ -126,14 +125,16 @@ class ClientHistoryScreen(Screen[None]):
     def action_rename(self) -> None:
         from sessiontimer.ui.dialogs import RenameClientDialog
 
-        known = tuple(dict.fromkeys(s.client for s in self.summaries if s.client))
-        self.app.push_screen(RenameClientDialog(self.client, known), self._rename_chosen)
+        self.app.push_screen(RenameClientDialog(self.client, self.known), self._rename_chosen)
 
     def _rename_chosen(self, new: str | None) -> None:
         if not new:
             return
         try:
-            plan = rename_plan(self.summaries, self.client, new)
+            with review_index.open_index(self._app.paths.state_dir) as store:
+                joining = lookup.client_sessions(store, new)
+            both = {s.id: s for s in [*self.summaries, *joining]}  # one client if same name
+            plan = rename_plan(list(both.values()), self.client, new)
         except EditError as error:
             self.notify(str(error), markup=False)
             return
@@ -148,27 +149,26 @@ class ClientHistoryScreen(Screen[None]):
         paths = self._app.paths
         try:
             done = rename_all(paths.sessions_dir, paths.state_dir, plan, self._app.clock.wall())
-            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir).summaries
         except (EditError, OSError) as error:
             self.app.call_from_thread(self._failed, "Not renamed", error)
             return
         message = f"Renamed {done.sessions} session(s) to {plan.new}."
         if done.skipped:
             message += f" {len(done.skipped)} damaged journal(s) could not be renamed."
-        self.app.call_from_thread(self._renamed, plan.new, fresh, message)
+        self.app.call_from_thread(self._renamed, plan.new, message)
 
-    def _renamed(self, new: str, summaries: list[Summary], message: str) -> None:
+    def _renamed(self, new: str, message: str) -> None:
         from sessiontimer.ui.screens.sessions import summaries_changed
 
-        self.client, self.summaries = new, summaries
-        summaries_changed(self.app, summaries)
+        self.client = new
+        summaries_changed(self.app)
         self.notify(message, markup=False)
         self.load()
 
     def action_delete(self) -> None:
         from sessiontimer.ui.dialogs import DeleteClientDialog
 
-        gone = client_sessions(self.summaries, self.client)
+        gone = self.summaries
         names = ", ".join(dict.fromkeys(s.client or "" for s in gone))
         question = (
             f"Delete every record of {self.client}?\n\n"
@@ -186,18 +186,17 @@ class ClientHistoryScreen(Screen[None]):
         paths = self._app.paths
         try:
             done = delete_client(paths.sessions_dir, paths.state_dir, self.client)
-            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir).summaries
         except OSError as error:
             self.app.call_from_thread(self._failed, "Not deleted", error)
             return
         message = f"Deleted {len(done.journals)} session(s) and {len(done.exports)} export(s)."
-        self.app.call_from_thread(self._deleted, fresh, message)
+        self.app.call_from_thread(self._deleted, message)
 
-    def _deleted(self, summaries: list[Summary], message: str) -> None:
+    def _deleted(self, message: str) -> None:
         """Back to the Sessions list (refreshed): this client's screens show nothing now."""
         from sessiontimer.ui.screens.sessions import SessionsScreen, summaries_changed
 
-        summaries_changed(self.app, summaries)
+        summaries_changed(self.app)
         if any(isinstance(s, SessionsScreen) for s in self.app.screen_stack):
             while not isinstance(self.app.screen, SessionsScreen):
                 self.app.pop_screen()

@@ -19,10 +19,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontimer.review import index as review_index
+from sessiontimer.review import lookup
 from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, load_timeline, stamp
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -73,10 +75,9 @@ class SessionDetailScreen(Screen[None]):
         Binding("f4", "history", "Client history", id="detail_history"),
     ]
 
-    def __init__(self, summary: Summary, summaries: list[Summary]) -> None:
+    def __init__(self, summary: Summary) -> None:
         super().__init__()
         self.summary = summary
-        self.summaries = summaries
         self.text = ""
         self.timeline: Timeline | None = None
         self.lines: list[Line] = []
@@ -87,7 +88,7 @@ class SessionDetailScreen(Screen[None]):
 
     def compose(self) -> Any:
         with Vertical(id="detail"):
-            yield Static(Content(self._title()), id="detail-title")
+            yield Static(plain(self._title()), id="detail-title")
             yield OptionList(Option(Content("reading…"), disabled=True), id="detail-list")
         yield KeyBar()
 
@@ -161,20 +162,21 @@ class SessionDetailScreen(Screen[None]):
         paths = self._app.paths
         try:
             amend(paths.sessions_dir / self.summary.rel, note_id, fields, self._app.clock.wall())
-            fresh = review_index.refresh(paths.sessions_dir, paths.state_dir)
+            review_index.update(paths.sessions_dir, paths.state_dir, [self.summary.rel])
+            with review_index.open_index(paths.state_dir) as store:
+                fresh = lookup.by_id(store, self.summary.id)
         except (EditError, OSError) as error:
             message = f"Not amended: {error}"
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
-        self.app.call_from_thread(self._amended, note_id, fresh.summaries)
+        self.app.call_from_thread(self._amended, note_id, fresh)
 
-    def _amended(self, note_id: str, summaries: list[Summary]) -> None:
+    def _amended(self, note_id: str, fresh: Summary | None) -> None:
         from sessiontimer.ui.screens.sessions import summaries_changed
 
-        self.summaries = summaries
-        self.summary = next((s for s in summaries if s.id == self.summary.id), self.summary)
-        self.query_one("#detail-title", Static).update(Content(self._title()))
-        summaries_changed(self.app, summaries)
+        self.summary = fresh or self.summary
+        self.query_one("#detail-title", Static).update(plain(self._title()))
+        summaries_changed(self.app)
         self.notify("Note amended (the original line stays in the journal).")
         self.load(note_id)
 
@@ -182,6 +184,6 @@ class SessionDetailScreen(Screen[None]):
         from sessiontimer.ui.screens.client_history import ClientHistoryScreen
 
         if self.summary.client:
-            self.app.push_screen(ClientHistoryScreen(self.summary.client, self.summaries))
+            self.app.push_screen(ClientHistoryScreen(self.summary.client))
         else:
             self.notify("This session has no client.")

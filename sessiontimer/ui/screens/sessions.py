@@ -1,8 +1,10 @@
 """Sessions: every past session, newest first, with a filter line that updates as you type.
 
-Nothing here reads a journal on the UI loop: the index is loaded (cached copy first, then
-checked against the journals) and filtered in thread workers. The table shows one page of
-at most PAGE rows, because a DataTable with 20,000 rows takes seconds to first render.
+The screen holds only the rows on screen: a window of at most WINDOW sessions, asked of the
+index (SQLite) in thread workers, that slides as the cursor nears its edge, so scrolling
+through 200,000 sessions never loads them. The index is checked quickly first (changed
+folders), then fully in the background; a cold build shows a progress bar and Escape stops
+it (what was read is kept).
 """
 
 from __future__ import annotations
@@ -13,46 +15,84 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from sessiontimer.review import index as review_index
-from sessiontimer.review import query
+from sessiontimer.review import lookup
+from sessiontimer.review.store import Store
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from sessiontimer.ui.app import SessionTimerApp
 
-PAGE = 100
+PAGE = 100  # how far the window slides, and what ctrl+n / ctrl+p move by
+WINDOW = 200  # rows in the table at most
+MARGIN = 10  # the window slides when the cursor comes this close to its edge
 COLUMNS = ("date", "start", "client", "preset", "length", "notes", "status")
 
 
-def row_cells(s: Summary) -> tuple[str, ...]:
+def row_cells(s: Summary) -> tuple[Text, ...]:
     """The table cells of one session (a damaged file shows what could be read)."""
     if not s.start:
-        return ("?", "", "", s.id, "", "", "damaged")
+        return tuple(plain_cell(x) for x in ("?", "", "", s.id, "", "", "damaged"))
     status = s.status + (" (damaged)" if s.problems else "")
-    return (
-        s.date,
-        s.time,
-        s.client or "—",
-        s.preset,
-        short_minutes(s.duration),
-        str(s.notes),
-        status,
-    )
+    cells = (s.date, s.time, s.client or "—", s.preset, short_minutes(s.duration), s.notes, status)
+    return tuple(plain_cell(x) for x in cells)
 
 
-def summaries_changed(app: Any, summaries: list[Summary]) -> None:
-    """After a correction, rename or delete: the Sessions list shows the journals as they are now.
+class WindowTable(DataTable["Text"]):
+    """The table of the window: says when a cursor key brings the cursor near its edge."""
 
-    ``summaries`` is the index just refreshed by the edit, so nothing is read again here.
-    """
+    class NearEdge(Message):
+        """The cursor is within MARGIN rows of the window's end (``forward``) or start."""
+
+        def __init__(self, forward: bool) -> None:
+            super().__init__()
+            self.forward = forward
+
+    def _moved(self) -> None:
+        if self.cursor_row >= self.row_count - MARGIN:
+            self.post_message(self.NearEdge(True))
+        elif self.cursor_row < MARGIN:
+            self.post_message(self.NearEdge(False))
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._moved()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._moved()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._moved()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._moved()
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self._moved()
+
+    def action_scroll_top(self) -> None:
+        super().action_scroll_top()
+        self._moved()
+
+
+def summaries_changed(app: Any) -> None:
+    """After a correction, rename or delete: the Sessions list shows the journals as they are."""
     for screen in app.screen_stack:
         if isinstance(screen, SessionsScreen):
-            screen._loaded(summaries, True)
+            screen.requery()
 
 
 class SessionsScreen(Screen[None]):
@@ -62,6 +102,8 @@ class SessionsScreen(Screen[None]):
     #sessions { padding: 0 1; }
     #sessions-title { color: $accent; text-style: bold; }
     #sessions-status { color: $foreground 60%; height: 1; }
+    #sessions-progress { height: 1; display: none; }
+    #sessions-progress.-building { display: block; }
     #sessions-table { height: 1fr; }
     """
     BINDINGS = [
@@ -76,13 +118,17 @@ class SessionsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all: list[Summary] = []
-        self.shown: list[Summary] = []
-        self.page = 0
+        self.rows: list[Summary] = []  # the window: sessions base .. base + len(rows)
+        self.base = 0
+        self.total: int | None = None  # sessions the filter selects (None: still counting)
+        self.everything: int | None = None  # sessions in the index
         self.loaded = False
         self.problems: list[str] = []
-        self._on_screen: list[tuple[str, tuple[str, ...]]] = []
-        self._filtered_for: str | None = None  # the filter line self.shown answers
+        self._filtered_for: str | None = None  # the filter line self.rows answer
+        self._store: Store | None = None
+        self._lock = threading.Lock()  # one query at a time on the connection
+        self._stop = threading.Event()
+        self._sliding = False
 
     def compose(self) -> Any:
         with Vertical(id="sessions"):
@@ -93,119 +139,205 @@ class SessionsScreen(Screen[None]):
                 id="sessions-filter",
             )
             yield Static("reading the session logs…", id="sessions-status", markup=False)
-            table: DataTable[str] = DataTable(
-                id="sessions-table", cursor_type="row", zebra_stripes=True
-            )
-            yield table
+            yield ProgressBar(id="sessions-progress", show_eta=True)
+            yield WindowTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions-table", DataTable)
-        table.add_columns(*COLUMNS)
+        self.query_one("#sessions-table", DataTable).add_columns(*COLUMNS)
         self.query_one("#sessions-filter", Input).focus()
         self.load()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
 
     @property
     def _app(self) -> SessionTimerApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def line(self) -> str:
+        return self.query_one("#sessions-filter", Input).value
+
+    # -- loading ----------------------------------------------------------------------------
+
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
     def load(self) -> None:
-        """Newest rows first (tiny file), the cached index next, then it checked on disk."""
+        """A quick check (changed folders) and the first rows; then every file, quietly."""
         paths = self._app.paths
-        head = review_index.load_head(paths.state_dir)
-        if head:
-            painted = threading.Event()
-            self.app.call_from_thread(self._loaded, head, False)
-            self.app.call_from_thread(self.call_after_refresh, painted.set)
-            painted.wait(1.0)  # parsing the full index holds the GIL: let the rows paint first
-        cached = review_index.load_cached(paths.state_dir)
-        if cached is not None:
-            self.app.call_from_thread(self._loaded, cached.summaries, False)
-        fresh = review_index.refresh(paths.sessions_dir, paths.state_dir)
-        if cached is None or fresh.reread or len(fresh.summaries) != len(cached.summaries):
-            self.app.call_from_thread(self._loaded, fresh.summaries, True)
-        else:
-            self.app.call_from_thread(self._checked)
-        for s in fresh.summaries:
-            query.search_blob(s)  # ready before the first keystroke
+        for full in (False, True):
+            writer = review_index.open_index(paths.state_dir)  # its own connection (WAL)
+            try:
+                done = review_index.refresh(
+                    paths.sessions_dir,
+                    paths.state_dir,
+                    full=full,
+                    progress=self._progress,
+                    cancel=self._stop.is_set,
+                    store=writer,
+                )
+            except review_index.Cancelled:
+                writer.close()
+                return
+            in_memory = str(writer.path) == ":memory:"  # a state folder that holds no index
+            if in_memory:
+                with self._lock:
+                    if self._store is not None:
+                        self._store.close()
+                    self._store = writer
+            else:
+                writer.close()
+                if self._store is None:
+                    with self._lock:
+                        self._store = review_index.open_index(paths.state_dir)
+            if self._stop.is_set():
+                return
+            self.app.call_from_thread(self._built)
+            if not full or done.reread or done.removed:
+                self._query(self.app.call_from_thread(lambda: self.line), 0, None)
+            if in_memory:
+                break  # rebuilt from every journal already
+        self.app.call_from_thread(self._checked)
 
-    def _loaded(self, summaries: list[Summary], final: bool) -> None:
-        self.all = summaries
-        self.loaded = self.loaded or final
-        line = self.query_one("#sessions-filter", Input).value
-        if line.strip():
-            self.apply_filter(line)
-        else:
-            self._show(summaries, [])
-            self._filtered_for = line
+    def _progress(self, done: int, total: int) -> None:
+        if total >= 200 and not self._stop.is_set():
+            self.app.call_from_thread(self._show_progress, done, total)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#sessions-progress", ProgressBar)
+        bar.add_class("-building")
+        bar.update(total=total, progress=done)
+        status = f"reading {total:,} session logs for the index (Escape stops; kept for next time)"
+        self.query_one("#sessions-status", Static).update(status)
+
+    def _built(self) -> None:
+        self.query_one("#sessions-progress", ProgressBar).remove_class("-building")
 
     def _checked(self) -> None:
         self.loaded = True
         self._status()
+
+    def requery(self) -> None:
+        """Show the current filter again from the index (after an edit wrote its rows)."""
+        self.apply_filter(self.line, self.base)
+
+    # -- querying ---------------------------------------------------------------------------
 
     @on(Input.Changed, "#sessions-filter")
     def _typed(self, event: Input.Changed) -> None:
         self.apply_filter(event.value)
 
     @work(thread=True, exclusive=True, group="sessions-filter", exit_on_error=False)
-    def apply_filter(self, line: str) -> None:
-        found, parsed = query.select(self.all, line)
-        self.app.call_from_thread(self._filtered, line, found, parsed.problems)
+    def apply_filter(self, line: str, base: int = 0, keep: int | None = None) -> None:
+        self._query(line, base, keep)
 
-    def _filtered(self, line: str, found: list[Summary], problems: list[str]) -> None:
-        """A filter's result, unless the line was typed further meanwhile (a thread worker
+    def _query(self, line: str, base: int, keep: int | None) -> None:
+        """The window at ``base`` for ``line`` (shown at once), then the counts."""
+        with self._lock:
+            if self._store is None:
+                return
+            chosen = lookup.select(self._store, line)
+            rows = lookup.page(self._store, chosen, base, WINDOW)
+        self.app.call_from_thread(self._filtered, line, base, rows, chosen.problems, keep)
+        with self._lock:
+            if self._store is None:
+                return
+            total = lookup.count(self._store, chosen)
+            everything = lookup.count(self._store)
+        self.app.call_from_thread(self._counted, line, total, everything)
+
+    def _filtered(
+        self,
+        line: str,
+        base: int,
+        rows: list[Summary],
+        problems: list[str],
+        keep: int | None = None,
+    ) -> None:
+        """A query's rows, unless the line was typed further meanwhile (a thread worker
         cannot be stopped, so an older result can arrive after a newer one)."""
-        if line == self.query_one("#sessions-filter", Input).value:
-            self._show(found, problems)
-            self._filtered_for = line
+        self._sliding = False
+        if line != self.line:
+            return
+        if line != self._filtered_for:
+            self.total = None
+        self._filtered_for, self.problems = line, problems
+        self._fill(base, rows, keep)
 
-    def _show(self, found: list[Summary], problems: list[str]) -> None:
-        self.shown, self.problems, self.page = found, problems, 0
-        self._fill()
+    def _counted(self, line: str, total: int, everything: int) -> None:
+        if line == self._filtered_for:
+            self.total, self.everything = total, everything
+            self._status()
 
-    def _fill(self) -> None:
-        """Show the current page; rows already on screen are left alone (no flicker)."""
-        start = self.page * PAGE
-        rows = self.shown[start : start + PAGE]
-        if [(s.id, row_cells(s)) for s in rows] != self._on_screen:
-            table = self.query_one("#sessions-table", DataTable)
+    def _fill(self, base: int, rows: list[Summary], keep: int | None) -> None:
+        """Show the window; rows already on screen are left alone (no flicker)."""
+        table = self.query_one("#sessions-table", DataTable)
+        at = keep if keep is not None else self.base + table.cursor_row
+        if (base, [(s.id, row_cells(s)) for s in rows]) != (
+            self.base,
+            [(s.id, row_cells(s)) for s in self.rows],
+        ):
             table.clear()
-            for s in rows:
-                table.add_row(*row_cells(s), key=s.id)
-            self._on_screen = [(s.id, row_cells(s)) for s in rows]
+            table.add_rows(row_cells(s) for s in rows)
+        self.base, self.rows = base, rows
+        if keep is not None and rows:
+            table.move_cursor(row=min(len(rows) - 1, max(0, at - base)), animate=False)
         self._status()
 
     def _status(self) -> None:
-        total, start = len(self.shown), self.page * PAGE
-        text = f"{total} of {len(self.all)} sessions"
-        if total > PAGE:
-            text += f" · showing {start + 1}–{min(total, start + PAGE)} (ctrl+n / ctrl+p: page)"
+        total = self.total
+        shown = f"{total:,}" if total is not None else "…"
+        text = f"{shown} of {self.everything:,} sessions" if self.everything is not None else ""
+        text = text or "counting…"
+        if self.rows and (total is None or total > len(self.rows)):
+            text += f" · {self.base + 1:,}–{self.base + len(self.rows):,} in view"
         if not self.loaded:
             text += " · checking for changes…"
         if self.problems:
             text += " · " + "; ".join(self.problems)
         self.query_one("#sessions-status", Static).update(text)
 
+    @on(WindowTable.NearEdge)
+    def _near_edge(self, event: WindowTable.NearEdge) -> None:
+        """Slide the window when the cursor nears its edge."""
+        if self._sliding or not self.rows:
+            return
+        more = self.total is None or self.base + len(self.rows) < self.total
+        if event.forward and more and len(self.rows) == WINDOW:
+            self._slide(self.base + PAGE)
+        elif not event.forward and self.base > 0:
+            self._slide(max(0, self.base - PAGE))
+
+    def _slide(self, base: int) -> None:
+        self._sliding = True
+        table = self.query_one("#sessions-table", DataTable)
+        self.apply_filter(self.line, base, self.base + table.cursor_row)
+
     def selected(self) -> Summary | None:
         table = self.query_one("#sessions-table", DataTable)
-        index = self.page * PAGE + table.cursor_row
-        if not table.row_count or not 0 <= index < len(self.shown):
+        if not table.row_count or not 0 <= table.cursor_row < len(self.rows):
             return None
-        return self.shown[index]
+        return self.rows[table.cursor_row]
+
+    # -- keys -------------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        self._stop.set()  # a build still running stops; what it read is kept
         self.app.pop_screen()
 
     def action_to_table(self) -> None:
         self.query_one("#sessions-table", DataTable).focus()
 
     def action_page(self, step: int) -> None:
-        last = max(0, (len(self.shown) - 1) // PAGE)
-        page = min(last, max(0, self.page + step))
-        if page != self.page:
-            self.page = page
-            self._fill()
+        base = max(0, self.base + step * PAGE)
+        if self.total is not None:
+            base = min(base, max(0, (self.total - 1) // PAGE * PAGE))
+        if base != self.base:
+            self.apply_filter(self.line, base, base)
 
     def action_open(self) -> None:
         """Open the highlighted session once the filter has taken every key typed before
@@ -215,26 +347,28 @@ class SessionsScreen(Screen[None]):
     def _open_now(self) -> None:
         from sessiontimer.ui.screens.session_detail import SessionDetailScreen
 
-        line = self.query_one("#sessions-filter", Input).value
-        if line != self._filtered_for:  # still being filtered in the background: do it now
-            found, parsed = query.select(self.all, line)
-            self._filtered_for = line
-            self._show(found, parsed.problems)
-        chosen = self.selected()
-        if chosen is not None:
-            self.app.push_screen(SessionDetailScreen(chosen, self.all))
+        line = self.line
+        if line != self._filtered_for and self._store is not None:  # not yet shown: now
+            with self._lock:
+                chosen = lookup.select(self._store, line)
+                rows = lookup.page(self._store, chosen, 0, WINDOW)
+            self._filtered(line, 0, rows, chosen.problems, 0)
+        chosen_row = self.selected()
+        if chosen_row is not None:
+            self.app.push_screen(SessionDetailScreen(chosen_row))
 
     def action_history(self) -> None:
         from sessiontimer.ui.screens.client_history import ClientHistoryScreen
 
         chosen = self.selected()
         if chosen is not None and chosen.client:
-            self.app.push_screen(ClientHistoryScreen(chosen.client, self.all))
+            self.app.push_screen(ClientHistoryScreen(chosen.client))
         else:
             self.notify("Select a session with a client to see the client's history.")
 
     def action_stats(self) -> None:
         from sessiontimer.ui.screens.stats import StatsScreen
 
-        label = self.query_one("#sessions-filter", Input).value.strip() or "all sessions"
-        self.app.push_screen(StatsScreen(self.shown, label))
+        line = self.line
+        label = line.strip() or "all sessions"
+        self.app.push_screen(StatsScreen(line, label))

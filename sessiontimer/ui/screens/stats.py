@@ -15,9 +15,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from sessiontimer.review import aggregates, lookup
+from sessiontimer.review import index as review_index
 from sessiontimer.review.history import Stats, bar, sparkline
-from sessiontimer.review.periods import PERIODS, Period, period, period_stats
-from sessiontimer.review.summary import Summary
+from sessiontimer.review.periods import PERIODS, Period, period
+from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -67,9 +69,9 @@ class StatsScreen(Screen[None]):
         Binding("a", "period('all')", "All", id="stats_all"),
     ]
 
-    def __init__(self, summaries: list[Summary], label: str, chosen: str = DEFAULT_PERIOD) -> None:
+    def __init__(self, line: str, label: str, chosen: str = DEFAULT_PERIOD) -> None:
         super().__init__()
-        self.summaries = summaries
+        self.line = line  # the Sessions screen's filter line
         self.label = label
         self.period = period(chosen)
         self.stats: Stats | None = None
@@ -88,7 +90,9 @@ class StatsScreen(Screen[None]):
     def load(self) -> None:
         app: SessionTimerApp = self.app  # type: ignore[assignment]
         chosen = self.period
-        st = period_stats(self.summaries, chosen, app.clock.wall().date())
+        with review_index.open_index(app.paths.state_dir) as store:
+            selected = lookup.select(store, self.line)
+            st = aggregates.period_stats(store, selected, chosen, app.clock.wall().date())
         self.app.call_from_thread(self._show, chosen, st)
 
     def _show(self, chosen: Period, st: Stats) -> None:
@@ -96,7 +100,7 @@ class StatsScreen(Screen[None]):
             return  # a newer choice is on its way
         self.stats = st
         label = f"{self.label} · {chosen.label}"
-        self.query_one("#stats-text", Static).update(Content(stats_text(st, label)))
+        self.query_one("#stats-text", Static).update(plain(stats_text(st, label)))
 
     def action_period(self, key: str) -> None:
         self.period = period(key)

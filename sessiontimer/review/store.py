@@ -1,0 +1,377 @@
+"""The review index as a SQLite database: a row per session, per tag and per text, and FTS5.
+
+The journals are the only source of truth: this database is a cache of their summaries in
+the state folder, so anything wrong with it (damaged, another schema, a planted file) means
+it is deleted and rebuilt from them. Only a regular file the app created is opened (never a
+symlink or a FIFO); SQLite gives its ``-wal`` and ``-shm`` files the database's mode, 0600.
+
+Text search uses an FTS5 table with the trigram tokenizer (substring search, as the filter
+line means it) where the interpreter's SQLite has it; it is checked at run time, and
+without it the same queries run as ``instr`` over the stored lower-cased text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sessiontimer.review.summary import Stamp, Summary
+
+DB_NAME = "review-index.sqlite3"
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
+OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
+
+_SESSION_COLUMNS = (
+    "rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, preset, "
+    "preset_fold, duration, planned, notes, status, closing, problems, amended, text_fold, blob"
+)
+_SCHEMA = f"""
+CREATE TABLE sessions(
+    sid INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE, id TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sort_key TEXT NOT NULL,
+    start TEXT NOT NULL, day TEXT NOT NULL, client TEXT, client_fold TEXT NOT NULL,
+    client_key TEXT NOT NULL, preset TEXT NOT NULL, preset_fold TEXT NOT NULL,
+    duration REAL NOT NULL, planned REAL NOT NULL, notes INTEGER NOT NULL,
+    status TEXT NOT NULL, closing TEXT NOT NULL, problems TEXT NOT NULL,
+    amended INTEGER NOT NULL, text_fold TEXT NOT NULL, blob TEXT NOT NULL);
+CREATE INDEX sessions_newest ON sessions(sort_key, id);
+CREATE INDEX sessions_client ON sessions(client_key, sort_key);
+CREATE TABLE marks(
+    sid INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    tag TEXT, tag_fold TEXT, region TEXT, region_fold TEXT, text TEXT,
+    PRIMARY KEY(sid, seq)) WITHOUT ROWID;
+CREATE INDEX marks_tag ON marks(tag_fold);
+CREATE TABLE folders(name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+PRAGMA user_version = {SCHEMA_VERSION};
+PRAGMA application_id = {APPLICATION_ID};
+"""
+_FTS = (
+    "CREATE VIRTUAL TABLE search USING fts5(text_fold, blob, tokenize = 'trigram case_sensitive 1')"
+)
+_FTS_PROBE: bool | None = None  # whether this interpreter's SQLite has FTS5 with trigrams
+
+
+class StoreError(Exception):
+    """The database cannot be used (it is then rebuilt, or review reads the journals)."""
+
+
+def fts5_available() -> bool:
+    """Whether this SQLite has FTS5 and the trigram tokenizer (checked once per process)."""
+    global _FTS_PROBE
+    if _FTS_PROBE is None:
+        probe = sqlite3.connect(":memory:")
+        try:
+            probe.execute(_FTS.replace("search", "probe", 1))
+            _FTS_PROBE = True
+        except sqlite3.Error:
+            _FTS_PROBE = False
+        finally:
+            probe.close()
+    return _FTS_PROBE
+
+
+class Store:
+    """One open connection to the index; ``has_fts`` says how text is searched."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.has_fts = bool(
+            conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what the refresh compares ----------------------------------------------------------
+
+    def stamps(self, folder: str | None = None) -> dict[str, Stamp]:
+        """rel -> (size, mtime_ns) of every indexed journal (of one year folder if given)."""
+        sql = "SELECT rel, size, mtime_ns FROM sessions"
+        args: tuple[str, ...] = ()
+        if folder is not None:
+            sql += " WHERE rel >= ? AND rel < ?"
+            args = (folder + "/", folder + "0")  # "0" sorts right after "/"
+        return {rel: (size, mtime) for rel, size, mtime in self.conn.execute(sql, args)}
+
+    def folders(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT name, mtime_ns FROM folders").fetchall())
+
+    def set_folder(self, name: str, mtime_ns: int | None) -> None:
+        if mtime_ns is None:
+            self.conn.execute("DELETE FROM folders WHERE name = ?", (name,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (name, mtime_ns))
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def put(self, summaries: Iterable[tuple[Summary, Stamp]]) -> int:
+        """Insert or replace the rows of these sessions (the caller commits); returns how many."""
+        count = 0
+        cur = self.conn.cursor()
+        for summary, stamp in summaries:
+            self._drop(cur, summary.rel)
+            cur.execute(
+                f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 21)})",
+                session_row(summary, stamp),
+            )
+            sid = cur.lastrowid
+            cur.executemany(
+                "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, *mark) for mark in mark_rows(summary)],
+            )
+            if self.has_fts:
+                cur.execute(
+                    "INSERT INTO search(rowid, text_fold, blob) VALUES (?, ?, ?)",
+                    (sid, text_fold(summary), search_blob(summary)),
+                )
+            count += 1
+        return count
+
+    def drop(self, rels: Iterable[str]) -> None:
+        """Forget these journals' rows (the caller commits)."""
+        cur = self.conn.cursor()
+        for rel in rels:
+            self._drop(cur, rel)
+
+    def _drop(self, cur: sqlite3.Cursor, rel: str) -> None:
+        row = cur.execute("SELECT sid FROM sessions WHERE rel = ?", (rel,)).fetchone()
+        if row is None:
+            return
+        cur.execute("DELETE FROM marks WHERE sid = ?", row)
+        cur.execute("DELETE FROM sessions WHERE sid = ?", row)
+        if self.has_fts:
+            cur.execute("DELETE FROM search WHERE rowid = ?", row)
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def summaries(self, rows: list[tuple[Any, ...]]) -> list[Summary]:
+        """Summaries of rows selected as ``sid, `` + :data:`SUMMARY_COLUMNS` (marks added)."""
+        marks = self.marks([row[0] for row in rows])
+        return [summary_from_row(row, marks.get(row[0], ())) for row in rows]
+
+    def marks(self, sids: list[int]) -> dict[int, list[tuple[str, Any, Any, Any]]]:
+        found: dict[int, list[tuple[str, Any, Any, Any]]] = {}
+        for start in range(0, len(sids), 500):
+            part = sids[start : start + 500]
+            sql = (
+                "SELECT sid, kind, tag, region, text FROM marks "
+                f"WHERE sid IN ({','.join('?' * len(part))}) ORDER BY sid, seq"
+            )
+            for sid, kind, tag, region, text in self.conn.execute(sql, part):
+                found.setdefault(sid, []).append((kind, tag, region, text))
+        return found
+
+
+SUMMARY_COLUMNS = (
+    "id, rel, start, client, preset, duration, planned, notes, status, closing, problems, amended"
+)
+
+
+def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, Any]]) -> Summary:
+    """The Summary stored in a ``sid, `` + SUMMARY_COLUMNS row and its marks."""
+    _, ident, rel, start, client, preset, duration, planned, notes, status = row[:10]
+    closing, problems, amended = row[10:13]
+    tags: list[list[str | None]] = []
+    texts: list[str] = []
+    for kind, tag, region, text in marks:
+        if kind == "tag":
+            tags.append([tag, region])
+        else:
+            texts.append(text)
+    return Summary(
+        ident,
+        rel,
+        start,
+        client,
+        preset,
+        duration,
+        planned,
+        notes,
+        status,
+        tags,
+        texts,
+        closing,
+        json.loads(problems),
+        bool(amended),
+    )
+
+
+def session_row(s: Summary, stamp: Stamp) -> tuple[Any, ...]:
+    client = s.client or ""
+    return (
+        s.rel,
+        s.id,
+        stamp[0],
+        stamp[1],
+        s.start or s.id[:17],
+        s.start,
+        s.start[:10],
+        s.client,
+        client.casefold(),
+        client.strip().casefold(),
+        s.preset,
+        s.preset.casefold(),
+        s.duration,
+        s.planned,
+        s.notes,
+        s.status,
+        s.closing,
+        json.dumps(s.problems, ensure_ascii=False),
+        int(s.amended),
+        text_fold(s),
+        search_blob(s),
+    )
+
+
+def mark_rows(s: Summary) -> Iterator[tuple[Any, ...]]:
+    """(seq, kind, tag, tag_fold, region, region_fold, text): the tags in order, then texts."""
+    seq = 0
+    for tag, region in s.tags:
+        fold = str(region or "").casefold()
+        yield (seq, "tag", tag, str(tag or "").casefold(), region, fold, None)
+        seq += 1
+    for text in s.texts:
+        yield (seq, "text", None, None, None, None, text)
+        seq += 1
+
+
+def text_fold(s: Summary) -> str:
+    """What ``text:`` searches: every note's text and the closing note, lower-cased."""
+    return " ".join([*s.texts, s.closing]).casefold()
+
+
+def search_blob(s: Summary) -> str:
+    """What plain words search: client, preset, start, status, texts, tags, lower-cased."""
+    parts = [s.client or "", s.preset, s.start, s.status, *s.texts, s.closing]
+    parts += [f"{t or ''} {r or ''}" for t, r in s.tags]
+    return " ".join(parts).casefold()
+
+
+# -- opening ---------------------------------------------------------------------------------
+
+
+def open_store(state_dir: Path, *, create: bool = True, fts: bool | None = None) -> Store | None:
+    """The index database, checked; a damaged or foreign one is deleted and made anew.
+
+    Returns None when there is none and ``create`` is False, or when the state folder cannot
+    hold one (read-only, full): review then works from the journals alone. ``fts`` forces
+    text search on or off (the tests simulate a SQLite without FTS5).
+    """
+    path = state_dir / DB_NAME
+    for attempt in range(2):
+        try:
+            if not _safe_existing(path):
+                if not create:
+                    return None
+                _create_file(state_dir, path)
+                return _initialised(path, fts)
+            store = _connect(path)
+            if _valid(store):
+                return store
+            store.close()
+        except (sqlite3.Error, OSError):
+            if attempt:
+                return None
+        remove(state_dir)  # damaged, from another version, or not ours: rebuilt from journals
+        if not create:
+            return None
+    return None
+
+
+def _safe_existing(path: Path) -> bool:
+    """True when ``path`` is a regular file of ours; anything else there is removed."""
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            st = os.lstat(side)
+        except FileNotFoundError:
+            if side == path:
+                return False
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            os.unlink(side)  # a symlink, FIFO or someone else's file: never opened
+            if side == path:
+                return False
+    return True
+
+
+def _create_file(state_dir: Path, path: Path) -> None:
+    from sessiontimer.core.journal_write import make_private_dirs
+
+    if not state_dir.is_dir():
+        make_private_dirs(state_dir)
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(side)  # left from a database that is gone: not this one's
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _connect(path: Path) -> Store:
+    conn = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # a cache: a lost last commit is re-read
+    return Store(conn, path)
+
+
+def _initialised(path: Path, fts: bool | None) -> Store:
+    store = _connect(path)
+    with store.conn:
+        store.conn.executescript(_SCHEMA)
+        if fts is None:
+            fts = fts5_available()
+        if fts:
+            store.conn.execute(_FTS)
+    store.has_fts = bool(fts)
+    return store
+
+
+def _valid(store: Store) -> bool:
+    """Ours, this schema, every table there (a cheap check; damage shows up as an error)."""
+    conn = store.conn
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        return False
+    if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return False
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return {"sessions", "marks", "folders"} <= names
+
+
+def remove(state_dir: Path) -> None:
+    """Delete the index (and earlier caches): nothing is lost, it is rebuilt from journals."""
+    path = state_dir / DB_NAME
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", *OLD_NAMES):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.unlink(state_dir / name)
+
+
+def memory_store(fts: bool | None = None) -> Store:
+    """An index in memory, for a state folder that cannot hold one (read-only, full)."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    store = Store(conn, Path(":memory:"))
+    with conn:
+        conn.executescript(_SCHEMA)
+        if fts if fts is not None else fts5_available():
+            conn.execute(_FTS)
+    store.has_fts = bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name='search'").fetchone())
+    return store
