@@ -35,7 +35,17 @@ if TYPE_CHECKING:
 PAGE = 100  # how far the window slides, and what ctrl+n / ctrl+p move by
 WINDOW = 200  # rows in the table at most
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
-COLUMNS = ("date", "start", "client", "preset", "length", "notes", "status")
+# Fixed widths: the columns stay put as the window slides (a width measured per window
+# would jump), and a long name is cut, not allowed to push the status off screen.
+COLUMNS = (
+    ("date", 10),
+    ("start", 5),
+    ("client", 18),
+    ("preset", 18),
+    ("length", 10),
+    ("notes", 5),
+    ("status", 18),
+)
 
 
 def row_cells(s: Summary) -> tuple[Text, ...]:
@@ -144,7 +154,9 @@ class SessionsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#sessions-table", DataTable).add_columns(*COLUMNS)
+        table = self.query_one("#sessions-table", DataTable)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         self.query_one("#sessions-filter", Input).focus()
         self.load()
 
