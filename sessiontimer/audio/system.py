@@ -165,9 +165,11 @@ def _error_of(proc: subprocess.Popen[bytes]) -> str | None:
 
 def _default_ring() -> None:
     stream = sys.__stdout__
-    if stream is not None:
-        stream.write("\a")
-        stream.flush()
+    # Served to a browser, stdout is the web driver's packet stream: a bell there breaks it.
+    if stream is None or not stream.isatty():
+        raise OSError("standard output is not a terminal")
+    stream.write("\a")
+    stream.flush()
 
 
 class _Stateless:
