@@ -22,7 +22,7 @@ from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
 
-class _WakingEvent(threading.Event):
+class WakingEvent(threading.Event):
     """The driver's stop flag; setting it also wakes the input thread through a pipe."""
 
     def __init__(self, wake_fd: int) -> None:
@@ -48,7 +48,7 @@ class QuietLinuxDriver(LinuxDriver):
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
-        self.exit_event = _WakingEvent(self._wake_write)
+        self.exit_event = WakingEvent(self._wake_write)
 
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""
@@ -89,7 +89,7 @@ class QuietLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         super().close()
-        if isinstance(self.exit_event, _WakingEvent):
+        if isinstance(self.exit_event, WakingEvent):
             self.exit_event.detach()
         fds, (self._wake_read, self._wake_write) = (self._wake_read, self._wake_write), (-1, -1)
         for fd in fds:
