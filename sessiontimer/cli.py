@@ -64,6 +64,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     play.add_argument("--volume", type=float, default=0.6, help="0 to 1 (default 0.6)")
 
     sub.add_parser("doctor", help="check audio playback and say how to improve it")
+    from sessiontimer.serve.options import register as register_serve
+
+    register_serve(sub)
     if "logs" in words:
         from sessiontimer import review_cli
 
@@ -90,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sounds": _sounds,
         "doctor": _doctor,
         "logs": _logs,
+        "serve": _serve,
     }
     try:
         return handlers[args.command](args, app_paths)
@@ -141,6 +145,12 @@ def _logs(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     from sessiontimer import review_cli
 
     return review_cli.run(args, app_paths)
+
+
+def _serve(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer.serve.command import run
+
+    return run(args, app_paths)
 
 
 def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:

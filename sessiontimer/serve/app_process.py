@@ -1,0 +1,273 @@
+"""The one app process behind the server, and which browser tab it currently talks to.
+
+textual-serve starts a new app (through a shell) for every connection and ends it with a plain
+exit when the tab closes. A practitioner's tablet sleeps, a tab gets closed by accident, a
+second device opens the page: none of that may end or fork the session. So there is one
+process at a time, started from an argument list; a tab attaches to it, a second tab may take
+it over, and a dropped connection leaves it running for a grace period (cues go on) so that
+the next tab reattaches to the same session. When the grace period runs out, or the server
+stops, the app gets SIGHUP (its "connection lost" way out: the journal says ``suspended``)
+and, if it has not exited in time, its whole process group is killed, so nothing is left
+holding the session lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+from asyncio.subprocess import Process
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
+
+log = logging.getLogger("sessiontimer.serve")
+
+DRIVER = "sessiontimer.ui.quiet_web_driver:QuietWebDriver"
+SERVED_ENV = "SESSIONTIMER_SERVED"
+OUR_META = "sessiontimer."  # meta packets the app sends for the page (cues, session state)
+
+
+class AppProcess(AppService):
+    """textual-serve's process protocol, started without a shell, in its own process group."""
+
+    def __init__(
+        self, argv: Sequence[str], *, on_page_message: Callable[[str], Any], **kwargs: Any
+    ) -> None:
+        super().__init__(" ".join(argv), **kwargs)
+        self.argv = list(argv)
+        self._on_page_message = on_page_message
+
+    @property
+    def process(self) -> Process | None:
+        return self._process
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.returncode is None
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width, height)
+        environment["TEXTUAL_DRIVER"] = DRIVER
+        environment[SERVED_ENV] = "1"
+        return environment
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,  # ctrl+c on the server reaches the server only
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+    async def on_meta(self, data: bytes) -> None:
+        try:
+            meta = json.loads(data)
+            kind = meta["type"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("a meta packet the server cannot read was dropped")
+            return
+        if isinstance(kind, str) and kind.startswith(OUR_META):
+            await self._on_page_message(json.dumps(["sessiontimer", meta]))
+        else:
+            await super().on_meta(data)
+
+    async def exited(self) -> None:
+        """Until the app itself has exited (``Process.wait`` also waits for every process
+        holding its pipes, such as a helper it started)."""
+        process = self._process
+        if process is None or process.returncode is not None:
+            return
+        try:
+            fd = os.pidfd_open(process.pid)
+        except (AttributeError, OSError):  # not Linux, or already reaped
+            while process.returncode is None:
+                await asyncio.sleep(0.1)
+            return
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+
+        def readable() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        loop.add_reader(fd, readable)
+        try:
+            await done
+        finally:
+            loop.remove_reader(fd)
+            os.close(fd)
+
+    def kill_group(self) -> None:
+        """The app's process group: the app if still there, and anything it left behind."""
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+
+    async def end(self, timeout: float) -> int | None:
+        """SIGHUP (the app suspends its session), then after ``timeout`` kill the group."""
+        process = self._process
+        if process is None:
+            return None
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGHUP)
+            try:
+                await asyncio.wait_for(self.exited(), timeout)
+            except asyncio.TimeoutError:
+                log.warning("the app did not exit %.0f s after SIGHUP: killed", timeout)
+        self.kill_group()
+        code = await process.wait()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        return code
+
+
+class AppHost:
+    """At most one app process, and the one WebSocket (tab) that drives it now."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        grace: float = 600.0,
+        stop_timeout: float = 10.0,
+        download_manager: DownloadManager | None = None,
+    ) -> None:
+        self.argv = list(argv)
+        self.grace = grace
+        self.stop_timeout = stop_timeout
+        self.download_manager = download_manager or DownloadManager()
+        self.app: AppProcess | None = None
+        self.socket: web.WebSocketResponse | None = None
+        self.started = 0  # app processes started since the server began (tests read it)
+        self._grace_task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """A live tab drives a live app: a new tab must ask before taking over."""
+        return (
+            self.socket is not None
+            and not self.socket.closed
+            and self.app is not None
+            and self.app.alive
+        )
+
+    async def attach(self, socket: web.WebSocketResponse, width: int, height: int) -> None:
+        """Make ``socket`` the tab of the app: the running one if any, else a new one."""
+        async with self._lock:
+            self._cancel_grace()
+            previous, self.socket = self.socket, socket
+            if previous is not None and previous is not socket and not previous.closed:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await previous.send_str(json.dumps(["sessiontimer", {"type": "taken_over"}]))
+                    await previous.close()
+            if self.app is not None and self.app.alive:
+                await self.app.set_terminal_size(width, height)
+                await self.app.send_meta({"type": "sessiontimer.reattached"})
+                return
+            await self._start(width, height)
+
+    async def detach(self, socket: web.WebSocketResponse) -> None:
+        """The tab went away: keep the session running for the grace period."""
+        async with self._lock:
+            if self.socket is not socket:
+                return
+            self.socket = None
+            if self.app is not None and self.app.alive:
+                self._grace_task = asyncio.create_task(self._end_after_grace())
+
+    async def send_input(self, socket: web.WebSocketResponse, data: bytes) -> None:
+        if socket is self.socket and self.app is not None and self.app.alive:
+            await self.app.send_bytes(data)
+
+    async def send_size(self, socket: web.WebSocketResponse, width: int, height: int) -> None:
+        if socket is self.socket and self.app is not None and self.app.alive:
+            await self.app.set_terminal_size(width, height)
+
+    async def send_focus(self, socket: web.WebSocketResponse, focused: bool) -> None:
+        if socket is self.socket and self.app is not None and self.app.alive:
+            await (self.app.focus() if focused else self.app.blur())
+
+    async def shutdown(self) -> None:
+        """The server stops: the session is suspended and nothing is left running."""
+        self._cancel_grace()
+        if self.socket is not None:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self.socket.close()
+        await self._end_app()
+
+    async def _start(self, width: int, height: int) -> None:
+        app = AppProcess(
+            self.argv,
+            on_page_message=self._to_page_str,
+            write_bytes=self._to_page_bytes,
+            write_str=self._to_page_str,
+            close=self._close_page,
+            download_manager=self.download_manager,
+        )
+        await app.start(width, height)
+        self.app = app
+        self.started += 1
+        self._watch_task = asyncio.create_task(self._watch(app))
+
+    async def _watch(self, app: AppProcess) -> None:
+        """When the app exits by itself (quit, end), the tab is told and the slot is free."""
+        assert app.process is not None
+        await app.exited()
+        app.kill_group()  # helpers it may have left
+        await app.process.wait()
+        if self.app is app:
+            self._cancel_grace()
+            await self._close_page()
+
+    async def _end_after_grace(self) -> None:
+        await asyncio.sleep(self.grace)
+        log.info("no tab for %.0f s: the session is suspended", self.grace)
+        await self._end_app()
+
+    async def _end_app(self) -> None:
+        app = self.app
+        if app is not None:
+            await app.end(self.stop_timeout)
+        if self._watch_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch_task
+
+    def _cancel_grace(self) -> None:
+        task, self._grace_task = self._grace_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _to_page_bytes(self, data: bytes) -> None:
+        socket = self.socket
+        if socket is not None and not socket.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await socket.send_bytes(data)
+
+    async def _to_page_str(self, text: str) -> None:
+        socket = self.socket
+        if socket is not None and not socket.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await socket.send_str(text)
+
+    async def _close_page(self) -> None:
+        socket = self.socket
+        if socket is not None and not socket.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await socket.close()
