@@ -6,9 +6,9 @@ second device opens the page: none of that may end or fork the session. So there
 process at a time, started from an argument list; a tab attaches to it, a second tab may take
 it over, and a dropped connection leaves it running for a grace period (cues go on) so that
 the next tab reattaches to the same session. When the grace period runs out, or the server
-stops, the app gets SIGHUP (its "connection lost" way out: the journal says ``suspended``)
-and, if it has not exited in time, its whole process group is killed, so nothing is left
-holding the session lock.
+stops, the app is asked to leave ("connection lost": the journal says ``suspended``), then
+sent SIGHUP if it has not, and finally its whole process group is killed, so nothing is
+left holding the session lock.
 """
 
 from __future__ import annotations
@@ -109,6 +109,13 @@ class AppProcess(AppService):
             loop.remove_reader(fd)
             os.close(fd)
 
+    async def _exits_within(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self.exited(), timeout)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
     def kill_group(self) -> None:
         """The app's process group: the app if still there, and anything it left behind."""
         if self._process is not None:
@@ -116,17 +123,18 @@ class AppProcess(AppService):
                 os.killpg(self._process.pid, signal.SIGKILL)
 
     async def end(self, timeout: float) -> int | None:
-        """SIGHUP (the app suspends its session), then after ``timeout`` kill the group."""
+        """Ask the app to leave ("connection lost": it suspends its session); if it has not
+        within ``timeout``, SIGHUP (its signal way out); then kill what is left of the group."""
         process = self._process
         if process is None:
             return None
         if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGHUP)
-            try:
-                await asyncio.wait_for(self.exited(), timeout)
-            except asyncio.TimeoutError:
-                log.warning("the app did not exit %.0f s after SIGHUP: killed", timeout)
+            await self.send_meta({"type": "sessiontimer.leave"})
+            if not await self._exits_within(timeout):
+                with contextlib.suppress(ProcessLookupError):
+                    process.send_signal(signal.SIGHUP)
+                if not await self._exits_within(min(timeout, 2.0)):
+                    log.warning("the app did not leave when asked, nor on SIGHUP: killed")
         self.kill_group()
         code = await process.wait()
         if self._task is not None:
@@ -232,9 +240,11 @@ class AppHost:
         await app.exited()
         app.kill_group()  # helpers it may have left
         await app.process.wait()
-        if self.app is app:
-            self._cancel_grace()
-            await self._close_page()
+        async with self._lock:  # a tab attaching now gets a new app, and keeps its socket
+            if self.app is app:
+                self.app = None
+                self._cancel_grace()
+                await self._close_page()
 
     async def _end_after_grace(self) -> None:
         await asyncio.sleep(self.grace)

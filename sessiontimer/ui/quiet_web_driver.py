@@ -9,9 +9,10 @@ the terminal. It also knows what the server needs beyond textual-serve's protoco
 - ``sessiontimer.reattached``: a new browser tab took over the running app; its terminal
   is blank, so the modes (alternate screen, mouse, hidden cursor) are sent again and the
   whole screen is repainted.
-- The server's end of the pipe closing (the server was killed) or a write failing: the
-  browser connection is lost for good, so the app gets SIGHUP, its "connection lost" way
-  out, instead of running on as an orphan holding the session lock.
+- ``sessiontimer.leave`` (no tab came back within the grace period, or the server stops),
+  the server's end of the pipe closing (the server was killed) or a write failing: the
+  browser connection is lost for good, so the app leaves with "connection lost" (the
+  session is suspended) instead of running on as an orphan holding the session lock.
 - :meth:`send_to_page`: a meta packet for the page (a cue to play, whether a session runs).
 """
 
@@ -39,6 +40,7 @@ from sessiontimer.ui.textual_compat import (
 
 MODES = "\x1b[?1049h\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h\x1b[?25l\x1b[?2004h"
 PAGE_META = "sessiontimer."
+LOST = "connection lost"  # the journal's ``suspended`` reason for a browser gone for good
 
 
 class QuietWebDriver(WebDriver):
@@ -72,6 +74,8 @@ class QuietWebDriver(WebDriver):
     def on_meta(self, packet_type: str, payload: dict[str, object]) -> None:
         if packet_type == "sessiontimer.reattached":
             self._reattached()
+        elif packet_type == "sessiontimer.leave":
+            self._server_lost()
         else:
             super().on_meta(packet_type, payload)
 
@@ -84,11 +88,17 @@ class QuietWebDriver(WebDriver):
         self._app.screen.refresh(repaint=True, layout=True)
 
     def _server_lost(self) -> None:
-        """The server is gone: once, raise the app's "connection lost" way out."""
-        if not self._lost.is_set() and not self.exit_event.is_set():
-            self._lost.set()
-            with contextlib.suppress(OSError):
-                os.kill(os.getpid(), signal.SIGHUP)
+        """The browser is gone for good: once, the app's "connection lost" way out."""
+        if self._lost.is_set() or self.exit_event.is_set():
+            return
+        self._lost.set()
+        leave = getattr(self._app, "leave", None)  # SessionTimerApp.leave; any other app: HUP
+        if callable(leave):
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                self._loop.call_soon_threadsafe(leave, LOST)
+                return
+        with contextlib.suppress(OSError):
+            os.kill(os.getpid(), signal.SIGHUP)
 
     def run_input_thread(self) -> None:
         """Textual's web input loop, waiting for packets, a stop, or the parser's deadline."""

@@ -1,10 +1,10 @@
 """A stand-in for the app behind the server: textual-serve's packet protocol, nothing else.
 
 It announces itself, echoes every stdin packet back as screen data (prefixed with its pid),
-answers the reattach meta with "REPAINT", and on SIGHUP writes "hup <pid>" to the file named
-by $FAKE_APP_LOG and exits, as the real app suspends its session. With $FAKE_APP_STUBBORN it
-ignores SIGHUP, so the server has to kill it. It starts a child that would outlive it unless
-its process group is killed.
+answers the reattach meta with "REPAINT", and on the leave meta (or SIGHUP) writes
+"leave <pid>" (or "hup <pid>") to the file named by $FAKE_APP_LOG and exits, as the real app
+suspends its session. With $FAKE_APP_STUBBORN it ignores both, so the server has to kill
+it. It starts a child that would outlive it unless its process group is killed.
 """
 
 from __future__ import annotations
@@ -62,3 +62,7 @@ while True:
             send(b"D", f"{os.getpid()}:".encode() + payload)
         elif kind == b"M" and json.loads(payload).get("type") == "sessiontimer.reattached":
             send(b"D", b"REPAINT")
+        elif kind == b"M" and json.loads(payload).get("type") == "sessiontimer.leave":
+            note(f"leave {os.getpid()}")
+            if not os.environ.get("FAKE_APP_STUBBORN"):
+                sys.exit(0)

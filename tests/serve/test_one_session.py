@@ -110,7 +110,7 @@ async def test_a_dropped_tab_reattaches_to_the_same_running_app(served: Served) 
     await again.close()
 
 
-async def test_after_the_grace_period_the_app_gets_sighup_and_a_new_tab_a_new_app(
+async def test_after_the_grace_period_the_app_is_asked_to_leave_and_a_new_tab_a_new_app(
     served: Served,
 ) -> None:
     served.host.grace = 0.3
@@ -118,7 +118,7 @@ async def test_after_the_grace_period_the_app_gets_sighup_and_a_new_tab_a_new_ap
     pid = await _echo(first, "a")
     child = _child_of(served, pid)
     await first.close()
-    assert await _until(lambda: f"hup {pid}" in served.log_lines())
+    assert await _until(lambda: f"leave {pid}" in served.log_lines())
     assert await _until(lambda: not _alive(pid) and not _alive(child))
     again = await _open(served)
     new_pid = await _echo(again, "b")
@@ -134,7 +134,7 @@ async def test_a_tab_back_within_the_grace_period_cancels_the_suspend(served: Se
     again = await _open(served)
     await asyncio.sleep(0.8)
     assert await _echo(again, "b") == pid
-    assert not any(line.startswith("hup") for line in served.log_lines())
+    assert not any(line.startswith(("leave", "hup")) for line in served.log_lines())
     await again.close()
 
 
@@ -159,11 +159,12 @@ async def test_stopping_the_server_suspends_the_app_and_leaves_nothing_running(
     pid = await _echo(socket, "a")
     child = _child_of(served, pid)
     await served.host.shutdown()
-    assert f"hup {pid}" in served.log_lines()
+    assert f"leave {pid}" in served.log_lines()
+    assert f"hup {pid}" not in served.log_lines()  # it left when asked
     assert await _until(lambda: not _alive(pid) and not _alive(child))
 
 
-async def test_an_app_that_ignores_sighup_is_killed_with_its_helpers(
+async def test_an_app_that_will_not_leave_is_sent_sighup_then_killed_with_its_helpers(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FAKE_APP_STUBBORN", "1")
@@ -174,7 +175,7 @@ async def test_an_app_that_ignores_sighup_is_killed_with_its_helpers(
     started = time.monotonic()
     await served.host.shutdown()
     assert time.monotonic() - started < 5
-    assert f"hup {pid}" in served.log_lines()
+    assert [f"leave {pid}", f"hup {pid}"] == served.log_lines()[-2:]
     assert await _until(lambda: not _alive(pid) and not _alive(child))
 
 

@@ -135,7 +135,7 @@ def test_a_reattached_tab_gets_the_modes_again_and_a_full_repaint(driver: Any) -
     assert any(MODES.encode() in w for w in written)
 
 
-def test_the_server_gone_raises_sighup_once(driver: Any) -> None:
+def test_the_server_gone_raises_sighup_once_for_an_app_without_leave(driver: Any) -> None:
     import signal
 
     _, _, state, thread, _, _, signals = driver
@@ -171,3 +171,19 @@ def test_messages_for_the_page_carry_our_prefix(driver: Any) -> None:
         "sound": "soft-bell",
         "volume": 0.5,
     }
+
+
+def test_the_server_gone_or_a_leave_request_makes_our_app_leave_once(
+    driver: Any,
+) -> None:
+    _, app, state, thread, _, _, signals = driver
+    left: list[str] = []
+    app.leave = left.append
+    leave = json.dumps({"type": "sessiontimer.leave"}).encode()
+    os.write(state["write_end"], _packet(b"M", leave))
+    assert _wait(lambda: left == ["connection lost"])
+    os.close(state["write_end"])
+    state["write_end"] = -1
+    thread.join(5)
+    time.sleep(0.1)
+    assert left == ["connection lost"] and signals == []  # once, and no signal needed
