@@ -24,7 +24,7 @@ from sessiontimer.core.model import Preset, Settings
 from sessiontimer.core.running import RunningSession, SessionRefused
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
-from sessiontimer.ui import leaving, session_service
+from sessiontimer.ui import leaving, page, session_service
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.theme import THEMES
 
@@ -363,6 +363,7 @@ class SessionTimerApp(App[None]):
 
         session.hand_over = hand_over
         self.session = session
+        page.session_running(self, True)
         if self.keep_awake:  # spawning the inhibitor waits for the first frame of the session
             self.call_after_refresh(session_service.keep_awake, self, session)
 
@@ -388,6 +389,7 @@ class SessionTimerApp(App[None]):
     def _let_go(self, session: RunningSession) -> None:
         if self.session is session:
             self.session = None
+            page.session_running(self, False)
         self.sessions_closed += 1
         if session.saved:
             self.notify("Session saved.", timeout=3)
@@ -411,6 +413,7 @@ class SessionTimerApp(App[None]):
     def play_cue(self, event: CueDue, session: RunningSession) -> None:
         """Send a cue to the audio service; its result is journaled when it comes back."""
         session_service.play_cue(self, event, session)
+        page.cue(self, event.cue, self.ui_state.volume, self.ui_state.muted)  # served: there too
 
     def test_chime(self) -> None:
         session_service.test_chime(self)

@@ -12,10 +12,26 @@ from typing import Any
 
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
+from textual.app import App
+from textual.driver import Driver
 from textual.drivers._byte_stream import ByteStream
 from textual.drivers.web_driver import _ExitInput as ExitInput
 
-__all__ = ["ByteStream", "ExitInput", "XTermParser", "get_time", "has_deadline", "parser_deadline"]
+__all__ = [
+    "ByteStream",
+    "ExitInput",
+    "XTermParser",
+    "app_driver",
+    "get_time",
+    "has_deadline",
+    "parser_deadline",
+]
+
+
+def app_driver(app: App[Any]) -> Driver | None:
+    """The driver the app runs on (None before it starts): Textual keeps it private."""
+    driver: Driver | None = getattr(app, "_driver", None)
+    return driver
 
 
 def has_deadline(parser: Any) -> bool:

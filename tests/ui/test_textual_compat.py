@@ -31,3 +31,11 @@ def test_the_packet_stream_splits_data_and_meta() -> None:
 
 def test_the_web_driver_stops_its_input_loop_with_this_exception() -> None:
     assert issubclass(compat.ExitInput, Exception)
+
+
+def test_the_app_keeps_its_driver_where_we_read_it() -> None:
+    from textual.app import App
+
+    app: App[None] = App()
+    assert compat.app_driver(app) is None  # not started: no driver yet
+    assert "_driver" in vars(app)
