@@ -70,6 +70,7 @@ class RunningSession:
         # the UI sets its loop's call_soon_threadsafe. The recorder is single-threaded.
         self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
         self._cues = CueBook()
+        self._due: dict[CueDue, float] = {}  # time.monotonic() of each cue's moment
 
     # -- what it is -----------------------------------------------------------------------
 
@@ -146,8 +147,9 @@ class RunningSession:
         if not self._final:
             self.recorder.cue_result(event, backend, outcome)
 
-    def cue_sent(self) -> None:
+    def cue_sent(self, event: CueDue) -> None:
         """A cue went to the audio side: the close will wait (briefly) for its outcome."""
+        self._due[event] = time.monotonic() - event.late  # its moment, on the audio's clock
         self._cues.sent()
 
     def cue_arrived(self, event: CueDue, outcome: Any) -> None:
@@ -165,10 +167,13 @@ class RunningSession:
                 reason = outcome.message or ""
                 self.recorder.cue_updated(event, outcome.backend, outcome.outcome, reason)
                 continue
-            delay = time.monotonic() - outcome.started_at  # the onset, on the audio's clock
+            now = time.monotonic()
+            delay = now - outcome.started_at  # how long ago it began, on the audio's clock
             if not 0.0 <= delay <= 10.0:  # a test double's made-up time: the onset is now
                 delay = 0.0
-            began = self.engine.session_time() - delay
+            due = self._due.pop(event, None)
+            late = (now - delay) - due if due is not None else 0.0
+            began = event.t + max(0.0, late)  # the session clock may have stopped (the end)
             at = self.recorder.clock.wall() - timedelta(seconds=delay)
             self.recorder.cue_result(event, outcome.backend, outcome.outcome, began=began, at=at)
 

@@ -105,7 +105,10 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
     # must not delay the screen. A daemon thread, not a Textual worker: quitting must never
     # wait for sounds still being prepared.
     thread = threading.Thread(target=start, name="sessiontimer-audio-start", daemon=True)
-    app.call_after_refresh(thread.start)
+    if first:  # a direct run: its first cue is due now, so the device matters more
+        thread.start()
+    else:
+        app.call_after_refresh(thread.start)
     return deferred
 
 
@@ -204,7 +207,7 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
         if outcome.outcome == "failed" and outcome.message:
             app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))
 
-    session.cue_sent()
+    session.cue_sent(event)
     app.audio.play(event.cue, app.ui_state.volume, app.ui_state.muted, finished)
 
 

@@ -109,7 +109,7 @@ async def test_a_cue_line_says_when_it_really_began(clock: ManualClock) -> None:
         await pilot.pause()
         recorder = app.screen.recorder  # type: ignore[attr-defined]
         assert audio.waiting and cue_lines_now(recorder) == []  # not journaled before onset
-        clock.advance(0.15)
+        await pilot.pause(0.15)  # the device takes 150 ms (real time: the audio's clock)
         audio.release()
         for _ in range(50):
             await pilot.pause(0.02)
@@ -117,8 +117,7 @@ async def test_a_cue_line_says_when_it_really_began(clock: ManualClock) -> None:
                 break
         (first,) = cue_lines_now(recorder)
     assert first["kind"] == "phase_start" and first["t"] == 0.0
-    assert first["began"] == pytest.approx(0.15, abs=0.01)
-    assert first["late"] == pytest.approx(0.15, abs=0.01)
+    assert 0.15 <= first["late"] < 0.5 and first["began"] == first["late"]
 
 
 async def test_the_close_waits_for_the_closing_bell(clock: ManualClock) -> None:
