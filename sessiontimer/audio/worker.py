@@ -8,9 +8,12 @@ stdin and one reply per line on stdout:
     {"cmd": "play", "id": N, "path": P}   -> "started N", later "done N"; or "error N message"
     {"cmd": "quit"}                       stop everything and exit (EOF on stdin does the same)
 
-At start the worker prints "ready", or "error 0 message" if simpleaudio cannot be used. It
-never polls: the main thread blocks reading stdin, and a reaper thread sleeps until the next
-sound's nominal end (indefinitely when nothing plays). It refuses network sockets.
+At start the worker prints "ready", or "error 0 message" if simpleaudio cannot be used. On
+Linux the sounds are streamed to the same ALSA device through ``alsa_stream`` (piece by piece,
+so that a sound cut short by quit or by a newer cue fades out over 200 ms instead of clicking);
+elsewhere simpleaudio plays them. It never polls: the main thread blocks reading stdin, and a
+reaper thread sleeps until the next sound's nominal end (indefinitely when nothing plays). It
+refuses network sockets.
 """
 
 from __future__ import annotations
@@ -64,10 +67,19 @@ class Reaper:
         with self._cond:
             return any(obj.is_playing() for _, _, obj in self._heap)
 
-    def stop_all(self) -> None:
+    def stop_all(self, wait: float = 0.0) -> None:
+        """Stop (a stream: fade out) every sound; wait up to ``wait`` s for them to end."""
         with self._cond:
-            for _, _, obj in self._heap:
-                obj.stop()
+            playing = [obj for _, _, obj in self._heap]
+            soon = time.monotonic() + 0.3  # a fade's length: "done" then, not at the old end
+            self._heap = [(min(end, soon), i, obj) for end, i, obj in self._heap]
+            heapq.heapify(self._heap)
+            self._cond.notify()
+        for obj in playing:
+            obj.stop()
+        for obj in playing:
+            if wait > 0 and hasattr(obj, "wait_done"):
+                obj.wait_done(wait)
 
     def _run(self) -> None:
         while True:
@@ -89,10 +101,18 @@ class Reaper:
 class Player:
     """Loads WAV files once and plays them with simpleaudio."""
 
-    def __init__(self, sa: Any) -> None:
+    def __init__(self, sa: Any, alsa: Any = None) -> None:
         self._sa = sa
+        self._alsa = alsa  # libasound through ctypes: sounds that can fade (Linux)
         self._cache: dict[str, tuple[bytes, int, int]] = {}
         self._reaper = Reaper()
+
+    def _start(self, frames: bytes, channels: int, rate: int) -> Any:
+        if self._alsa is None:
+            return self._sa.play_buffer(frames, channels, 2, rate)
+        from sessiontimer.audio.alsa_stream import AlsaStream
+
+        return AlsaStream(self._alsa, frames, channels, rate)
 
     def load(self, path: str) -> tuple[bytes, int, int]:
         if path not in self._cache:
@@ -104,13 +124,15 @@ class Player:
     def play(self, play_id: int, path: str) -> None:
         try:
             frames, channels, rate = self.load(path)
+            if self._alsa is not None:
+                self._reaper.stop_all()  # a newer cue: the one still sounding fades out
             try:
-                obj = self._sa.play_buffer(frames, channels, 2, rate)
+                obj = self._start(frames, channels, rate)
             except Exception:
                 if not self._reaper.busy():
                     raise
-                self._reaper.stop_all()  # a device without mixing: make room, then retry
-                obj = self._sa.play_buffer(frames, channels, 2, rate)
+                self._reaper.stop_all(wait=0.5)  # a device without mixing: make room, retry
+                obj = self._start(frames, channels, rate)
         except Exception as exc:
             reply(f"error {play_id} {exc}")
             return
@@ -118,7 +140,8 @@ class Player:
         self._reaper.add(play_id, obj, len(frames) / (2 * channels * rate))
 
     def stop(self) -> None:
-        self._reaper.stop_all()
+        """Quit: every sound fades out (streams) before the worker exits; bounded."""
+        self._reaper.stop_all(wait=1.0)
 
 
 def serve(player: Player) -> None:
@@ -149,8 +172,10 @@ def main() -> int:
     except Exception as exc:
         reply(f"error 0 simpleaudio cannot be loaded: {exc}")
         return 1
+    from sessiontimer.audio import alsa_stream
+
     reply("ready")
-    serve(Player(simpleaudio))
+    serve(Player(simpleaudio, alsa_stream.load()))
     return 0
 
 

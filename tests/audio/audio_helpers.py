@@ -88,6 +88,18 @@ class PacedSink:
         """The .idx files, oldest first."""
         return sorted(self.folder.glob("*.idx"))
 
+    def finished(self, idx: Path, timeout: float = WAIT) -> bool:
+        """Wait until the pacer has written this play's last chunk (its "# end" line): it
+        plays at real time, so it finishes after the player has let go of the device."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while "# end" not in idx.read_text():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def played_seconds(self, idx: Path) -> float:
         """How much sound reached the "speaker" before the stream ended."""
         rate = ch = bits = 0

@@ -341,6 +341,7 @@ def test_a_system_player_reports_its_onset_then_is_stopped_by_close(
     assert time.monotonic() - t0 < 1.0  # reported near its onset, not when aplay exits
     service.close()
     (idx,) = paced.plays()
+    assert paced.finished(idx)
     assert paced.played_seconds(idx) < 2.5  # stopped, not played to its end
     from sessiontimer.paths import sound_cache_dir
 
@@ -353,3 +354,42 @@ def test_a_system_player_reports_its_onset_then_is_stopped_by_close(
         except OSError:
             continue
     assert alive == []  # no player of ours still running
+
+
+def _ends_in_a_fade(samples: list[int], rate: int) -> bool:
+    """The last 150 ms fall steadily to silence (no sound stopped mid-wave)."""
+    n = int(0.15 * rate)
+    tail = samples[-n:]
+    quarters = [max(abs(v) for v in tail[i * n // 4 : (i + 1) * n // 4]) for i in range(4)]
+    before = max(abs(v) for v in samples[-2 * n : -n])
+    return (
+        before > 500 and quarters == sorted(quarters, reverse=True) and quarters[-1] < 0.2 * before
+    )
+
+
+@pytest.mark.parametrize("how", ["a newer cue", "quit"])
+def test_a_cue_cut_short_fades_out(
+    need_simpleaudio: None, paced, make, recorder: Recorder, how: str
+) -> None:
+    """On the paced sink: the cut-short sound ramps down over >= 150 ms, never stops dead."""
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the fading stream is ALSA's")
+    service = make(settings=AudioSettings(backend="simpleaudio"))
+    bowl = Cue("singing-bowl")  # 20 s
+    service.prepare([bowl, Cue("wooden-tap")])
+    play(service, recorder, bowl)
+    time.sleep(0.6)  # real time: the paced sink is playing it
+    t0 = time.monotonic()
+    if how == "quit":
+        service.close()
+        assert time.monotonic() - t0 < 1.5  # waits for the fade, not the 20 s sound
+    else:
+        play(service, recorder, Cue("wooden-tap"))
+        assert service.wait_idle(WAIT)
+    first = paced.plays()[0]
+    assert paced.finished(first)
+    assert paced.played_seconds(first) < 2.5  # cut short ...
+    assert _ends_in_a_fade(list(paced.samples(first)), 32000)  # ... softly
