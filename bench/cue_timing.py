@@ -1,165 +1,169 @@
-"""Cue timing figures for the closing note: onset error, worker restart, idle CPU.
+"""Cue timing on a sink paced at real time: a whole Demo session in the real app, both backends.
 
-    .venv/bin/python bench/cue_timing.py [--cues 40] [--spacing 0.25] [--idle 10] [--device]
+    .venv/bin/python bench/cue_timing.py [--backends simpleaudio,system] [--levels-only]
 
-Cues are scheduled at ``time.monotonic`` moments; the main thread sleeps until each one (as
-the UI's timer does) and calls ``AudioService.play``. The onset error is the worker's
-confirmation that playback started minus the due moment. By default playback goes through
-the real ALSA code path into a file (no sound card needed); ``--device`` uses the real one.
-Then the worker is killed with SIGSEGV to time its restart, and its CPU use is read from
-/proc over an idle stretch (it must not poll). Linux only for the /proc figures.
+For each backend the real app runs ``sessiontimer run --preset Demo`` in tmux, with ALSA's
+default device piped into the pacer (``tests/audio/paced/``: it plays at real time and logs
+when each 10 ms chunk reaches the "speaker", on CLOCK_REALTIME). The hold and open phases are
+moved on by key, like a practitioner would; the session then ends by itself. The onset error of
+each cue is the wall time its first audible sample reached the speaker minus its due moment
+(``session_started``'s ``at`` plus the cue's ``t``), the first cue included. The journal's own
+``late`` is printed beside it. Then the level per volume step is measured on each backend
+(unpaced capture, exact samples). Needs tmux, gcc and the audio extra; Linux only.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
-import signal
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "audio"))
 
-from sessiontimer.audio.base import BackendChange, CueOutcome  # noqa: E402
+from audio_helpers import PacedSink, capture_template  # noqa: E402
+
 from sessiontimer.audio.service import AudioService  # noqa: E402
-from sessiontimer.audio.simple import SimpleaudioWorkerBackend  # noqa: E402
-from sessiontimer.audio.system import VisualBackend  # noqa: E402
+from sessiontimer.core import volume  # noqa: E402
 from sessiontimer.core.model import AudioSettings, Cue  # noqa: E402
 
-CUES = [Cue("wooden-tap", 0.6), Cue("soft-bell", 0.7), Cue("tingsha", 0.5), Cue("singing-bowl")]
+PACED = ROOT / "tests" / "audio" / "paced"
+# Demo: arrive 20 s (advance), treatment 30 s (hold), integration (open), closing 20 s.
+KEYS_AT = [55.0, 60.0]  # seconds after start: move on from the hold, then from the open phase
 
 
-def use_capture(tmp: Path) -> None:
-    """Send ALSA's default PCM to a file: the real libasound path, with no sound card."""
-    template = ROOT.parent / "shared" / "audio-capture" / "asoundrc.capture"
-    if not template.is_file():
-        template = ROOT / "tests" / "audio" / "asoundrc.capture"
-    os.environ["ALSA_CONFIG_PATH"] = str(template)
-    os.environ["AUDIO_CAPTURE_FILE"] = str(tmp / "capture.raw")
+def build_pacer(tmp: Path) -> Path:
+    out = tmp / "pacer"
+    subprocess.run(["gcc", "-O2", "-o", str(out), str(PACED / "pacer.c")], check=True)
+    return out
 
 
-def cpu_ticks(pid: int) -> tuple[int, int]:
-    """(user + system clock ticks, context switches) of every thread of ``pid``."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    switches = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for line in (task / "status").read_text().splitlines():
-            if "ctxt_switches" in line:
-                switches += int(line.split()[1])
-    return int(fields[11]) + int(fields[12]), switches
+def tmux(*args: str) -> None:
+    subprocess.run(["tmux", *args], check=True)
+
+
+def run_demo(backend: str, tmp: Path, pacer: Path) -> tuple[list[dict], PacedSink]:
+    """One whole Demo session in the real app; its journal's lines and the paced sink."""
+    home = tmp / backend
+    out = home / "paced"
+    out.mkdir(parents=True)
+    config = home / "config.toml"
+    config.write_text(f'[audio]\nbackend = "{backend}"\n')
+    env = {
+        "SESSIONTIMER_CONFIG": str(config),
+        "SESSIONTIMER_DATA_DIR": str(home / "data"),
+        "SESSIONTIMER_STATE_DIR": str(home / "state"),
+        "SESSIONTIMER_CACHE_DIR": str(home / "cache"),
+        "TMPDIR": str(home),
+        "ALSA_CONFIG_PATH": str(PACED / "asoundrc.paced"),
+        "AUDIO_CAPTURE_FILE": f"|{pacer} {out} %r %c %b",
+    }
+    exports = " ".join(f"{k}='{v}'" for k, v in env.items())
+    app = ROOT / ".venv" / "bin" / "sessiontimer"
+    name = f"i15-bench-{backend}"
+    tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
+         f"env {exports} {app} run --preset Demo; sleep 2")  # fmt: skip
+    try:
+        t0 = time.monotonic()
+        for at in KEYS_AT:
+            time.sleep(max(0.0, t0 + at - time.monotonic()))
+            tmux("send-keys", "-t", name, "Right")
+        time.sleep(max(0.0, t0 + KEYS_AT[-1] + 24 - time.monotonic()))  # closing: 20 s
+        tmux("send-keys", "-t", name, "C-q")
+        time.sleep(2.0)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    (journal,) = (home / "data" / "sessions").rglob("*.jsonl")
+    lines = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
+    return lines, PacedSink(out)
+
+
+def onset_errors(lines: list[dict], sink: PacedSink) -> list[tuple[dict, float]]:
+    """Each sounded cue with (onset on the speaker - due moment), in order."""
+    start = datetime.fromisoformat(lines[0]["at"]).timestamp()
+    cues = [e for e in lines if e["type"] == "cue" and e["outcome"] == "played"]
+    onsets = [sink.onset_ns(idx) for idx in sink.plays()]
+    onsets = [o for o in onsets if o is not None]  # silent probes have no onset
+    return [(cue, o / 1e9 - (start + cue["t"])) for cue, o in zip(cues, onsets, strict=False)]
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.2f} ms"
+    return f"{seconds * 1000:7.1f} ms"
 
 
-def onset_run(service: AudioService, n: int, spacing: float) -> list[float]:
-    """Play ``n`` cues at scheduled monotonic moments; return started_at - due for each."""
-    errors: list[float] = []
+def report_timing(backend: str, lines: list[dict], sink: PacedSink) -> None:
+    pairs = onset_errors(lines, sink)
+    cues = [e for e in lines if e["type"] == "cue"]
+    merged = sum(1 for e in cues if e["outcome"] == "merged")
+    print(f"\n{backend}: {len(cues)} cue lines ({merged} merged), {len(sink.plays())} plays")
+    for cue, err in pairs:
+        print(f"  t={cue['t']:6.1f} {cue['kind']:<12} onset error {ms(err)}  journal late "
+              f"{ms(cue['late'])}")  # fmt: skip
+    errors = sorted(abs(e) for _, e in pairs)
+    if errors:
+        p99 = errors[min(len(errors) - 1, round(0.99 * (len(errors) - 1)))]
+        print(f"  |onset error| over {len(errors)} cues, first included: p50 "
+              f"{ms(statistics.median(errors))}  p99 {ms(p99)}  max {ms(errors[-1])}")  # fmt: skip
+
+
+def report_levels(backend: str, tmp: Path) -> None:
+    """RMS level of the wooden tap at each volume step, captured exactly (unpaced)."""
+    folder = tmp / f"levels-{backend}"
+    folder.mkdir()
+    overlay = folder / "keep.conf"
+    overlay.write_text("pcm.default.truncate false\n")
+    os.environ["ALSA_CONFIG_PATH"] = f"{capture_template()}:{overlay}"
+    os.environ["AUDIO_CAPTURE_FILE"] = str(folder / "cap.raw")
+    service = AudioService(AudioSettings(backend=backend), [])
     done = threading.Semaphore(0)
+    steps = [*volume.STEPS_DB]
+    try:
+        for db in steps:
+            service.play(Cue("wooden-tap"), volume.factor(db), False, lambda o: done.release())
+            done.acquire(timeout=5)
+            service.wait_idle(5)
+    finally:
+        service.close()
+    files = sorted(folder.glob("cap.raw*"))
+    from array import array
 
-    def result_for(due: float):  # type: ignore[no-untyped-def]
-        def on_result(outcome: CueOutcome) -> None:
-            if outcome.outcome != "played":
-                print(f"  cue not played: {outcome}")
-            errors.append(outcome.started_at - due)
-            done.release()
-
-        return on_result
-
-    start = time.monotonic() + 0.5
-    for i in range(n):
-        due = start + i * spacing
-        delay = due - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        service.play(CUES[i % len(CUES)], 0.6, False, result_for(due))
-    for _ in range(n):
-        done.acquire(timeout=5.0)
-    return errors
-
-
-def restart_run(service: AudioService, backend: SimpleaudioWorkerBackend, times: int) -> None:
-    changes: list[BackendChange] = []
-    changed = threading.Event()
-
-    def on_change(change: BackendChange) -> None:
-        changes.append(change)
-        changed.set()
-
-    service.on_backend_changed = on_change
-    for _ in range(times):
-        changed.clear()
-        pid = backend.pid
-        assert pid is not None
-        killed = time.monotonic()
-        os.kill(pid, signal.SIGSEGV)
-        changed.wait(5.0)
-        seen = time.monotonic() - killed
-        spawn = changes[-1].restart_seconds or 0.0
-        print(
-            f"  restart after SIGSEGV: {ms(seen)} from kill to ready ({ms(spawn)} spawn to ready)"
-        )
-    played = threading.Event()
-    service.play(CUES[0], 0.6, False, lambda o: played.set())
-    print(f"  a cue after the restarts played: {played.wait(5.0)}")
-
-
-def idle_run(pids: dict[str, int], seconds: float) -> None:
-    """CPU time and context switches of each process over the same idle window."""
-    before = {label: cpu_ticks(pid) for label, pid in pids.items()}
-    t0 = time.monotonic()
-    time.sleep(seconds)
-    wall = time.monotonic() - t0
-    for label, pid in pids.items():
-        ticks, switches = cpu_ticks(pid)
-        cpu = (ticks - before[label][0]) / os.sysconf("SC_CLK_TCK")
-        print(
-            f"  {label}: {cpu:.3f} s CPU in {wall:.1f} s ({100 * cpu / wall:.3f} %), "
-            f"{switches - before[label][1]} context switches"
-        )
+    levels = []
+    for f in files:
+        data = array("h", f.read_bytes())
+        levels.append(10 * math.log10(sum(v * v for v in data) / len(data) / 32768**2))
+    print(f"\n{backend}: level per volume step (wooden-tap, RMS dBFS over the sound)")
+    for db, level, prev in zip(steps, levels, [None, *levels], strict=False):
+        gap = "" if prev is None else f"  step {prev - level:5.2f} dB"
+        print(f"  {db + 0.0:6.1f} dB  {level:7.2f} dBFS{gap}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cues", type=int, default=40)
-    parser.add_argument("--spacing", type=float, default=0.25, help="seconds between cues")
-    parser.add_argument("--idle", type=float, default=10.0, help="idle window in seconds")
-    parser.add_argument("--device", action="store_true", help="play on the real device")
+    parser.add_argument("--backends", default="simpleaudio,system")
+    parser.add_argument("--levels-only", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        if not args.device:
-            use_capture(Path(tmp))
-        backend = SimpleaudioWorkerBackend()
-        service = AudioService(AudioSettings(), [], backends=[backend, VisualBackend()])
-        try:
-            t0 = time.monotonic()
-            service.prepare(CUES, 0.6)
-            took = ms(time.monotonic() - t0)
-            print(f"prepare (worker start, load/scale/cache {len(CUES)} cues): {took}")
-            if service.backend_name != "simpleaudio":
-                print(f"simpleaudio is not usable here: {service.fallback_message}")
-                return 1
-            errors = sorted(onset_run(service, args.cues, args.spacing))
-            p99 = errors[min(len(errors) - 1, round(0.99 * (len(errors) - 1)))]
-            print(f"onset error over {len(errors)} cues (started_at - due):")
-            print(f"  p50 {ms(statistics.median(errors))}  p99 {ms(p99)}  max {ms(errors[-1])}")
-            service.wait_idle(10.0)
-            restart_run(service, backend, 2)
-            service.wait_idle(10.0)
-            pid = backend.pid
-            assert pid is not None
-            print(f"idle CPU over {args.idle:.0f} s with the worker alive:")
-            idle_run(
-                {f"worker (pid {pid})": pid, "app side (this process)": os.getpid()}, args.idle
-            )
-        finally:
-            service.close()
+    for tool in ("tmux", "gcc"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is needed")
+            return 1
+    with tempfile.TemporaryDirectory(prefix="i15-bench-") as name:
+        tmp = Path(name)
+        pacer = build_pacer(tmp)
+        for backend in args.backends.split(","):
+            if not args.levels_only:
+                report_timing(backend, *run_demo(backend, tmp, pacer))
+            report_levels(backend, tmp)
     return 0
 
 
