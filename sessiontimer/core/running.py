@@ -61,6 +61,7 @@ class RunningSession:
         self.lock = lock
         self.phase_log: list[PhaseEnded] = []
         self.reason: str | None = None  # why it was suspended
+        self.copied: Path | None = None  # where a complete copy was written, if it was
         self._inhibitor: Inhibitor | None = None
         self._inhibit_guard = threading.Lock()
         self._final = False
@@ -246,7 +247,9 @@ class RunningSession:
 
     def write_copy(self, folder: Path) -> Path:
         """The whole journal, as a new file in ``folder`` (its own folder refuses)."""
-        return self.writer.write_copy(folder)
+        copy = self.writer.write_copy(folder)
+        self.copied = copy
+        return copy
 
     def abandon(self) -> int:
         """The process leaves with lines not on disk: stop retrying; how many are lost."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
@@ -26,6 +27,7 @@ from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
 from sessiontimer.ui import leaving, page, session_service
 from sessiontimer.ui.errors import log_exception
+from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.theme import THEMES
 
 
@@ -74,6 +76,7 @@ class SessionTimerApp(App[None]):
         self.held: list[RunningSession] = []  # final, with lines still waiting for the disk
         self.after_exit: list[str] = []  # printed once the terminal is restored
         self._leaving = False
+        self.key_hold = KeyHold(self)
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)
@@ -87,6 +90,12 @@ class SessionTimerApp(App[None]):
             else THEMES[0].name,
         )
         self.stylesheet.set_variables(self.get_css_variables())
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed after a closing key wait until that screen is gone (``key_hold``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.take(event):
+            return
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's terminal driver, with an input thread that sleeps until a key arrives."""
@@ -239,12 +248,29 @@ class SessionTimerApp(App[None]):
             self.notify(f"Cues now play through {current}.", timeout=5)
 
     def action_quit_app(self) -> None:
-        """Quit from any screen; the screen that owns a session decides how (it may ask)."""
-        handler = getattr(self.screen, "quit_requested", None)
-        if callable(handler):
-            handler()
-        else:
-            self.leave("quit")
+        """Quit from any screen; the screen that owns a session decides how (it may ask).
+
+        Over a dialog, the screen under it that owns the session is asked: a dialog open
+        during a session must not make ctrl+q quit without asking.
+        """
+        for screen in reversed(self.screen_stack):
+            handler = getattr(screen, "quit_requested", None)
+            if callable(handler):
+                handler()
+                return
+        self.leave("quit")
+
+    def on_terminal_lost(self, message: Any) -> None:
+        """End of input or a read error on the terminal: nobody is there to ask.
+
+        After the next frame: at start-up (``run < /dev/null``) the first screen is still
+        being mounted, and leaving under it would break its mount.
+        """
+        self.call_after_refresh(self.leave, "terminal closed")
+
+    def _typed_closing_note(self) -> str | None:
+        typed = getattr(self.screen, "typed_closing_note", None)
+        return typed() if callable(typed) else None
 
     def leave(self, reason: str, closing_note: str | None = None) -> None:
         """The one way out: suspend (or close) the session, then exit with ``reason``'s status.
@@ -255,6 +281,8 @@ class SessionTimerApp(App[None]):
         """
         if self._leaving:
             return
+        if closing_note is None:  # a signal on the End screen keeps the typed note too
+            closing_note = self._typed_closing_note()
         leaving.finalize(self.session, reason, closing_note)
         waiting = self._waiting_sessions()
         if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
@@ -264,9 +292,10 @@ class SessionTimerApp(App[None]):
         self.after_exit += leaving.rescue(waiting, leaving.QUIET_WAIT)
         self._exit_with(reason)
 
-    def _exit_with(self, reason: str) -> None:
+    def _exit_with(self, reason: str, lost: bool | None = None) -> None:
         leaving.remove_signal_handlers()
-        lost = any(s.pending for s in self._waiting_sessions())
+        if lost is None:
+            lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
         status = leaving.exit_status(reason)
         if lost and status == leaving.EXIT_OK:
             status = leaving.EXIT_LINES_LOST
@@ -280,32 +309,38 @@ class SessionTimerApp(App[None]):
         from sessiontimer.ui.dialogs import WaitingLinesDialog
 
         def chosen(where: str | None) -> None:
-            if where is None:
-                return  # keep waiting; quit again later
+            if where is None:  # stay: the app keeps trying; the Start screen says how it goes
+                if self.session is not None and self.session.final:
+                    self._let_go(self.session)
+                    self.call_after_refresh(self.back_to_start)
+                return
             self._leaving = True
-            if where:
-                self._write_copies(waiting, where)
+            saved = bool(where) and self._write_copies(waiting, where)
             for session in waiting:
                 session.abandon()
-            self._exit_with("quit")
+            self._exit_with("quit", lost=not saved)
 
         n = sum(s.pending for s in waiting)
         texts = [s.waiting_text() or "" for s in waiting]
         self.push_screen(WaitingLinesDialog(n, texts), chosen)
 
-    def _write_copies(self, waiting: list[RunningSession], folder: str) -> None:
+    def _write_copies(self, waiting: list[RunningSession], folder: str) -> bool:
+        """A complete journal of each in ``folder``; True if every one was written."""
         from pathlib import Path
 
+        done = True
         for session in waiting:
             try:
                 copy = session.write_copy(Path(folder).expanduser())
             except OSError as error:
+                done = False
                 self.after_exit.append(
                     f"sessiontimer: could not write {session.pending} line(s) to {folder} "
                     f"({error.strerror or error}); they are lost."
                 )
             else:
                 self.after_exit.append(f"sessiontimer: the whole journal was written to {copy}.")
+        return done
 
     def waiting_text(self) -> str | None:
         """How many lines wait for the disk, and where (Start and End screens say it)."""
@@ -330,6 +365,8 @@ class SessionTimerApp(App[None]):
         screen = self._new_session(preset, client)
         if screen is not None:
             self.push_screen(screen)
+        else:  # refused: the keys typed after Enter stay on this screen
+            self.key_hold.release(self.screen)
 
     def _new_session(self, preset: Preset, client: str | None) -> Any:
         """Lock, journal and a started session on a new session screen; None when refused."""

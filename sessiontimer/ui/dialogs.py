@@ -16,11 +16,15 @@ from sessiontimer.ui.modal import Modal
 
 
 class ConfirmDialog(Modal[bool]):
-    """Yes or no, with y/enter and n/escape."""
+    """Yes or no: Enter or Escape only.
+
+    Never y or n: they are note keys, and a note typed a moment too late (or a reflex)
+    must not answer "End the session now?". Other keys do nothing here.
+    """
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("enter", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("escape", "answer(False)", "No", id="confirm_no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -30,7 +34,7 @@ class ConfirmDialog(Modal[bool]):
     def compose(self) -> Any:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-question")
-            yield Static("[b]y[/] yes    [b]n[/] no", classes="dialog-keys")
+            yield Static("[b]enter[/] yes    [b]escape[/] no", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -67,6 +71,8 @@ class TextNoteDialog(Modal[tuple[str, str | None] | None]):
 
 class ResumeDialog(Modal[str | None]):
     """An interrupted session: continue it (gap as a pause or counted), close it, or later."""
+
+    HOLD_AFTER = frozenset({"c", "g", "x", "escape"})
 
     BINDINGS = [
         Binding("c", "choose('pause')", "Continue", id="resume_pause"),
@@ -149,6 +155,7 @@ class AmendNoteDialog(Modal[dict[str, str | None] | None]):
             self.dismiss(amend_fields(self.note, typed))
         except EditError as error:
             self.query_one("#amend-error", Static).update(str(error))
+            self.stays_open()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -156,6 +163,8 @@ class AmendNoteDialog(Modal[dict[str, str | None] | None]):
 
 class DeleteClientDialog(Modal[bool]):
     """The one destructive question: only y deletes; n, escape and a stray enter do not."""
+
+    HOLD_AFTER = frozenset({"y", "n", "escape", "enter"})
 
     BINDINGS = [
         Binding("y", "answer(True)", "Delete", id="delete_yes"),
@@ -257,6 +266,8 @@ class WaitingLinesDialog(Modal[str | None]):
         folder = event.value.strip()
         if folder:
             self.dismiss(folder)
+        else:
+            self.stays_open()
 
     def action_home(self) -> None:
         from pathlib import Path

@@ -50,6 +50,8 @@ def install_signal_handlers(app: SessionTimerApp) -> None:
     """TERM, HUP, QUIT and an INT from outside suspend the session instead of killing it."""
     loop = asyncio.get_running_loop()
     for signum, name in SIGNALS.items():
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            continue  # started under nohup (HUP ignored): a closed terminal ends input instead
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, app.leave, f"signal {name}")
 

@@ -11,12 +11,20 @@ R = TypeVar("R")
 
 
 class Modal(ModalScreen[R]):
+    HOLD_AFTER: frozenset[str] = frozenset({"enter", "escape"})  # see ui/key_hold.py
+
     """A modal screen whose second dismiss does nothing.
 
     Keys queued in a flood can submit a dialog twice before it is gone. Textual's ``dismiss``
     pops whatever screen is on top, so the second one would close the screen below the
     dialog (the running session) or fail on the last screen.
     """
+
+    def stays_open(self) -> None:
+        """A closing key did not close it (a message instead): held keys come here now."""
+        hold = getattr(self.app, "key_hold", None)
+        if hold is not None:
+            hold.release(self)
 
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if not self.is_active:

@@ -5,7 +5,9 @@ so that it notices when to stop and when a lone Escape is complete. In an untouc
 that polling is the largest single part of the app's idle CPU (about 0.12 % of a core, on a
 goal of 0.3 %). Here the thread waits on the terminal and on a wake-up pipe: the pipe is
 written when input is told to stop, and the key parser's own deadline (an Escape waiting to
-see whether a sequence follows) is the only timeout. Everything else is Textual's driver.
+see whether a sequence follows) is the only timeout. End of input or a read error (the
+terminal closed, stdin at its end) stops the thread and tells the app once (``TerminalLost``):
+Textual's own loop would spin on it. Everything else is Textual's driver.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from typing import Any
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
+
+
+class TerminalLost(Message):
+    """The terminal is gone: its input ended or failed. Sent once; no more keys follow."""
 
 
 class WakingEvent(threading.Event):
@@ -61,19 +68,24 @@ class QuietLinuxDriver(LinuxDriver):
         selector.register(self._wake_read, selectors.EVENT_READ)
         decode = getincrementaldecoder("utf-8")().decode
 
-        def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+        def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
+            """Handle what is ready; False once the terminal is gone (end of input, error)."""
             for key, mask in ready:
                 if key.fd == self._wake_read:
                     with contextlib.suppress(OSError):
                         os.read(self._wake_read, 64)
                 elif mask & selectors.EVENT_READ:
-                    data = decode(os.read(self.fileno, 1024 * 4), final=final)
-                    if not data:  # stdin piped and at its end
-                        break
-                    for event in parser.feed(data):
+                    try:
+                        raw = os.read(self.fileno, 1024 * 4)
+                    except OSError:  # EIO: the terminal was closed under us
+                        raw = b""
+                    if not raw:  # end of input: a closed terminal, or stdin at its end
+                        return False
+                    for event in parser.feed(decode(raw, final=final)):
                         self.process_message(event)
             for event in parser.tick():  # a lone Escape whose deadline has passed
                 self.process_message(event)
+            return True
 
         def timeout() -> float | None:
             deadline = parser._timeout_time
@@ -81,11 +93,17 @@ class QuietLinuxDriver(LinuxDriver):
 
         try:
             while not self.exit_event.is_set():
-                process(selector.select(timeout()))
+                if not process(selector.select(timeout())):
+                    self._terminal_lost()
+                    return  # nothing more will come: never spin on a dead terminal
             selector.unregister(self.fileno)
             process(selector.select(0.1), final=True)
         finally:
             selector.close()
+
+    def _terminal_lost(self) -> None:
+        """Tell the app once; it suspends the session and exits ("terminal closed")."""
+        self._app.post_message(TerminalLost())
 
     def close(self) -> None:
         super().close()

@@ -42,19 +42,34 @@ def app_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
 class PtyApp:
     """One ``python -m sessiontimer ARGS`` in its own pty (100x30)."""
 
-    def __init__(self, home: Path, args: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        args: list[str],
+        env: dict[str, str] | None = None,
+        *,
+        stdin: int | None = None,
+        ignore_hup: bool = False,
+    ) -> None:
+        """``stdin``: another input than the terminal (a pipe, /dev/null); ``ignore_hup``:
+        started as under nohup."""
         self.home = home
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+
+        def ignore() -> None:
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sessiontimer", *args],
-            stdin=slave,
+            stdin=slave if stdin is None else stdin,
             stdout=slave,
             stderr=slave,
             cwd=ROOT,
             env=env or app_env(home),
             start_new_session=True,
             close_fds=True,
+            preexec_fn=ignore if ignore_hup else None,
         )
         os.close(slave)
         self.fd = master
@@ -63,6 +78,8 @@ class PtyApp:
 
     def pump(self, timeout: float = 0.0) -> None:
         """Read whatever the app drew (waiting up to ``timeout`` for the first bytes)."""
+        if self.fd < 0:
+            return
         ready, _, _ = select.select([self.fd], [], [], timeout)
         while ready:
             try:
@@ -102,7 +119,26 @@ class PtyApp:
     def close(self) -> None:
         if self.proc.poll() is None:
             self.kill()
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def hang_up(self) -> None:
+        """Close the terminal (its master side), as a closed terminal window does."""
         os.close(self.fd)
+        self.fd = -1
+
+    def wait_exit(self, timeout: float) -> int | None:
+        """Read until the app exits (within ``timeout``); its exit status, or None."""
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            if self.fd >= 0:
+                self.pump(0.05)
+            else:
+                time.sleep(0.05)
+        if self.fd >= 0:
+            self.pump(0.1)
+        return self.proc.poll()
 
 
 def sessions(home: Path) -> list[Path]:

@@ -150,7 +150,7 @@ async def test_duplicate_builtin_then_default_then_rename_then_delete(config: Pa
         assert on_disk(config).default_preset == "Cranio 65"
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
         names = [p.name for p in on_disk(config).presets]
         assert "Cranio 65" not in names and names[0] == "Mine"
@@ -179,7 +179,7 @@ async def test_new_preset_and_delete_cancelled(config: Path) -> None:
         assert on_disk(config).preset("Quick").phases[0].target == 300
         await pilot.press("x")
         await pilot.pause()
-        await pilot.press("n")  # no, keep it
+        await pilot.press("escape")  # no, keep it
         await pilot.pause()
         assert on_disk(config).preset("Quick")
 
@@ -204,7 +204,7 @@ async def test_changed_on_disk_offers_reload(config: Path) -> None:
         await pilot.press("d")  # try to save: refused, a question instead
         await pilot.pause()
         assert config.read_text(encoding="utf-8") == elsewhere
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
         assert table_rows(screen, "#preset-table")[0][1] == "Theirs"
         assert app.settings.presets[0].name == "Theirs"
@@ -345,12 +345,15 @@ async def test_editor_leave_unsaved_asks(config: Path) -> None:
         await pilot.press("x", "escape")
         await pilot.pause()
         assert app.screen is not editor  # the question
-        await pilot.press("n")
+        await pilot.press("n")  # a note key: no answer
+        await pilot.pause()
+        assert app.screen is not editor
+        await pilot.press("escape")
         await pilot.pause()
         assert app.screen is editor
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PresetsScreen)
         assert config.read_text(encoding="utf-8") == CONFIG
@@ -366,7 +369,7 @@ async def test_editor_save_after_change_on_disk_offers_reload(config: Path) -> N
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert config.read_text(encoding="utf-8") == elsewhere
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
         assert app.screen is editor
         assert [r[3] for r in table_rows(editor, "#phase-table")] == ["10m", "42m", "5m"]

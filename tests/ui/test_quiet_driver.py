@@ -57,7 +57,7 @@ def test_keys_a_lone_escape_and_quit_in_a_real_terminal(tmp_path: Path) -> None:
         app.send(b"\x11")  # ctrl+q
         assert app.wait_for("Quit?", 10, mark)
         _settle(app)
-        app.send(b"y")
+        app.send(b"\r")
         started = time.monotonic()
         while app.proc.poll() is None and time.monotonic() - started < 10:
             app.pump(0.05)

@@ -133,7 +133,7 @@ async def test_rename_to_an_existing_name_merges() -> None:
         assert isinstance(confirm, ConfirmDialog)
         assert "'anna' (1) to 'Anna'" in confirm.question
         assert "already has 2 session(s)" in confirm.question and "merge" in confirm.question
-        await pilot.press("y")
+        await pilot.press("enter")
         await _settle(pilot)
         anna = next(sessions.glob("*/2026-10-22*.jsonl"))
         line = _last_line(anna)

@@ -69,7 +69,7 @@ async def test_toggle_records_duration(clock: ManualClock) -> None:
         await pilot.pause()
         notes = str(app.screen.query_one("#notes").render())
         assert "0:00  still point 0:04" in notes and "so far" not in notes  # finished: listed
-        await pilot.press("e", "y")
+        await pilot.press("e", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         summary = "\n".join(str(s.render()) for s in app.screen.query("Static"))
@@ -167,10 +167,13 @@ async def test_next_previous_at_first_and_last_phase(clock: ManualClock) -> None
         await pilot.press("right", "right")  # after the last: asks first
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("n")
+        await pilot.press("n", "y")  # note keys never answer a question
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        await pilot.press("right", "y")
+        await pilot.press("right", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
 
@@ -259,7 +262,7 @@ async def test_end_with_closing_note(clock: ManualClock) -> None:
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         path = app.screen.recorder.writer.path
@@ -312,7 +315,7 @@ async def test_quit_asks_and_journals_suspended(clock: ManualClock) -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
     events = read_journal(path).events
     assert events[-1]["type"] == "suspended"
@@ -382,7 +385,7 @@ async def test_quit_from_the_end_screen_leaves_a_complete_journal(clock: ManualC
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        await pilot.press("h", "e", "y")
+        await pilot.press("h", "e", "enter")
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         writer = app.screen.recorder.writer
@@ -402,7 +405,7 @@ async def test_direct_start_builds_no_start_screen_until_the_session_ends(
         await pilot.pause()
         names = [type(s).__name__ for s in app.screen_stack]
         assert names[-1] == "SessionScreen" and "StartScreen" not in names
-        await pilot.press("e", "y")
+        await pilot.press("e", "enter")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
@@ -482,7 +485,7 @@ async def test_sleep_is_held_off_while_a_session_runs(
             if held:
                 break
         assert held == ["acquire"]
-        await pilot.press("e", "y")
+        await pilot.press("e", "enter")
         await pilot.pause()
         await pilot.press("enter")  # save on the End screen: the session is closed
         await pilot.pause()

@@ -120,7 +120,7 @@ def test_end(snap_compare, size) -> None:
 
     async def before(pilot) -> None:
         await running(pilot)
-        await pilot.press("e", "y")
+        await pilot.press("e", "enter")
         await pilot.pause()
 
     assert snap_compare(session_app(clock), run_before=before, terminal_size=size)

@@ -204,7 +204,7 @@ async def test_back_on_start_after_a_session_nothing_of_the_client_remains(
         await pilot.pause()
         await pilot.press("tab", *"A.B.", "enter")
         await pilot.pause()
-        await pilot.press("e", "y")
+        await pilot.press("e", "enter")
         await pilot.pause()
         await pilot.press(*"fine", "enter")
         await pilot.pause()

@@ -29,6 +29,7 @@ class EndScreen(Screen[None]):
     """
 
     BINDINGS = [Binding("escape", "done", "Done without note", id="end_skip")]
+    HOLD_AFTER = frozenset({"enter", "escape"})  # keys after them go to Start (key_hold)
 
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
@@ -87,4 +88,8 @@ class EndScreen(Screen[None]):
     def quit_requested(self) -> None:
         """ctrl+q: what was typed is the closing note; then the app quits."""
         app: SessionTimerApp = self.app  # type: ignore[assignment]
-        app.leave("quit", closing_note=self.query_one("#closing-note", Input).value)
+        app.leave("quit", closing_note=self.typed_closing_note())
+
+    def typed_closing_note(self) -> str:
+        """What is in the closing-note field now (any way out keeps it)."""
+        return self.query_one("#closing-note", Input).value

@@ -38,6 +38,8 @@ class SessionScreen(Screen[None]):
     """One running session."""
 
     AUTO_FOCUS = ""
+    # Keys that open a dialog: the keys typed after them wait for it (ui/key_hold.py).
+    HOLD_AFTER = frozenset({"n", "e", "right", "question_mark"})
     BINDINGS = [
         Binding("space", "pause", "Pause", id="pause"),
         Binding("right", "next", "Next", id="next"),
@@ -64,6 +66,7 @@ class SessionScreen(Screen[None]):
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
         self.session = session
+        self._asking_quit = False
         self._wake: asyncio.TimerHandle | None = None
         self._flash: Timer | None = None
 
@@ -198,6 +201,7 @@ class SessionScreen(Screen[None]):
         if engine.snapshot().next_phase is None:
             self.st_app.confirm("End the session now?", self._end_confirmed)
             return
+        self.st_app.key_hold.release(self)  # no question: the next keys are this screen's
         self._move(self.recorder.next())
 
     @guarded
@@ -223,11 +227,15 @@ class SessionScreen(Screen[None]):
     @guarded
     def quit_requested(self) -> None:
         """ctrl+q during a session asks; yes suspends it (offered for resume) and quits."""
+        if self._asking_quit:
+            return
+        self._asking_quit = True
         self.st_app.confirm(
             "Quit? The session is saved and offered for resume next time.", self._quit_confirmed
         )
 
     def _quit_confirmed(self, yes: bool | None) -> None:
+        self._asking_quit = False
         if yes:
             self.st_app.leave("quit")
 

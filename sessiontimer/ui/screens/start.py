@@ -39,6 +39,7 @@ class StartScreen(Screen[None]):
     _shown_settings: object = None
     _sessions_seen = 0
 
+    HOLD_AFTER = frozenset({"enter"})  # keys typed after it go to the session (key_hold)
     BINDINGS = [
         Binding("enter", "start", "Start", id="start", priority=True),
         Binding("ctrl+t", "test_chime", "Test chime", id="test_chime"),

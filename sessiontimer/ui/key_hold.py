@@ -1,0 +1,74 @@
+"""Keys go where they were typed: after a key that closes a screen, the next keys wait for it.
+
+Textual routes each key to the focused widget of the top screen when the app takes it from
+its queue, and the widget handles it later, in its own queue. So in a burst (``n``, a note,
+Enter, ``r``) the ``r`` reached the note's field before the Enter had closed the dialog, and
+became part of the note. Here a key that may close a screen (Enter and Escape in a dialog,
+the closing note's Enter, a dialog's own answer keys) starts a hold: later keys are kept, in
+order, until that screen is gone (or says it stays open), then go on to the screen below as
+if just typed. A screen names its closing keys in ``HOLD_AFTER``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+POLL = 0.01  # seconds between looks at the screen stack while holding
+GIVE_UP = 1.0  # seconds: a screen that neither closed nor said so gets its keys anyway
+
+
+class KeyHold:
+    """The app's hold on keys; ``take`` is called for every key before Textual routes it."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self._app = app
+        self._holder: Screen[Any] | None = None
+        self._held: list[events.Key] = []
+        self._timer: Timer | None = None
+        self._waited = 0.0
+
+    @property
+    def holding(self) -> bool:
+        return self._holder is not None
+
+    def take(self, event: events.Key) -> bool:
+        """True when the key is held (the caller must not route it)."""
+        if self._holder is not None:
+            self._held.append(event)
+            return True
+        screen = self._app.screen
+        if event.key in getattr(screen, "HOLD_AFTER", ()):
+            self._holder, self._waited = screen, 0.0
+            self._timer = self._app.set_interval(POLL, self._check)
+        return False
+
+    def release(self, screen: Screen[Any]) -> None:
+        """``screen`` handled its closing key and stays open: its keys go on now."""
+        if self._holder is screen:
+            self._let_go()
+
+    def _check(self) -> None:
+        self._waited += POLL
+        holder = self._holder
+        if holder is None:
+            return
+        gone = holder is not self._app.screen or not holder.is_attached
+        if gone or self._waited >= GIVE_UP:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        """Hand the held keys back to the app's queue, in order, as if just typed."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._holder = None
+        held, self._held = self._held, []
+        for key in held:  # one that closes a screen starts the next hold, in order
+            self._app.post_message(events.Key(key.key, key.character))

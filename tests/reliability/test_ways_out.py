@@ -1,0 +1,180 @@
+"""Every way out of a real app in a real terminal suspends the session and says why.
+
+Case 6 of issue 12: SIGTERM, SIGHUP, SIGQUIT and an INT from outside ended the app at once
+(no ``suspended`` line, the terminal left raw, status 0 for INT); a closed terminal with HUP
+ignored made the input thread spin and kept the lock; ``run ... < /dev/null`` never exited.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.lock import SessionLock
+from tests.reliability.ptyapp import PtyApp, sessions
+
+LEAVE_ALT_SCREEN = "\x1b[?1049l"  # Textual's restore of the terminal on exit
+EXIT_WITHIN = 15.0  # seconds, generous for a loaded machine; the app leaves in well under one
+
+
+def visual_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('[audio]\nbackend = "visual"\n')
+    return home
+
+
+def start_with_a_saved_note(home: Path, **kwargs: object) -> PtyApp:
+    app = PtyApp(home, ["run", "--preset", "Demo", "--client", "Zoe"], **kwargs)  # type: ignore[arg-type]
+    assert app.wait_for("left in this phase", 30), app.text()[-500:]
+    mark = len(app.text())
+    app.send(b"r")
+    assert app.wait_for("Saved: release", 15, mark)
+    return app
+
+
+def last_event(home: Path) -> dict[str, object]:
+    [journal] = sessions(home)
+    events = read_journal(journal).events
+    assert [e["type"] for e in events].count("note") == 1
+    return events[-1]
+
+
+def lock_is_free(home: Path) -> bool:
+    lock = SessionLock(home / "data" / "session.lock")
+    if lock.acquire():
+        lock.release()
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("signum", "name"),
+    [
+        (signal.SIGTERM, "TERM"),
+        (signal.SIGHUP, "HUP"),
+        (signal.SIGQUIT, "QUIT"),
+        (signal.SIGINT, "INT"),
+    ],
+)
+def test_a_signal_suspends_restores_the_terminal_and_exits_with_its_status(
+    tmp_path: Path, signum: int, name: str
+) -> None:
+    home = visual_home(tmp_path)
+    app = start_with_a_saved_note(home)
+    try:
+        os.kill(app.proc.pid, signum)
+        status = app.wait_exit(EXIT_WITHIN)
+        assert status == 128 + signum
+        assert LEAVE_ALT_SCREEN in app.raw.decode("utf-8", "replace")
+    finally:
+        app.close()
+    last = last_event(home)
+    assert (last["type"], last["reason"]) == ("suspended", f"signal {name}")
+    assert lock_is_free(home)
+
+
+def test_a_closed_terminal_with_hangup_ignored_suspends_and_exits(tmp_path: Path) -> None:
+    """Under nohup the hangup never comes; the end of input must end the session."""
+    home = visual_home(tmp_path)
+    app = start_with_a_saved_note(home, ignore_hup=True)
+    try:
+        app.hang_up()
+        status = app.wait_exit(EXIT_WITHIN)
+        assert status == 129
+    finally:
+        app.close()
+    last = last_event(home)
+    assert (last["type"], last["reason"]) == ("suspended", "terminal closed")
+    assert lock_is_free(home)
+
+
+def test_end_of_input_suspends_and_exits(tmp_path: Path) -> None:
+    home = visual_home(tmp_path)
+    read_end, write_end = os.pipe()
+    try:
+        app = PtyApp(home, ["run", "--preset", "Demo", "--client", "Zoe"], stdin=read_end)
+    finally:
+        os.close(read_end)
+    try:
+        assert app.wait_for("left in this phase", 30), app.text()[-500:]
+        mark = len(app.text())
+        os.write(write_end, b"r")
+        assert app.wait_for("Saved: release", 15, mark)
+        os.close(write_end)
+        write_end = -1
+        assert app.wait_exit(EXIT_WITHIN) == 129
+    finally:
+        if write_end >= 0:
+            os.close(write_end)
+        app.close()
+    last = last_event(home)
+    assert (last["type"], last["reason"]) == ("suspended", "terminal closed")
+
+
+def test_run_with_input_from_dev_null_exits(tmp_path: Path) -> None:
+    home = visual_home(tmp_path)
+    null = os.open(os.devnull, os.O_RDONLY)
+    try:
+        app = PtyApp(home, ["run", "--preset", "Demo"], stdin=null)
+    finally:
+        os.close(null)
+    try:
+        assert app.wait_exit(EXIT_WITHIN) == 129
+    finally:
+        app.close()
+    [journal] = sessions(home)
+    events = read_journal(journal).events
+    assert (events[-1]["type"], events[-1]["reason"]) == ("suspended", "terminal closed")
+    assert lock_is_free(home)
+
+
+def notes(home: Path) -> list[tuple[str | None, str | None]]:
+    [journal] = sessions(home)
+    return [
+        (e.get("text"), e.get("tag"))  # type: ignore[misc]
+        for e in read_journal(journal).events
+        if e["type"] == "note"
+    ]
+
+
+def test_keys_typed_after_enter_go_to_the_screen_below_in_order(tmp_path: Path) -> None:
+    """Case 4: ``n``, text, Enter and ``r`` in one burst: the note is the text, and the
+    ``r`` is a release note after it; an ``e`` and ``y`` after the next note's Enter open
+    the end question, which a note key never answers."""
+    home = visual_home(tmp_path)
+    app = PtyApp(home, ["run", "--preset", "Demo", "--client", "Zoe"])
+    try:
+        assert app.wait_for("left in this phase", 30), app.text()[-500:]
+        mark = len(app.text())
+        app.send(b"n")
+        assert app.wait_for("enter saves, escape cancels", 15, mark)
+        mark = len(app.text())
+        app.send(b"ta 6610\rr")
+        assert app.wait_for("Saved: release", 15, mark), app.text()[-800:]
+        mark = len(app.text())
+        app.send(b"n")
+        assert app.wait_for("enter saves, escape cancels", 15, mark)
+        mark = len(app.text())
+        app.send(b"held\rey")
+        assert app.wait_for("End the session now?", 15, mark), app.text()[-800:]
+        app.pump(0.5)
+        mark = len(app.text())
+        app.send(b"\x1b")  # no: the session goes on
+        assert app.wait_for("left in this phase", 15, mark)
+        app.pump(0.3)
+        mark = len(app.text())
+        app.send(b"\x11")
+        assert app.wait_for("Quit?", 15, mark)
+        app.send(b"\r")
+        assert app.wait_exit(EXIT_WITHIN) == 0
+    finally:
+        app.close()
+    assert notes(home) == [("ta 6610", None), (None, "release"), ("held", None)]
+    [journal] = sessions(home)
+    kinds = [e["type"] for e in read_journal(journal).events]
+    assert "session_ended" not in kinds and kinds[-1] == "suspended"

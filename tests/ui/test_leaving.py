@@ -1,0 +1,136 @@
+"""Ways out through the app: the End screen's ctrl+q, a full disk at the end, quitting with
+lines that cannot be written (issue 12, cases 1 and 5)."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from sessiontimer.core import running
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
+from sessiontimer.ui.dialogs import WaitingLinesDialog
+from sessiontimer.ui.screens.end import EndScreen
+from tests.ui.conftest import build_app
+
+
+class FullDisk(OsFileLayer):
+    """Writes fail with ENOSPC while ``full`` is set (a tmpfs can't be filled on cue)."""
+
+    def __init__(self) -> None:
+        self.full = threading.Event()
+
+    def write(self, handle: int, data: bytes) -> int:
+        if self.full.is_set():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(handle, data)
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    fs = FullDisk()
+    monkeypatch.setattr(
+        running, "JournalWriter", functools.partial(JournalWriter, fs=fs, retry_interval=0.02)
+    )
+    return fs
+
+
+def messages(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_ctrl_q_on_the_end_screen_saves_the_typed_closing_note(clock: ManualClock) -> None:
+    """Case 5: the note typed on the End screen is kept, then the app quits."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "e", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        assert "save and quit" in str(app.screen.query_one("KeyBar").render())
+        session = app.screen.session
+        await pilot.press(*"slept through the last phase", "ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert session.wait(5)
+    events = read_journal(session.path).events
+    assert [e["type"] for e in events][-2:] == ["session_ended", "closing_note"]
+    assert events[-1]["text"] == "slept through the last phase"
+    assert not app.session_lock.held
+
+
+async def test_session_saved_only_once_the_disk_has_every_line(
+    clock: ManualClock, disk: FullDisk
+) -> None:
+    """Case 1: disk full at the end; the Start screen says how many lines wait and where,
+    "Session saved." comes only when they are on disk, and the lock is held until then."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        disk.full.set()
+        await pilot.press("r", "f", "e", "enter")
+        await pilot.pause()
+        await pilot.press(*"relaxed", "enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "StartScreen"
+        assert "Session saved." not in messages(app)
+        [session] = app.held
+        waiting = str(app.screen.query_one("#waiting").render())
+        assert "waiting for the disk" in waiting and str(session.path.parent) in waiting
+        assert "No space left" in waiting
+        assert app.session_lock.held
+        disk.full.clear()
+        assert session.wait(5)
+        await pilot.pause(0.1)
+        await pilot.pause()
+        assert "Session saved." in messages(app)
+        assert app.held == [] and not app.session_lock.held
+    kinds = [e["type"] for e in read_journal(session.path).events]
+    assert kinds.count("note") == 2 and kinds[-2:] == ["session_ended", "closing_note"]
+
+
+async def test_quitting_with_lines_waiting_asks_and_writes_them_elsewhere(
+    clock: ManualClock, disk: FullDisk, tmp_path: Path
+) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.writer.flush(5)
+        disk.full.set()
+        await pilot.press("f", "ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, quit
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, WaitingLinesDialog):
+                break
+        dialog = app.screen
+        assert isinstance(dialog, WaitingLinesDialog)
+        assert dialog.count == session.pending == 2  # the note and the suspended line
+        await pilot.press("escape")  # stay: still trying, back on Start
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "StartScreen"
+        assert "waiting for the disk" in str(app.screen.query_one("#waiting").render())
+        await pilot.press("ctrl+q")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, WaitingLinesDialog):
+                break
+        folder = tmp_path / "stick"
+        await pilot.press("ctrl+u", *str(folder), "enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    [copy] = list(folder.iterdir())
+    kinds = [e["type"] for e in read_journal(copy).events]
+    assert kinds.count("note") == 2 and kinds[-1] == "suspended"
+    assert any(str(copy) in line for line in app.after_exit)
