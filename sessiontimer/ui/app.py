@@ -93,8 +93,11 @@ class SessionTimerApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed after a closing key wait until that screen is gone (``key_hold``)."""
-        if isinstance(event, events.Key) and not event.is_forwarded and self.key_hold.take(event):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.screen_stack:  # shutting down: a key handed back late has no screen
+                return
+            if self.key_hold.take(event):
+                return
         await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:

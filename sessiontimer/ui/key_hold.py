@@ -43,6 +43,8 @@ class KeyHold:
         if self._holder is not None:
             self._held.append(event)
             return True
+        if not self._app.screen_stack:  # starting up or shutting down: nothing to wait for
+            return False
         screen = self._app.screen
         if event.key in getattr(screen, "HOLD_AFTER", ()):
             self._holder, self._waited = screen, 0.0
@@ -59,7 +61,8 @@ class KeyHold:
         holder = self._holder
         if holder is None:
             return
-        gone = holder is not self._app.screen or not holder.is_attached
+        stack = self._app.screen_stack
+        gone = not stack or holder is not stack[-1] or not holder.is_attached
         if gone or self._waited >= GIVE_UP:
             self._let_go()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -91,7 +92,10 @@ class SessionScreen(Screen[None]):
         self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
-        self.refresh_view()
+        try:
+            self.refresh_view()
+        except NoMatches:  # gone again before its widgets were (a flood of keys)
+            return
         self._schedule()
 
     def on_screen_resume(self) -> None:
