@@ -33,7 +33,7 @@ async def test_sessions_screen_is_reachable_in_that_case(clock: ManualClock) -> 
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        for key in ("e", "y", "escape", "ctrl+l"):
+        for key in ("e", "enter", "escape", "ctrl+l"):
             await pilot.press(key)
             await pilot.pause()
         assert type(app.screen).__name__ == "SessionsScreen"
