@@ -15,6 +15,7 @@ from sessiontimer.core.model import NoteKey
 BUNDLED_SOUNDS = ("singing-bowl", "soft-bell", "wooden-tap", "tingsha", "gentle-swell")
 
 _CRANIO_TREATMENT = {"on_end": "hold", "warn_before": "1m", "overtime_every": "5m"}
+_CST_STEP = {"duration": "4m", "on_end": "hold", "warn_before": "30s"}
 _MASSAGE_BODY = {"warn_before": "1m"}
 _MASSAGE_REGIONS = {"warn_before": "1m", "interval_every": "10m"}  # a bell: move to a new region
 
@@ -40,6 +41,30 @@ BUILTIN_PRESETS: tuple[dict[str, Any], ...] = (
             {"name": "listening", "duration": "10m"},
             {"name": "treatment", "duration": "45m", **_CRANIO_TREATMENT},
             {"name": "integration", "duration": "10m"},
+            {"name": "closing", "duration": "5m"},
+        ],
+    },
+    {
+        "name": "CST 10-step",
+        "description": (
+            "The classic ten-step craniosacral protocol; the hands' region follows each step."
+        ),
+        "phases": [
+            {"name": "intake", "duration": "5m"},
+            {"name": "still point at the feet", "region": "feet", **_CST_STEP},
+            {"name": "lumbosacral decompression", "region": "sacrum", **_CST_STEP},
+            {"name": "pelvic diaphragm release", "region": "pelvic diaphragm", **_CST_STEP},
+            {
+                "name": "respiratory diaphragm release",
+                "region": "respiratory diaphragm",
+                **_CST_STEP,
+            },
+            {"name": "thoracic inlet release", "region": "thoracic inlet", **_CST_STEP},
+            {"name": "hyoid release", "region": "hyoid", **_CST_STEP},
+            {"name": "cranial base release", "region": "cranial base", **_CST_STEP},
+            {"name": "frontal lift", "region": "frontal", **_CST_STEP},
+            {"name": "parietal lift", "region": "parietal", **_CST_STEP},
+            {"name": "temporal / jaw", "region": "temporal / jaw", **_CST_STEP},
             {"name": "closing", "duration": "5m"},
         ],
     },

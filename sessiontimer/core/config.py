@@ -28,6 +28,7 @@ from sessiontimer.core.config_keys import (
     read_regions,
     single_key,
 )
+from sessiontimer.core.config_phase_regions import place_regions, read_practitioner
 from sessiontimer.core.config_presets import read_preset, read_presets
 from sessiontimer.core.durations import format_duration, parse_duration
 from sessiontimer.core.model import AudioSettings, Preset, Settings
@@ -48,7 +49,7 @@ __all__ = [
     "settings_from_document",
 ]
 
-TOP_KEYS = ("general", "audio", "cues", "presets", "notes", "keys")
+TOP_KEYS = ("general", "audio", "cues", "presets", "notes", "keys", "practitioner")
 GENERAL_KEYS = ("default_preset", "regions", "free_text_key")
 AUDIO_KEYS = ("backend", "terminal_bell", "volume")
 BACKENDS = ("auto", "simpleaudio", "system", "bell", "visual")
@@ -156,6 +157,9 @@ def settings_from_document(
     mapped = read_keymap(checker, document.get("keys", {}))
     keymap = check_keys(checker, mapped, free_key, note_keys, "tags" in notes)
     default = _default_preset(checker, general, presets)
+    practitioner = read_practitioner(checker, document.get("practitioner"))
+    if regions is not None:
+        presets = place_regions(checker, document.get("presets"), presets, regions)
     if checker.errors or regions is None:
         return None
     return Settings(
@@ -167,6 +171,7 @@ def settings_from_document(
         audio=audio,
         keys=keymap,
         source=source,
+        practitioner=practitioner,
     )
 
 

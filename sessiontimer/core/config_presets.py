@@ -22,7 +22,7 @@ from sessiontimer.core.durations import format_duration, parse_duration, show_va
 from sessiontimer.core.model import OnEnd, Phase, PhaseCues, Preset
 from sessiontimer.core.toml_locate import KeyPath
 
-PHASE_KEYS = ("name", "duration", "target", "on_end", *PHASE_CUE_KEYS)
+PHASE_KEYS = ("name", "duration", "target", "on_end", "region", *PHASE_CUE_KEYS)
 PRESET_KEYS = ("name", "description", "phases", *PRESET_CUE_KEYS)
 
 
@@ -120,9 +120,12 @@ def _read_phase(
     on_end, target = _read_length(checker, table, path, ctx)
     layer = read_layer(checker, table, PHASE_CUE_KEYS, path, ctx)
     cues = _phase_cues(checker, [layer, *layers], (on_end, target), path, ctx)
+    region = None
+    if "region" in table:
+        region = checker.text(table["region"], (*path, "region"), ctx, what="a region name")
     if len(checker.errors) > before or name is None or on_end is None:
         return None
-    return Phase(name=name, target=target, on_end=on_end, cues=cues)
+    return Phase(name=name, target=target, on_end=on_end, cues=cues, region=region)
 
 
 def _read_length(

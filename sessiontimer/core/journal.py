@@ -41,9 +41,9 @@ SCHEMA: dict[str, EventSpec] = {
     "resumed": EventSpec("optional", ("paused_for",)),
     "target_changed": EventSpec("required", ("old", "new")),
     "checkpoint": EventSpec("optional", ("run", "phase_elapsed", "target", "paused")),
-    "note": EventSpec("optional", ("region", "key"), ("tag", "text")),
+    "note": EventSpec("optional", ("region", "key"), ("tag", "text", "felt_at", "words")),
     "note_retracted": EventSpec("optional", ("note",)),
-    "toggle_started": EventSpec("optional", ("tag", "key"), ("region",)),
+    "toggle_started": EventSpec("optional", ("tag", "key"), ("region", "felt_at")),
     "toggle_ended": EventSpec("optional", ("tag", "key", "duration", "started")),
     "region_set": EventSpec("optional", ("index", "name")),
     "cue": EventSpec(
@@ -56,6 +56,11 @@ SCHEMA: dict[str, EventSpec] = {
     "closing_note": EventSpec("optional", ("text",)),
     "session_ended": EventSpec("optional", ("reason",)),
     "amended": EventSpec("none", ("note", "fields")),
+    # Added for the treatment note (issue 18); v1 readers skip what they do not know.
+    "pain": EventSpec("optional", ("value", "region")),
+    "rhythm": EventSpec("optional", ("rate", "taps", "station"), ("qualities",)),
+    "plan": EventSpec("optional", ("text",)),
+    "signed": EventSpec("none", ("practitioner", "sha256"), ("licence", "format", "layout", "app")),
 }
 
 CHOICES: dict[tuple[str, str], frozenset[str]] = {
@@ -121,6 +126,8 @@ def _check_fields(type: str, spec: EventSpec, phase: int | None, fields: dict[st
             raise ValueError(f"{type}: {key}={fields.get(key)!r} is not one of {sorted(allowed)}")
     if type == "note" and not (fields.get("tag") or fields.get("text")):
         raise ValueError("note: needs a tag or a text")
+    if type == "pain" and not (isinstance(fields["value"], int) and 0 <= fields["value"] <= 10):
+        raise ValueError(f"pain: value must be a whole number 0..10, not {fields['value']!r}")
 
 
 def encode_line(event: dict[str, Any]) -> bytes:
@@ -152,6 +159,8 @@ def preset_to_dict(preset: Preset) -> dict[str, Any]:
     data = asdict(preset)
     for phase in data["phases"]:
         phase["on_end"] = OnEnd(phase["on_end"]).value
+        if phase.get("region") is None:
+            phase.pop("region", None)  # snapshots of presets without regions stay as they were
     return data
 
 
@@ -188,6 +197,7 @@ def preset_from_dict(data: Any) -> Preset:
                 target=_opt_float(p.get("target")),
                 on_end=OnEnd(p.get("on_end", "advance")),
                 cues=_phase_cues(p.get("cues") or {}),
+                region=str(p["region"]) if isinstance(p.get("region"), str) else None,
             )
             for p in data["phases"]
         )

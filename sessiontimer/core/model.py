@@ -58,6 +58,7 @@ class Phase:
     target: float | None  # seconds; required for advance/hold, a hint for open
     on_end: OnEnd = OnEnd.ADVANCE
     cues: PhaseCues = field(default_factory=PhaseCues)
+    region: str | None = None  # where the hands go when the phase starts (a protocol step)
 
     def __post_init__(self) -> None:
         if self.on_end is not OnEnd.OPEN and (self.target is None or self.target <= 0):
@@ -106,6 +107,14 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class Practitioner:
+    """Who signs the treatment notes: ``[practitioner]`` in the config file."""
+
+    name: str
+    licence: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the config file can set, resolved, plus where it came from."""
 
@@ -116,6 +125,7 @@ class Settings:
     default_preset: str | None = None
     audio: AudioSettings = field(default_factory=AudioSettings)
     keys: tuple[tuple[str, str], ...] = ()  # binding id -> key(s), as the user remapped them
+    practitioner: Practitioner | None = None  # None: notes cannot be signed yet
     source: str | None = None  # the config file these came from, if any
 
     def preset(self, name: str) -> Preset:

@@ -30,6 +30,7 @@ from sessiontimer.core.events import (
 from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import Settings
+from sessiontimer.core.rhythm import RhythmReading
 
 if TYPE_CHECKING:  # the crash-recovery reader loads only when a session is resumed
     from sessiontimer.core.journal_read import ResumeInfo
@@ -145,7 +146,22 @@ class SessionRecorder:
             line = self._line(event)
             if line is not None:
                 self._write(line[0], t=event.t, phase=line[1], **line[2])
+            if isinstance(event, PhaseStarted):
+                self._follow_protocol(event)
         return events
+
+    def _follow_protocol(self, event: PhaseStarted) -> None:
+        """A phase with a ``region`` (a protocol step) moves the hands there as it starts."""
+        name = self.engine.preset.phases[event.phase].region
+        if name is None or name == self.region:
+            return
+        index = next(
+            (i for i, r in enumerate(self.settings.regions, 1) if r.casefold() == name.casefold()),
+            None,
+        )
+        if index is not None:
+            self.region_index, self.region = index, self.settings.regions[index - 1]
+            self._write("region_set", t=event.t, phase=event.phase, index=index, name=self.region)
 
     def _line(self, event: EngineEvent) -> tuple[str, int | None, dict[str, Any]] | None:
         """The journal type, phase and fields for an engine event (None: not journaled)."""
@@ -224,15 +240,23 @@ class SessionRecorder:
         key: str | None = None,
         region: str | None = None,
         on_saved: Callable[[], None] | None = None,
+        *,
+        felt_at: str | None = None,
+        words: bool = False,
     ) -> str:
         """Journal a note; ``on_saved`` runs (on the writer thread) once it is fsynced.
 
-        The note carries the current region unless ``region`` names another one.
+        The note carries the current region unless ``region`` names another one;
+        ``felt_at`` is where the response showed, ``words`` marks the client's own words.
         """
         t, phase, where = self.engine.session_time(), self._phase(), region or self.region
         fields: dict[str, Any] = {"tag": tag} if tag else {}
         if text:
             fields["text"] = text
+        if felt_at:
+            fields["felt_at"] = felt_at
+        if words:
+            fields["words"] = True
         ident = self._write("note", t=t, phase=phase, on_durable=on_saved, region=where,
                             key=key, **fields)  # fmt: skip
         self.recent_notes.append(NoteRecord(ident, round(t, 3), phase, tag, text, where, key))
@@ -247,15 +271,22 @@ class SessionRecorder:
         return note.id
 
     def toggle(
-        self, tag: str, key: str | None = None, on_saved: Callable[[], None] | None = None
+        self,
+        tag: str,
+        key: str | None = None,
+        on_saved: Callable[[], None] | None = None,
+        *,
+        felt_at: str | None = None,
     ) -> ToggleResult:
         """Start the toggle ``tag``, or end it and record how long it lasted (session time).
 
-        ``on_saved`` runs (on the writer thread) once the line is fsynced.
+        ``on_saved`` runs (on the writer thread) once the line is fsynced; ``felt_at`` (on
+        a start) is where the response showed.
         """
         t, phase = self.engine.session_time(), self._phase()
         opened = self.open_toggles.pop(tag, None)
         if opened is None:
+            where: dict[str, Any] = {"felt_at": felt_at} if felt_at else {}
             ident = self._write(
                 "toggle_started",
                 t=t,
@@ -264,6 +295,7 @@ class SessionRecorder:
                 tag=tag,
                 key=key,
                 region=self.region,
+                **where,
             )
             self.open_toggles[tag] = OpenToggle(ident, tag, key, t, self.region)
             return ToggleResult(ident, tag, True, None)
@@ -347,6 +379,23 @@ class SessionRecorder:
 
     def closing_note(self, text: str) -> str:
         return self._write("closing_note", phase=self._phase(), text=text)
+
+    def pain(self, value: int, on_saved: Callable[[], None] | None = None) -> str:
+        """The client's pain, 0..10, where the hands are now (the note's before and after)."""
+        return self._write("pain", phase=self._phase(), on_durable=on_saved, value=value,
+                           region=self.region)  # fmt: skip
+
+    def rhythm(self, reading: RhythmReading) -> str:
+        """A craniosacral rhythm reading, stamped when its last tap was made."""
+        fields: dict[str, Any] = {"rate": reading.rate, "taps": reading.taps}
+        if reading.qualities:
+            fields["qualities"] = dict(reading.qualities)
+        return self._write("rhythm", t=max(reading.t, 0.0), phase=self._phase(),
+                           station=reading.station, **fields)  # fmt: skip
+
+    def plan(self, text: str) -> str:
+        """ "Plan for next time" (the End screen); the latest plan line is the plan."""
+        return self._write("plan", phase=self._phase(), text=text)
 
     def amend(self, note_id: str, **fields: Any) -> str:
         """A later correction of a note; the original line is never rewritten."""

@@ -199,7 +199,7 @@ BAD_FILES: dict[str, list[str]] = {
         (
             'unknown_key.toml, line 18, key presets[0].phases[1].colour (preset "Short", phase'
             ' "rest"): unknown key "colour"; expected one of: duration, interval,'
-            " interval_every, name, on_end, overtime, overtime_every, start, target,"
+            " interval_every, name, on_end, overtime, overtime_every, region, start, target,"
             " warn_before, warning"
         ),
     ],
@@ -276,7 +276,13 @@ def test_good_overrides() -> None:
     settings, errors = load_settings(DATA / "good_overrides.toml", must_exist=True)
     assert errors == []
     names = [p.name for p in settings.presets]
-    assert names == ["Massage 60", "Craniosacral 60", "Craniosacral 90 / first visit", "Demo"]
+    assert names == [
+        "Massage 60",
+        "Craniosacral 60",
+        "Craniosacral 90 / first visit",
+        "CST 10-step",
+        "Demo",
+    ]
     assert settings.presets[0].description == "Mine replaces the built-in one"
     assert settings.default_preset == "Massage 60"  # matched ignoring case, stored as named
     assert settings.regions == ("head", "neck", "back")

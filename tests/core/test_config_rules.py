@@ -38,6 +38,7 @@ def test_builtin_presets_from_practice() -> None:
     assert [p.name for p in s.presets] == [
         "Craniosacral 60",
         "Craniosacral 90 / first visit",
+        "CST 10-step",
         "Massage 60",
         "Demo",
     ]

@@ -70,6 +70,20 @@ EXAMPLES: dict[str, tuple[int | None, dict[str, object]]] = {
     "closing_note": (2, {"text": "client felt lighter"}),
     "session_ended": (2, {"reason": "completed"}),
     "amended": (None, {"note": "e7", "fields": {"text": "release at the sacrum"}}),
+    "pain": (0, {"value": 6, "region": None}),
+    "rhythm": (1, {"rate": 8.4, "taps": 7, "station": "sacrum", "qualities": {"amplitude": "low"}}),
+    "plan": (2, {"text": "two weeks; recheck the sacrum"}),
+    "signed": (
+        None,
+        {
+            "practitioner": "Jane Doe",
+            "licence": "LMT 1",
+            "sha256": "0" * 64,
+            "format": "text",
+            "layout": 1,
+            "app": "0.1.0",
+        },
+    ),
 }
 
 
