@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sessiontimer import note_cli
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
 from sessiontimer.review import index, lookup
@@ -23,7 +24,7 @@ from sessiontimer.review.summary import Summary
 
 # export.FORMATS, spelled here so that `logs list` need not import the exporters (and,
 # through them, the core's journal reader); a test holds the two equal.
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "text", "csv", "events", "json")
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 LIST_LIMIT = 50
@@ -31,7 +32,9 @@ LIST_LIMIT = 50
 
 def register(sub: Any) -> None:
     """Add ``logs`` and its actions to the top-level subparsers."""
-    logs = sub.add_parser("logs", help="review past sessions: list, show, export, delete, rename")
+    logs = sub.add_parser(
+        "logs", help="review past sessions: list, show, note, sign, export, delete, rename"
+    )
     acts = logs.add_subparsers(dest="logs_command", metavar="ACTION")
     lst = acts.add_parser(
         "list", help="sessions, newest first; filters like client:anna tag:release"
@@ -56,7 +59,11 @@ def register(sub: Any) -> None:
     )
     show = acts.add_parser("show", help="a session's timeline")
     show.add_argument("id", help="session id (or a unique start of one), as `logs list` shows")
-    exp = acts.add_parser("export", help="export sessions as md, csv or json")
+    exp = acts.add_parser(
+        "export",
+        help="export sessions: md or text (treatment notes), csv (one row per finding), "
+        "events (every journal line, CSV), json",
+    )
     exp.add_argument("ids", nargs="*", metavar="ID")
     exp.add_argument("--client", help="every session of this client")
     exp.add_argument("--all", action="store_true", help="every session")
@@ -77,6 +84,7 @@ def register(sub: Any) -> None:
     ren = acts.add_parser("rename", help="rename a client (merge: rename one spelling to another)")
     ren.add_argument("old")
     ren.add_argument("new")
+    note_cli.register(acts)
 
 
 def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
@@ -88,9 +96,11 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
         "delete": _delete,
         "rename": _rename,
         "amend": _amend,
+        "note": _note,
+        "sign": _note,
     }.get(args.logs_command)
     if action is None:
-        _err("usage: sessiontimer logs list|show|export|delete|rename|amend (see --help)")
+        _err("usage: sessiontimer logs list|show|note|sign|export|delete|rename|amend (see --help)")
         return EXIT_USAGE
     try:
         return action(args, app_paths)
@@ -199,6 +209,11 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     return EXIT_OK
 
 
+def _note(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    s = _find(app_paths, args.id)
+    return EXIT_PROBLEM if s is None else note_cli.run(args, s, app_paths)
+
+
 def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
     from sessiontimer.review import export
     from sessiontimer.review.timeline import load_timeline
@@ -221,7 +236,9 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
         _err("no sessions to export")
         return EXIT_PROBLEM
     sd = app_paths.sessions_dir
-    text = export.render([load_timeline(sd / s.rel, sd) for s in reversed(chosen)], args.format)
+    who = note_cli.practitioner(app_paths)[0] if args.format in ("md", "text") else None
+    timelines = [load_timeline(sd / s.rel, sd) for s in reversed(chosen)]
+    text = export.render(timelines, args.format, who)
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK

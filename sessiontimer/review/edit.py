@@ -24,6 +24,7 @@ from sessiontimer.review.history import same_client
 from sessiontimer.review.summary import Summary, summarize_rel
 
 AMENDABLE = ("text", "region", "tag")
+_TEXTS = ("note", "closing_note", "plan")  # what an amendment may correct (the latter: text)
 
 
 class EditError(ValueError):
@@ -54,6 +55,9 @@ def _next_id_and_t(events: list[dict[str, Any]]) -> tuple[str, float]:
     return f"e{max(numbers, default=0) + 1}", max(ts, default=0.0)
 
 
+next_id_and_t = _next_id_and_t  # the id and time of the next line appended afterwards
+
+
 def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> str:
     """Journal a correction of note ``note_id``; returns the new line's id."""
     bad = [k for k in fields if k not in AMENDABLE]
@@ -65,8 +69,11 @@ def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> s
     events = read.events
     if not events and read.problems:  # gone, moved or unreadable: say that, not "no note"
         raise EditError(f"{read.problems[0]}; nothing was changed")
-    if not any(e.get("type") == "note" and e.get("id") == note_id for e in events):
+    target = next((e for e in events if e.get("id") == note_id and e.get("type") in _TEXTS), None)
+    if target is None:
         raise EditError(f"{path.name} has no note {note_id!r} (see `sessiontimer logs show`)")
+    if target.get("type") != "note" and set(fields) != {"text"}:
+        raise EditError(f"only the text of a {target['type'].replace('_', ' ')} can be amended")
     ident, t = _next_id_and_t(events)
     append_line(path, make_event("amended", id=ident, at=wall, t=t, note=note_id, fields=fields))
     return ident

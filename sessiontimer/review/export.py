@@ -1,4 +1,4 @@
-"""Exports: Markdown (a draft treatment note), CSV (one row per event), JSON (events as they are).
+"""Exports: treatment notes (Markdown, text), findings (CSV), events (CSV), JSON (as they are).
 
 Files are 0600 unless the user asks otherwise, and each export is recorded (path and clients)
 in the state folder so that deleting a client's records can remove the exports made of them.
@@ -13,9 +13,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.review.timeline import Timeline, describe, stamp
+from sessiontimer.core.model import Practitioner
+from sessiontimer.review import note_render
+from sessiontimer.review.note import TreatmentNote, build_note
+from sessiontimer.review.note_csv import findings_csv
+from sessiontimer.review.timeline import Timeline
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "text", "csv", "events", "json")
 CSV_COLUMNS = (
     "session",
     "client",
@@ -34,42 +38,23 @@ _MAIN = {"v", "type", "id", "at", "t", "phase", "tag", "text", "region"}
 REGISTRY = "exports.json"
 
 
-def render(timelines: list[Timeline], fmt: str) -> str:
-    if fmt == "md":
-        return "\n\n".join(markdown(t) for t in timelines)
+def render(timelines: list[Timeline], fmt: str, practitioner: Practitioner | None = None) -> str:
+    """md and text: treatment notes; csv: one row per finding; events: every line (CSV)."""
+    if fmt in ("md", "text"):
+        notes = [note_render.render(note_of(t), fmt, practitioner) for t in timelines]
+        return "\n".join(notes)
     if fmt == "csv":
+        return findings_csv([note_of(t) for t in timelines])
+    if fmt == "events":
         return to_csv(timelines)
     if fmt == "json":
         return to_json(timelines)
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def markdown(tl: Timeline) -> str:
-    """A readable record: observations by phase, the closing note as the client's response."""
-    s = tl.summary
-    lines = [f"# Session {s.date} {s.time} — {s.client or 'no client'}", ""]
-    lines += [
-        f"- Preset: {s.preset}",
-        f"- Length: {_mins(s.duration)} (planned {_mins(s.planned)})",
-        f"- Status: {s.status}",
-        f"- Journal: {s.id}",
-        "",
-    ]
-    if s.problems:
-        lines += ["> Damaged journal: " + "; ".join(s.problems), ""]
-    lines.append("## Observations by phase")
-    for phase in tl.phases:
-        planned = _mins(phase.planned) if phase.planned else "open"
-        lines += ["", f"### {phase.name} (planned {planned}, real {_mins(phase.real)})"]
-        shown = [i for i in phase.items if i.get("type") not in ("cue", "checkpoint")]
-        lines += [f"- {stamp(i)[0]} ({stamp(i)[1]}) {describe(i)}" for i in shown] or ["- —"]
-    lines += ["", "## Client's response", "", tl.closing or "—", ""]
-    return "\n".join(lines)
-
-
-def _mins(seconds: float | None) -> str:
-    whole = round(seconds or 0)
-    return f"{whole // 60}:{whole % 60:02d}"
+def note_of(tl: Timeline) -> TreatmentNote:
+    """The treatment note of a loaded timeline."""
+    return build_note(tl.events, tl.summary.id, tl.summary.problems)
 
 
 def to_csv(timelines: list[Timeline]) -> str:

@@ -41,7 +41,11 @@ def test_logs_show_and_export(
         cli.main(["logs", "export", "--client", "anna", "--format", "csv", "-o", str(target)]) == 0
     )
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_text().count("\n") == 1 + len(path.read_text().splitlines())
+    events = tmp_path / "events.csv"
+    assert cli.main(["logs", "export", "--all", "--format", "events", "-o", str(events)]) == 0
+    assert events.read_text().count("\n") == 1 + len(path.read_text().splitlines())
+    # csv: one row per finding (the two notes left, the toggle, the closing note)
+    assert target.read_text().count("\n") == 1 + 4
     assert cli.main(["logs", "show", "nope"]) == 1
     assert "no single session matches 'nope'" in capsys.readouterr().err
 

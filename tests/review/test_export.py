@@ -32,9 +32,9 @@ def test_json_export_holds_every_event_as_written(tmp_path: Path) -> None:
     assert session["events"] == raw_lines
 
 
-def test_csv_has_one_row_per_event_with_its_fields(tmp_path: Path) -> None:
+def test_events_csv_has_one_row_per_event_with_its_fields(tmp_path: Path) -> None:
     path, tl = _timeline(tmp_path)
-    rows = list(csv.DictReader(io.StringIO(export.render([tl], "csv"))))
+    rows = list(csv.DictReader(io.StringIO(export.render([tl], "events"))))
     journal = read_journal(path).events
     assert len(rows) == len(journal)
     names = {0: "arrive", 1: "treat"}
@@ -54,20 +54,29 @@ def test_csv_has_one_row_per_event_with_its_fields(tmp_path: Path) -> None:
         assert (json.loads(row["data"]) if row["data"] else {}) == rest
 
 
-def test_markdown_is_a_treatment_note_draft(tmp_path: Path) -> None:
-    path, tl = _timeline(tmp_path)
+def test_markdown_is_the_treatment_note(tmp_path: Path) -> None:
+    _, tl = _timeline(tmp_path)
     md = export.render([tl], "md")
-    assert md.startswith("# Session 2026-10-20 09:00 — Anna")
-    assert "- Preset: Short" in md and f"- Journal: {path.stem}" in md
-    assert "### arrive (planned 1:00, real 1:00)" in md
-    assert "### treat (planned 2:00, real 2:20)" in md
-    arrive, treat = md.split("### arrive")[1].split("### treat")
-    assert "0:10 (09:00:10) note: headache since Monday" in arrive
-    assert "note: release @ sacrum" in treat
+    assert md.startswith("# Treatment note\n")
+    assert "- **Client:** Anna\n- **Date:** 2026-10-20 09:00" in md
+    assert "> “headache since Monday” (0:10, arrive)" in md  # the first phase's notes: intake
+    assert "### sacrum, 2 min 19 s\n\n- 1:10 release\n- 1:30 still point, 42 s" in md
     assert "tension" not in md  # retracted
-    assert "still point ended after 0:42" in treat
-    assert "resumed after 0:30" in treat
-    assert md.rstrip().endswith("## Client's response\n\nFelt lighter, sleeps better.")
+    assert "- **Closing note:** Felt lighter, sleeps better." in md
+    for technical in ("resumed", "paused", "cue", "checkpoint", "target"):
+        assert technical not in md.lower(), technical
+
+
+def test_csv_has_one_row_per_finding(tmp_path: Path) -> None:
+    _, tl = _timeline(tmp_path)
+    rows = list(csv.DictReader(io.StringIO(export.render([tl], "csv"))))
+    assert [(r["time"], r["kind"], r["text"], r["length_s"]) for r in rows] == [
+        ("0:10", "intake note", "headache since Monday", ""),
+        ("1:10", "tag", "release", ""),
+        ("1:30", "toggle", "still point", "42"),
+        ("3:20", "closing note", "Felt lighter, sleeps better.", ""),
+    ]
+    assert {r["region"] for r in rows[1:3]} == {"sacrum"}
 
 
 def test_export_file_is_private_and_recorded(tmp_path: Path) -> None:
