@@ -99,14 +99,18 @@ def _subjective(note: TreatmentNote) -> list[Block]:
 
 def _objective(note: TreatmentNote) -> list[Block]:
     blocks = [Block("heading", "Objective"), Block("field", _session_line(note), "Session")]
+    quiet = []
     for part in note.regions:
+        if not part.findings:
+            quiet.append(f"{part.name} ({length(part.seconds)})")
+            continue
         title = part.name or "Before the hands were placed"
         blocks.append(Block("sub", f"{title}, {length(part.seconds)}" if part.name else title))
-        blocks += [Block("item", finding_line(f)) for f in part.findings] or [
-            Block("item", "no findings")
-        ]
+        blocks += [Block("item", finding_line(f)) for f in part.findings]
     if not any(p.findings for p in note.regions):
         blocks.append(Block("para", "No findings were recorded."))
+    if quiet:
+        blocks.append(Block("field", "; ".join(quiet), "Held, nothing noted"))
     blocks.append(Block("field", _still_points(note.tagged(STILL_POINT)), "Still points"))
     detectors = note.tagged(SIGNIFICANCE)
     if detectors:
