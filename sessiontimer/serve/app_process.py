@@ -226,7 +226,7 @@ class AppHost:
             on_page_message=self._to_page_str,
             write_bytes=self._to_page_bytes,
             write_str=self._to_page_str,
-            close=self._close_page,
+            close=self._app_ended,
             download_manager=self.download_manager,
         )
         await app.start(width, height)
@@ -244,7 +244,7 @@ class AppHost:
             if self.app is app:
                 self.app = None
                 self._cancel_grace()
-                await self._close_page()
+                await self._app_ended()
 
     async def _end_after_grace(self) -> None:
         await asyncio.sleep(self.grace)
@@ -275,6 +275,11 @@ class AppHost:
         if socket is not None and not socket.closed:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await socket.send_str(text)
+
+    async def _app_ended(self) -> None:
+        """The app exited (quit, or its session ended and it closed): the tab says so."""
+        await self._to_page_str(json.dumps(["sessiontimer", {"type": "app_ended"}]))
+        await self._close_page()
 
     async def _close_page(self) -> None:
         socket = self.socket

@@ -78,11 +78,11 @@ def _lines(plan: Plan, access: Access, certificate: Certificate | None) -> list[
     if certificate is None:
         lines.append("Only this machine can connect.")
     else:
-        made = " (made now)" if certificate.made_now else ""
+        made = " (a new certificate)" if certificate.made_now else ""
         lines += [
             f"Reachable on the room's network at {plan.bind}, over HTTPS. The browser will",
-            "warn about the certificate once; check that its SHA-256 fingerprint is:",
-            f"    {certificate.fingerprint}{made}",
+            f"warn about the certificate once; check that its SHA-256 fingerprint is{made}:",
+            f"    {certificate.fingerprint}",
             "",
             qr_text(access.key_url),
         ]

@@ -144,6 +144,8 @@ async def test_the_app_ending_by_itself_closes_the_tab_and_frees_the_slot(
     first = await _open(served)
     pid = await _echo(first, "a")
     await first.send_json(["stdin", "quit"])
+    told = await first.receive_json(timeout=10)
+    assert told == ["sessiontimer", {"type": "app_ended"}]
     closed = await first.receive(timeout=10)
     assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
     assert await _until(lambda: not _alive(pid))

@@ -46,6 +46,11 @@
           "This session is now shown in another tab or on another device.";
         document.getElementById("reconnect").textContent = "Show it here again";
         break;
+      case "app_ended":
+        document.getElementById("closed-message").textContent =
+          "The app was closed. A session that was running is saved and offered for resume.";
+        document.getElementById("reconnect").textContent = "Open the app again";
+        break;
       case "sessiontimer.cue":
         play(String(body.sound || ""), Number(body.volume));
         break;
