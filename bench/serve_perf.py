@@ -90,9 +90,11 @@ async def browser_side(served: ServedApp, notes: int) -> tuple[float, list[float
             await asyncio.sleep(0.002)
         raise RuntimeError(f"{text!r} never appeared")
 
+    await asyncio.sleep(5.0)  # the app starts with the server; a tablet joins seconds later
     t0 = time.monotonic()
     await page.goto(served.key_url)
     load = await wait_text("Craniosacral 60") - t0
+    await page.focus(".xterm-helper-textarea")  # as a tap on the screen does
     await page.keyboard.press("Enter")
     await wait_text("left in this phase")
     await asyncio.sleep(3.0)

@@ -191,6 +191,12 @@ class AppHost:
                 return
             await self._start(width, height)
 
+    async def prestart(self, width: int = 100, height: int = 30) -> None:
+        """Start the app before any tab asks: the first page then only has to draw it."""
+        async with self._lock:
+            if self.app is None or not self.app.alive:
+                await self._start(width, height)
+
     async def detach(self, socket: web.WebSocketResponse) -> None:
         """The tab went away: keep the session running for the grace period."""
         async with self._lock:

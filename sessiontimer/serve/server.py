@@ -59,6 +59,7 @@ async def _serve(
     try:
         site = web.TCPSite(runner, plan.bind, plan.port, ssl_context=context)
         await site.start()
+        await host.prestart()  # the app's ~1 s start is not paid by the first page load
         announce(_lines(plan, access, certificate))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -234,3 +234,14 @@ async def test_the_app_is_started_from_an_argument_list_never_a_shell(
     assert not planted.exists()
     assert "served=1" in served.log_lines()[0]
     await socket.close()
+
+
+async def test_the_app_started_with_the_server_is_the_first_tabs(served: Served) -> None:
+    await served.host.prestart()
+    await served.host.prestart()  # twice: still one app
+    assert served.host.started == 1
+    socket = await _open(served)
+    assert await socket.receive_bytes(timeout=10) == b"REPAINT"  # drawn for this tab
+    await _echo(socket, "a")
+    assert served.host.started == 1
+    await socket.close()
