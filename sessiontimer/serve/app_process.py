@@ -162,6 +162,7 @@ class AppHost:
         self.app: AppProcess | None = None
         self.socket: web.WebSocketResponse | None = None
         self.started = 0  # app processes started since the server began (tests read it)
+        self.waiting = 0  # tabs being offered to take over
         self._grace_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()

@@ -27,6 +27,7 @@ TEXTUAL_STATIC = Path(textual_serve.__file__).resolve().parent / "static"
 HOST_KEY = web.AppKey("host", AppHost)
 ACCESS_KEY = web.AppKey("access", Access)
 MAX_MESSAGE = 64 * 1024  # a keystroke or a resize is tiny; a flood is cut off
+MAX_WAITING = 4  # tabs shown "take over?" at the same time
 HEARTBEAT = 30.0  # a dead connection frees the tab slot; the session itself runs on
 
 
@@ -75,7 +76,7 @@ async def _socket(request: web.Request) -> web.WebSocketResponse:
     await socket.prepare(request)
     width, height = _size(request, "width", 80), _size(request, "height", 24)
     try:
-        if host.busy and not await _asked_to_take_over(socket):
+        if host.busy and not await _asked_to_take_over(host, socket):
             return socket
         await host.attach(socket, width, height)
         await _relay(socket, host)
@@ -84,13 +85,24 @@ async def _socket(request: web.Request) -> web.WebSocketResponse:
     return socket
 
 
-async def _asked_to_take_over(socket: web.WebSocketResponse) -> bool:
-    """Another tab has the session: offer to take it over; True once this tab says so."""
-    await socket.send_str(json.dumps(["sessiontimer", {"type": "busy"}]))
-    async for message in socket:
-        if message.type == WSMsgType.TEXT and _envelope(message.data)[:1] == ["take_over"]:
-            return True
-    return False
+async def _asked_to_take_over(host: AppHost, socket: web.WebSocketResponse) -> bool:
+    """Another tab has the session: offer to take it over; True once this tab says so.
+
+    Tabs left waiting on the offer are few in real use; past ``MAX_WAITING`` a new one is
+    closed at once, so a page opened in a loop cannot pile up connections.
+    """
+    if host.waiting >= MAX_WAITING:
+        await socket.close(code=1013, message=b"too many tabs are waiting")
+        return False
+    host.waiting += 1
+    try:
+        await socket.send_str(json.dumps(["sessiontimer", {"type": "busy"}]))
+        async for message in socket:
+            if message.type == WSMsgType.TEXT and _envelope(message.data)[:1] == ["take_over"]:
+                return True
+        return False
+    finally:
+        host.waiting -= 1
 
 
 def _envelope(text: str) -> list[object]:

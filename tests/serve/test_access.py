@@ -32,7 +32,7 @@ async def test_without_the_cookie_everything_is_refused(served: Served, path: st
 
 async def test_a_wrong_key_is_refused_and_sets_no_cookie(served: Served) -> None:
     wrong = served.access.key[:-1] + ("A" if served.access.key[-1] != "A" else "B")
-    for key in (wrong, "", served.access.key + "x", served.access.token):
+    for key in (wrong, "", served.access.key + "x", served.access.token, "k" * 4_000, "%00"):
         response = await served.client.get(f"/?key={key}", allow_redirects=False)
         assert response.status == 403, key
         assert COOKIE not in response.cookies

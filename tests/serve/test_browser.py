@@ -145,9 +145,16 @@ async def test_key_cookie_session_and_a_note_in_the_journal(
     assert await page.page.evaluate("document.cookie") == ""  # HttpOnly: no script reads it
     await page.shot("1-start")
     await page.focus()
-    await page.page.keyboard.press("Enter")
+    await page.page.keyboard.press("Enter")  # a key press also unlocks the page's audio
     assert await page.wait_for("left in this phase")
     await page.shot("2-session")
+    # the first phase's start cue plays in the page too: it fetches the bundled sound
+    deadline = time.monotonic() + 20
+    while not any(u.endswith("/sounds/singing-bowl.wav") for u in network):
+        assert time.monotonic() < deadline, network
+        await asyncio.sleep(0.05)
+    assert await page.page.evaluate("window.sessiontimerPage.cuesPlayed") >= 1
+    assert await page.page.evaluate("window.sessiontimerPage.sessionRunning") is True
     await page.page.keyboard.press("r")
     note = await _journal_note(served.home, "release")
     assert await page.wait_for("Saved: release")

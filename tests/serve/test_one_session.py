@@ -245,3 +245,19 @@ async def test_the_app_started_with_the_server_is_the_first_tabs(served: Served)
     await _echo(socket, "a")
     assert served.host.started == 1
     await socket.close()
+
+
+async def test_tabs_waiting_on_the_offer_are_capped(served: Served) -> None:
+    from sessiontimer.serve.web import MAX_WAITING
+
+    first = await _open(served)
+    pid = await _echo(first, "a")
+    waiting = [await _open(served) for _ in range(MAX_WAITING)]
+    for socket in waiting:
+        assert (await socket.receive_json(timeout=10))[1]["type"] == "busy"
+    extra = await _open(served)
+    closed = await extra.receive(timeout=10)
+    assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    assert await _echo(first, "b") == pid and served.host.started == 1
+    for socket in [*waiting, first]:
+        await socket.close()

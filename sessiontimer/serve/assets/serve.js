@@ -11,6 +11,8 @@
   let wakeLock = null;
   let audio = null; // an AudioContext, made on the first tap (browsers need a gesture)
   const buffers = new Map();
+  const state = { cuesPlayed: 0, sessionRunning: false }; // read by the browser tests
+  window.sessiontimerPage = state;
 
   class SessionSocket extends NativeWebSocket {
     constructor(url, protocols) {
@@ -56,6 +58,7 @@
         break;
       case "sessiontimer.session":
         running = Boolean(body.running);
+        state.sessionRunning = running;
         updateWakeLock();
         break;
     }
@@ -102,6 +105,7 @@
       source.buffer = buffer;
       source.connect(gain).connect(audio.destination);
       source.start();
+      state.cuesPlayed += 1;
     } catch (error) {
       // the laptop plays the cue too; a page that cannot is not an error worth a dialog
     }
