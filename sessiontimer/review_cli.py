@@ -253,11 +253,42 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
     return EXIT_OK
 
 
+def _live(app_paths: AppPaths, journals: list[Path]) -> list[Path]:
+    """Those of ``journals`` a running sessiontimer is writing now (its lock is held).
+
+    The lock file names the live journals; an older one that names none makes every
+    unfinished journal count as live: refusing too much is safe, rewriting a live one is not.
+    """
+    from sessiontimer.core.journal_read import is_finished
+    from sessiontimer.core.lock import SessionLock
+
+    named = SessionLock(app_paths.lock_file).live_journals()
+    if named == []:
+        return []
+    if named is None:
+        return [j for j in journals if not is_finished(j)]
+    live = {p.resolve() for p in named}
+    return [j for j in journals if j.resolve() in live]
+
+
+def _refuse_live(app_paths: AppPaths, journals: list[Path], doing: str) -> bool:
+    """Say so and return True when one of ``journals`` is a running session's."""
+    live = _live(app_paths, journals)
+    for journal in live:
+        _err(
+            f"{journal}: this session is running in another sessiontimer window; "
+            f"{doing} it only after that session has ended (or was quit)."
+        )
+    return bool(live)
+
+
 def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
     with _index(app_paths) as store:
         matching = lookup.client_sessions(store, args.client)
     if not matching:
         _err(f"no sessions of a client named {args.client!r}")
+        return EXIT_PROBLEM
+    if _refuse_live(app_paths, [app_paths.sessions_dir / s.rel for s in matching], "delete"):
         return EXIT_PROBLEM
     if not args.yes:
         if not sys.stdin.isatty():
@@ -284,6 +315,8 @@ def _amend(args: argparse.Namespace, app_paths: AppPaths) -> int:
     from sessiontimer.review.edit import AMENDABLE, EditError, amend
 
     fields = {k: v for k in AMENDABLE if (v := getattr(args, k)) is not None}
+    if _refuse_live(app_paths, [app_paths.sessions_dir / s.rel], "amend"):
+        return EXIT_PROBLEM
     try:
         amend(app_paths.sessions_dir / s.rel, args.note, fields, datetime.now().astimezone())
     except EditError as error:
@@ -297,6 +330,10 @@ def _amend(args: argparse.Namespace, app_paths: AppPaths) -> int:
 def _rename(args: argparse.Namespace, app_paths: AppPaths) -> int:
     from sessiontimer.review.edit import rename_client
 
+    with _index(app_paths) as store:
+        touched = [app_paths.sessions_dir / s.rel for s in lookup.client_sessions(store, args.old)]
+    if _refuse_live(app_paths, touched, "rename the client in"):
+        return EXIT_PROBLEM
     done = rename_client(
         app_paths.sessions_dir, app_paths.state_dir, args.old, args.new, datetime.now().astimezone()
     )
