@@ -63,7 +63,17 @@ class KeyHold:
             return
         stack = self._app.screen_stack
         gone = not stack or holder is not stack[-1] or not holder.is_attached
-        if gone or self._waited >= GIVE_UP:
+        if self._waited >= GIVE_UP:
+            self._let_go()
+        elif gone and self._timer is not None:
+            # The new screen is on the stack but may not be mounted and focused yet (its
+            # field would miss the keys): hand them over after its first refresh.
+            self._timer.stop()
+            self._timer = None
+            self._app.call_after_refresh(self._after_refresh, holder)
+
+    def _after_refresh(self, holder: Screen[Any]) -> None:
+        if self._holder is holder:
             self._let_go()
 
     def _let_go(self) -> None:
