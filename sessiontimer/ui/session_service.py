@@ -128,11 +128,7 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
 def writer_hooks(app: SessionTimerApp) -> dict[str, Any]:
     """Callbacks that turn disk trouble into one calm notice (the writer keeps every line)."""
     return {
-        "on_problem": lambda text: app.post_message(
-            ServiceNotice(
-                f"{text} Notes are kept in memory and written when the disk allows.", "warning"
-            )
-        ),
+        "on_problem": lambda text: app.post_message(ServiceNotice(text, "warning")),
         "on_recovered": lambda: app.post_message(ServiceNotice("The session log is saved again.")),
     }
 
