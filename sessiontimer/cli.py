@@ -138,6 +138,7 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         client=args.client if args.command == "run" else None,
     )
     app.run()
+    app.close_audio()  # whatever way the app ended (it is safe twice)
     from sessiontimer.ui.leaving import tell
 
     tell(app.after_exit)  # where waiting journal lines went, once the terminal is restored

@@ -295,8 +295,20 @@ class SessionTimerApp(App[None]):
         self.after_exit += leaving.rescue(waiting, leaving.QUIET_WAIT)
         self._exit_with(reason)
 
+    def close_audio(self) -> None:
+        """Close the audio service (worker, players, temporary folder) on every way out.
+
+        After the session's close, which waits briefly for cues still on their way.
+        Safe to call twice.
+        """
+        close = getattr(self.audio, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
+
     def _exit_with(self, reason: str, lost: bool | None = None) -> None:
         leaving.remove_signal_handlers()
+        self.close_audio()
         if lost is None:
             lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
         status = leaving.exit_status(reason)
@@ -495,6 +507,7 @@ class SessionTimerApp(App[None]):
         with contextlib.suppress(Exception):
             leaving.finalize(self.session, "error", None)
             self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
+        self.close_audio()
         if self.is_headless or self.reraise_errors:
             super()._handle_exception(error)
             return

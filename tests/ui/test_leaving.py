@@ -141,3 +141,33 @@ async def test_quitting_with_lines_waiting_asks_and_writes_them_elsewhere(
     kinds = [e["type"] for e in read_journal(copy).events]
     assert kinds.count("note") == 2 and kinds[-1] == "suspended"
     assert any(str(copy) in line for line in app.after_exit)
+
+
+class RecordingAudio:
+    """Visual cues, and a record of the close every way out must make."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def play(self, cue: object, volume: float, muted: bool, on_result: object) -> None:
+        pass
+
+    def set_master_volume(self, level: float) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.mark.parametrize("keys", [("ctrl+q", "enter"), ("e", "enter", "ctrl+q")])
+async def test_every_way_out_closes_the_audio_service(
+    clock: ManualClock, keys: tuple[str, ...]
+) -> None:
+    audio = RecordingAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert app.return_code == 0
+    assert audio.closed >= 1
