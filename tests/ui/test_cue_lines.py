@@ -136,3 +136,18 @@ async def test_the_close_waits_for_the_closing_bell(clock: ManualClock) -> None:
         assert session.wait(5)
     kinds = [e["kind"] for e in cue_lines(session.path)]
     assert "session_end" in kinds, kinds
+
+
+async def test_quitting_closes_the_audio_service(clock: ManualClock) -> None:
+    """Every way out goes through leave(): the service is closed (players stopped, fades)."""
+    audio = SlowAudio()
+    closed: list[bool] = []
+    audio.close = lambda: closed.append(True)  # type: ignore[method-assign]
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert closed == [True]
