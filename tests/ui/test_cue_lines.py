@@ -148,6 +148,7 @@ async def test_quitting_closes_the_audio_service(clock: ManualClock) -> None:
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("enter")
         await pilot.pause()
+        assert not app.is_running or closed
     assert closed == [True]
