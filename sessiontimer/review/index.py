@@ -150,6 +150,7 @@ def _refresh(
     processes: bool,
 ) -> Refreshed:
     plan = _plan(store, sessions_dir, full)
+    known = store.folders()
     removed = len(plan.gone)
     store.drop(plan.gone)
     for name in plan.dropped_folders:  # a whole year folder gone
@@ -157,15 +158,17 @@ def _refresh(
         removed += len(rels)
         store.drop(rels)
         store.set_folder(name, None)
-    known = store.folders()
-    for name in plan.folders:
-        if name not in known:
-            store.set_folder(name, -1)  # will have rows, not yet all read
-    store.commit()
+    fresh = [name for name in plan.folders if name not in known]
+    for name in fresh:
+        store.set_folder(name, -1)  # will have rows, not yet all read
+    if removed or plan.dropped_folders or fresh:
+        store.commit()
     read = _read_into(store, sessions_dir, plan.todo, progress, cancel, processes)
-    for name, mtime in plan.folders.items():
-        store.set_folder(name, mtime)
-    store.commit()
+    moved = {name: mtime for name, mtime in plan.folders.items() if known.get(name) != mtime}
+    for name, mtime in moved.items():
+        store.set_folder(name, mtime)  # every journal in it read: trusted until it moves
+    if moved:
+        store.commit()
     return Refreshed(read, removed)
 
 
@@ -179,7 +182,9 @@ def _read_into(
 ) -> int:
     """Read ``todo`` and commit their rows in batches; progress at most ten times a second."""
     total, done, shown = len(todo), 0, 0.0
-    if progress is not None and total:
+    if not total:
+        return 0
+    if progress is not None:
         progress(0, total)
     batch: list[tuple[Summary, Stamp]] = []
     for summary, stamp in _summaries(sessions_dir, todo, processes):

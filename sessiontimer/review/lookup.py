@@ -32,7 +32,7 @@ class Selection:
 
 def select(store: Store, line: str) -> Selection:
     parsed = filters.parse(line)
-    sql, args = where(parsed, store.has_fts)
+    sql, args = where(parsed, store.rare if store.has_fts else None)
     return Selection(parsed, sql, args)
 
 

@@ -1,22 +1,25 @@
 """A parsed filter line (review/query.py) as SQL over the index, with the same meaning.
 
 Every part keeps :func:`query.matches`'s meaning exactly: fields match as substrings of the
-lower-cased value. Text and plain words go through the FTS5 trigram table when the index has
-one and the word is at least three characters long (the trigram index then finds exactly
-the substrings); otherwise, and to be exact in every case, ``instr`` over the stored
-lower-cased text decides.
+lower-cased value (``instr``), a session's tags and regions are stored joined by a separator
+no typed filter holds. The table is kept in newest-first order, so a page of a common word
+is found by reading the newest sessions until the page is full. A rare word (see
+:meth:`Store.rare`) goes through the FTS5 trigram table first, which finds exactly the
+sessions holding it; ``instr`` still decides, so the answer is the same with or without FTS5.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sessiontimer.review.query import Query
+from sessiontimer.review.store import SEP
 
 _TAG = "EXISTS (SELECT 1 FROM marks m WHERE m.sid = s.sid AND m.kind = 'tag' AND instr(m.{}, ?))"
 
 
-def where(query: Query, fts: bool) -> tuple[str, list[Any]]:
+def where(query: Query, rare: Callable[[str, str], bool] | None) -> tuple[str, list[Any]]:
     """A WHERE clause (without the word; "1" when nothing is asked) and its parameters."""
     parts: list[str] = []
     args: list[Any] = []
@@ -34,18 +37,20 @@ def where(query: Query, fts: bool) -> tuple[str, list[Any]]:
         for value in values:
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-    for value in query.tag:
-        parts.append(_TAG.format("tag_fold"))
-        args.append(value)
-    for value in query.region:
-        parts.append(_TAG.format("region_fold"))
-        args.append(value)
+    for column, values in (("tags_fold", query.tag), ("regions_fold", query.region)):
+        mark = column.replace("s_fold", "_fold")
+        for value in values:
+            if SEP in value:  # cannot be told apart from the separator: ask the marks
+                parts.append(_TAG.format(mark))
+            else:
+                parts.append(f"instr(s.{column}, ?)")
+            args.append(value)
     matches: list[str] = []
     for column, values in (("text_fold", query.text), ("blob", query.words)):
         for value in values:
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-            if fts and len(value) >= 3:
+            if rare is not None and rare(column, value):
                 matches.append(f"{column}:{_phrase(value)}")
     if matches:  # the trigram index narrows the rows first; instr above stays exact
         parts.insert(0, "s.sid IN (SELECT rowid FROM search WHERE search MATCH ?)")

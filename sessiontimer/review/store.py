@@ -24,30 +24,33 @@ from typing import Any
 from sessiontimer.review.summary import Stamp, Summary
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
 _SESSION_COLUMNS = (
-    "rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, preset, "
-    "preset_fold, duration, planned, notes, status, closing, problems, amended, text_fold, blob"
+    "sid, rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, "
+    "preset, preset_fold, duration, planned, notes, status, closing, problems, amended, "
+    "tags_fold, regions_fold, text_fold, blob"
 )
+RARE = 50  # the trigram index is used when its rarest trigram is in under 1/RARE sessions
+SEP = "\x1f"  # between the tags (and the regions) of one session: a typed filter has none
 _SCHEMA = f"""
 CREATE TABLE sessions(
-    sid INTEGER PRIMARY KEY, rel TEXT NOT NULL UNIQUE, id TEXT NOT NULL,
+    sid INTEGER NOT NULL UNIQUE, rel TEXT NOT NULL UNIQUE, id TEXT NOT NULL,
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sort_key TEXT NOT NULL,
     start TEXT NOT NULL, day TEXT NOT NULL, client TEXT, client_fold TEXT NOT NULL,
     client_key TEXT NOT NULL, preset TEXT NOT NULL, preset_fold TEXT NOT NULL,
     duration REAL NOT NULL, planned REAL NOT NULL, notes INTEGER NOT NULL,
     status TEXT NOT NULL, closing TEXT NOT NULL, problems TEXT NOT NULL,
-    amended INTEGER NOT NULL, text_fold TEXT NOT NULL, blob TEXT NOT NULL);
-CREATE INDEX sessions_newest ON sessions(sort_key, id);
+    amended INTEGER NOT NULL, tags_fold TEXT NOT NULL, regions_fold TEXT NOT NULL,
+    text_fold TEXT NOT NULL, blob TEXT NOT NULL,
+    PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
 CREATE INDEX sessions_client ON sessions(client_key, sort_key);
 CREATE TABLE marks(
     sid INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
     tag TEXT, tag_fold TEXT, region TEXT, region_fold TEXT, text TEXT,
     PRIMARY KEY(sid, seq)) WITHOUT ROWID;
-CREATE INDEX marks_tag ON marks(tag_fold);
 CREATE TABLE folders(name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 PRAGMA user_version = {SCHEMA_VERSION};
 PRAGMA application_id = {APPLICATION_ID};
@@ -55,6 +58,7 @@ PRAGMA application_id = {APPLICATION_ID};
 _FTS = (
     "CREATE VIRTUAL TABLE search USING fts5(text_fold, blob, tokenize = 'trigram case_sensitive 1')"
 )
+_VOCAB = "CREATE VIRTUAL TABLE search_terms USING fts5vocab(search, 'col')"
 _FTS_PROBE: bool | None = None  # whether this interpreter's SQLite has FTS5 with trigrams
 
 
@@ -68,7 +72,8 @@ def fts5_available() -> bool:
     if _FTS_PROBE is None:
         probe = sqlite3.connect(":memory:")
         try:
-            probe.execute(_FTS.replace("search", "probe", 1))
+            probe.execute(_FTS)
+            probe.execute(_VOCAB)
             _FTS_PROBE = True
         except sqlite3.Error:
             _FTS_PROBE = False
@@ -122,13 +127,14 @@ class Store:
         """Insert or replace the rows of these sessions (the caller commits); returns how many."""
         count = 0
         cur = self.conn.cursor()
+        sid = cur.execute("SELECT coalesce(max(sid), 0) FROM sessions").fetchone()[0]
         for summary, stamp in summaries:
             self._drop(cur, summary.rel)
+            sid += 1  # the sessions' own order is their key; sid links marks and text
             cur.execute(
-                f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 21)})",
-                session_row(summary, stamp),
+                f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 24)})",
+                (sid, *session_row(summary, stamp)),
             )
-            sid = cur.lastrowid
             cur.executemany(
                 "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(sid, *mark) for mark in mark_rows(summary)],
@@ -152,12 +158,28 @@ class Store:
         if row is None:
             return
         cur.execute("DELETE FROM marks WHERE sid = ?", row)
-        cur.execute("DELETE FROM sessions WHERE sid = ?", row)
+        cur.execute("DELETE FROM sessions WHERE rel = ?", (rel,))
         if self.has_fts:
             cur.execute("DELETE FROM search WHERE rowid = ?", row)
 
     def commit(self) -> None:
         self.conn.commit()
+
+    def rare(self, column: str, value: str) -> bool:
+        """Whether the trigram index narrows ``value`` down to few sessions (then it pays;
+        for a common word the newest-first scan fills a page sooner). Needs 3+ characters."""
+        if not self.has_fts or len(value) < 3:
+            return False
+        grams = list({value[i : i + 3] for i in range(len(value) - 2)})
+        row = self.conn.execute(
+            f"SELECT count(*), min(doc) FROM search_terms WHERE col = ? "
+            f"AND term IN ({','.join('?' * len(grams))})",
+            [column, *grams],
+        ).fetchone()
+        if row[0] < len(grams):
+            return True  # a trigram no session has: the index answers at once (none)
+        total = self.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        return bool(row[1] * RARE <= total)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -235,6 +257,8 @@ def session_row(s: Summary, stamp: Stamp) -> tuple[Any, ...]:
         s.closing,
         json.dumps(s.problems, ensure_ascii=False),
         int(s.amended),
+        SEP.join(str(t or "").casefold() for t, _ in s.tags),
+        SEP.join(str(r or "").casefold() for _, r in s.tags),
         text_fold(s),
         search_blob(s),
     )
@@ -342,6 +366,7 @@ def _initialised(path: Path, fts: bool | None) -> Store:
             fts = fts5_available()
         if fts:
             store.conn.execute(_FTS)
+            store.conn.execute(_VOCAB)
     store.has_fts = bool(fts)
     return store
 
@@ -373,5 +398,6 @@ def memory_store(fts: bool | None = None) -> Store:
         conn.executescript(_SCHEMA)
         if fts if fts is not None else fts5_available():
             conn.execute(_FTS)
+            conn.execute(_VOCAB)
     store.has_fts = bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name='search'").fetchone())
     return store
