@@ -67,6 +67,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     from sessiontimer.serve.options import register as register_serve
 
     register_serve(sub)
+    back = sub.add_parser("backup", help="one archive of every journal, the config and the state")
+    back.add_argument(
+        "file", nargs="?", help="where (default: sessiontimer-backup-DATE.tar.gz here)"
+    )
+    rest = sub.add_parser("restore", help="merge a backup into the current folders")
+    rest.add_argument("file", help="the archive `sessiontimer backup` wrote")
     if "logs" in words:
         from sessiontimer import review_cli
 
@@ -94,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "doctor": _doctor,
         "logs": _logs,
         "serve": _serve,
+        "backup": _backup,
+        "restore": _restore,
     }
     try:
         return handlers[args.command](args, app_paths)
@@ -155,6 +163,18 @@ def _serve(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     from sessiontimer.serve.command import run
 
     return run(args, app_paths)
+
+
+def _backup(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer import backup_cli
+
+    return backup_cli.backup(args.file, app_paths)
+
+
+def _restore(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from sessiontimer import backup_cli
+
+    return backup_cli.restore(args.file, app_paths)
 
 
 def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
