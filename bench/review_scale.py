@@ -1,12 +1,13 @@
-"""Review at scale: logs list cold and warm, index build, filter, Sessions screen first rows.
+"""Review at scale: logs list cold and warm, index build, filters, the Sessions screen.
 
-Usage: python bench/review_scale.py [--runs R] [N ...]   (default: 1000 20000, R = 5)
+Usage: python bench/review_scale.py [--runs R] [--data DIR] [N ...]  (default: 1000 20000, R = 5)
 
-For each N, journals are generated once under $TMPDIR/sessiontimer-bench/N (reused on later
-runs) and every figure is printed in milliseconds. "Cold" means no index (deleted first);
-the journals themselves may be in the OS page cache, as after any recent use. `logs list`
-is run R times cold and R times warm: the best is printed, then the median and the worst,
-since on a shared machine one run says little.
+For each N, journals are generated once under DIR/N (default $TMPDIR/sessiontimer-bench; reused
+on later runs) and every figure is printed in milliseconds. "Cold" means no index (deleted
+first); the journals themselves may be in the OS page cache, as after any recent use. Commands
+are run R times: the best is printed, then the median and the worst, since on a shared machine
+one run says little. The Sessions screen is measured in a process of its own, so that its peak
+memory (ru_maxrss) is the app's with the screen open, not this script's.
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_journals import generate  # noqa: E402
 
-from sessiontimer.review import index, query  # noqa: E402
+from sessiontimer.review import index, lookup  # noqa: E402
 
 FILTERS = ["anna", "client:anna tag:release", "region:sacrum", "since:2026-10-01", "text:headache"]
 
 
+DATA = Path(tempfile.gettempdir()) / "sessiontimer-bench"
+
+
 def data_for(n: int) -> Path:
-    base = Path(tempfile.gettempdir()) / "sessiontimer-bench" / str(n)
+    base = DATA / str(n)
     if not (base / "data" / "sessions").is_dir():
         began = time.perf_counter()
         generate(base / "data", n)
@@ -46,7 +50,7 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f} ms"
 
 
-def logs_list(base: Path) -> float:
+def logs_list(base: Path, *words: str) -> float:
     env = dict(
         os.environ,
         SESSIONTIMER_DATA_DIR=str(base / "data"),
@@ -55,7 +59,7 @@ def logs_list(base: Path) -> float:
     )
     began = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "sessiontimer", "logs", "list"],
+        [sys.executable, "-m", "sessiontimer", *(words or ("logs", "list"))],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
@@ -74,8 +78,9 @@ def spread(times: list[float]) -> str:
     return f"{ms(min(times))}  (median {ms(median).strip()}, worst {ms(worst).strip()})"
 
 
-async def screen_times(base: Path) -> tuple[float, float]:
-    """Time to first rows of the Sessions screen (warm index), and to a filter keystroke."""
+async def screen_times(base: Path) -> tuple[float, float, float]:
+    """First rows of the Sessions screen (warm index), a filter keystroke, and scrolling:
+    the worst time for one cursor key over 1,000 presses (the window slides 10 times)."""
     from dataclasses import replace
 
     from textual.widgets import DataTable
@@ -101,35 +106,71 @@ async def screen_times(base: Path) -> tuple[float, float]:
         await app.push_screen(screen)
         table = screen.query_one("#sessions-table", DataTable)
         while table.row_count == 0:
-            await asyncio.sleep(0.002)
+            await asyncio.sleep(0.001)
         painted = asyncio.Event()
         screen.call_after_refresh(painted.set)  # the frame holding the rows was rendered
         await painted.wait()
         first = time.perf_counter() - began
         await app.workers.wait_for_complete()
         await pilot.pause()
-        before = screen.shown
+        before = screen.rows
         began = time.perf_counter()
         await pilot.press("a")
-        while screen.shown is before:
-            await asyncio.sleep(0.002)
+        while screen.rows is before:
+            await asyncio.sleep(0.001)
         painted = asyncio.Event()
         screen.call_after_refresh(painted.set)
         await painted.wait()
         keystroke = time.perf_counter() - began
-    return first, keystroke
+        await app.workers.wait_for_complete()
+        table.focus()
+        worst = 0.0
+        for _ in range(1000):
+            began = time.perf_counter()
+            await pilot.press("down")
+            worst = max(worst, time.perf_counter() - began)
+        await app.workers.wait_for_complete()
+    return first, keystroke, worst
+
+
+def screen_process(base: Path) -> None:
+    """``--screen BASE``: the Sessions screen's figures and this process's peak memory."""
+    import resource
+
+    first, keystroke, scroll = asyncio.run(screen_times(base))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{first} {keystroke} {scroll} {peak}")
+
+
+def ended_session(sessions: Path, state: Path) -> float:
+    """A session's rows after it ends: a new journal in the newest folder, indexed alone."""
+    newest = max(p for p in sessions.iterdir() if p.is_dir())
+    source = next(newest.glob("*.jsonl"))
+    target = newest / (source.stem[:-6] + "fffffe.jsonl")
+    target.write_bytes(source.read_bytes())
+    try:
+        began = time.perf_counter()
+        index.update(sessions, state, [f"{newest.name}/{target.name}"])
+        took = time.perf_counter() - began
+    finally:
+        target.unlink()
+        index.update(sessions, state, [f"{newest.name}/{target.name}"])
+    return took
 
 
 def run(n: int, runs: int) -> None:
     print(f"\n== {n} journals")
     base = data_for(n)
     sessions, state = base / "data" / "sessions", base / "state"
-    cold = []
-    for _ in range(runs):
-        index.forget(state)
-        cold.append(logs_list(base))
-    print(f"  logs list, cold (no index)      {spread(cold)}")
-    print(f"  logs list, warm                 {spread([logs_list(base) for _ in range(runs)])}")
+    version = [logs_list(base, "--version") for _ in range(runs)]
+    print(f"  sessiontimer --version          {spread(version)}")
+    index.forget(state)
+    cold = logs_list(base)
+    print(f"  logs list, cold (no index)      {ms(cold)}  (builds the index, all cores)")
+    warm = [logs_list(base) for _ in range(runs)]
+    print(f"  logs list, warm                 {spread(warm)}  {min(warm) / min(version):.1f}x")
+    word = [logs_list(base, "logs", "list", "text:headache") for _ in range(runs)]
+    print(f"  logs list text:headache, warm   {spread(word)}  {min(word) / min(version):.1f}x")
 
     def build(processes: bool) -> float:
         index.forget(state)
@@ -137,28 +178,56 @@ def run(n: int, runs: int) -> None:
         index.refresh(sessions, state, processes=processes)
         return time.perf_counter() - began
 
-    print(f"  index build, one process        {ms(best(lambda: build(False), 1))}")
-    print(f"  index build, all cores          {ms(best(lambda: build(True), 1))}")
-    began = time.perf_counter()
-    idx = index.refresh(sessions, state)
-    print(f"  index refresh, nothing changed  {ms(time.perf_counter() - began)}")
-    for line in FILTERS:
-        times = []
-        for _ in range(3):
+    print(f"  index build, one process        {ms(build(False))}")
+    print(f"  index build, process pool       {ms(build(True))}")
+    for full in (False, True):
+        began = time.perf_counter()
+        index.refresh(sessions, state, full=full)
+        what = "every file" if full else "changed folders"
+        print(f"  refresh, nothing changed ({what:<15}) {ms(time.perf_counter() - began)}")
+    with index.open_index(state) as store:
+        for line in FILTERS:
+            times = []
+            for _ in range(3):
+                began = time.perf_counter()
+                chosen = lookup.select(store, line)
+                found = lookup.page(store, chosen, 0, 200)
+                times.append(time.perf_counter() - began)
             began = time.perf_counter()
-            found, _ = query.select(idx.summaries, line)
-            times.append(time.perf_counter() - began)
-        print(f"  filter {line!r:<28} {ms(statistics.median(times))}  ({len(found)} found)")
-    first, keystroke = asyncio.run(screen_times(base))
+            total = lookup.count(store, chosen)
+            counted = time.perf_counter() - began
+            print(
+                f"  filter {line!r:<28} {ms(statistics.median(times))}  first {len(found)};"
+                f" count {total} in {ms(counted).strip()}"
+            )
+    ended = min(ended_session(sessions, state) for _ in range(5))
+    print(f"  a session's rows after it ends  {ms(ended)}")
+    out = subprocess.run(
+        [sys.executable, __file__, "--screen", str(base)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    first, keystroke, scroll, peak = (float(x) for x in out[-4:])
     print(f"  Sessions screen first rows, warm{ms(first)}")
     print(f"  Sessions screen filter keystroke{ms(keystroke)}")
+    print(f"  Sessions screen worst cursor key{ms(scroll)}  (1,000 presses down)")
+    print(f"  peak memory, Sessions screen open {peak:5.0f} MB")
 
 
 def main() -> None:
+    global DATA
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="journal counts (1000 20000)")
-    parser.add_argument("--runs", type=int, default=5, help="cold and warm runs each (5)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command (5)")
+    parser.add_argument("--data", type=Path, help="where the generated journals live")
+    parser.add_argument("--screen", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.screen:
+        screen_process(args.screen)
+        return
+    if args.data:
+        DATA = args.data
     for n in args.sizes or [1000, 20000]:
         run(n, args.runs)
 
