@@ -100,7 +100,7 @@ def _plan(store: Store, sessions_dir: Path, full: bool) -> _Plan:
     for year, mtime in years:
         if not full and year != newest and known.get(year) == mtime:
             continue  # nothing added, removed or renamed in this folder since it was read
-        indexed = store.stamps(year) if year in known else {}
+        indexed = store.stamps(year)
         on_disk = dict(_files(sessions_dir, year, stat=bool(indexed)))
         plan.todo += [
             rel for rel, stamp in on_disk.items() if stamp is None or indexed.get(rel) != stamp
@@ -163,6 +163,7 @@ def _refresh(
         store.set_folder(name, -1)  # will have rows, not yet all read
     if removed or plan.dropped_folders or fresh:
         store.commit()
+    plan.todo.sort()  # by name, so by date: rows go in near the end of the table (no splits)
     read = _read_into(store, sessions_dir, plan.todo, progress, cancel, processes)
     moved = {name: mtime for name, mtime in plan.folders.items() if known.get(name) != mtime}
     for name, mtime in moved.items():
@@ -251,6 +252,10 @@ def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
                     pairs.append((summary, stamp))
             store.drop(gone)
             store.put(pairs)
+            for rel in rels:  # the folder is looked inside at the next refresh, quick or not
+                store.conn.execute(
+                    "INSERT OR IGNORE INTO folders VALUES (?, -1)", (rel.partition("/")[0],)
+                )
             store.commit()
     except Exception:
         return

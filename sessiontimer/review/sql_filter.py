@@ -19,7 +19,7 @@ from sessiontimer.review.store import SEP
 _TAG = "EXISTS (SELECT 1 FROM marks m WHERE m.sid = s.sid AND m.kind = 'tag' AND instr(m.{}, ?))"
 
 
-def where(query: Query, rare: Callable[[str, str], bool] | None) -> tuple[str, list[Any]]:
+def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[Any]]:
     """A WHERE clause (without the word; "1" when nothing is asked) and its parameters."""
     parts: list[str] = []
     args: list[Any] = []
@@ -50,8 +50,8 @@ def where(query: Query, rare: Callable[[str, str], bool] | None) -> tuple[str, l
         for value in values:
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-            if rare is not None and rare(column, value):
-                matches.append(f"{column}:{_phrase(value)}")
+            if rare is not None and rare(value):  # the text is part of the blob indexed
+                matches += sorted({_phrase(value[i : i + 3]) for i in range(len(value) - 2)})
     if matches:  # the trigram index narrows the rows first; instr above stays exact
         parts.insert(0, "s.sid IN (SELECT rowid FROM search WHERE search MATCH ?)")
         args.insert(0, " AND ".join(matches))

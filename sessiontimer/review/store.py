@@ -24,7 +24,7 @@ from typing import Any
 from sessiontimer.review.summary import Stamp, Summary
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
@@ -56,9 +56,10 @@ PRAGMA user_version = {SCHEMA_VERSION};
 PRAGMA application_id = {APPLICATION_ID};
 """
 _FTS = (
-    "CREATE VIRTUAL TABLE search USING fts5(text_fold, blob, tokenize = 'trigram case_sensitive 1')"
+    "CREATE VIRTUAL TABLE search USING fts5("
+    "blob, tokenize = 'trigram case_sensitive 1', detail = 'none')"
 )
-_VOCAB = "CREATE VIRTUAL TABLE search_terms USING fts5vocab(search, 'col')"
+_VOCAB = "CREATE VIRTUAL TABLE search_terms USING fts5vocab(search, 'row')"
 _FTS_PROBE: bool | None = None  # whether this interpreter's SQLite has FTS5 with trigrams
 
 
@@ -124,57 +125,63 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
 
     def put(self, summaries: Iterable[tuple[Summary, Stamp]]) -> int:
-        """Insert or replace the rows of these sessions (the caller commits); returns how many."""
-        count = 0
+        """Insert or replace the rows of these sessions (the caller commits); returns how many.
+
+        One statement per table for the whole batch: a cold build writes thousands at once.
+        """
+        pairs = list(summaries)
+        if not pairs:
+            return 0
         cur = self.conn.cursor()
-        sid = cur.execute("SELECT coalesce(max(sid), 0) FROM sessions").fetchone()[0]
-        for summary, stamp in summaries:
-            self._drop(cur, summary.rel)
-            sid += 1  # the sessions' own order is their key; sid links marks and text
-            cur.execute(
-                f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 24)})",
-                (sid, *session_row(summary, stamp)),
-            )
+        self.drop(s.rel for s, _ in pairs)
+        first = cur.execute("SELECT coalesce(max(sid), 0) + 1 FROM sessions").fetchone()[0]
+        # sid links marks and text; the sessions' own order (newest first) is their key
+        cur.executemany(
+            f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 24)})",
+            [(first + i, *session_row(s, stamp)) for i, (s, stamp) in enumerate(pairs)],
+        )
+        cur.executemany(
+            "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *mark) for i, (s, _) in enumerate(pairs) for mark in mark_rows(s)],
+        )
+        if self.has_fts:
             cur.executemany(
-                "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(sid, *mark) for mark in mark_rows(summary)],
+                "INSERT INTO search(rowid, blob) VALUES (?, ?)",
+                [(first + i, search_blob(s)) for i, (s, _) in enumerate(pairs)],
             )
-            if self.has_fts:
-                cur.execute(
-                    "INSERT INTO search(rowid, text_fold, blob) VALUES (?, ?, ?)",
-                    (sid, text_fold(summary), search_blob(summary)),
-                )
-            count += 1
-        return count
+        return len(pairs)
 
     def drop(self, rels: Iterable[str]) -> None:
         """Forget these journals' rows (the caller commits)."""
+        names = list(rels)
         cur = self.conn.cursor()
-        for rel in rels:
-            self._drop(cur, rel)
-
-    def _drop(self, cur: sqlite3.Cursor, rel: str) -> None:
-        row = cur.execute("SELECT sid FROM sessions WHERE rel = ?", (rel,)).fetchone()
-        if row is None:
-            return
-        cur.execute("DELETE FROM marks WHERE sid = ?", row)
-        cur.execute("DELETE FROM sessions WHERE rel = ?", (rel,))
-        if self.has_fts:
-            cur.execute("DELETE FROM search WHERE rowid = ?", row)
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sids = [
+                row[0]
+                for row in cur.execute(f"SELECT sid FROM sessions WHERE rel IN ({marks})", part)
+            ]
+            if not sids:
+                continue
+            cur.executemany("DELETE FROM marks WHERE sid = ?", [(sid,) for sid in sids])
+            cur.executemany("DELETE FROM sessions WHERE sid = ?", [(sid,) for sid in sids])
+            if self.has_fts:
+                cur.executemany("DELETE FROM search WHERE rowid = ?", [(sid,) for sid in sids])
 
     def commit(self) -> None:
         self.conn.commit()
 
-    def rare(self, column: str, value: str) -> bool:
+    def rare(self, value: str) -> bool:
         """Whether the trigram index narrows ``value`` down to few sessions (then it pays;
         for a common word the newest-first scan fills a page sooner). Needs 3+ characters."""
         if not self.has_fts or len(value) < 3:
             return False
         grams = list({value[i : i + 3] for i in range(len(value) - 2)})
         row = self.conn.execute(
-            f"SELECT count(*), min(doc) FROM search_terms WHERE col = ? "
-            f"AND term IN ({','.join('?' * len(grams))})",
-            [column, *grams],
+            "SELECT count(*), min(doc) FROM search_terms "
+            f"WHERE term IN ({','.join('?' * len(grams))})",
+            grams,
         ).fetchone()
         if row[0] < len(grams):
             return True  # a trigram no session has: the index answers at once (none)

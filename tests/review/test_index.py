@@ -183,9 +183,14 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("fts", [True, False])
-def test_filters_answer_as_matching_a_fresh_read(tmp_path: Path, fts: bool) -> None:
-    """With FTS5 and without (simulated), every filter selects what query.matches selects."""
+@pytest.mark.parametrize("fts, always", [(True, False), (True, True), (False, False)])
+def test_filters_answer_as_matching_a_fresh_read(
+    tmp_path: Path, fts: bool, always: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With FTS5 (used for every word, or only rare ones) and without (simulated), every
+    filter selects what query.matches selects."""
+    if always:
+        monkeypatch.setattr(store, "RARE", 0)
     sessions, state = tmp_path / "sessions", tmp_path / "state"
     many(sessions, 12)
     for day, client in [(20, "Anna"), (21, "Ben"), (22, "anna "), (23, None)]:
