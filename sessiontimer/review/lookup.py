@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sessiontimer.review import query as filters
 from sessiontimer.review.sql_filter import where
-from sessiontimer.review.store import SUMMARY_COLUMNS, Store
+from sessiontimer.review.store import SUMMARY_COLUMNS, Store, summary_from_row
 from sessiontimer.review.summary import Summary
 
 _SELECT = f"SELECT s.sid, {', '.join('s.' + c.strip() for c in SUMMARY_COLUMNS.split(','))}"
@@ -37,27 +37,27 @@ def select(store: Store, line: str) -> Selection:
 
 
 def page(
-    store: Store, chosen: Selection, offset: int = 0, limit: int | None = 100
+    store: Store,
+    chosen: Selection,
+    offset: int = 0,
+    limit: int | None = 100,
+    *,
+    marks: bool = True,
 ) -> list[Summary]:
-    """The sessions ``chosen`` selects, newest first, from ``offset``; ``None``: all of them."""
+    """The sessions ``chosen`` selects, newest first, from ``offset``; ``None``: all of them.
+
+    ``marks=False`` leaves each summary's tags and texts empty (a table row needs neither):
+    one query instead of two.
+    """
     sql = f"{_SELECT} FROM sessions s WHERE {chosen.sql}{_NEWEST}"
     args = list(chosen.args)
     if limit is not None or offset:
         sql += " LIMIT ? OFFSET ?"
         args += [-1 if limit is None else limit, offset]
-    return store.summaries(store.conn.execute(sql, args).fetchall())
-
-
-def rows(
-    store: Store, chosen: Selection, offset: int = 0, limit: int | None = 100
-) -> list[tuple[object, ...]]:
-    """:func:`page` without the tags and texts (what a list line needs): one query."""
-    sql = f"{_SELECT} FROM sessions s WHERE {chosen.sql}{_NEWEST}"
-    args = list(chosen.args)
-    if limit is not None or offset:
-        sql += " LIMIT ? OFFSET ?"
-        args += [-1 if limit is None else limit, offset]
-    return store.conn.execute(sql, args).fetchall()
+    found = store.conn.execute(sql, args).fetchall()
+    if not marks:
+        return [summary_from_row(row, ()) for row in found]
+    return store.summaries(found)
 
 
 def count(store: Store, chosen: Selection | None = None) -> int:

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
-from sessiontimer.review.store import Store
+from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.plain_text import plain_cell
@@ -181,6 +181,11 @@ class SessionsScreen(Screen[None]):
     def load(self) -> None:
         """A quick check (changed folders) and the first rows; then every file, quietly."""
         paths = self._app.paths
+        existing = open_store(paths.state_dir, create=False)
+        if existing is not None:  # the rows as last indexed, at once; checked just after
+            with self._lock:
+                self._store = existing
+            self._query(self.app.call_from_thread(lambda: self.line), 0, None)
         for full in (False, True):
             writer = review_index.open_index(paths.state_dir)  # its own connection (WAL)
             try:
@@ -253,7 +258,7 @@ class SessionsScreen(Screen[None]):
             if self._store is None:
                 return
             chosen = lookup.select(self._store, line)
-            rows = lookup.page(self._store, chosen, base, WINDOW)
+            rows = lookup.page(self._store, chosen, base, WINDOW, marks=False)
         self.app.call_from_thread(self._filtered, line, base, rows, chosen.problems, keep)
         with self._lock:
             if self._store is None:
@@ -363,7 +368,7 @@ class SessionsScreen(Screen[None]):
         if line != self._filtered_for and self._store is not None:  # not yet shown: now
             with self._lock:
                 chosen = lookup.select(self._store, line)
-                rows = lookup.page(self._store, chosen, 0, WINDOW)
+                rows = lookup.page(self._store, chosen, 0, WINDOW, marks=False)
             self._filtered(line, 0, rows, chosen.problems, 0)
         chosen_row = self.selected()
         if chosen_row is not None:
