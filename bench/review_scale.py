@@ -158,7 +158,7 @@ def ended_session(sessions: Path, state: Path) -> float:
     return took
 
 
-def run(n: int, runs: int) -> None:
+def run(n: int, runs: int, builds: bool = True) -> None:
     print(f"\n== {n} journals")
     base = data_for(n)
     sessions, state = base / "data" / "sessions", base / "state"
@@ -178,8 +178,9 @@ def run(n: int, runs: int) -> None:
         index.refresh(sessions, state, processes=processes)
         return time.perf_counter() - began
 
-    print(f"  index build, one process        {ms(build(False))}")
-    print(f"  index build, process pool       {ms(build(True))}")
+    if builds:
+        print(f"  index build, one process        {ms(build(False))}")
+        print(f"  index build, process pool       {ms(build(True))}")
     for full in (False, True):
         began = time.perf_counter()
         index.refresh(sessions, state, full=full)
@@ -222,6 +223,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of each command (5)")
     parser.add_argument("--data", type=Path, help="where the generated journals live")
     parser.add_argument("--screen", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-builds", action="store_true", help="skip the two extra cold builds (large N)"
+    )
     args = parser.parse_args()
     if args.screen:
         screen_process(args.screen)
@@ -229,7 +233,7 @@ def main() -> None:
     if args.data:
         DATA = args.data
     for n in args.sizes or [1000, 20000]:
-        run(n, args.runs)
+        run(n, args.runs, not args.no_builds)
 
 
 if __name__ == "__main__":
