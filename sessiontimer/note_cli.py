@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sessiontimer import __version__
-from sessiontimer.core.model import Practitioner
 from sessiontimer.paths import AppPaths
 from sessiontimer.review.summary import Summary
+
+if TYPE_CHECKING:  # `logs list` imports this module: the core's model loads only when used
+    from sessiontimer.core.model import Practitioner
 
 NOTE_FORMATS = ("md", "text", "html")
 
