@@ -26,7 +26,7 @@ async def test_an_ended_session_is_in_the_index_at_once(clock: ManualClock) -> N
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("enter")  # the end question answers to Enter
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         path = app.screen.recorder.writer.path
