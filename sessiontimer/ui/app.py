@@ -314,8 +314,6 @@ class SessionTimerApp(App[None]):
         status = leaving.exit_status(reason)
         if lost and status == leaving.EXIT_OK:
             status = leaving.EXIT_LINES_LOST
-        if self.audio is not None:  # a sound still ringing fades; no player outlives the app
-            self.audio.close()
         self.exit(return_code=status)
 
     def _waiting_sessions(self) -> list[RunningSession]:
