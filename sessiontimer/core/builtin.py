@@ -102,9 +102,13 @@ DEFAULT_NOTE_KEYS = (
     NoteKey("b", "breath change"),
     NoteKey("g", "fluid sounds"),
     NoteKey("w", "unwinding"),
-    NoteKey("x", "emotional release"),
+    NoteKey("x", "SomatoEmotional Release", toggle=True),
     NoteKey("z", "client asleep"),
     NoteKey("y", "rhythm change"),
+    NoteKey("i", "significance detector", toggle=True),
+    NoteKey("o", "energy cyst"),
+    NoteKey("a", "arcing"),
+    NoteKey("k", "therapeutic pulse"),
 )
 
 DEFAULT_REGIONS = (
@@ -138,6 +142,10 @@ DEFAULT_BINDINGS: dict[str, tuple[str, ...]] = {
     "end": ("e",),
     "help": ("?",),
     "quit": ("ctrl+q",),
+    "pain": ("v",),
+    "rhythm": ("c",),
+    "felt_at": (",",),
+    "words": ("'",),
 }
 # Taken by something other than a remappable binding: regions, dialogs, the app itself.
 FIXED_KEYS: dict[str, str] = {

@@ -73,7 +73,7 @@ def test_builtin_defaults_for_notes_regions_and_cues() -> None:
     s = builtin_settings()
     assert s.note_keys == DEFAULT_NOTE_KEYS and s.regions == DEFAULT_REGIONS
     assert len(s.regions) == 10 and s.free_text_key == "n" and s.keys == ()
-    assert [k.key for k in s.note_keys if k.toggle] == ["s"]
+    assert [k.key for k in s.note_keys if k.toggle] == ["s", "x", "i"]
     assert not {k.key for k in s.note_keys} & RESERVED_KEYS
     cues = s.presets[0].phases[0].cues
     assert (cues.start, cues.warning, cues.interval, cues.overtime) == (
@@ -86,7 +86,7 @@ def test_builtin_defaults_for_notes_regions_and_cues() -> None:
 
 
 def test_reserved_keys_follow_the_design_key_table() -> None:
-    table = "space right left + = - [ ] m 1 2 3 4 5 6 7 8 9 0 n u d e ? escape enter tab"
+    table = "space right left + = - [ ] m 1 2 3 4 5 6 7 8 9 0 n u d e ? escape enter tab v c , '"
     assert frozenset([*table.split(" "), "ctrl+p", "ctrl+c", "ctrl+q"]) == RESERVED_KEYS
 
 
@@ -243,7 +243,7 @@ def test_notes_replace_the_default_set(tmp_path: Path) -> None:
 
 
 def test_keys_free_text_and_collisions(tmp_path: Path) -> None:
-    _, errors = load(tmp_path, '[general]\nfree_text_key = "j"\n[keys]\nnote = "k"\n')
+    _, errors = load(tmp_path, '[general]\nfree_text_key = "j"\n[keys]\nnote = "q"\n')
     assert errors == [
         "config.toml, line 4, key keys.note: the free-text note key is also set by "
         "general.free_text_key; set only one of them"

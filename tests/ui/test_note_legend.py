@@ -26,7 +26,7 @@ async def test_legend_height_follows_the_width() -> None:
         def compose(self):  # type: ignore[no-untyped-def]
             yield NoteLegend(keys, id="legend")
 
-    for width, rows in ((200, 1), (60, len(NoteLegend(keys)._lines(60)))):
+    for width, rows in ((300, 1), (60, len(NoteLegend(keys)._lines(60)))):
         app = One()
         async with app.run_test(size=(width, 20)) as pilot:
             await pilot.pause()
