@@ -45,14 +45,19 @@ class TextNoteDialog(Modal[tuple[str, str | None] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_cancel")]
 
-    def __init__(self, regions: tuple[str, ...]) -> None:
+    def __init__(self, regions: tuple[str, ...], *, words: bool = False) -> None:
         super().__init__()
         self.regions = regions
+        self.words = words  # the client's own words: quoted as such in the treatment note
 
     def compose(self) -> Any:
+        title = "The client's own words" if self.words else "Note"
+        hint = "their words, as said" if self.words else "what you noticed, what the client said"
         with Vertical(classes="dialog"):
-            yield Static("Note  [dim](enter saves, escape cancels)[/]", classes="dialog-question")
-            yield Input(placeholder="what you noticed, what the client said", id="note-text")
+            yield Static(
+                f"{title}  [dim](enter saves, escape cancels)[/]", classes="dialog-question"
+            )
+            yield Input(placeholder=hint, id="note-text")
             yield Input(
                 placeholder="region, if not where the hands are (optional)",
                 id="note-region",
