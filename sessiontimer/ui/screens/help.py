@@ -29,6 +29,10 @@ LONG = {
     "dim": "Dim: almost nothing lit; note keys still work",
     "end": "End the session (asks first)",
     "help": "Help: this screen",
+    "pain": "Pain: then 0-10 (Enter, or a pause after 1); first and last phase",
+    "rhythm": "Rhythm: one press per cycle; the rate shows after 3 (usual 6-12/min)",
+    "felt_at": "Felt at: then a region digit: where the next finding showed",
+    "words": "Words: a note in the client's own words (quoted in the note)",
 }
 
 

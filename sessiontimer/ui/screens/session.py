@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from sessiontimer.core import volume
-from sessiontimer.core.events import CueDue, EngineEvent, SessionEnded
+from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
+from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -55,6 +56,10 @@ class SessionScreen(Screen[None]):
         Binding("d", "dim", "Dim", id="dim"),
         Binding("e", "end", "End", id="end"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("v", "pain", "Pain", id="pain"),
+        Binding("c", "rhythm", "Rhythm", id="rhythm"),
+        Binding("comma", "felt_at", "Felt", id="felt_at", key_display=","),
+        Binding("apostrophe", "words", "Words", id="words", key_display="'"),
     ]
 
     class NoteSaved(Message):
@@ -67,6 +72,8 @@ class SessionScreen(Screen[None]):
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
         self.session = session
+        self.findings = FindingKeys(session.recorder)
+        self._findings_timer: Timer | None = None
         self._asking_quit = False
         self._wake: asyncio.TimerHandle | None = None
         self._flash: Timer | None = None
@@ -97,6 +104,8 @@ class SessionScreen(Screen[None]):
         except NoMatches:  # gone again before its widgets were (a flood of keys)
             return
         self._schedule()
+        if self.recorder.engine.started and self.recorder.engine.phase_index == 0:
+            self._status("v then 0-10: pain score, if the client wants to give one")
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: if the session ended meanwhile, go on to the End screen."""
@@ -169,7 +178,9 @@ class SessionScreen(Screen[None]):
             elif isinstance(event, CueDue) and fresh:  # due with a more important one
                 self.st_app.merge_cue(event, fresh[-1], self.session)
             elif isinstance(event, SessionEnded):
+                self.findings.finish_rhythm()
                 self.call_after_refresh(self.st_app.show_end, self)
+        self._pain_hint(events_)
 
     def _cue(self, event: CueDue) -> None:
         self._flash_phase()
@@ -226,6 +237,7 @@ class SessionScreen(Screen[None]):
 
     def _end_confirmed(self, yes: bool | None) -> None:
         if yes:
+            self.findings.finish_rhythm()  # a series being tapped belongs to this session
             self._move(self.recorder.end("key"))
 
     @guarded
@@ -284,7 +296,9 @@ class SessionScreen(Screen[None]):
         char = event.character or ""
         note_key = next((k for k in self.st_app.settings.note_keys if k.key == char), None)
         handled = True
-        if note_key is not None:
+        if self._finding_key(event.key, char):
+            pass
+        elif note_key is not None:
             self._quick_note(note_key.key, note_key.tag, note_key.toggle)
         elif char and char in REGION_KEYS:
             self._region(REGION_KEYS.index(char) + 1)
@@ -300,7 +314,10 @@ class SessionScreen(Screen[None]):
         if toggle:
             ending = tag in self.recorder.open_toggles
             label = f"{tag} ended" if ending else f"{tag} started (press {key} again to end)"
-            self.recorder.toggle(tag, key, on_saved=self._saved_callback(label))
+            felt = None if ending else self.findings.take_felt_at()
+            if felt:
+                label += f", felt at {felt}"
+            self.recorder.toggle(tag, key, on_saved=self._saved_callback(label), felt_at=felt)
             self._status(f"{label}…", pending=True)
         else:
             self._note(tag=tag, key=key, label=tag)
@@ -313,10 +330,13 @@ class SessionScreen(Screen[None]):
         text: str | None = None,
         key: str | None = None,
         region: str | None = None,
+        words: bool = False,
     ) -> None:
-        self.recorder.note(
-            tag=tag, text=text, key=key, region=region, on_saved=self._saved_callback(label)
-        )
+        felt = self.findings.take_felt_at()
+        if felt:
+            label += f", felt at {felt}"
+        self.recorder.note(tag=tag, text=text, key=key, region=region, felt_at=felt,
+                           words=words, on_saved=self._saved_callback(label))  # fmt: skip
         self._status(f"{label}…", pending=True)
         self.view.show_notes(self.recorder)
 
@@ -334,3 +354,74 @@ class SessionScreen(Screen[None]):
 
     def _status(self, text: str, *, pending: bool = False) -> None:
         self.view.status(text, pending=pending)
+
+    # --- pain, rhythm, felt at, the client's words (the treatment note) ------------------
+
+    def _finding_key(self, key: str, char: str) -> bool:
+        """Keys taken by an open pain entry or a pending felt-at; True when consumed."""
+        now = self.st_app.clock.now()
+        if self.findings.pain is not None and (char.isdigit() or key in ("enter", "escape")):
+            shown = self.findings.pain_key(key if key in ("enter", "escape") else char, now)
+            if shown:
+                self._status(shown)
+            self._arm_findings()
+            return True
+        if self.findings.felt_pending and char and char in REGION_KEYS:
+            self._status(self.findings.felt_digit(REGION_KEYS.index(char) + 1))
+            return True
+        if self.findings.felt_pending and key == "escape":
+            self.findings.felt_pending = False
+            self._status("Felt-at cancelled.")
+            return True
+        return False
+
+    @guarded
+    def action_pain(self) -> None:
+        self._status(self.findings.start_pain(self.st_app.clock.now()))
+        self._arm_findings()
+
+    @guarded
+    def action_rhythm(self) -> None:
+        self._status(self.findings.tap(self.st_app.clock.now()))
+        self._arm_findings()
+
+    @guarded
+    def action_felt_at(self) -> None:
+        self._status(self.findings.start_felt_at())
+
+    @guarded
+    def action_words(self) -> None:
+        from sessiontimer.ui.dialogs import TextNoteDialog
+
+        regions = self.st_app.settings.regions
+        self.app.push_screen(TextNoteDialog(regions, words=True), self._words_note)
+
+    def _words_note(self, result: tuple[str, str | None] | None) -> None:
+        if result:
+            text, region = result
+            self._note(text=text, region=region, key="'", words=True, label=f"“{text}”")
+
+    def _arm_findings(self) -> None:
+        """One timer for the next moment a pain "1" settles or a rhythm series ends."""
+        if self._findings_timer is not None:
+            self._findings_timer.stop()
+            self._findings_timer = None
+        due = self.findings.deadline()
+        if due is not None:
+            delay = max(0.0, due - self.st_app.clock.now()) + WAKE_MARGIN
+            self._findings_timer = self.set_timer(delay, self.findings_due)
+
+    @guarded
+    def findings_due(self) -> None:
+        """The timer (or a test) says time passed: settle what fell due."""
+        self._findings_timer = None
+        for shown in self.findings.due(self.st_app.clock.now()):
+            self._status(shown)
+        self._arm_findings()
+
+    def _pain_hint(self, events_: list[EngineEvent]) -> None:
+        """A quiet hint in the first and the last phase; nothing is ever asked."""
+        last = len(self.recorder.engine.preset.phases) - 1
+        for event in events_:
+            if isinstance(event, PhaseStarted) and event.phase in (0, last):
+                self._status("v then 0-10: pain score, if the client wants to give one")

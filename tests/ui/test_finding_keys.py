@@ -1,0 +1,91 @@
+"""The treatment-note keys on the session screen: pain, rhythm taps, felt at, the client's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.ui.screens.session import SessionScreen
+from tests.ui.conftest import build_app
+from tests.ui.test_session_keys import journal_events, of_type
+
+
+def status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#status").render())
+
+
+async def test_pain_then_digits_then_enter_or_pause(clock: ManualClock) -> None:
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "pain score" in status(app)  # the quiet hint in the first phase
+        await pilot.press("v", "6")
+        await pilot.pause()
+        assert "Pain 6/10" in status(app)
+        await pilot.press("v", "1", "0")
+        await pilot.pause()
+        await pilot.press("v", "1")
+        await pilot.pause()
+        assert "pain 1…" in status(app)
+        clock.advance(1.0)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.findings_due()  # the one-shot timer, by hand: the pause after "1"
+        await pilot.press("v", "escape", "3")  # cancelled; 3 is a region again
+        await pilot.pause()
+        events = journal_events(app)
+        assert [e["value"] for e in of_type(events, "pain")] == [6, 10, 1]
+        assert of_type(events, "region_set")[-1]["name"] == "pelvic diaphragm"
+
+
+async def test_rhythm_taps_show_the_rate_and_journal_when_tapping_stops(
+    clock: ManualClock,
+) -> None:
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # the feet step: hands at the feet
+        for _ in range(4):
+            await pilot.press("c")
+            clock.advance(7.5)
+        await pilot.pause()
+        assert "rhythm 8/min (4 taps; within 6–12)" in status(app)
+        clock.advance(10.0)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.findings_due()
+        await pilot.pause()
+        assert "Rhythm 8/min at feet saved" in status(app)
+        (reading,) = of_type(journal_events(app), "rhythm")
+        assert (reading["rate"], reading["taps"], reading["station"]) == (8.0, 4, "feet")
+
+
+async def test_felt_at_then_a_finding_and_the_clients_words(clock: ManualClock) -> None:
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("7", "comma", "1", "h")
+        await pilot.pause()
+        assert "heat, felt at feet" in status(app)
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        await pilot.press(*"a tight belt", "enter")
+        await pilot.pause()
+        events = journal_events(app)
+        heat, words = of_type(events, "note")
+        assert (heat["region"], heat["felt_at"]) == ("cranial base", "feet")
+        assert words["text"] == "a tight belt" and words["words"] is True
+        assert "felt_at" not in words  # used once
+
+
+@pytest.mark.parametrize("key", ["i", "x"])
+async def test_cst_toggles(clock: ManualClock, key: str) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        clock.advance(5)
+        await pilot.press(key)
+        await pilot.pause()
+        (ended,) = of_type(journal_events(app), "toggle_ended")
+        assert ended["tag"] in ("significance detector", "SomatoEmotional Release")
