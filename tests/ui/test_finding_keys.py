@@ -89,3 +89,53 @@ async def test_cst_toggles(clock: ManualClock, key: str) -> None:
         await pilot.pause()
         (ended,) = of_type(journal_events(app), "toggle_ended")
         assert ended["tag"] in ("significance detector", "SomatoEmotional Release")
+
+
+async def _to_end(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    from sessiontimer.ui.screens.end import EndScreen
+
+    await pilot.pause()
+    await pilot.press("e")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, EndScreen)
+
+
+async def test_end_screen_plan_then_sign(clock: ManualClock) -> None:
+    import asyncio
+    from dataclasses import replace
+
+    from sessiontimer.core.journal_read import read_journal
+    from sessiontimer.core.model import Practitioner
+    from sessiontimer.review.sign import check
+    from tests.ui.conftest import quiet_settings
+
+    settings = replace(quiet_settings(), practitioner=Practitioner("Jane Doe", "LMT 1"))
+    app = build_app(clock, preset="Demo", settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        path = app.screen.recorder.writer.path  # type: ignore[attr-defined]
+        await pilot.press(*"lighter", "tab", *"two weeks", "ctrl+s")
+        for _ in range(100):
+            events = read_journal(path).events
+            if of_type(events, "signed"):
+                break
+            await asyncio.sleep(0.05)
+        assert type(app.screen).__name__ == "StartScreen"
+    assert of_type(events, "plan")[0]["text"] == "two weeks"
+    assert of_type(events, "closing_note")[0]["text"] == "lighter"
+    result = check(events, path.stem)
+    assert result is not None and result.matches and result.practitioner == "Jane Doe"
+
+
+async def test_end_screen_sign_without_practitioner_says_how(clock: ManualClock) -> None:
+    from sessiontimer.ui.screens.end import EndScreen
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)  # nothing closed, nothing signed
+        assert any("[practitioner]" in str(n.message) for n in app._notifications)

@@ -28,7 +28,10 @@ class EndScreen(Screen[None]):
     ctrl+q saves what was typed as the closing note, then quits.
     """
 
-    BINDINGS = [Binding("escape", "done", "Done without note", id="end_skip")]
+    BINDINGS = [
+        Binding("escape", "done", "Done without note", id="end_skip"),
+        Binding("ctrl+s", "sign", "Save and sign", id="end_sign"),
+    ]
     HOLD_AFTER = frozenset({"enter", "escape"})  # keys after them go to Start (key_hold)
 
     def __init__(self, session: RunningSession) -> None:
@@ -64,6 +67,7 @@ class EndScreen(Screen[None]):
                 placeholder="closing note: how the client responded (enter saves)",
                 id="closing-note",
             )
+            yield Input(placeholder="plan for next time (tab to here; enter saves)", id="plan")
             yield WaitingLine()
         yield KeyBar()
 
@@ -74,6 +78,10 @@ class EndScreen(Screen[None]):
     def save(self, event: Input.Submitted) -> None:
         self._done(event.value)  # the text as it was when Enter was pressed
 
+    @on(Input.Submitted, "#plan")
+    def save_plan(self, event: Input.Submitted) -> None:
+        self._done(self.typed_closing_note())
+
     def action_done(self) -> None:
         self._done(None)
 
@@ -82,14 +90,63 @@ class EndScreen(Screen[None]):
         if self.session.final:
             return
         app: SessionTimerApp = self.app  # type: ignore[assignment]
+        self._write_plan()
         app.close_session(self.session, closing_note)
         app.back_to_start()
+
+    def _write_plan(self) -> None:
+        """The plan for next time, if one was typed (journaled as ``plan``)."""
+        plan = self.query_one("#plan", Input).value.strip()
+        if plan and not self.session.final:
+            self.recorder.plan(plan)
+
+    def action_sign(self) -> None:
+        """Save like Enter, then sign the note once every line is on disk."""
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        if self.session.final:
+            return
+        if app.settings.practitioner is None:
+            from sessiontimer.review.sign import NO_PRACTITIONER
+
+            app.notify(NO_PRACTITIONER, title="Not signed", severity="warning", timeout=12)
+            return
+        session = self.session
+        self._done(self.typed_closing_note())
+        sign_when_saved(app, session)
 
     def quit_requested(self) -> None:
         """ctrl+q: what was typed is the closing note; then the app quits."""
         app: SessionTimerApp = self.app  # type: ignore[assignment]
+        self._write_plan()
         app.leave("quit", closing_note=self.typed_closing_note())
 
     def typed_closing_note(self) -> str:
         """What is in the closing-note field now (any way out keeps it)."""
         return self.query_one("#closing-note", Input).value
+
+
+def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
+    """Sign the closed session's note from a thread once its lines are on disk; say how it went."""
+    import contextlib
+    import threading
+    from datetime import datetime
+
+    from sessiontimer import __version__
+
+    def run() -> None:
+        from sessiontimer.review.edit import EditError
+        from sessiontimer.review.sign import sign
+
+        if not session.wait(30):
+            message, severity = "Not signed: the journal is still waiting for the disk.", "error"
+        else:
+            try:
+                sign(session.path, session.path.stem, app.settings.practitioner,
+                     datetime.now().astimezone(), __version__)  # fmt: skip
+                message, severity = "Note signed.", "information"
+            except (EditError, OSError) as exc:
+                message, severity = f"Not signed: {exc}", "error"
+        with contextlib.suppress(RuntimeError):  # the app has gone: the journal says it all
+            app.call_from_thread(app.notify, message, severity=severity, timeout=6)
+
+    threading.Thread(target=run, name="sign-note", daemon=True).start()
