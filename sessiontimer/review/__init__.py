@@ -7,6 +7,7 @@ index in the state folder is a cache rebuilt from them. The Start screen calls
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class LastVisit:
     duration: float  # real session seconds
     notes: tuple[str, ...]  # tags and texts of that session's notes (retracted ones left out)
     closing: str  # the closing note, "" when none
+    plan: str = ""  # "plan for next time" from that session (as amended), "" when none
 
 
 def load_index(sessions_dir: Path, cache_dir: Path, *, full: bool = False) -> Store:
@@ -51,7 +53,19 @@ def last_visit(sessions_dir: Path, cache_dir: Path, client: str) -> LastVisit | 
     """The client's latest session (any case of the name), or None if there is none."""
     with load_index(sessions_dir, cache_dir) as store:
         found = lookup.client_sessions(store, client, readable=True)
-    return _visit(found[0]) if found else None
+    if not found:
+        return None
+    visit = _visit(found[0])
+    return dataclasses.replace(visit, plan=_plan(sessions_dir / found[0].rel))
+
+
+def _plan(path: Path) -> str:
+    """The session's plan for next time: one journal read, in the Start screen's worker."""
+    from sessiontimer.core.journal_read import read_journal
+    from sessiontimer.review.note import build_note
+
+    plan = build_note(read_journal(path).events, path.stem).plan
+    return (plan.text or "") if plan is not None else ""
 
 
 def _visit(s: Summary) -> LastVisit:

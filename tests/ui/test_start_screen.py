@@ -157,6 +157,7 @@ async def test_last_visit_shows_only_for_a_known_client_and_hides(clock: ManualC
     recorder.note(tag="heat", key="h")
     recorder.end()
     recorder.closing_note("slept deeply")
+    recorder.plan("recheck the [b]sacrum[/b]")
     assert recorder.close()
     app = build_app(clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -173,6 +174,7 @@ async def test_last_visit_shows_only_for_a_known_client_and_hides(clock: ManualC
         assert panel.display
         text = str(panel.render())
         assert "heat" in text and "slept deeply" in text and "2026-11-24" in text
+        assert "Plan for this visit" in text and "recheck the [b]sacrum[/b]" in text
         await pilot.press("ctrl+o")
         assert not panel.display
 

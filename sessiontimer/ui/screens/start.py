@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.waiting import WaitingLine
 
@@ -152,6 +153,9 @@ class StartScreen(Screen[None]):
             return
         notes = "\n".join(f"  {n}" for n in visit.notes[:12]) or "  no notes"
         closing = f"\n[b]Response[/]\n  {escape(visit.closing)}" if visit.closing else ""
+        if visit.plan:
+            plan = escape(visible_controls(visit.plan, newlines=False))
+            closing += f"\n[b]Plan for this visit[/]\n  {plan}"
         panel.update(
             f"[b]Last visit[/] {visit.date}\n{escape(visit.preset)} · "
             f"{short_minutes(visit.duration)}\n[b]Notes[/]\n{escape(notes)}{closing}"
