@@ -139,3 +139,22 @@ async def test_end_screen_sign_without_practitioner_says_how(clock: ManualClock)
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)  # nothing closed, nothing signed
         assert any("[practitioner]" in str(n.message) for n in app._notifications)
+
+
+async def test_pain_and_felt_at_typed_in_a_burst(clock: ManualClock) -> None:
+    """As a terminal delivers "v10" and ",1h" typed fast: every key queued before any runs."""
+    from textual import events
+
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key, char in (("v", "v"), ("1", "1"), ("0", "0"), ("comma", ","), ("1", "1"),
+                          ("h", "h")):  # fmt: skip
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        events_ = journal_events(app)
+        assert [e["value"] for e in of_type(events_, "pain")] == [10]
+        assert of_type(events_, "region_set") == []  # no digit went to the regions
+        (heat,) = of_type(events_, "note")
+        assert heat["felt_at"] == "feet" and heat["region"] is None

@@ -358,8 +358,21 @@ class SessionScreen(Screen[None]):
     # --- pain, rhythm, felt at, the client's words (the treatment note) ------------------
 
     def _finding_key(self, key: str, char: str) -> bool:
-        """Keys taken by an open pain entry or a pending felt-at; True when consumed."""
+        """Keys taken by an open pain entry or a pending felt-at; True when consumed.
+
+        ``v`` and ``,`` (as remapped) are acted on here, not through the binding: typed in a
+        burst ("v1"), the digit after them came to this handler before the binding's action
+        ran, and went to the regions.
+        """
         now = self.st_app.clock.now()
+        bound = self.active_bindings.get(key)
+        action = bound.binding.action if bound is not None else ""
+        if action in ("pain", "felt_at") and self.findings.pain is None:
+            if action == "pain":
+                self.action_pain()
+            else:
+                self.action_felt_at()
+            return True
         if self.findings.pain is not None and (char.isdigit() or key in ("enter", "escape")):
             shown = self.findings.pain_key(key if key in ("enter", "escape") else char, now)
             if shown:
