@@ -402,17 +402,17 @@ async def test_note_keys_add_edit_toggle_remove(config: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_note_keys(pilot)
         await pilot.press("a")
-        await fill_note_dialog(pilot, "k", "knot")
+        await fill_note_dialog(pilot, "q", "knot")
         notes = {n.key: n for n in on_disk(config).note_keys}
-        assert notes["k"].tag == "knot" and notes["s"].toggle  # the defaults were copied in
-        assert [r[0] for r in table_rows(screen, "#note-table")][-1] == "k"
-        await pilot.press("ctrl+end", "t")  # k becomes a toggle
+        assert notes["q"].tag == "knot" and notes["s"].toggle  # the defaults were copied in
+        assert [r[0] for r in table_rows(screen, "#note-table")][-1] == "q"
+        await pilot.press("ctrl+end", "t")  # q becomes a toggle
         await pilot.pause()
-        assert {n.key: n for n in on_disk(config).note_keys}["k"].toggle
+        assert {n.key: n for n in on_disk(config).note_keys}["q"].toggle
         await pilot.press("enter")
         await fill_note_dialog(pilot, "j", "knot release", toggle=True)
         notes = {n.key: n for n in on_disk(config).note_keys}
-        assert "k" not in notes and notes["j"].tag == "knot release"
+        assert "q" not in notes and notes["j"].tag == "knot release"
         await pilot.press("ctrl+home", "x")
         await pilot.pause()
         assert "s" not in {n.key for n in on_disk(config).note_keys}
