@@ -307,7 +307,8 @@ class SessionTimerApp(App[None]):
                 close()
 
     def _exit_with(self, reason: str, lost: bool | None = None) -> None:
-        leaving.remove_signal_handlers()
+        # The signal handlers stay until the loop closes: a second signal while the app
+        # leaves finds ``_leaving`` set and does nothing (the default would kill mid-exit).
         self.close_audio()
         if lost is None:
             lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
