@@ -1,0 +1,76 @@
+"""Reading a file line by line with a cap: the one way the app reads files others may edit.
+
+A journal, an index or a registry may have been damaged, planted or synced half-way: a
+100 MB line, or a million lines, must not make the app hold the file in memory. Every reader
+goes through :func:`capped_lines`, which holds one line (at most ``cap`` bytes) at a time; a
+longer line is damage: it is skipped without being held, and reported by its number and
+length so the caller can say so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+LINE_CAP = 1 << 20  # 1 MB: a journal line the app writes is a few hundred bytes
+_CHUNK = 1 << 16
+
+
+class Line(NamedTuple):
+    """One line of a file: ``data`` without its newline, or None when it was too long."""
+
+    number: int  # 1-based
+    data: bytes | None
+    length: int  # bytes in the line, without its newline
+    ended: bool  # a newline follows (False only for the file's last line)
+
+
+def capped_lines(source: BinaryIO, cap: int = LINE_CAP) -> Iterator[Line]:
+    """The lines of an open binary file, one at a time; a line over ``cap`` bytes has no data.
+
+    The line a writer was still writing (no newline at the end) comes last, ``ended`` False.
+    """
+    number = 0
+    while True:
+        raw = source.readline(cap + 1)
+        if not raw:
+            return
+        number += 1
+        ended = raw.endswith(b"\n")
+        if ended or len(raw) <= cap:
+            data = raw[:-1] if ended else raw
+            yield Line(number, data, len(data), ended)
+            continue
+        length, ended = _skip_rest(source, len(raw))
+        yield Line(number, None, length, ended)
+
+
+def _skip_rest(source: BinaryIO, length: int) -> tuple[int, bool]:
+    """Read past the rest of an over-long line in small pieces; its length and whether it ended."""
+    while True:
+        piece = source.readline(_CHUNK)
+        if not piece:
+            return length, False
+        if piece.endswith(b"\n"):
+            return length + len(piece) - 1, True
+        length += len(piece)
+
+
+def read_capped(path: str | Path, limit: int = LINE_CAP) -> bytes:
+    """A small whole file (a registry, a state file), refusing one larger than ``limit``.
+
+    ValueError names the size: a file that large is not one the app wrote.
+    """
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        data = f.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:
+        raise ValueError(f"{path} is {max(size, len(data))} bytes, more than this file can be")
+    return data
+
+
+def too_long(line: Line, cap: int = LINE_CAP) -> str:
+    """The words for a skipped over-long line."""
+    return f"line {line.number} is {line.length:,} bytes long (more than {cap:,}); it is skipped"
