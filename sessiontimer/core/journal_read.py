@@ -9,21 +9,19 @@ every consumer here.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from sessiontimer.core.engine import ResumePoint
-from sessiontimer.core.journal import FORMAT_VERSION, SCHEMA, preset_from_dict
-from sessiontimer.core.model import Preset
+from sessiontimer.core.journal import FORMAT_VERSION
+from sessiontimer.core.lines import capped_lines, too_long
+from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wall_time
+
+__all__ = ["JournalError", "ResumeInfo", "resume_state", "wall_time"]  # their old home
 
 Event = dict[str, Any]
 _ENDED = b'"type":"session_ended"'
-
-
-class JournalError(ValueError):
-    """A journal that cannot be resumed (no session start, unreadable preset)."""
 
 
 @dataclass
@@ -35,27 +33,51 @@ class JournalRead:
     truncated_tail: bool
 
 
-def read_journal(path: Path) -> JournalRead:
-    """Parse a journal; never raises for its content and never modifies it."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return JournalRead([], [f"cannot read {path}: {exc.strerror or exc}"], False)
-    lines = data.split(b"\n")
-    tail = lines.pop()  # empty when the file ends with a newline, as every complete file does
-    events: list[Event] = []
-    problems: list[str] = []
-    for number, raw in enumerate(lines, start=1):
-        if raw.strip():
-            _parse_into(path, number, raw, events, problems)
-    truncated = False
-    if tail.strip():
-        event = _parse(tail)
-        if isinstance(event, dict):
-            events.append(event)  # complete JSON, only the newline missing
-        else:
-            truncated = True
-    return JournalRead(events, problems, truncated)
+def read_journal(path: Path, keep: frozenset[str] | None = None) -> JournalRead:
+    """Parse a journal; never raises for its content and never modifies it.
+
+    ``keep``: only events of these types are kept (a long journal's checkpoints and cues
+    need not be held by a reader that ignores them).
+    """
+    stream = JournalStream(path)
+    events = [e for e in stream if keep is None or e["type"] in keep]
+    return JournalRead(events, stream.problems, stream.truncated_tail)
+
+
+class JournalStream:
+    """The events of one journal, read line by line (one line held at a time, each capped).
+
+    Iterate once; ``problems`` and ``truncated_tail`` are complete when the iteration ends.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[str] = []
+        self.truncated_tail = False
+        self.unreadable: str | None = None  # why the file could not be opened or read
+
+    def __iter__(self) -> Iterator[Event]:
+        try:
+            with open(self.path, "rb") as f:
+                yield from self._events(f)
+        except OSError as exc:
+            self.unreadable = exc.strerror or type(exc).__name__
+            self.problems.append(f"cannot read {self.path}: {self.unreadable}")
+
+    def _events(self, f: BinaryIO) -> Iterator[Event]:
+        for line in capped_lines(f):
+            if line.data is None:
+                self.problems.append(f"{self.path}, {too_long(line)}")
+            elif not line.ended:
+                event = _parse(line.data) if line.data.strip() else None
+                if isinstance(event, dict):
+                    yield event  # complete JSON, only the newline missing
+                elif event is not None:
+                    self.truncated_tail = True
+            elif line.data.strip():
+                event = _checked(self.path, line.number, line.data, self.problems)
+                if event is not None:
+                    yield event
 
 
 def _parse(raw: bytes) -> Event | str:
@@ -68,14 +90,15 @@ def _parse(raw: bytes) -> Event | str:
     return value
 
 
-def _parse_into(path: Path, n: int, raw: bytes, events: list[Event], problems: list[str]) -> None:
+def _checked(path: Path, n: int, raw: bytes, problems: list[str]) -> Event | None:
     event = _parse(raw)
     if isinstance(event, str):
         problems.append(f"{path}, line {n}: {event}; the line is skipped")
     elif isinstance(event.get("v"), int) and event["v"] > FORMAT_VERSION:
         problems.append(f"{path}, line {n}: written by a newer version (v{event['v']}); skipped")
     else:
-        events.append(event)
+        return event
+    return None
 
 
 def is_finished(path: Path) -> bool:
@@ -88,92 +111,40 @@ def is_finished(path: Path) -> bool:
                 return True
     except OSError:
         return False
-    return any(e.get("type") == "session_ended" for e in read_journal(path).events)
+    return any(e["type"] == "session_ended" for e in JournalStream(path))
 
 
-def unfinished_sessions(sessions_dir: Path) -> list[Path]:
-    """Journals that started but never ended (power cut, kill -9, quit), oldest first."""
+_BOUNDS = frozenset({"session_started", "session_ended"})
+
+
+def unfinished_sessions(sessions_dir: Path, problems: list[str] | None = None) -> list[Path]:
+    """Journals that started but never ended (power cut, kill -9, quit), oldest first.
+
+    A file that cannot be read is skipped and said in ``problems`` (the others still count).
+    """
     found = []
     for path in sorted(Path(sessions_dir).glob("*/*.jsonl")):
-        if is_finished(path):
+        stream = JournalStream(path)
+        try:
+            kinds = {e["type"] for e in stream if e["type"] in _BOUNDS}
+            if stream.unreadable:
+                raise JournalError(stream.unreadable)
+        except Exception as exc:  # one bad file must not hide the others
+            if problems is not None:
+                problems.append(f"a journal could not be read: {path}: {describe(exc)}")
             continue
-        events = read_journal(path).events
-        if any(e.get("type") == "session_started" for e in events):
+        if kinds == {"session_started"}:
             found.append(path)
     return found
 
 
-@dataclass
-class ResumeInfo:
-    """Where a session stood at its last durable line: enough to rebuild the engine and UI."""
-
-    preset: Preset
-    client: str | None
-    app: str
-    session_elapsed: float
-    phase_index: int
-    run: int
-    phase_elapsed: float
-    target: float | None
-    start_cue_played: bool
-    paused: bool
-    last_wall: datetime | None
-    region_index: int | None
-    region_name: str | None
-    open_toggles: dict[str, Event] = field(default_factory=dict)  # tag -> toggle_started line
-    notes: list[Event] = field(default_factory=list)  # not retracted, amendments applied
-    runs: dict[int, int] = field(default_factory=dict)  # phase -> highest run started
-    last_id: int = 0  # the highest "e<n>" number: new lines continue after it
-    suspended: bool = False  # the last line is already a ``suspended``
-    ended: bool = False
-
-    def gap_until(self, wall: datetime) -> float:
-        """Wall seconds between the last durable line and ``wall`` (never negative)."""
-        if self.last_wall is None:
-            return 0.0
-        return max(0.0, (wall - self.last_wall).total_seconds())
-
-    def resume_point(self, how: str, gap: float) -> ResumePoint:
-        """The engine's restart point; ``how == "session"`` counts the gap as session time."""
-        extra = gap if how == "session" and not self.paused else 0.0
-        return ResumePoint(
-            phase_index=self.phase_index,
-            run=self.run,
-            phase_elapsed=self.phase_elapsed + extra,
-            session_elapsed=self.session_elapsed + extra,
-            target=self.target,
-            start_cue_played=self.start_cue_played,
-            paused=self.paused,
-        )
-
-
-def resume_state(events: list[Event]) -> ResumeInfo:
-    """Replay the events of one journal; JournalError if it has no usable session start."""
-    start = next((e for e in events if e.get("type") == "session_started"), None)
-    if start is None:
-        raise JournalError("this journal has no session_started line: nothing to resume")
-    try:
-        preset = preset_from_dict(start.get("preset"))
-    except ValueError as exc:
-        raise JournalError(f"the preset in this journal cannot be rebuilt: {exc}") from exc
-    client = start.get("client")
-    info = ResumeInfo(
-        preset=preset,
-        client=client if isinstance(client, str) else None,
-        app=str(start.get("app", "")),
-        session_elapsed=0.0,
-        phase_index=0,
-        run=1,
-        phase_elapsed=0.0,
-        target=preset.phases[0].target,
-        start_cue_played=False,
-        paused=False,
-        last_wall=None,
-        region_index=None,
-        region_name=None,
-    )
-    _Replay(info).run(events)
-    return info
+def describe(exc: BaseException) -> str:
+    """An exception in words, without quoting the file's content (it may be health data)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    if isinstance(exc, JournalError):
+        return str(exc)
+    return f"it holds something this version cannot read ({type(exc).__name__})"
 
 
 def load_for_resume(path: Path) -> tuple[ResumeInfo, bytes]:
@@ -181,8 +152,7 @@ def load_for_resume(path: Path) -> tuple[ResumeInfo, bytes]:
 
     JournalError (with a message for the practitioner) when it cannot be resumed.
     """
-    read = read_journal(path)
-    info = resume_state(read.events)
+    info = resume_state(JournalStream(path))
     if info.ended:
         raise JournalError(f"{path}: this session has already ended; there is nothing to resume")
     try:
@@ -190,88 +160,3 @@ def load_for_resume(path: Path) -> tuple[ResumeInfo, bytes]:
     except OSError as exc:
         raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return info, prior
-
-
-class _Replay:
-    """Applies events in order to a ResumeInfo; unknown types and bad values are skipped."""
-
-    def __init__(self, info: ResumeInfo) -> None:
-        self.info = info
-        self.phase_start_t = 0.0
-
-    def run(self, events: list[Event]) -> None:
-        for event in events:
-            try:
-                self.apply(event)
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue  # a damaged line must not stop recovery
-        info = self.info
-        info.phase_elapsed = max(0.0, info.session_elapsed - self.phase_start_t)
-
-    def apply(self, e: Event) -> None:
-        info, kind = self.info, e["type"]
-        if kind not in SCHEMA:
-            return  # a type from a later version: skipped whole, envelope included
-        t = e.get("t")
-        if isinstance(t, (int, float)):
-            info.session_elapsed = max(info.session_elapsed, float(t))
-        if isinstance(e.get("at"), str):
-            info.last_wall = datetime.fromisoformat(e["at"])
-        ident = e.get("id")
-        if isinstance(ident, str) and ident[:1] == "e" and ident[1:].isdigit():
-            info.last_id = max(info.last_id, int(ident[1:]))
-        info.suspended = kind == "suspended"
-        handler = getattr(self, f"on_{kind}", None)
-        if handler is not None:
-            handler(e)
-
-    def on_phase_started(self, e: Event) -> None:
-        info = self.info
-        info.phase_index, info.run, info.target = int(e["phase"]), int(e["run"]), e["target"]
-        info.start_cue_played = False
-        info.runs[info.phase_index] = max(info.run, info.runs.get(info.phase_index, 0))
-        self.phase_start_t = float(e["t"])
-
-    def on_checkpoint(self, e: Event) -> None:
-        info = self.info
-        info.phase_index, info.run, info.target = int(e["phase"]), int(e["run"]), e["target"]
-        info.paused = bool(e["paused"])
-        self.phase_start_t = float(e["t"]) - float(e["phase_elapsed"])
-
-    def on_target_changed(self, e: Event) -> None:
-        if e["phase"] == self.info.phase_index:
-            self.info.target = e["new"]
-
-    def on_paused(self, e: Event) -> None:
-        self.info.paused = True
-
-    def on_resumed(self, e: Event) -> None:
-        self.info.paused = False
-
-    def on_cue(self, e: Event) -> None:
-        info = self.info
-        if e["kind"] == "phase_start" and e.get("phase") == info.phase_index:
-            info.start_cue_played = info.start_cue_played or e["outcome"] != "failed"
-
-    def on_region_set(self, e: Event) -> None:
-        self.info.region_index, self.info.region_name = int(e["index"]), str(e["name"])
-
-    def on_toggle_started(self, e: Event) -> None:
-        self.info.open_toggles[str(e["tag"])] = e
-
-    def on_toggle_ended(self, e: Event) -> None:
-        self.info.open_toggles.pop(str(e["tag"]), None)
-
-    def on_note(self, e: Event) -> None:
-        self.info.notes.append(dict(e))
-
-    def on_note_retracted(self, e: Event) -> None:
-        self.info.notes = [n for n in self.info.notes if n.get("id") != e["note"]]
-
-    def on_amended(self, e: Event) -> None:
-        for note in self.info.notes:
-            if note.get("id") == e["note"]:
-                note.update(dict(e["fields"]))
-
-    def on_session_ended(self, e: Event) -> None:
-        self.info.ended = True

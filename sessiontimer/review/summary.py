@@ -11,12 +11,9 @@ import operator
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sessiontimer.review.fast_scan import Event, fast_events
-
-if TYPE_CHECKING:
-    from sessiontimer.core.journal_read import JournalRead
 
 _TOTALS: dict[int, tuple[list[Any], float]] = {}  # id(plan) -> (plan, total of its targets)
 _TOTALS_MAX = 512
@@ -96,45 +93,67 @@ def summarize_stamped(
     except OSError as exc:
         summary.problems.append(f"cannot read: {exc.strerror or exc}")
         return summary, None
-    events = fast_events(data) if fast else None
+    events = fast_events(data) if fast and data is not None else None
     if events is not None:
         _apply(summary, events, last_is_top=True)  # checked by fast_scan
         return summary, stamp
-    read = read_journal(Path(full))
-    summary.problems.extend(p.replace(f"{full}, ", "") for p in read.problems)
-    if read.truncated_tail:
-        summary.problems.append("the last line is half-written")
-    if not data.strip():
-        summary.problems.append("the file is empty")
-    _apply(summary, read.events)
+    _apply_streamed(summary, full)
     return summary, stamp
 
 
-def read_journal(path: Path) -> JournalRead:
-    """The core's tolerant reader, imported on first use: it brings in the engine, ~10 ms
-    that a `logs list` of journals all in the writer's form never needs."""
-    from sessiontimer.core.journal_read import read_journal as read
+# The types review reads; the rest (checkpoints, cues) only count for the session's length.
+_REVIEWED = frozenset({"session_started", "note"}) | frozenset(
+    {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
+    | {"resumed_after_crash"}
+)
 
-    return read(path)
+
+def _apply_streamed(summary: Summary, full: str) -> None:
+    """The tolerant reader's events, one line at a time: only what review shows is kept."""
+    from sessiontimer.core.journal_read import JournalStream
+
+    stream = JournalStream(Path(full))
+    kept: list[Event] = []
+    top: float | None = None
+    count = 0
+    for count, e in enumerate(stream, start=1):  # noqa: B007 - used after
+        t = e.get("t")
+        if isinstance(t, (int, float)) and (top is None or t > top):
+            top = t
+        if e["type"] in _REVIEWED:
+            kept.append(e)
+    summary.problems.extend(p.replace(f"{full}, ", "") for p in stream.problems)
+    if stream.truncated_tail:
+        summary.problems.append("the last line is half-written")
+    if not count and not summary.problems:
+        summary.problems.append("the file is empty")
+    _apply(summary, kept, top=top)
 
 
-def _read(path: str) -> tuple[bytes, Stamp]:
-    """The whole file and its stamp, in three system calls: open, fstat, read."""
+FAST_MAX = 8 << 20  # a larger file (no session the app writes is) is read line by line
+
+
+def _read(path: str) -> tuple[bytes | None, Stamp]:
+    """The whole file and its stamp, in three system calls: open, fstat, read.
+
+    None instead of the bytes for a file over FAST_MAX: it is read line by line instead.
+    """
     fd = os.open(path, os.O_RDONLY)
     try:
         st = os.fstat(fd)
+        if st.st_size > FAST_MAX:
+            return None, (st.st_size, st.st_mtime_ns)
         data = os.read(fd, st.st_size + 1)  # one read, unless the file grew since fstat
         if len(data) > st.st_size:
-            chunks = [data]
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            data = b"".join(chunks)
+            return None, (st.st_size, st.st_mtime_ns)  # growing: the line reader takes it
     finally:
         os.close(fd)
     return data, (st.st_size, st.st_mtime_ns)  # a stale stamp only means a re-read later
 
 
-def _apply(summary: Summary, events: list[Event], last_is_top: bool = False) -> None:
+def _apply(
+    summary: Summary, events: list[Event], last_is_top: bool = False, top: float | None = None
+) -> None:
     """Fill ``summary`` from the events; bad values are skipped, never raised.
 
     ``last_is_top``: the last event's ``t`` is a number and no other is larger (the fast
@@ -155,7 +174,10 @@ def _apply(summary: Summary, events: list[Event], last_is_top: bool = False) -> 
                 notes[str(e.get("id"))] = e
         elif kind in _KINDS:
             _apply_event(summary, e, notes, toggles, seen)
-    top = events[-1]["t"] if last_is_top else _top(events)
+    if last_is_top:
+        top = events[-1]["t"]
+    elif top is None:
+        top = _top(events)
     summary.duration = float(top) if top is not None else 0.0
     summary.notes = len(notes)
     summary.tags = [[n.get("tag"), n.get("region")] for n in notes.values() if n.get("tag")]
