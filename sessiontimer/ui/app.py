@@ -159,7 +159,10 @@ class SessionTimerApp(App[None]):
         """
 
         def find() -> None:
-            found = session_service.interrupted_sessions(self)
+            problems: list[str] = []
+            found = session_service.interrupted_sessions(self, problems)
+            for problem in problems:
+                self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
             if found:
                 self.call_from_thread(self._offer, found)
 
@@ -184,7 +187,7 @@ class SessionTimerApp(App[None]):
         self.push_screen(ResumeDialog(description), chosen)
 
     def _resume(self, path: Any, how: str) -> None:
-        from sessiontimer.core.journal_read import JournalError
+        from sessiontimer.core.journal_read import describe
 
         try:
             session, first = running.resume(
@@ -194,22 +197,22 @@ class SessionTimerApp(App[None]):
         except SessionRefused as refused:
             self.notify(str(refused), severity="warning", timeout=8)
             return
-        except JournalError as error:
-            self.notify(f"Cannot resume: {error}", severity="warning", timeout=8)
+        except Exception as error:  # a planted journal must not stop the app
+            self.notify(f"Cannot resume {path}: {describe(error)}", severity="warning", timeout=8)
             return
         self._adopt(session)
         self.push_screen(self._session_screen(session, first))
 
     def _close_interrupted(self, path: Any) -> bool:
-        from sessiontimer.core.journal_read import JournalError
+        from sessiontimer.core.journal_read import describe
 
         try:
             running.close_interrupted(path, clock=self.clock, lock=self.session_lock)
         except SessionRefused as refused:
             self.notify(str(refused), severity="warning", timeout=8)
             return False
-        except (JournalError, OSError) as error:
-            self.notify(f"Cannot close that session: {error}", severity="warning", timeout=8)
+        except Exception as error:  # a planted journal must not stop the app
+            self.notify(f"Cannot close {path}: {describe(error)}", severity="warning", timeout=8)
             return False
         session_service.index_journal(self, path)
         self.notify("The interrupted session was closed.", timeout=4)

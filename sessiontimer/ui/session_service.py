@@ -144,27 +144,21 @@ def keep_awake(app: SessionTimerApp, session: RunningSession) -> None:
     app.run_worker(hold, thread=True, exit_on_error=False, group="inhibit")
 
 
-def interrupted_sessions(app: SessionTimerApp) -> list[tuple[Any, str]]:
+def interrupted_sessions(
+    app: SessionTimerApp, problems: list[str] | None = None
+) -> list[tuple[Any, str]]:
     """Unfinished journals with a one-line description each, newest first (a worker thread).
 
     None while another instance runs a session: its journal is unfinished because it is
-    being written, not because it was interrupted.
+    being written, not because it was interrupted. Journals that cannot be read are said in
+    ``problems`` and skipped.
     """
     if SessionLock(app.paths.lock_file).held_elsewhere():
         return []
-    from sessiontimer.core.journal_read import (
-        JournalError,
-        read_journal,
-        resume_state,
-        unfinished_sessions,
-    )
+    from sessiontimer.core.interrupted import resume_offers
 
     found = []
-    for path in sorted(unfinished_sessions(app.paths.sessions_dir), reverse=True):
-        try:
-            info = resume_state(read_journal(path).events)
-        except JournalError:
-            continue
+    for path, info in resume_offers(app.paths.sessions_dir, [] if problems is None else problems):
         phase = info.preset.phases[info.phase_index].name
         minutes = int(info.session_elapsed // 60)
         who = f" for {info.client}" if info.client else ""
