@@ -13,6 +13,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.plain_text import as_content, plain, styled
 
 
 class ConfirmDialog(Modal[bool]):
@@ -27,13 +28,13 @@ class ConfirmDialog(Modal[bool]):
         Binding("escape", "answer(False)", "No", id="confirm_no"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str | Content) -> None:
         super().__init__()
         self.question = question
 
     def compose(self) -> Any:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-question")
+            yield Static(as_content(self.question), classes="dialog-question")
             yield Static("[b]enter[/] yes    [b]escape[/] no", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
@@ -93,7 +94,8 @@ class ResumeDialog(Modal[str | None]):
     def compose(self) -> Any:
         with Vertical(classes="dialog"):
             yield Static(
-                f"[b]A session was interrupted[/]\n{self.description}", classes="dialog-question"
+                styled("[b]A session was interrupted[/]\n$what", what=self.description),
+                classes="dialog-question",
             )
             yield Static(
                 "[b]c[/] continue (the gap counts as a pause)\n"
@@ -129,8 +131,12 @@ class AmendNoteDialog(Modal[dict[str, str | None] | None]):
         session_t, wall = stamp(self.note)
         with Vertical(classes="dialog amend"):
             yield Static(
-                f"Amend the note at {session_t} ({wall})  "
-                "[dim](enter saves, tab moves, escape cancels)[/]",
+                styled(
+                    "Amend the note at $t ($wall)  "
+                    "[dim](enter saves, tab moves, escape cancels)[/]",
+                    t=session_t,
+                    wall=wall,
+                ),
                 classes="dialog-question",
             )
             for key, hint, choices in (
@@ -159,7 +165,7 @@ class AmendNoteDialog(Modal[dict[str, str | None] | None]):
         try:
             self.dismiss(amend_fields(self.note, typed))
         except EditError as error:
-            self.query_one("#amend-error", Static).update(str(error))
+            self.query_one("#amend-error", Static).update(plain(error))
             self.stays_open()
 
     def action_cancel(self) -> None:
@@ -176,13 +182,13 @@ class DeleteClientDialog(Modal[bool]):
         Binding("n,escape,enter", "answer(False)", "Keep", id="delete_no"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str | Content) -> None:
         super().__init__()
         self.question = question
 
     def compose(self) -> Any:
         with Vertical(classes="dialog danger"):
-            yield Static(self.question, classes="dialog-question", markup=False)
+            yield Static(as_content(self.question), classes="dialog-question")
             yield Static("[b]y[/] delete for good    [b]n[/] keep", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
@@ -202,11 +208,11 @@ class RenameClientDialog(Modal[str | None]):
     def compose(self) -> Any:
         with Vertical(classes="dialog"):
             yield Static(
-                Content.assemble(
-                    "Rename ",
-                    (self.client, "bold"),
-                    "  ",
-                    ("(an existing name merges the two; enter saves, escape cancels)", "dim"),
+                styled(
+                    "Rename [b]$client[/]  "
+                    "[dim](an existing name merges the two; enter saves, escape cancels)[/]",
+                    client=self.client,
+                    newlines=False,
                 ),
                 classes="dialog-question",
             )

@@ -10,6 +10,7 @@ working link; ``Content`` is never parsed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.content import Content
@@ -37,3 +38,27 @@ def plain_cell(text: object) -> Text:
     """:func:`plain` for a DataTable cell: one line, as a Rich ``Text`` (never parsed), which
     the table measures to size its column (it sizes a ``Content`` cell to the header only)."""
     return Text(visible_controls(str(text), newlines=False), no_wrap=True, end="")
+
+
+def styled(template: str, /, *, newlines: bool = True, **fields: object) -> Content:
+    """Our own markup with a person's or a file's text in it: ``$name`` fields are never parsed.
+
+    ``styled("[b]$preset[/] · $client", preset=..., client=...)``: the template is our literal
+    string; each field is substituted as plain text, controls made visible.
+    """
+    values = {k: visible_controls(str(v), newlines=newlines) for k, v in fields.items()}
+    return Content.from_markup(template, **values)
+
+
+def as_content(text: str | Content, *, newlines: bool = True) -> Content:
+    """A dialog's or a notice's text: our Content as it is, a ``str`` (which may carry a
+    person's or a file's text) always plain."""
+    return text if isinstance(text, Content) else plain(text, newlines=newlines)
+
+
+def cells(values: Iterable[object]) -> tuple[Text, ...]:
+    """A table row: every cell plain and on one line (a newline would forge a row).
+
+    Each a :func:`plain_cell`.
+    """
+    return tuple(plain_cell(v) for v in values)

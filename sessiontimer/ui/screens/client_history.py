@@ -12,7 +12,6 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -138,7 +137,7 @@ class ClientHistoryScreen(Screen[None]):
         except EditError as error:
             self.notify(str(error), markup=False)
             return
-        self._app.confirm(escape(plan.question()), lambda yes: self._rename_confirmed(plan, yes))
+        self._app.confirm(plan.question(), lambda yes: self._rename_confirmed(plan, yes))
 
     def _rename_confirmed(self, plan: RenamePlan, yes: bool | None) -> None:
         if yes:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import noted
 from sessiontimer.ui.widgets.waiting import WaitingLine
@@ -53,16 +53,20 @@ class EndScreen(Screen[None]):
         rows = [
             f"  {phases[e.phase].name:<24} {short_minutes(e.length):>10}" for e in self.phase_log
         ]
-        notes = [f"  {escape(line)}" for line in noted(self.recorder)]
+        notes = [f"  {visible_controls(line, newlines=False)}" for line in noted(self.recorder)]
         with Vertical(id="end"):
             yield Static(
-                f"[b]Session complete[/] · {engine.preset.name} · "
-                f"{short_minutes(engine.session_time())}",
+                styled(
+                    "[b]Session complete[/] · $preset · $length",
+                    preset=engine.preset.name,
+                    length=short_minutes(engine.session_time()),
+                    newlines=False,
+                ),
                 id="end-title",
             )
             with VerticalScroll(id="end-summary"):
-                yield Static("[b]Phases[/]\n" + "\n".join(rows))
-                yield Static("[b]Notes[/]\n" + ("\n".join(notes) or "  none"))
+                yield Static(styled("[b]Phases[/]\n$rows", rows="\n".join(rows)))
+                yield Static(styled("[b]Notes[/]\n$notes", notes="\n".join(notes) or "  none"))
             yield Input(
                 placeholder="closing note: how the client responded (enter saves)",
                 id="closing-note",

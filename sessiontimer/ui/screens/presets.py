@@ -27,6 +27,7 @@ from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.plain_text import cells, plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class NameDialog(Modal[str | None]):
 
     def compose(self) -> Any:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-question")
+            yield Static(plain(self.question), classes="dialog-question")
             yield Input(self.value, placeholder="a name", id="name-input")
             yield Static("[b]enter[/] ok    [b]escape[/] cancel", classes="dialog-keys")
 
@@ -171,7 +172,7 @@ class PresetsScreen(Screen[None]):
             mark = DEFAULT_MARK if preset.name == settings.default_preset else ""
             whose = "yours" if self.is_users(preset.name) else "built-in"
             row = (mark, preset.name, preset_total(preset), str(len(preset.phases)), whose)
-            table.add_row(*row, key=preset.name)
+            table.add_row(*cells(row), key=preset.name)
         names = [p.name for p in settings.presets]
         if current in names:
             table.move_cursor(row=names.index(current))

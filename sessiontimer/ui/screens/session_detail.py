@@ -110,7 +110,7 @@ class SessionDetailScreen(Screen[None]):
         """Fill the list; the cursor goes to note ``keep``, else the first note, else the top."""
         self.timeline, self.lines, self.text = tl, timeline_lines(tl), timeline_text(tl)
         listing = self.query_one("#detail-list", OptionList)
-        listing.set_options(Option(Content(_keep_indent(text))) for text, _ in self.lines)
+        listing.set_options(Option(plain(_keep_indent(t), newlines=False)) for t, _ in self.lines)
         notes = [i for i, (_, note) in enumerate(self.lines) if note]
         chosen = [i for i in notes if self.lines[i][1] == keep]
         listing.highlighted = (chosen or notes or [0])[0]

@@ -24,7 +24,7 @@ from sessiontimer.review import lookup
 from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui.format import short_minutes
-from sessiontimer.ui.plain_text import plain_cell
+from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -316,7 +316,7 @@ class SessionsScreen(Screen[None]):
             text += " · checking for changes…"
         if self.problems:
             text += " · " + "; ".join(self.problems)
-        self.query_one("#sessions-status", Static).update(text)
+        self.query_one("#sessions-status", Static).update(plain(text, newlines=False))
 
     @on(WindowTable.NearEdge)
     def _near_edge(self, event: WindowTable.NearEdge) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
@@ -15,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.ui.format import short_minutes
-from sessiontimer.ui.plain_text import visible_controls
+from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.waiting import WaitingLine
 
@@ -23,13 +24,16 @@ if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
 
 
-def preset_summary(preset: Preset) -> str:
+def preset_summary(preset: Preset) -> Content:
     """Name, total length and the phases at a glance."""
     total = short_minutes(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
     phases = " · ".join(
         f"{p.name} {short_minutes(p.target) if p.target else 'open'}" for p in preset.phases
     )
-    return f"[b]{escape(preset.name)}[/] · {total}\n[dim]{escape(phases)}[/]"
+    return styled(
+        "[b]$name[/] · $total\n[dim]$phases[/]", name=visible_controls(preset.name, newlines=False),
+        total=total, phases=visible_controls(phases, newlines=False),
+    )  # fmt: skip
 
 
 class StartScreen(Screen[None]):
@@ -108,10 +112,14 @@ class StartScreen(Screen[None]):
             options.highlighted = names.index(wanted)
         elif names:
             options.highlighted = 0
-        messages = [escape(str(e)) for e in app.config_errors]
-        if messages:
-            messages.insert(0, "[b]Your config file has problems; using the built-in presets:[/]")
-        self.query_one("#start-messages", Static).update("\n".join(messages))
+        messages = "\n".join(str(e) for e in app.config_errors)
+        self.query_one("#start-messages", Static).update(
+            styled(
+                "[b]Your config file has problems; using the built-in presets:[/]\n$m", m=messages
+            )
+            if messages
+            else ""
+        )
 
     def _load_clients(self) -> None:
         """Past clients for completion; read off the UI loop (the index makes it quick)."""
@@ -151,15 +159,18 @@ class StartScreen(Screen[None]):
         panel = self.query_one("#last-visit", Static)
         if visit is None or self.query_one("#client", Input).value.strip() != client:
             return
-        notes = "\n".join(f"  {n}" for n in visit.notes[:12]) or "  no notes"
-        closing = f"\n[b]Response[/]\n  {escape(visit.closing)}" if visit.closing else ""
+        one = functools.partial(visible_controls, newlines=False)
+        notes = "\n".join(f"  {one(n)}" for n in visit.notes[:12]) or "  no notes"
+        text = styled(
+            "[b]Last visit[/] $date\n$preset · $length\n[b]Notes[/]\n$notes",
+            date=visit.date, preset=one(visit.preset), length=short_minutes(visit.duration),
+            notes=notes,
+        )  # fmt: skip
+        if visit.closing:
+            text += styled("\n[b]Response[/]\n  $closing", closing=one(visit.closing))
         if visit.plan:
-            plan = escape(visible_controls(visit.plan, newlines=False))
-            closing += f"\n[b]Plan for this visit[/]\n  {plan}"
-        panel.update(
-            f"[b]Last visit[/] {visit.date}\n{escape(visit.preset)} · "
-            f"{short_minutes(visit.duration)}\n[b]Notes[/]\n{escape(notes)}{closing}"
-        )
+            text += styled("\n[b]Plan for this visit[/]\n  $plan", plan=one(visit.plan))
+        panel.update(text)
         panel.display = not self.last_visit_hidden
 
     def action_toggle_last_visit(self) -> None:

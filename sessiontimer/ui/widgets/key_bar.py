@@ -12,6 +12,8 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from sessiontimer.ui.plain_text import visible_controls
+
 KEY_STYLE = "bold $footer-key-foreground"
 LABEL_STYLE = "$footer-description-foreground"
 DISABLED_STYLE = "dim"
@@ -50,8 +52,10 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
-            label = self._label(binding.action) or binding.description
+            key = visible_controls(self.app.get_key_display(binding), newlines=False)
+            label = visible_controls(
+                self._label(binding.action) or binding.description, newlines=False
+            )  # a label may name a user's tag or preset: plain, one line
             if parts:
                 parts.append((" ", ""))
                 column += 1

@@ -11,6 +11,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from sessiontimer.core.model import NoteKey
+from sessiontimer.ui.plain_text import visible_controls
 
 GAP = "   "
 
@@ -22,7 +23,7 @@ class NoteLegend(Widget):
 
     def __init__(self, note_keys: tuple[NoteKey, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.items = [(k.key, k.tag) for k in note_keys]
+        self.items = [(visible_controls(k.key), visible_controls(k.tag)) for k in note_keys]
 
     def _lines(self, width: int) -> list[list[tuple[str, str]]]:
         lines: list[list[tuple[str, str]]] = [[]]

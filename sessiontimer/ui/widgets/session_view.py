@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
 from sessiontimer.core.model import NoteKey, OnEnd
 from sessiontimer.ui.format import clock_text, session_stamp, short_minutes, whole_minutes
+from sessiontimer.ui.plain_text import plain, styled, visible_controls
 from sessiontimer.ui.widgets.note_legend import NoteLegend
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
 from sessiontimer.ui.widgets.timeline import Timeline, TimelineState
@@ -35,7 +36,7 @@ class SessionView(Vertical):
     def __init__(self, note_keys: tuple[NoteKey, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.note_keys = note_keys
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, str | Content] = {}
         self._widgets: dict[str, Widget] = {}
         self._keys: dict[str, object] = {}
 
@@ -84,16 +85,19 @@ class SessionView(Vertical):
 
     def _show_phase(self, snap: Snapshot, count: int) -> None:
         self._put(
-            "#phase-name", f"{escape(snap.phase.name)}  [dim]{snap.phase_index + 1} of {count}[/]"
-        )
+            "#phase-name",
+            styled("$name  [dim]$n of $count[/]", name=snap.phase.name, n=snap.phase_index + 1,
+                   count=count, newlines=False),
+        )  # fmt: skip
         self._put("#state-badge", "PAUSED" if snap.paused else "")
         nxt = snap.next_phase
         self._put(
             "#next-phase",
-            escape(f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}")
+            plain(f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}",
+                  newlines=False)
             if nxt
             else "Last phase",
-        )
+        )  # fmt: skip
 
     def _show_clock(self, snap: Snapshot) -> None:
         clock = self._widget("#clock", PhaseClock)
@@ -115,15 +119,16 @@ class SessionView(Vertical):
         key = (recorder.region, len(notes), last, len(finished))
         if not self._changed("notes", key) and not recorder.open_toggles:
             return  # nothing new, and no running still point to count up
-        self._put("#region", escape(f"Hands: {recorder.region or '—'}"))
+        self._put("#region", plain(f"Hands: {recorder.region or '—'}", newlines=False))
         now = recorder.engine.session_time()
         lines = [
-            escape(f"{session_stamp(o.t)}  {o.tag} … {session_stamp(now - o.t)} so far")
+            f"{session_stamp(o.t)}  {o.tag} … {session_stamp(now - o.t)} so far"
             for o in recorder.open_toggles.values()
         ]
         keep = max(0, NOTES_SHOWN - len(lines))
-        lines += [escape(line) for line in noted(recorder)[-keep:]] if keep else []
-        self._put("#notes", "\n".join(lines) or "[dim]no notes yet[/]")
+        lines += noted(recorder)[-keep:] if keep else []
+        shown = "\n".join(visible_controls(line, newlines=False) for line in lines)
+        self._put("#notes", plain(shown) if shown else styled("[dim]no notes yet[/]"))
 
     def _changed(self, part: str, key: object) -> bool:
         """True (and remembered) when ``key`` differs from the last one seen for ``part``."""
@@ -135,11 +140,15 @@ class SessionView(Vertical):
     def status(self, text: str, *, pending: bool = False) -> None:
         """The one-line confirmation; ``pending`` until the journal line is on disk."""
         status = self.query_one("#status", Static)
-        status.update(escape(text))
+        status.update(plain(text, newlines=False))
         status.set_class(pending, "-pending")
 
-    def _put(self, selector: str, text: str) -> None:
-        """Update a Static only when its text changes: an idle screen repaints nothing."""
+    def _put(self, selector: str, text: str | Content) -> None:
+        """Update a Static only when its text changes: an idle screen repaints nothing.
+
+        A ``str`` here is our own literal text (markup allowed); a person's text comes as
+        Content from the plain-text helper.
+        """
         if self._shown.get(selector) != text:
             self._shown[selector] = text
             self._widget(selector, Static).update(text)
@@ -163,12 +172,13 @@ def noted(recorder: SessionRecorder) -> list[str]:
     ]
 
 
-def _totals(client: str | None, snap: Snapshot, wall: datetime) -> str:
+def _totals(client: str | None, snap: Snapshot, wall: datetime) -> Content:
     """Client, time in, time left and the wall-clock end (the next client is booked)."""
     who = f"{client} · " if client else ""
     elapsed, left = snap.session_elapsed, snap.session_left
     done = whole_minutes(elapsed, round_up=False)
     if left is None:
-        return escape(f"{who}{done} in · open phase ahead")
+        return plain(f"{who}{done} in · open phase ahead", newlines=False)
     ends = wall + timedelta(seconds=left)
-    return escape(f"{who}{done} in · {whole_minutes(left, round_up=True)} left · ends {ends:%H:%M}")
+    left_text = whole_minutes(left, round_up=True)
+    return plain(f"{who}{done} in · {left_text} left · ends {ends:%H:%M}", newlines=False)

@@ -1,0 +1,163 @@
+"""Text from people and files is never markup and never terminal control, on every screen.
+
+The walk: a preset and phases, a client, notes and a closing note all carrying the same
+hostile text (markup, links, controls, bidi and zero-width marks, combining marks, emoji,
+10 kB); an interrupted session of that client to resume. Every screen and dialog is opened;
+nothing may raise (the test app re-raises), and each shows the text as written, controls
+shown as escapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from textual.widget import Widget
+from textual.widgets import DataTable, OptionList, Static
+
+from sessiontimer import paths
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.journal import session_path
+from sessiontimer.core.journal_write import JournalWriter
+from sessiontimer.core.model import OnEnd, Phase, Preset
+from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.ui.plain_text import visible_controls
+from tests.ui.conftest import WALL, build_app, quiet_settings
+
+NASTY = [
+    "[/b]x",
+    "Anna [VIP]",
+    "Deep [/] work",
+    "[@click=app.quit]quit[/]",
+    "[link='http://example.com']click[/link]",
+    "\x1b]0;owned\x07\x1b[31mred\x1b[2J",
+    "\x00\x08\x0b\x7f\x85\x9b",
+    "\u202etxet\u202c zero\u200bwidth\u200d",
+    "e\u0301\u0308 🧘🏽‍♀️ 日本",
+    "\\[b]not bold\\",
+    "$name ${x}",
+]
+hostile = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(alphabet=st.characters(blacklist_characters="\n"), min_size=1, max_size=40),
+).filter(lambda s: s.strip())
+
+
+def _texts(widget: Widget) -> Iterator[str]:
+    """What a widget shows, as plain text (Static content, table cells, options)."""
+    if isinstance(widget, DataTable):
+        for row in range(widget.row_count):
+            yield " | ".join(str(cell) for cell in widget.get_row_at(row))
+    elif isinstance(widget, OptionList):
+        for index in range(widget.option_count):
+            yield str(widget.get_option_at_index(index).prompt)
+    elif isinstance(widget, Static):
+        yield str(widget.render())
+
+
+def shown(app: Any) -> str:
+    return "\n".join(t for w in app.screen.query("*") for t in _texts(w))
+
+
+def _data(text: str, clock: ManualClock) -> Preset:
+    """A finished session and an interrupted one of client ``text``, in its own preset."""
+    preset = Preset(text, (Phase(text, 60.0), Phase(text + "·2", 60.0, OnEnd.HOLD)))
+    sessions = paths.resolve().sessions_dir
+    for finished in (True, False):
+        recorder = SessionRecorder(
+            SessionEngine(preset, clock), JournalWriter(session_path(sessions, clock.wall())),
+            clock, settings=quiet_settings(), client=text, app_version="test",
+        )  # fmt: skip
+        recorder.start()
+        clock.advance(30)
+        recorder.tick()
+        recorder.note(text=text, key="n")
+        if finished:
+            recorder.end()
+            recorder.closing_note(text)
+        assert recorder.writer.flush(5)
+        recorder.writer.close()
+        clock.advance(3600)
+    return preset
+
+
+async def _walk(text: str) -> None:
+    clock = ManualClock(wall_start=WALL)
+    preset = _data(text, clock)
+    base = quiet_settings()
+    app = build_app(clock, settings=replace(base, presets=(preset, *base.presets)))
+    one_line = visible_controls(text, newlines=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def settle() -> str:
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            return shown(app)
+
+        assert one_line in await settle()
+        assert type(app.screen).__name__ == "ResumeDialog"
+        await pilot.press("escape")
+        assert one_line in await settle()  # the preset list
+        app.screen.query_one("#client").value = text
+        assert one_line in await settle()  # the last visit panel
+        await pilot.press("ctrl+l")
+        assert one_line in await settle()  # the sessions table
+        await pilot.press("down", "enter")
+        assert one_line in await settle()  # a timeline
+        await pilot.press("escape", "f4")
+        assert one_line in await settle()  # client history
+        await pilot.press("escape", "f3")
+        await settle()  # stats
+        await pilot.press("escape", "escape", "ctrl+e")
+        assert one_line in await settle()  # presets
+        app.screen.app.confirm(f'Delete the preset "{text}"?', lambda _: None)
+        assert one_line in await settle()
+        await pilot.press("escape", "c")
+        assert one_line in await settle()  # the name dialog
+        await pilot.press("escape", "escape")
+        app.notify(f"notice: {text}")
+        assert one_line in await settle()
+        await _session(pilot, app, text, settle)
+
+
+async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
+    """Start the hostile preset for the hostile client, note, end, closing note."""
+    one_line = visible_controls(text, newlines=False)
+    await pilot.press("escape")  # the notice
+    app.screen.query_one("#presets").highlighted = 0
+    app.screen.query_one("#client").value = text
+    await pilot.press("enter")
+    assert type(app.screen).__name__ == "SessionScreen"
+    assert one_line in await settle()  # phase name, client
+    await pilot.press("n")
+    app.screen.query_one("#note-text").value = text
+    await pilot.press("enter")
+    assert one_line in await settle()
+    await pilot.press("right")  # next phase: the hold phase
+    await pilot.press("e")
+    await settle()
+    await pilot.press("enter")  # confirm: End screen
+    assert type(app.screen).__name__ == "EndScreen"
+    assert one_line in await settle()
+    app.screen.query_one("#closing-note").value = text
+    await pilot.press("enter")
+    await settle()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hostile)
+@example("[/b]x")
+@example("Deep [/] work")
+@example(("\x1b]0;owned\x07\x1b[2J[@click=app.quit]x[/] \u202e\u200b é 🧘" * 300)[:10_000])
+def test_every_screen_shows_hostile_text_as_written(text: str) -> None:
+    os.environ["SESSIONTIMER_DATA_DIR"] += "x"  # a fresh data folder for each example
+    Path(os.environ["SESSIONTIMER_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    asyncio.run(_walk(text))
