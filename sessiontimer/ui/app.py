@@ -13,6 +13,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from sessiontimer import __version__
@@ -28,6 +29,7 @@ from sessiontimer.paths import AppPaths
 from sessiontimer.ui import leaving, page, session_service
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.key_hold import KeyHold
+from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.theme import THEMES
 
 
@@ -475,6 +477,21 @@ class SessionTimerApp(App[None]):
         session_service.test_chime(self)
 
     # --- small dialogs and state ----------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice is plain text unless a caller says it is our own markup: notices carry
+        file names, errors and names that people chose (the one rule for text)."""
+        if not markup:
+            message, title = visible_controls(message), visible_controls(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def confirm(self, question: str, then: Callable[[bool | None], None]) -> None:
         from sessiontimer.ui.dialogs import ConfirmDialog
