@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontimer import __version__, paths
+from sessiontimer.core.visible import shown
 
 if TYPE_CHECKING:  # the config code loads only for the commands that read the config
     from sessiontimer.core.config import ConfigError
@@ -117,7 +118,7 @@ def _load(app_paths: paths.AppPaths) -> tuple[Settings, list[ConfigError]]:
 
 def _print_errors(errors: list[ConfigError]) -> None:
     for error in errors:
-        print(f"sessiontimer: {error}", file=sys.stderr)
+        print(shown(f"sessiontimer: {error}"), file=sys.stderr)
 
 
 def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
@@ -133,7 +134,8 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         except KeyError:
             names = ", ".join(p.name for p in settings.presets)
             print(
-                f"sessiontimer: no preset named {args.preset!r}. Presets: {names}", file=sys.stderr
+                shown(f"sessiontimer: no preset named {args.preset!r}. Presets: {names}"),
+                file=sys.stderr,
             )
             return EXIT_USAGE
     from sessiontimer.ui.app import make_app  # only now: textual is slow to import
@@ -190,10 +192,10 @@ def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         total = format_duration(preset.planned_seconds) + (
             " + open" if preset.has_open_phase else ""
         )
-        print(f"{preset.name}  ({total})")
+        print(shown(f"{preset.name}  ({total})"))
         for phase in preset.phases:
             length = format_duration(phase.target) if phase.target else "open"
-            print(f"    {phase.name:<24} {length:>8}  {phase.on_end.value}")
+            print(shown(f"    {phase.name:<24} {length:>8}  {phase.on_end.value}"))
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.atomic import atomic_write
 from sessiontimer.core.config import ConfigError, format_duration, load_settings
 from sessiontimer.core.model import Cue, Phase, Preset
+from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -45,19 +46,19 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
 
 
 def _fail(message: object) -> int:
-    print(f"sessiontimer: {message}", file=sys.stderr)
+    print(shown(f"sessiontimer: {message}"), file=sys.stderr)
     return EXIT_PROBLEM
 
 
 def _find(app_paths: AppPaths, name: str) -> Preset | None:
     settings, errors = load_settings(app_paths.config_file, must_exist=app_paths.config_explicit)
     for error in errors:
-        print(f"sessiontimer: {error}", file=sys.stderr)
+        print(shown(f"sessiontimer: {error}"), file=sys.stderr)
     try:
         return settings.preset(name)
     except KeyError:
         names = ", ".join(p.name for p in settings.presets)
-        print(f"sessiontimer: no preset named {name!r}. Presets: {names}", file=sys.stderr)
+        print(shown(f"sessiontimer: no preset named {name!r}. Presets: {names}"), file=sys.stderr)
         return None
 
 
@@ -66,11 +67,11 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if preset is None:
         return EXIT_USAGE
     total = format_duration(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
-    print(f"{preset.name}  ({total})")
+    print(shown(f"{preset.name}  ({total})"))
     if preset.description:
-        print(f"  {preset.description}")
+        print(shown(f"  {preset.description}"))
     for index, phase in enumerate(preset.phases, 1):
-        print(f"  {index}. {_phase_line(phase)}")
+        print(shown(f"  {index}. {_phase_line(phase)}"))
     print(f"  session end: {_cue(preset.end_cue)}")
     return EXIT_OK
 
@@ -125,7 +126,7 @@ def _import(args: argparse.Namespace, app_paths: AppPaths) -> int:
     _checked, errors = load_settings(source, must_exist=True)
     if errors:
         for error in errors:
-            print(f"sessiontimer: {error}", file=sys.stderr)
+            print(shown(f"sessiontimer: {error}"), file=sys.stderr)
         return EXIT_PROBLEM
     tables = edits.user_presets(tomlkit.parse(source.read_text(encoding="utf-8-sig")))
     if not tables:
@@ -150,7 +151,7 @@ def _report(error: Exception) -> int:
     if isinstance(error, ConfigRejected):
         print("sessiontimer: not imported; your config would have these problems:", file=sys.stderr)
         for problem in error.errors:
-            print(f"sessiontimer: {problem}", file=sys.stderr)
+            print(shown(f"sessiontimer: {problem}"), file=sys.stderr)
         return EXIT_PROBLEM
     if isinstance(error, OSError):
         return _fail(f"cannot write the config file: {error.strerror or error}")

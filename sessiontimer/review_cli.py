@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer import note_cli
+from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
 from sessiontimer.review import index, lookup
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
 
 
 def _err(message: str) -> None:
-    print(f"sessiontimer: {message}", file=sys.stderr)
+    print(f"sessiontimer: {shown(message)}", file=sys.stderr)
 
 
 def _index(app_paths: AppPaths, full: bool = False) -> Store:
@@ -162,7 +163,7 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if args.json:
         sys.stdout.write("".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in found))
     else:
-        sys.stdout.write("".join(row_text(s) + "\n" for s in found))
+        sys.stdout.write("".join(shown(row_text(s)) + "\n" for s in found))
     if more:
         sys.stdout.flush()
         _err(f"the newest {len(found)} shown; more match (--all, or --limit N --offset N)")
@@ -197,15 +198,17 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     from sessiontimer.review.timeline import describe, load_timeline, stamp
 
     tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir)
-    print(row_text(s))
+    print(shown(row_text(s)))
     for phase in tl.phases:
         planned = f"{round(phase.planned / 60)} min" if phase.planned else "open"
-        print(f"\n{phase.name}: planned {planned}, real {round(phase.real / 60)} min")
+        print()
+        print(shown(f"{phase.name}: planned {planned}, real {round(phase.real / 60)} min"))
         for item in phase.items:
             session_t, wall = stamp(item)
             ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""
-            print(f"  {session_t:>6}  {wall}  {ident}{describe(item)}")
-    print(f"\nclosing note: {tl.closing or '-'}")
+            print(shown(f"  {session_t:>6}  {wall}  {ident}{describe(item)}"))
+    print()
+    print(shown(f"closing note: {tl.closing or '-'}"))
     return EXIT_OK
 
 
@@ -295,8 +298,8 @@ def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
             _err("deleting needs a yes: run it in a terminal, or add --yes")
             return EXIT_USAGE
         answer = input(
-            f"Delete {len(matching)} session(s) of {args.client} and their exports "
-            "for good? Type yes: "
+            shown(f"Delete {len(matching)} session(s) of {args.client} and their exports ")
+            + "for good? Type yes: "
         )
         if answer.strip().lower() != "yes":
             print("Nothing deleted.")

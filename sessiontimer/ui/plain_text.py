@@ -9,24 +9,14 @@ working link; ``Content`` is never parsed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rich.text import Text
 from textual.content import Content
 
-# C0 controls but tab and newline, DEL, and C1: a terminal acts on them instead of showing them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from sessiontimer.core.visible import visible_controls
 
-
-def visible_controls(text: str, *, newlines: bool = True) -> str:
-    """``text`` with each control character shown as an escape (``\\x1b``), tabs as spaces.
-
-    ``newlines=False`` shows line breaks as ``\\n`` too, for one-line places (a table cell,
-    a title), where a break would forge a row.
-    """
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\t", " ")
-    return text if newlines else text.replace("\n", "\\n")
+__all__ = ["as_content", "cells", "plain", "styled", "visible_controls"]
 
 
 def plain(text: object, *, newlines: bool = True) -> Content:

@@ -1,0 +1,39 @@
+"""Text from people and files made safe for a terminal: control characters shown, not obeyed.
+
+A client name, a note or a line of a planted file may hold ``ESC ] 0 ; … BEL`` (sets the
+terminal's title), ``ESC [ 2J`` (clears the screen) or a newline (forges a row of a listing).
+Everything the app prints or shows of such text goes through :func:`visible_controls`: the
+CLI at print time, the UI through ``ui.plain_text``. ``--json`` output stays exact (JSON
+escapes controls itself).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, and C1: a terminal acts on them instead of showing them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible_controls(text: str, *, newlines: bool = True) -> str:
+    """``text`` with each control character shown as an escape (``\\x1b``), tabs as spaces.
+
+    ``newlines=False`` shows line breaks as ``\\n`` too, for one-line places (a table cell,
+    a row of a listing, a title), where a break would forge a row.
+    """
+    if text.isascii() and text.isprintable():
+        return text  # the common case, 20,000 rows of `logs list`
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\t", " ")
+    return text if newlines else text.replace("\n", "\\n")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with control characters dropped (tabs and newlines kept): for a file format
+    (Markdown) whose reader would pass them to a terminal or a printer."""
+    return _CONTROL.sub("", text)
+
+
+def shown(line: str) -> str:
+    """One line of terminal output: controls escaped and a newline in a field as ``\\n``, so a
+    note or a name can neither drive the terminal nor forge a row."""
+    return visible_controls(line, newlines=False)
