@@ -81,7 +81,11 @@ def example_config() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Make ``path`` (and missing parents) a 0700 folder whatever the umask; return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    """Make ``path`` (and missing parents) 0700 folders whatever the umask; return it.
+
+    A folder that exists already keeps its mode (a shared 1777 folder stays 1777).
+    """
+    from sessiontimer.core.private_files import make_private_dirs
+
+    make_private_dirs(path)
     return path

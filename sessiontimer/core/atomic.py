@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sessiontimer.core.journal_write import make_private_dirs
+from sessiontimer.core.private_files import make_private_dirs
 
 
 def atomic_write(path: Path, data: bytes) -> None:

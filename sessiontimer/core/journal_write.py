@@ -24,43 +24,13 @@ from pathlib import Path
 from typing import Protocol
 
 from sessiontimer.core.journal import encode_line
+from sessiontimer.core.private_files import (
+    make_private_dirs,
+    open_private,
+)
 
 Callback = Callable[[], None]
 COPY_CHUNK = 1 << 16  # bytes read back per call while rebuilding a deleted file
-PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
-
-
-def make_private_dirs(path: Path) -> None:
-    """Create ``path`` and missing parents as 0700 whatever the umask; fix the leaf to 0700.
-
-    ``Path.mkdir(parents=True, mode=...)`` gives the parents the umask's mode, so each
-    missing level is made and chmod-ed here. Existing parents are left alone.
-    """
-    missing: list[Path] = []
-    level = path
-    while not level.exists():
-        missing.append(level)
-        if level.parent == level:
-            break
-        level = level.parent
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(folder, PRIVATE_DIR)
-        os.chmod(folder, PRIVATE_DIR)
-    os.chmod(path, PRIVATE_DIR)
-
-
-def open_private(path: Path, flags: int) -> int:
-    """Open (creating) a file as 0600 whatever the umask; returns the descriptor."""
-    fd = os.open(path, flags | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, PRIVATE_FILE)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 class NotOurFile(OSError):

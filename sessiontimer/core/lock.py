@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from sessiontimer.core.journal_write import make_private_dirs, open_private
+from sessiontimer.core.private_files import make_private_dirs, open_private
 
 try:
     import fcntl

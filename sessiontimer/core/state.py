@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core.atomic import atomic_write
-from sessiontimer.core.journal_write import make_private_dirs
+from sessiontimer.core.private_files import make_private_dirs
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ class EditError(ValueError):
 
 def append_line(path: Path, event: dict[str, Any]) -> None:
     """Append one line durably; a half-written last line gets its newline first."""
-    from sessiontimer.core.journal_write import open_private
+    from sessiontimer.core.private_files import open_private
 
     data = path.read_bytes()
     prefix = b"\n" if data and not data.endswith(b"\n") else b""

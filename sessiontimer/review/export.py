@@ -111,7 +111,7 @@ def write_export(
     text: str, target: Path, clients: list[str], cache_dir: Path, mode: int = 0o600
 ) -> None:
     """Write an export file with ``mode`` (0600 by default) and record it for deletion later."""
-    from sessiontimer.core.journal_write import open_private
+    from sessiontimer.core.private_files import open_private
 
     fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
     with os.fdopen(fd, "w", encoding="utf-8") as out:

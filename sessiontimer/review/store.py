@@ -343,7 +343,7 @@ def _safe_existing(path: Path) -> bool:
 
 
 def _create_file(state_dir: Path, path: Path) -> None:
-    from sessiontimer.core.journal_write import make_private_dirs
+    from sessiontimer.core.private_files import make_private_dirs
 
     if not state_dir.is_dir():
         make_private_dirs(state_dir)
