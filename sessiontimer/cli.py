@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    hide_arguments(args)
     app_paths = paths.resolve(args.config)
     handlers = {
         None: _open_app,
@@ -105,9 +107,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore": _restore,
     }
     try:
-        return handlers[args.command](args, app_paths)
+        code = handlers[args.command](args, app_paths)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:  # `presets list | head -1`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+def hide_arguments(args: argparse.Namespace) -> None:
+    """Once parsed, the process title and arguments no longer carry what they were given:
+    ``ps`` shows any local user ``sessiontimer run`` and a client's name with it otherwise."""
+    if not getattr(args, "client", None) and args.command != "logs":
+        return
+    try:
+        import setproctitle
+    except ImportError:  # a platform without a wheel: the name stays visible, nothing breaks
+        return
+    setproctitle.setproctitle(" ".join(["sessiontimer", *filter(None, [args.command])]))
 
 
 def _load(app_paths: paths.AppPaths) -> tuple[Settings, list[ConfigError]]:
@@ -224,10 +243,13 @@ def _config_init(target: Path) -> int:
     if target.exists():
         print(f"sessiontimer: {target} already exists; not overwritten.", file=sys.stderr)
         return EXIT_PROBLEM
+    from sessiontimer.core.private_files import open_private
+
     try:
         paths.private_dir(target.parent)
-        with open(target, "x", encoding="utf-8") as out:
-            out.write(paths.example_config().read_text(encoding="utf-8"))
+        text = paths.example_config().read_text(encoding="utf-8")
+        with os.fdopen(open_private(target, os.O_WRONLY | os.O_EXCL), "w", encoding="utf-8") as out:
+            out.write(text)
     except OSError as error:
         print(f"sessiontimer: cannot write {target}: {error.strerror}", file=sys.stderr)
         return EXIT_PROBLEM
