@@ -24,10 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sessiontimer.core.journal import encode_line
-from sessiontimer.core.private_files import (
-    make_private_dirs,
-    open_private,
-)
+from sessiontimer.core.private_files import PRIVATE_FILE, make_private_dirs
 
 Callback = Callable[[], None]
 COPY_CHUNK = 1 << 16  # bytes read back per call while rebuilding a deleted file
