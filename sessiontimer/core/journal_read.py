@@ -48,10 +48,13 @@ class JournalStream:
     """The events of one journal, read line by line (one line held at a time, each capped).
 
     Iterate once; ``problems`` and ``truncated_tail`` are complete when the iteration ends.
+    ``kinds``: only events of these types are wanted; a line in the writer's own form
+    (``{"v":1,"type":"...``) of another type is passed over without being decoded.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kinds: frozenset[str] | None = None) -> None:
         self.path = path
+        self.kinds = None if kinds is None else {k.encode() for k in kinds}
         self.problems: list[str] = []
         self.truncated_tail = False
         self.unreadable: str | None = None  # why the file could not be opened or read
@@ -66,6 +69,8 @@ class JournalStream:
 
     def _events(self, f: BinaryIO) -> Iterator[Event]:
         for line in capped_lines(f):
+            if self.kinds is not None and line.ended and self._passed_over(line.data):
+                continue
             if line.data is None:
                 self.problems.append(f"{self.path}, {too_long(line)}")
             elif not line.ended:
@@ -78,6 +83,16 @@ class JournalStream:
                 event = _checked(self.path, line.number, line.data, self.problems)
                 if event is not None:
                     yield event
+
+    def _passed_over(self, raw: bytes | None) -> bool:
+        """A line in the writer's form whose type is not wanted (others are decoded)."""
+        if raw is None or not raw.startswith(_WRITER_FORM):
+            return False
+        end = raw.find(b'"', len(_WRITER_FORM))
+        return end > 0 and raw[len(_WRITER_FORM) : end] not in (self.kinds or ())
+
+
+_WRITER_FORM = b'{"v":1,"type":"'
 
 
 def _parse(raw: bytes) -> Event | str:
@@ -103,15 +118,23 @@ def _checked(path: Path, n: int, raw: bytes, problems: list[str]) -> Event | Non
 
 def is_finished(path: Path) -> bool:
     """True when the journal has a ``session_ended`` line (looks at the tail first: fast)."""
+    if _ended_in_tail(path):
+        return True
+    return any(e["type"] == "session_ended" for e in JournalStream(path, _ENDS))
+
+
+def _ended_in_tail(path: Path) -> bool:
+    """The last 4 KB hold a ``session_ended`` line: the usual finished journal, seen at once."""
     try:
         with open(path, "rb") as f:
             f.seek(0, 2)
             f.seek(max(0, f.tell() - 4096))
-            if _ENDED in f.read():
-                return True
+            return _ENDED in f.read()
     except OSError:
         return False
-    return any(e["type"] == "session_ended" for e in JournalStream(path))
+
+
+_ENDS = frozenset({"session_ended"})
 
 
 _BOUNDS = frozenset({"session_started", "session_ended"})
@@ -124,7 +147,9 @@ def unfinished_sessions(sessions_dir: Path, problems: list[str] | None = None) -
     """
     found = []
     for path in sorted(Path(sessions_dir).glob("*/*.jsonl")):
-        stream = JournalStream(path)
+        if _ended_in_tail(path):
+            continue
+        stream = JournalStream(path, _BOUNDS)
         try:
             kinds = {e["type"] for e in stream if e["type"] in _BOUNDS}
             if stream.unreadable:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from sessiontimer.core.interrupted import resume_offers
 from sessiontimer.core.journal import encode_line
-from sessiontimer.core.journal_read import read_journal, resume_state, unfinished_sessions
+from sessiontimer.core.journal_read import (
+    JournalStream,
+    read_journal,
+    resume_state,
+    unfinished_sessions,
+)
 from tests.core.test_journal_read import WALL, Lines
 
 
@@ -100,3 +105,16 @@ def test_bad_numbers_in_a_checkpoint_do_not_move_the_session(tmp_path: Path) -> 
         lines.events.append(event)
     info = resume_state(lines.events)
     assert (info.target, info.run, info.session_elapsed) == (60.0, 1, 40.0)
+
+
+def test_a_stream_for_some_kinds_still_decodes_lines_not_in_the_writers_form(
+    tmp_path: Path,
+) -> None:
+    lines = Lines().start()
+    lines.add("checkpoint", 30, 0, run=1, phase_elapsed=30, target=60.0, paused=False)
+    path = lines.write(tmp_path / "j.jsonl")
+    with path.open("ab") as f:
+        f.write(b'{"type": "session_ended", "v": 1, "reason": "key"}\n')
+    kinds = [e["type"] for e in JournalStream(path, frozenset({"session_ended"}))]
+    assert kinds == ["session_ended"]
+    assert [e["type"] for e in JournalStream(path)][-2:] == ["checkpoint", "session_ended"]
