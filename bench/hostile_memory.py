@@ -79,7 +79,8 @@ def build(data: Path) -> None:
                                    key="n", text=f"note {n}")  # fmt: skip
             elif n % 7 == 0:
                 event = make_event("cue", id=f"e{n}", at=at, t=t, phase=0, kind="interval",
-                                   sound="soft-bell", backend="visual", outcome="visual", late=0.0)  # fmt: skip
+                                   sound="soft-bell", backend="visual", outcome="visual",
+                                   late=0.0)  # fmt: skip
             else:
                 event = make_event("checkpoint", id=f"e{n}", at=at, t=t, phase=0, run=1,
                                    phase_elapsed=t, target=1e8, paused=False)  # fmt: skip
