@@ -31,7 +31,10 @@ from sessiontimer.core.config_keys import (
 from sessiontimer.core.config_phase_regions import place_regions, read_practitioner
 from sessiontimer.core.config_presets import read_preset, read_presets
 from sessiontimer.core.durations import format_duration, parse_duration
+from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import AudioSettings, Preset, Settings
+
+CONFIG_MAX = 4 << 20  # a config file holds a few presets: a larger one is not a config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -104,7 +107,9 @@ def check_file(path: Path) -> list[ConfigError]:
 
 def _read(path: Path) -> tuple[str | None, list[ConfigError]]:
     try:
-        data = path.read_bytes()
+        data = read_capped(path, CONFIG_MAX)
+    except ValueError as exc:
+        return None, [ConfigError(f"{exc}; is it the right file?", path=str(path))]
     except IsADirectoryError:
         return None, [ConfigError(f"{path} is a folder, not a config file", path=str(path))]
     except OSError as exc:

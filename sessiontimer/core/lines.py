@@ -9,7 +9,9 @@ length so the caller can say so.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -59,15 +61,22 @@ def _skip_rest(source: BinaryIO, length: int) -> tuple[int, bool]:
 
 
 def read_capped(path: str | Path, limit: int = LINE_CAP) -> bytes:
-    """A small whole file (a registry, a state file), refusing one larger than ``limit``.
+    """A small whole file (a config, a registry, a state file), refusing one over ``limit``.
 
-    ValueError names the size: a file that large is not one the app wrote.
+    ValueError names the size: a file that large is not one the app wrote. A FIFO or a device
+    is refused (OSError) instead of waited on: a planted FIFO must not hang the start.
     """
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        data = f.read(limit + 1) if size <= limit else b""
-    if size > limit or len(data) > limit:
-        raise ValueError(f"{path} is {max(size, len(data))} bytes, more than this file can be")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        data = f.read(limit + 1) if info.st_size <= limit else b""
+    if info.st_size > limit or len(data) > limit:
+        size = max(info.st_size, len(data))
+        raise ValueError(f"{path} is {size:,} bytes, more than this file can be ({limit:,})")
     return data
 
 

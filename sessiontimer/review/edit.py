@@ -35,8 +35,10 @@ def append_line(path: Path, event: dict[str, Any]) -> None:
     """Append one line durably; a half-written last line gets its newline first."""
     from sessiontimer.core.private_files import open_private
 
-    data = path.read_bytes()
-    prefix = b"\n" if data and not data.endswith(b"\n") else b""
+    with open(path, "rb") as f:  # the last byte only: a journal may be any size
+        f.seek(max(0, f.seek(0, os.SEEK_END) - 1))
+        last = f.read(1)
+    prefix = b"\n" if last and last != b"\n" else b""
     fd = open_private(path, os.O_WRONLY | os.O_APPEND)
     try:
         os.write(fd, prefix + encode_line(event))
