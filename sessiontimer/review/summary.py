@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +204,11 @@ _KINDS = frozenset(
 
 
 def _apply_start(summary: Summary, start: Event) -> None:
-    if isinstance(start.get("at"), str):
-        summary.start = start["at"]
+    at = start.get("at")
+    if isinstance(at, str) and _is_wall_time(at):
+        summary.start = at
+    else:
+        summary.problems.append("the session_started line has no readable start time")
     client = start.get("client")
     summary.client = client if isinstance(client, str) and client else None
     preset = start.get("preset")
@@ -213,6 +217,17 @@ def _apply_start(summary: Summary, start: Event) -> None:
     planned = start.get("planned")
     if isinstance(planned, list):
         summary.planned = _planned_total(planned)
+
+
+def _is_wall_time(text: str) -> bool:
+    """An ISO date and time the screens can sort and group by (a planted line may hold any)."""
+    if len(text) < 16 or not text[:4].isdigit():
+        return False
+    try:
+        datetime.fromisoformat(text[:-1] if text.endswith("Z") else text)
+    except ValueError:
+        return False
+    return True
 
 
 def _planned_total(planned: list[Any]) -> float:
