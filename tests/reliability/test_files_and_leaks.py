@@ -137,3 +137,16 @@ def test_the_client_is_not_in_the_process_arguments(tmp_path: Path) -> None:
         assert "Zelda" not in status
     finally:
         app.kill()
+
+
+def test_a_config_that_is_a_fifo_or_huge_is_refused_not_waited_on(tmp_path: Path) -> None:
+    from sessiontimer.core.config import load_settings
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    settings, errors = load_settings(fifo, must_exist=True)
+    assert settings.presets and "not a regular file" in str(errors[0])
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"#" * (5 << 20))
+    _, errors = load_settings(huge, must_exist=True)
+    assert "5,242,880 bytes" in str(errors[0])

@@ -103,3 +103,23 @@ def test_the_exports_registry_is_replaced_atomically(
     assert (app_paths.state_dir / export.REGISTRY).read_bytes() == before
     assert [e["clients"] for e in export.load_registry(app_paths.state_dir)] == [["Anna"]]
     assert list(app_paths.state_dir.glob("*.tmp")) == []
+
+
+def test_a_damaged_journal_is_listed_as_damaged_and_the_others_still_listed(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    known_session(app_paths.sessions_dir, "Anna", day=20, token="aaaaaa")
+    planted = app_paths.sessions_dir / "2026" / "2026-10-21T090000-bbbbbb.jsonl"
+    planted.write_bytes(b'{"v":1,"type":"session_started","x":"' + b"x" * (2 << 20) + b'"}\n')
+    odd = known_session(app_paths.sessions_dir, "Ben", day=22, token="cccccc")
+    odd.write_text(odd.read_text().replace('"at":"2026-10-22T09:00:00', '"at":"garbage', 1))
+    assert cli.main(["logs", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    assert any("bbbbbb  DAMAGED: line 1 is 2,097," in line for line in out)
+    assert any("cccccc  DAMAGED" in line and "start time" in line for line in out)
+    assert any("Anna" in line and "complete" in line for line in out)
+    from sessiontimer.review.history import stats
+    from sessiontimer.review.index import refresh
+
+    assert stats(refresh(app_paths.sessions_dir, app_paths.state_dir).summaries).sessions == 1
