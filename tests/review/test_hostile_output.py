@@ -120,6 +120,7 @@ def test_a_damaged_journal_is_listed_as_damaged_and_the_others_still_listed(
     assert any("cccccc  DAMAGED" in line and "start time" in line for line in out)
     assert any("Anna" in line and "complete" in line for line in out)
     from sessiontimer.review.history import stats
-    from sessiontimer.review.index import refresh
+    from sessiontimer.review.summary import summarize
 
-    assert stats(refresh(app_paths.sessions_dir, app_paths.state_dir).summaries).sessions == 1
+    journals = sorted(app_paths.sessions_dir.glob("*/*.jsonl"))
+    assert stats([summarize(p, app_paths.sessions_dir) for p in journals]).sessions == 1
