@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from sessiontimer.core.journal_write import make_private_dirs, open_private
+from sessiontimer.core.private_files import make_private_dirs, open_private
 
 CERT_NAME, KEY_NAME = "serve-cert.pem", "serve-key.pem"
 VALID_DAYS = 825  # the longest a browser accepts for a server certificate
