@@ -161,3 +161,40 @@ def test_every_screen_shows_hostile_text_as_written(text: str) -> None:
     os.environ["SESSIONTIMER_DATA_DIR"] += "x"  # a fresh data folder for each example
     Path(os.environ["SESSIONTIMER_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     asyncio.run(_walk(text))
+
+
+HOSTILE_CONFIG = """\
+[[presets]]
+name = "Deep [/] work [@click=app.quit]x"
+[[presets.phases]]
+name = "[/b]intake \\u001b[2J"
+duration = "10m"
+"""
+
+
+async def test_the_preset_editor_and_note_keys_show_hostile_names_as_written() -> None:
+    from sessiontimer.core.config import load_settings
+    from sessiontimer.ui.screens.note_keys import NoteKeysScreen
+    from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
+    from sessiontimer.ui.screens.presets import PresetsScreen
+
+    app_paths = paths.resolve()
+    app_paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.config_file.write_text(HOSTILE_CONFIG, encoding="utf-8")
+    settings, errors = load_settings(app_paths.config_file, must_exist=True)
+    assert errors == []
+    app = build_app(settings=replace(settings, audio=quiet_settings().audio))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.push_screen(PresetsScreen())
+        await pilot.pause()
+        assert "Deep [/] work [@click=app.quit]x" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PresetEditorScreen)
+        assert "Deep [/] work [@click=app.quit]x" in shown(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.push_screen(NoteKeysScreen())
+        await pilot.pause()
+        assert "release" in shown(app)

@@ -18,6 +18,7 @@ from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
 from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.plain_text import cells
 from sessiontimer.ui.screens.presets import CSS, apply_and_save
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -98,7 +99,7 @@ class NoteKeysScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for note in self.settings.note_keys:
-            table.add_row(note.key, note.tag, "yes" if note.toggle else "", key=note.key)
+            table.add_row(*cells((note.key, note.tag, "yes" if note.toggle else "")), key=note.key)
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         regions = list(self.settings.regions)
         for index in range(len(REGION_KEYS)):

@@ -20,6 +20,7 @@ from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import ConfigError, parse_duration
 from sessiontimer.ui.format import short_minutes
+from sessiontimer.ui.plain_text import cells, plain, styled
 from sessiontimer.ui.screens.presets import CSS, apply_and_save, offer_reload
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -110,8 +111,8 @@ class PresetEditorScreen(Screen[None]):
         table.clear()
         for index, d in enumerate(self.drafts):
             bad = "!" if any(i == index for i, _ in self.field_errors) else ""
-            cells = (d.start, d.warn_before, d.interval_every, d.overtime_every)
-            table.add_row(bad, str(index + 1), d.name, d.duration, d.on_end, *map(shown, cells))
+            cues = tuple(map(shown, (d.start, d.warn_before, d.interval_every, d.overtime_every)))
+            table.add_row(*cells((bad, str(index + 1), d.name, d.duration, d.on_end, *cues)))
         table.move_cursor(row=max(0, min(row, len(self.drafts) - 1)))
         self.fill_form()
         self.show_messages()
@@ -133,18 +134,17 @@ class PresetEditorScreen(Screen[None]):
         total = sum(_seconds(d) for d in self.drafts)
         opened = any(d.on_end == "open" for d in self.drafts)
         star = " (unsaved)" if self.dirty else ""
+        rest = f"{star}   total {short_minutes(total)}" + (" + open" if opened else "")
         self.query_one("#editor-title", Static).update(
-            f"[b]{self.preset}[/]{star}   total {short_minutes(total)}"
-            + (" + open" if opened else "")
-            + f"   {len(self.drafts)} phases"
+            styled("[b]$name[/]$rest", name=self.preset, rest=f"{rest}   {len(self.drafts)} phases")
         )
         for field, _, _ in FIELDS:
             message = self.field_errors.get((self.selected, field), "")
             widget = self.query_one(f"#e-{field}", Static)
-            widget.update(message)
+            widget.update(plain(message))
             widget.display = bool(message)
         problems = self.query_one("#editor-problems", Static)
-        problems.update("\n".join(self.other_errors))
+        problems.update(plain("\n".join(self.other_errors)))
         problems.display = bool(self.other_errors)
 
     @property
