@@ -88,10 +88,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sessiontimer`` command; returns the exit code."""
+    own_process = argv is None  # not a test calling in, whose process title is not ours
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    hide_arguments(args)
+    if own_process:
+        hide_arguments(args)
     app_paths = paths.resolve(args.config)
     handlers = {
         None: _open_app,
