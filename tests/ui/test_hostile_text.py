@@ -158,8 +158,9 @@ async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
 @example("Deep [/] work")
 @example(("\x1b]0;owned\x07\x1b[2J[@click=app.quit]x[/] \u202e\u200b é 🧘" * 300)[:10_000])
 def test_every_screen_shows_hostile_text_as_written(text: str) -> None:
-    os.environ["SESSIONTIMER_DATA_DIR"] += "x"  # a fresh data folder for each example
-    Path(os.environ["SESSIONTIMER_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    for name in ("SESSIONTIMER_DATA_DIR", "SESSIONTIMER_STATE_DIR"):
+        os.environ[name] += "x"  # fresh folders (journals, index) for each example
+        Path(os.environ[name]).mkdir(parents=True, exist_ok=True)
     asyncio.run(_walk(text))
 
 
