@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sessiontimer.core.atomic import atomic_write, fsync_dir
-from sessiontimer.core.journal_write import make_private_dirs
+from sessiontimer.core.private_files import make_private_dirs
 from sessiontimer.paths import AppPaths
 
 Progress = Callable[[int, int], None]
