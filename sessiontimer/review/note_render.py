@@ -25,7 +25,8 @@ LAYOUT = 1
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPACES = frozenset("\t\n\r\v\f\u2028\u2029\x85")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&!])")
-_MD_LINE_START = re.compile(r"^([-+=>]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^([-+=>])")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])")  # "1." starts a list: escape the dot, not the digit
 
 
 def clean(text: str) -> str:
@@ -44,7 +45,8 @@ def clean(text: str) -> str:
 def md_escape(text: str) -> str:
     """Markdown that shows ``text`` literally (after :func:`clean`)."""
     escaped = _MD_SPECIAL.sub(r"\\\1", clean(text))
-    return _MD_LINE_START.sub(r"\\\1", escaped)
+    escaped = _MD_LINE_START.sub(r"\\\1", escaped)
+    return _MD_ORDERED.sub(r"\1\\\2", escaped)
 
 
 def render(note: TreatmentNote, fmt: str, practitioner: Practitioner | None = None) -> str:

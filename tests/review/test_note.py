@@ -203,3 +203,13 @@ def test_recorded_journals_are_the_checked_in_ones(tmp_path: Path) -> None:
         target = tmp_path / f"{name}.jsonl"
         make(target)
         assert target.read_text() == (DATA / f"{name}.jsonl").read_text(), name
+
+
+def test_a_leading_number_is_escaped_at_its_dot_not_its_digit() -> None:
+    # CommonMark escapes only punctuation: "\1." would show its backslash in the record
+    from sessiontimer.review.note_render import md_escape
+
+    assert md_escape("1. ok") == "1\\. ok"
+    assert md_escape("10) ok") == "10\\) ok"
+    assert md_escape("0.5 cm") == "0\\.5 cm"
+    assert md_escape("- x") == "\\- x"
