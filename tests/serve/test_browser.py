@@ -153,7 +153,10 @@ async def test_key_cookie_session_and_a_note_in_the_journal(
     while not any(u.endswith("/sounds/singing-bowl.wav") for u in network):
         assert time.monotonic() < deadline, network
         await asyncio.sleep(0.05)
-    assert await page.page.evaluate("window.sessiontimerPage.cuesPlayed") >= 1
+    # fetched is not yet played: decoding and starting it take a moment more
+    while await page.page.evaluate("window.sessiontimerPage.cuesPlayed") < 1:
+        assert time.monotonic() < deadline, "the page fetched the cue but never played it"
+        await asyncio.sleep(0.05)
     assert await page.page.evaluate("window.sessiontimerPage.sessionRunning") is True
     await page.page.keyboard.press("r")
     note = await _journal_note(served.home, "release")
