@@ -7,7 +7,7 @@ as "Saved" is in a journal exactly once; no journal has a duplicate id; every jo
 nothing follows ``session_ended`` but ``closing_note``/``amended`` (and the closing bell's own
 cue lines); the next start offers every unfinished session.
 
-30 rounds here (5 lanes of 6); ``SESSIONTIMER_STRESS_ROUNDS`` asks for more (CI: 300).
+30 rounds here (5 lanes of 6); ``SESSIONTIMER_STRESS_ROUNDS`` asks for more.
 """
 
 from __future__ import annotations
