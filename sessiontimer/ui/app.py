@@ -95,10 +95,10 @@ class SessionTimerApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed after a closing key wait until that screen is gone (``key_hold``)."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if not self.screen_stack:  # shutting down: a key handed back late has no screen
-                return
-            if self.key_hold.take(event):
+        if isinstance(event, events.Key):
+            if not self.screen_stack:  # shutting down: a key still on its way has no screen
+                return  # (a forwarded one too: Textual's binding check would raise)
+            if not event.is_forwarded and self.key_hold.take(event):
                 return
         await super().on_event(event)
 
