@@ -109,7 +109,11 @@ def check(trial: Trial) -> None:
     assert read.problems == [], (trial.seed, read.problems)
     events = read.events
     tags = [e.get("tag") for e in events if e["type"] == "note"]
-    assert tags[: len(trial.saved)] == trial.saved, (trial.seed, trial.saved, tags)
+    # Every note the screen showed as saved is in the journal, in order. (The screen's record
+    # may miss one: a "Saved" line replaced before its frame was drawn is not in the output.)
+    rest = iter(tags)
+    assert all(tag in rest for tag in trial.saved), (trial.seed, trial.saved, tags)
+    assert tags == trial.sent[: len(tags)], (trial.seed, trial.sent, tags)
     assert len(tags) <= len(trial.sent)
     if any(e["type"] == "session_started" for e in events):
         info = resume_state(events)
