@@ -6,7 +6,6 @@ in the state folder so that deleting a client's records can remove the exports m
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -17,7 +16,7 @@ from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import Practitioner
 from sessiontimer.review import note_render
 from sessiontimer.review.note import TreatmentNote, build_note
-from sessiontimer.review.note_csv import csv_cell, findings_csv
+from sessiontimer.review.note_csv import csv_cell, csv_writer, findings_csv
 from sessiontimer.review.timeline import Timeline
 
 FORMATS = ("md", "text", "csv", "events", "json")
@@ -61,8 +60,7 @@ def note_of(tl: Timeline) -> TreatmentNote:
 
 def to_csv(timelines: list[Timeline]) -> str:
     out = io.StringIO()
-    # every text cell quoted: with QUOTE_MINIMAL and "\n" lines, a CR in a note is not
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for tl in timelines:
         names = {p.index: p.name for p in tl.phases}

@@ -3,13 +3,16 @@
 No technical lines (those are in ``--format events``). Every cell is formula-escaped: a cell
 that starts with = + - @ or a tab or carriage return gets a leading ``'``, so a client's note
 typed as ``=HYPERLINK(...)`` is shown as text by Excel, LibreOffice and Google Sheets instead
-of being run.
+of being run. Every cell is quoted, so a CR or LF inside a note stays in its cell and the
+spreadsheet reads one row per finding; a NUL, which no spreadsheet cell holds (and Python
+3.10's csv module refuses to write), is dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any, TextIO
 
 from sessiontimer.review.note import Finding, TreatmentNote
 from sessiontimer.review.note_doc import amended_text, clock, label_of, rhythm_text
@@ -39,14 +42,19 @@ _KIND = {
 
 def csv_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: formula starts get a leading apostrophe."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else str(value).replace("\0", "")
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_writer(out: TextIO) -> Any:
+    """The one CSV dialect of every export: every cell quoted (a CR or LF stays inside it)."""
+    return csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
 
 def findings_csv(notes: list[TreatmentNote]) -> str:
     """Every note's findings, in session order, one row each."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for note in notes:
         for f in all_findings(note):
