@@ -1,4 +1,6 @@
-"""UI state the app remembers between runs: volume, mute, theme, last preset.
+"""UI state the app remembers between runs: volume, theme, last preset.
+
+Mute is not among them: it lasts for the session it was pressed in (DESIGN).
 
 Kept in a small JSON file in the platform state folder, never by rewriting the user's config
 (DESIGN). Reading is forgiving (a missing or damaged file gives the defaults: losing the
@@ -22,7 +24,6 @@ class UiState:
     """What the UI restores on the next start."""
 
     volume: float = 10 ** (-6 / 20)  # -6 dB, a step of core.volume
-    muted: bool = False
     theme: str = "textual-dark"
     last_preset: str | None = None
 
@@ -39,10 +40,9 @@ def load_state(path: Path) -> UiState:
     volume = data.get("volume")
     if isinstance(volume, bool) or not isinstance(volume, (int, float)) or volume != volume:
         volume = default.volume  # volume != volume: NaN, which json accepts
-    muted, theme, last = data.get("muted"), data.get("theme"), data.get("last_preset")
+    theme, last = data.get("theme"), data.get("last_preset")
     return UiState(
         volume=min(1.0, max(0.0, float(volume))),
-        muted=muted if isinstance(muted, bool) else default.muted,
         theme=theme if isinstance(theme, str) and theme else default.theme,
         last_preset=last if isinstance(last, str) else None,
     )

@@ -68,6 +68,7 @@ class SessionTimerApp(App[None]):
         self.auto_tick = auto_tick
         self.reraise_errors = False
         self.ui_state: UiState = load_state(paths.state_file)
+        self.muted = False  # mute lasts for the session it was pressed in, never saved
         self.audio = audio
         self._direct = (preset, client)
         self._backend_note: Any = None
@@ -228,7 +229,7 @@ class SessionTimerApp(App[None]):
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
         """The test chime played (session cues report to their session)."""
         outcome = message.outcome
-        level = "muted" if self.ui_state.muted else volume.describe(self.ui_state.volume)
+        level = "muted" if self.muted else volume.describe(self.ui_state.volume)
         self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
         if outcome.outcome == "failed" and outcome.message:
             self.notify(f"A cue could not play: {outcome.message}", severity="warning")
@@ -428,6 +429,7 @@ class SessionTimerApp(App[None]):
     def _session_screen(self, session: RunningSession, first: list[Any]) -> Any:
         from sessiontimer.ui.screens.session import SessionScreen
 
+        self.muted = False  # every session starts with sound, at the remembered volume
         screen = SessionScreen(session)
         screen.call_after_refresh(screen._moved, first)
         return screen
@@ -442,6 +444,7 @@ class SessionTimerApp(App[None]):
         """The End screen is done: close the session; it is held until its lines are on disk."""
         session.close(closing_note)
         session.when_saved(lambda: session_service.index_journal(self, session.path))
+        self.muted = False  # mute lasts for its session only
         self._let_go(session)
 
     def _let_go(self, session: RunningSession) -> None:
@@ -513,9 +516,17 @@ class SessionTimerApp(App[None]):
         return level
 
     def toggle_mute(self) -> bool:
-        self.ui_state = replace(self.ui_state, muted=not self.ui_state.muted)
-        self._save_state()
-        return self.ui_state.muted
+        """Mute or unmute this session; the next one starts with sound (DESIGN: mute)."""
+        self.muted = not self.muted
+        return self.muted
+
+    def silence_mark(self) -> str:
+        """The session screen's mark for cues that will not be heard ("" while they will)."""
+        from sessiontimer.ui.sound_mark import silence_mark, silent_reason
+
+        return silence_mark(
+            muted=self.muted, volume=self.ui_state.volume, silent_reason=silent_reason(self.audio)
+        )
 
     def _save_state(self) -> None:
         state, path = self.ui_state, self.paths.state_file

@@ -198,7 +198,7 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
             app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))
 
     session.cue_sent(event)
-    app.audio.play(event.cue, app.ui_state.volume, app.ui_state.muted, finished)
+    app.audio.play(event.cue, app.ui_state.volume, app.muted, finished)
 
 
 def merge_cue(app: SessionTimerApp, event: CueDue, into: CueDue, session: RunningSession) -> None:
@@ -211,6 +211,6 @@ def test_chime(app: SessionTimerApp) -> None:
     app.audio.play(
         TEST_CHIME,
         app.ui_state.volume,
-        app.ui_state.muted,
+        app.muted,
         lambda outcome: app.post_message(CueFinished(outcome)),
     )

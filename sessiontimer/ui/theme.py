@@ -17,7 +17,11 @@ EMBER = Theme(
     surface="#1d1915",
     panel="#26211c",
     dark=True,
-    variables={"footer-key-foreground": "#c9965e", "block-cursor-background": "#3a3129"},
+    variables={
+        "footer-key-foreground": "#c9965e",
+        "block-cursor-background": "#3a3129",
+        "clock-dim": "#75695c",  # dim mode: 3.5:1 on the background, dark but legible
+    },
 )
 
 DAYLIGHT = Theme(
@@ -33,6 +37,7 @@ DAYLIGHT = Theme(
     surface="#ebe3d8",
     panel="#e0d6c8",
     dark=False,
+    variables={"clock-dim": "#8a7d6f"},  # dim mode: 3.4:1 on the background
 )
 
 THEMES = (EMBER, DAYLIGHT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,26 @@ WALL = datetime(2026, 11, 24, 9, 0, 0, tzinfo=timezone.utc)
 def quiet_settings() -> Settings:
     """The built-in settings with visual-only cues: tests make no sound."""
     return replace(builtin_settings(), audio=AudioSettings(backend="visual"))
+
+
+class FakeAudio:
+    """Answers every cue at once; ``silent_reason`` as the audio service reports it."""
+
+    def __init__(self, silent_reason: str | None = None) -> None:
+        self.silent_reason = silent_reason
+        self.played: list[bool] = []  # the muted flag of each cue
+
+    def play(self, cue: Any, volume: float, muted: bool, on_result: Any) -> None:
+        from sessiontimer.audio.base import CueOutcome
+
+        self.played.append(muted)
+        on_result(CueOutcome("muted" if muted else "played", "fake", 0.0))
+
+    def set_master_volume(self, level: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def build_app(clock: ManualClock | None = None, **kwargs: object) -> SessionTimerApp:

@@ -207,7 +207,7 @@ async def test_overtime_and_open_phase_display(clock: ManualClock) -> None:
         assert app.screen.has_class("-open")
 
 
-async def test_volume_and_mute_are_remembered(clock: ManualClock) -> None:
+async def test_volume_is_remembered_and_mute_is_not(clock: ManualClock) -> None:
     """Each press moves the volume one 3 dB step and says where it is now (issue 15)."""
     from sessiontimer.core import volume
 
@@ -222,12 +222,13 @@ async def test_volume_and_mute_are_remembered(clock: ManualClock) -> None:
         assert app.ui_state.volume == pytest.approx(volume.factor(-9.0))
         assert "Volume \u22129 dB (8 of 11)" in str(app.screen.query_one("#status").render())
         await pilot.press("m")
-        assert app.ui_state.muted
+        assert app.muted
         await app.workers.wait_for_complete()
     from sessiontimer.core.state import load_state
 
     saved = load_state(resolve().state_file)
-    assert saved.muted and saved.volume == pytest.approx(volume.factor(-9.0))
+    assert saved.volume == pytest.approx(volume.factor(-9.0))
+    assert "muted" not in resolve().state_file.read_text()
 
 
 async def test_volume_goes_off_after_the_quietest_step(clock: ManualClock) -> None:

@@ -1,4 +1,6 @@
-"""Snapshots of every treatment-room screen at 100x30 and at the smallest size we support, 60x20."""
+"""Snapshots of every treatment-room screen at 80x24, 100x30 and 160x48, and at the smallest
+size we support, 60x20. Cues go to a fake audio service, so the no-sound mark shows only
+where a test asks for it."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from sessiontimer.core.clock import ManualClock
-from tests.ui.conftest import WALL, build_app
+from tests.ui.conftest import WALL, FakeAudio, build_app
 
-SIZES = [(100, 30), (60, 20)]
+SIZES = [(100, 30), (60, 20), (80, 24), (160, 48)]
 FIXED = Path(tempfile.gettempdir()) / "sessiontimer-snapshots"
 
 
@@ -28,8 +30,10 @@ def fixed_paths(monkeypatch: pytest.MonkeyPatch) -> None:
 Before = Callable[..., Awaitable[None]]
 
 
-def session_app(clock: ManualClock, preset: str = "Craniosacral 60"):
-    return build_app(clock, preset=preset, client="A.B.")
+def session_app(
+    clock: ManualClock, preset: str = "Craniosacral 60", silent_reason: str | None = None
+):
+    return build_app(clock, preset=preset, client="A.B.", audio=FakeAudio(silent_reason))
 
 
 async def _tick(pilot, seconds: float) -> None:
@@ -111,6 +115,25 @@ def test_session_dim(snap_compare, size) -> None:
         await pilot.press("d", "h")
 
     assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_muted(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    running = _running(clock)
+
+    async def before(pilot) -> None:
+        await running(pilot)
+        await pilot.press("m")
+
+    assert snap_compare(session_app(clock), run_before=before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_session_no_sound(snap_compare, size) -> None:
+    clock = ManualClock(wall_start=WALL)
+    app = session_app(clock, silent_reason="no sound device: ALSA found no card")
+    assert snap_compare(app, run_before=_running(clock), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -252,7 +252,7 @@ class PresetEditorScreen(Screen[None]):
             self.notify("This phase's start cue is off.")
             return
         state = app.ui_state
-        app.audio.play(cue, state.volume, state.muted, self._preview_result)
+        app.audio.play(cue, state.volume, app.muted, self._preview_result)
 
     def _preview_result(self, outcome: Any) -> None:
         """Called by the audio service, possibly from its own thread."""

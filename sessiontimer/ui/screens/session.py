@@ -95,7 +95,8 @@ class SessionScreen(Screen[None]):
         return self.query_one(SessionView)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Below 80x24 the screen sheds its extras so the clock and notes stay legible."""
+        """Below 30 rows the lines close up, below 80x24 the extras go: the clock keeps rows."""
+        self.set_class(event.size.height < 30, "-short")
         self.set_class(event.size.width < 80 or event.size.height < 24, "-small")
 
     def on_mount(self) -> None:
@@ -166,6 +167,7 @@ class SessionScreen(Screen[None]):
             self.set_class(snap.paused, "-paused")
             self.query_one(KeyBar).labels_changed()  # space now says Resume (or Pause)
         self.view.show(snap, self.recorder, self.st_app.clock.wall())
+        self.view.show_sound(self.st_app.silence_mark())
         return snap
 
     # --- routing engine events ---------------------------------------------------------
@@ -277,11 +279,13 @@ class SessionScreen(Screen[None]):
     def action_volume(self, direction: int) -> None:
         level = self.st_app.change_volume(direction * VOLUME_STEP)
         self._status(volume.describe(level))
+        self.view.show_sound(self.st_app.silence_mark())
 
     @guarded
     def action_mute(self) -> None:
         muted = self.st_app.toggle_mute()
-        self._status("Muted: visual cues only." if muted else "Sound on.")
+        self._status("Muted for this session: cues flash on screen." if muted else "Sound on.")
+        self.view.show_sound(self.st_app.silence_mark())
 
     def action_dim(self) -> None:
         self.add_class("-dim")

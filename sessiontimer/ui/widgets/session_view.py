@@ -43,6 +43,7 @@ class SessionView(Vertical):
     def compose(self) -> Any:
         with Horizontal(id="top-line"):
             yield Static(id="phase-name")
+            yield Static(id="sound-mark")
             yield Static(id="state-badge")
         yield PhaseClock(id="clock")
         yield Static(id="clock-caption")
@@ -111,6 +112,10 @@ class SessionView(Vertical):
         else:
             clock.show(clock_text(snap.remaining or 0.0, round_up=True))
             self._put("#clock-caption", "left in this phase")
+
+    def show_sound(self, mark: str) -> None:
+        """The quiet, permanent mark that cues will not be heard ("" while they will be)."""
+        self._put("#sound-mark", escape(mark))
 
     def show_notes(self, recorder: SessionRecorder) -> None:
         """Where the hands are, running toggles with their length so far, the last notes."""
