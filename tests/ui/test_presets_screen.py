@@ -330,7 +330,7 @@ async def test_editor_preview_plays_the_resolved_start_cue(config: Path) -> None
         assert editor.focused is editor.query_one("#phase-table")
         await pilot.press("p")
         await pilot.pause()
-        assert audio.played == [(Cue("gentle-swell"), app.ui_state.volume, app.ui_state.muted)]
+        assert audio.played == [(Cue("gentle-swell"), app.ui_state.volume, app.muted)]
         editor.query_one("#f-start", Input).value = "off"
         await pilot.pause()
         await pilot.press("p")
