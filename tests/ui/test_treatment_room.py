@@ -153,11 +153,11 @@ async def test_mute_lasts_for_its_session_only(clock: ManualClock) -> None:
         await pilot.press("e", "enter")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        recorder = app.screen.recorder  # type: ignore[attr-defined]
-        app.close_session(recorder)
+        session = app.screen.session  # type: ignore[attr-defined]
+        app.close_session(session)
         app.start_session(app.settings.preset("Demo"), None)  # the next session
         await pilot.pause()
-        assert app.screen.recorder is not recorder  # type: ignore[attr-defined]
+        assert app.screen.session is not session  # type: ignore[attr-defined]
         clock.advance(0.1)
         app.screen.tick()  # type: ignore[attr-defined]
         await pilot.pause()
