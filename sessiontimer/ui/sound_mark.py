@@ -10,7 +10,7 @@ from typing import Any
 
 NO_SOUND = "no sound: cues flash on screen"
 MUTED = "muted: cues flash on screen"
-VOLUME_ZERO = "volume 0: cues flash on screen"
+VOLUME_ZERO = "volume off: cues flash on screen"
 
 
 def silence_mark(*, muted: bool, volume: float, silent_reason: str | None) -> str:

@@ -25,6 +25,8 @@ def quiet_settings() -> Settings:
 class FakeAudio:
     """Answers every cue at once; ``silent_reason`` as the audio service reports it."""
 
+    backend_name = "fake"
+
     def __init__(self, silent_reason: str | None = None) -> None:
         self.silent_reason = silent_reason
         self.played: list[bool] = []  # the muted flag of each cue

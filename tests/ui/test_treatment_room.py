@@ -135,7 +135,7 @@ async def test_mute_and_volume_zero_are_marked(clock: ManualClock) -> None:
         for _ in range(12):
             await pilot.press("left_square_bracket")
         assert app.ui_state.volume == 0
-        assert _mark(app) == "volume 0: cues flash on screen"
+        assert _mark(app) == "volume off: cues flash on screen"
         await pilot.press("right_square_bracket")
         assert _mark(app) == ""
 
