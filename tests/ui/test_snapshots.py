@@ -4,9 +4,10 @@ where a test asks for it."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,19 @@ FIXED = Path(tempfile.gettempdir()) / "sessiontimer-snapshots"
 
 
 @pytest.fixture(autouse=True)
-def fixed_paths(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The help screen shows paths: make them the same on every run."""
-    shutil.rmtree(FIXED, ignore_errors=True)
-    monkeypatch.setenv("SESSIONTIMER_CONFIG", str(FIXED / "config.toml"))
-    monkeypatch.setenv("SESSIONTIMER_DATA_DIR", str(FIXED / "data"))
-    monkeypatch.setenv("SESSIONTIMER_STATE_DIR", str(FIXED / "state"))
+def fixed_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The help screen shows paths: make them the same on every run.
+
+    The folder is the same for every checkout on the machine, so two test runs at once would
+    share its session lock and journals: each test holds a lock on it while it runs.
+    """
+    with open(f"{FIXED}.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        shutil.rmtree(FIXED, ignore_errors=True)
+        monkeypatch.setenv("SESSIONTIMER_CONFIG", str(FIXED / "config.toml"))
+        monkeypatch.setenv("SESSIONTIMER_DATA_DIR", str(FIXED / "data"))
+        monkeypatch.setenv("SESSIONTIMER_STATE_DIR", str(FIXED / "state"))
+        yield
 
 
 Before = Callable[..., Awaitable[None]]
