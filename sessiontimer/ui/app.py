@@ -474,7 +474,7 @@ class SessionTimerApp(App[None]):
     def play_cue(self, event: CueDue, session: RunningSession) -> None:
         """Send a cue to the audio service; its result is journaled when it comes back."""
         session_service.play_cue(self, event, session)
-        page.cue(self, event.cue, self.ui_state.volume, self.ui_state.muted)  # served: there too
+        page.cue(self, event.cue, self.ui_state.volume, self.muted)  # served: there too
 
     def test_chime(self) -> None:
         session_service.test_chime(self)
