@@ -205,18 +205,16 @@ def _presets(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         from sessiontimer import presets_cli
 
         return presets_cli.run(args, app_paths)
-    from sessiontimer.core.config import format_duration
+    from sessiontimer.core.readable import span
 
     settings, errors = _load(app_paths)
     _print_errors(errors)
     for preset in settings.presets:
-        total = format_duration(preset.planned_seconds) + (
-            " + open" if preset.has_open_phase else ""
-        )
+        total = span(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
         print(shown(f"{preset.name}  ({total})"))
         for phase in preset.phases:
-            length = format_duration(phase.target) if phase.target else "open"
-            print(shown(f"    {phase.name:<24} {length:>8}  {phase.on_end.value}"))
+            length = span(phase.target) if phase.target else "open"
+            print(shown(f"    {phase.name:<24} {length:>14}  {phase.on_end.value}"))
     return EXIT_OK
 
 

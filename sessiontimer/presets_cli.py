@@ -17,8 +17,9 @@ import tomlkit
 from sessiontimer.config_edit import ConfigChangedOnDisk, ConfigEditor, ConfigRejected
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.atomic import atomic_write
-from sessiontimer.core.config import ConfigError, format_duration, load_settings
+from sessiontimer.core.config import ConfigError, load_settings
 from sessiontimer.core.model import Cue, Phase, Preset
+from sessiontimer.core.readable import span
 from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 
@@ -66,7 +67,7 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     preset = _find(app_paths, args.name)
     if preset is None:
         return EXIT_USAGE
-    total = format_duration(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
+    total = span(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
     print(shown(f"{preset.name}  ({total})"))
     if preset.description:
         print(shown(f"  {preset.description}"))
@@ -77,7 +78,7 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
 
 
 def _phase_line(phase: Phase) -> str:
-    length = format_duration(phase.target) if phase.target else "open"
+    length = span(phase.target) if phase.target else "open"
     parts = [f"{phase.name}: {length}, {phase.on_end.value}", f"start {_cue(phase.cues.start)}"]
     cues = phase.cues
     for label, every, cue in (
@@ -86,7 +87,7 @@ def _phase_line(phase: Phase) -> str:
         ("overtime", cues.overtime_every, cues.overtime),
     ):
         if every is not None:
-            when = format_duration(every)
+            when = span(every)
             when = f"{when} before the end" if label == "warning" else f"every {when}"
             parts.append(f"{label} {_cue(cue)} {when}")
     return "; ".join(parts)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer import note_cli
+from sessiontimer.core import readable
 from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
@@ -178,7 +179,8 @@ def row_text(s: Summary) -> str:
     start = s.start  # s.date and s.time, without two property calls (20,000 rows)
     return (
         f"{s.id}  {start[:10]} {start[11:16]}  {(s.client or '-')[:20]:<20}  "
-        f"{s.preset[:24]:<24}  {round(s.duration / 60):>3} min  {s.notes:>3} notes  "
+        f"{s.preset[:24]:<24}  {readable.span(s.duration):>14}  "
+        f"{readable.count(s.notes, 'note'):>9}  "
         f"{s.status}{flag}"
     )
 
@@ -200,9 +202,9 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir)
     print(shown(row_text(s)))
     for phase in tl.phases:
-        planned = f"{round(phase.planned / 60)} min" if phase.planned else "open"
+        planned = readable.span(phase.planned) if phase.planned else "open"
         print()
-        print(shown(f"{phase.name}: planned {planned}, real {round(phase.real / 60)} min"))
+        print(shown(f"{phase.name}: planned {planned}, real {readable.span(phase.real)}"))
         for item in phase.items:
             session_t, wall = stamp(item)
             ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""

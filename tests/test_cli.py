@@ -20,7 +20,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_presets_list_shows_builtins(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["presets", "list"]) == 0
     out = capsys.readouterr().out
-    assert "Craniosacral 60  (1h)" in out
+    assert "Craniosacral 60  (1 h)" in out
     assert "treatment" in out and "hold" in out
     assert "Demo" in out
 

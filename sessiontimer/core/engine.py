@@ -89,6 +89,7 @@ class SessionEngine:
         self._clock = clock
         self._started = False
         self._ended = False
+        self._end_reason: str | None = None  # "completed", "key", ... once ended
         self._start_clock = 0.0  # clock reading at session time 0
         self._paused_total = 0.0  # clock seconds of the pauses that have ended
         self._pause_clock: float | None = None  # clock reading the current pause began
@@ -150,6 +151,11 @@ class SessionEngine:
     @property
     def ended(self) -> bool:
         return self._ended
+
+    @property
+    def end_reason(self) -> str | None:
+        """Why the session ended: "completed" after the last phase's target, else how."""
+        return self._end_reason
 
     @property
     def phase_index(self) -> int:
@@ -454,6 +460,7 @@ class SessionEngine:
     def _finish(self, t: float, reason: str, late: float) -> list[EngineEvent]:
         self._ended = True
         self._end_time = t
+        self._end_reason = reason
         self._pause_clock = None
         self._start_cue_held = False
         events: list[EngineEvent] = [SessionEnded(t, reason)]

@@ -47,6 +47,8 @@ def tag_counts(sessions: list[Summary]) -> list[TagCount]:
     counts: dict[str, TagCount] = {}
     for s in sessions:
         for tag, region in s.tags:
+            if not tag:
+                continue  # a typed note: it has a region, not a tag
             entry = counts.setdefault(str(tag), TagCount(str(tag), 0))
             entry.count += 1
             if region:
@@ -68,7 +70,7 @@ def stats(summaries: list[Summary]) -> Stats:
         day = date.fromisoformat(s.date)
         weeks[(day - timedelta(days=day.weekday())).isoformat()] += 1
     series = _fill_weeks(weeks)
-    tags = Counter(str(t) for s in good for t, _ in s.tags)
+    tags = Counter(str(t) for s in good for t, _ in s.tags if t)
     clients = {(s.client or "").casefold() for s in good if s.client}
     hours = sum(s.duration for s in good) / 3600
     return Stats(len(good), hours, series, tags.most_common(10), len(clients))

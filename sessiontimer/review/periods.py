@@ -59,7 +59,7 @@ def period_stats(summaries: list[Summary], chosen: Period, today: date) -> Stats
     first = monday(since) if since else min(weeks, default=None)
     last = max([monday(today), *weeks]) if since else max(weeks, default=None)
     weekly = series(weeks, first, last)
-    tags = Counter(str(t) for s in chosen_sessions for t, _ in s.tags)
+    tags = Counter(str(t) for s in chosen_sessions for t, _ in s.tags if t)
     clients = {(s.client or "").strip().casefold() for s in chosen_sessions if s.client}
     hours = sum(s.duration for s in chosen_sessions) / 3600
     top = sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:10]  # ties by name

@@ -33,7 +33,7 @@ class Summary:
     planned: float = 0.0
     notes: int = 0
     status: str = "damaged"  # complete, ended early, interrupted, resumed, unfinished, damaged
-    tags: list[list[str | None]] = field(default_factory=list)  # [tag, region] per note/toggle
+    tags: list[list[str | None]] = field(default_factory=list)  # [tag or None, region]
     texts: list[str] = field(default_factory=list)
     closing: str = ""
     problems: list[str] = field(default_factory=list)
@@ -180,9 +180,13 @@ def _apply(
     elif top is None:
         top = _top(events)
     summary.duration = float(top) if top is not None else 0.0
-    summary.notes = len(notes)
+    summary.notes = len(notes) + len(toggles)  # a still point is an observation too
     summary.tags = [[n.get("tag"), n.get("region")] for n in notes.values() if n.get("tag")]
     summary.tags += [[t.get("tag"), t.get("region")] for t in toggles if t.get("tag")]
+    # A typed note taken at a region: no tag, but ``region:`` must find it.
+    summary.tags += [
+        [None, n["region"]] for n in notes.values() if not n.get("tag") and n.get("region")
+    ]
     summary.texts = [str(n["text"]) for n in notes.values() if n.get("text")]
     summary.status = _status(summary, seen["ended"], bool(seen["resumed"]))
 

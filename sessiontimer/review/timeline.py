@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sessiontimer.core import readable
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.review.fast_scan import Event
 from sessiontimer.review.summary import Summary, summarize
@@ -47,7 +48,12 @@ def load_timeline(path: Path, sessions_dir: Path) -> Timeline:
     notes = _notes(events)
     phases: list[PhaseRun] = []
     by_id = {str(n.get("id")): n for n in notes}
+    stopped: Any = None  # the reason of the last `suspended` line
     for e in events:
+        if e.get("type") == "suspended":
+            stopped = e.get("reason")
+        elif e.get("type") == "resumed_after_crash":
+            e = {**e, "after": stopped}  # how it stopped decides what the resume is called
         try:
             _place(e, phases, planned, by_id)
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -68,6 +74,15 @@ def _notes(events: list[Event]) -> list[Event]:
             notes[str(e["note"])]["amended"] = True
     return list(notes.values())
 
+
+STOPPED = {
+    "quit": "the app was quit",
+    "signal": "the app was stopped by the system",
+    "terminal closed": "the terminal was closed",
+    "error": "the app stopped on an error",
+    "connection lost": "the connection was lost",
+    "crash": "the app stopped unexpectedly",
+}
 
 _SHOWN = {
     "note",
@@ -123,14 +138,25 @@ def describe(e: Event) -> str:
         return f"target {_secs(e.get('old'))} -> {_secs(e.get('new'))}"
     if kind == "closing_note":
         return f"closing note: {e.get('text')}"
+    if kind == "suspended":
+        return STOPPED.get(str(e.get("reason")), "stopped")
+    if kind == "resumed_after_crash":
+        after = e.get("after")
+        how = (
+            "the gap counted as session time"
+            if e.get("counted") == "session"
+            else "the gap as a pause"
+        )
+        if after in (None, "crash"):
+            return f"resumed after a crash ({how})"
+        return f"resumed after {STOPPED.get(str(after), 'a stop')} ({how})"
     return str(kind).replace("_", " ")
 
 
 def _secs(value: Any) -> str:
-    if not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "?"
-    whole = round(value)
-    return f"{whole // 60}:{whole % 60:02d}"
+    return readable.clock(value)
 
 
 def stamp(e: Event) -> tuple[str, str]:

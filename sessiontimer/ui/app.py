@@ -23,6 +23,7 @@ from sessiontimer.core.config import ConfigError
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
+from sessiontimer.core.readable import count
 from sessiontimer.core.running import RunningSession, SessionRefused
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
@@ -140,7 +141,7 @@ class SessionTimerApp(App[None]):
             self.offer_resume()
         elif self.config_errors:
             self.notify(
-                f"The config has {len(self.config_errors)} problem(s); they are listed on "
+                f"The config has {count(len(self.config_errors), 'problem')}: they are listed on "
                 "the Start screen and by `sessiontimer config check`.",
                 severity="warning",
                 timeout=8,
@@ -179,7 +180,7 @@ class SessionTimerApp(App[None]):
             return  # a session was started meanwhile: offer next time
         (path, description), rest = found[0], found[1:]
         if rest:
-            description += f"\n({len(rest)} more interrupted session(s) after this one)"
+            description += f"\n({count(len(rest), 'more interrupted session')} after this one)"
 
         def chosen(how: str | None) -> None:
             if how in ("pause", "session"):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.core import readable
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Cue, Preset
@@ -160,10 +161,10 @@ def interrupted_sessions(
     found = []
     for path, info in resume_offers(app.paths.sessions_dir, [] if problems is None else problems):
         phase = info.preset.phases[info.phase_index].name
-        minutes = int(info.session_elapsed // 60)
+        minutes = readable.minutes_in(info.session_elapsed)
         who = f" for {info.client}" if info.client else ""
         when = f"{info.last_wall:%Y-%m-%d %H:%M}" if info.last_wall else "unknown time"
-        found.append((path, f"{info.preset.name}{who}, in {phase} at {minutes} min ({when})"))
+        found.append((path, f"{info.preset.name}{who}, in {phase} at {minutes} ({when})"))
     return found
 
 

@@ -17,8 +17,10 @@ from .conftest import COMMENTED
 def test_show_builtin(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["presets", "show", "demo"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Demo  (1m 30s + open)")
-    assert "2. treatment: 30s, hold; start singing-bowl; overtime soft-bell at 0.5 every 10s" in out
+    assert out.startswith("Demo  (1 min 30 s + open)")
+    assert (
+        "2. treatment: 30 s, hold; start singing-bowl; overtime soft-bell at 0.5 every 10 s" in out
+    )
 
 
 def test_show_unknown_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

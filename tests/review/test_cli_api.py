@@ -24,7 +24,7 @@ def test_logs_list_filters_and_json(
     assert len(out) == 2 and "Ben" in out[0] and "Anna" in out[1]  # newest first
     assert cli.main(["logs", "list", "client:anna", "tag:release", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["client"] for r in rows] == ["Anna"] and rows[0]["notes"] == 2
+    assert [r["client"] for r in rows] == ["Anna"] and rows[0]["notes"] == 3  # still point too
     assert cli.main(["logs", "list", "since:someday"]) == 1
     assert "since:someday is not a date" in capsys.readouterr().err
 

@@ -167,3 +167,49 @@ async def test_mute_lasts_for_its_session_only(clock: ManualClock) -> None:
     assert load_state(resolve().state_file).volume == app.ui_state.volume
     again = build_app(ManualClock(), preset="Demo", audio=FakeAudio())
     assert again.muted is False
+
+
+def _text(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def _advance(app: Any, pilot: Any, clock: ManualClock, seconds: float) -> None:
+    clock.advance(seconds)
+    app.screen.tick()
+    await pilot.pause()
+
+
+async def test_the_end_screen_says_ended_early_or_complete(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo", audio=FakeAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await _advance(app, pilot, clock, 5)
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert "Session ended early" in _text(app, "#end-title")
+        session = app.screen.session  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert session.wait(5)
+    clock = ManualClock(wall_start=clock.wall())
+    app = build_app(clock, preset="Demo", audio=FakeAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await _advance(app, pilot, clock, 20.01)  # arrive
+        await _advance(app, pilot, clock, 30.01)  # treatment holds at its target
+        await pilot.press("right", "right")  # through the open integration to closing
+        await pilot.pause()
+        await pilot.pause()
+        await _advance(app, pilot, clock, 20.01)
+        await pilot.pause()
+        assert "Session complete" in _text(app, "#end-title")
+
+
+async def test_an_open_phase_is_now_while_it_runs(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo", audio=FakeAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "open phase ahead" in _text(app, "#totals")
+        await pilot.press("right", "right")  # integration: open
+        await pilot.pause()
+        assert "open phase now" in _text(app, "#totals")

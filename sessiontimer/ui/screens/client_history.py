@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from sessiontimer.core.readable import count, span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.edit import (
@@ -26,7 +27,6 @@ from sessiontimer.review.edit import (
 )
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
-from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -38,11 +38,11 @@ ROWS = 200
 
 def history_text(h: ClientHistory) -> str:
     """Tags with their regions, and the trend of session lengths, as plain lines."""
-    lines = [f"{len(h.sessions)} sessions"]
+    lines = [count(len(h.sessions), "session")]
     if h.lengths:
         lines.append(
             f"length trend (oldest → newest): {sparkline(h.lengths, 50)}  "
-            f"last {short_minutes(h.lengths[-1])}"
+            f"last {span(h.lengths[-1])}"
         )
     for tag in h.tags[:8]:
         where = ", ".join(f"{r} {n}" for r, n in sorted(tag.regions.items(), key=lambda x: -x[1]))
@@ -103,7 +103,7 @@ class ClientHistoryScreen(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for s in h.sessions[:ROWS]:
-            cells = (s.date, s.time, s.preset, short_minutes(s.duration), s.notes, s.closing[:40])
+            cells = (s.date, s.time, s.preset, span(s.duration), s.notes, s.closing[:40])
             table.add_row(*(plain_cell(c) for c in cells), key=s.id)
 
     def action_back(self) -> None:
@@ -151,7 +151,7 @@ class ClientHistoryScreen(Screen[None]):
         except (EditError, OSError) as error:
             self.app.call_from_thread(self._failed, "Not renamed", error)
             return
-        message = f"Renamed {done.sessions} session(s) to {plan.new}."
+        message = f"Renamed {count(done.sessions, 'session')} to {plan.new}."
         if done.skipped:
             message += f" {len(done.skipped)} damaged journal(s) could not be renamed."
         self.app.call_from_thread(self._renamed, plan.new, message)

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from sessiontimer.ui.format import short_minutes
+from sessiontimer.core.readable import span
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import noted
@@ -50,16 +50,14 @@ class EndScreen(Screen[None]):
     def compose(self) -> Any:
         engine = self.recorder.engine
         phases = engine.preset.phases
-        rows = [
-            f"  {phases[e.phase].name:<24} {short_minutes(e.length):>10}" for e in self.phase_log
-        ]
+        rows = [f"  {phases[e.phase].name:<24} {span(e.length):>10}" for e in self.phase_log]
         notes = [f"  {visible_controls(line, newlines=False)}" for line in noted(self.recorder)]
         with Vertical(id="end"):
             yield Static(
                 styled(
-                    "[b]Session complete[/] · $preset · $length",
+                    f"[b]{end_title(engine.end_reason)}[/] · $preset · $length",
                     preset=engine.preset.name,
-                    length=short_minutes(engine.session_time()),
+                    length=span(engine.session_time()),
                     newlines=False,
                 ),
                 id="end-title",
@@ -154,3 +152,8 @@ def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
             app.call_from_thread(app.notify, message, severity=severity, timeout=6)
 
     threading.Thread(target=run, name="sign-note", daemon=True).start()
+
+
+def end_title(reason: str | None) -> str:
+    """What the End screen calls the session: the words the Sessions list uses for it."""
+    return "Session complete" if reason == "completed" else "Session ended early"

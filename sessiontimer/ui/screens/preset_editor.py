@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor, PhaseDraft
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import ConfigError, parse_duration
-from sessiontimer.ui.format import short_minutes
+from sessiontimer.core.readable import count, span
 from sessiontimer.ui.plain_text import cells, plain, styled
 from sessiontimer.ui.screens.presets import CSS, apply_and_save, offer_reload
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -134,9 +134,13 @@ class PresetEditorScreen(Screen[None]):
         total = sum(_seconds(d) for d in self.drafts)
         opened = any(d.on_end == "open" for d in self.drafts)
         star = " (unsaved)" if self.dirty else ""
-        rest = f"{star}   total {short_minutes(total)}" + (" + open" if opened else "")
+        rest = f"{star}   total {span(total)}" + (" + open" if opened else "")
         self.query_one("#editor-title", Static).update(
-            styled("[b]$name[/]$rest", name=self.preset, rest=f"{rest}   {len(self.drafts)} phases")
+            styled(
+                "[b]$name[/]$rest",
+                name=self.preset,
+                rest=f"{rest}   {count(len(self.drafts), 'phase')}",
+            )
         )
         for field, _, _ in FIELDS:
             message = self.field_errors.get((self.selected, field), "")

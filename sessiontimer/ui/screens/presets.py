@@ -25,7 +25,7 @@ from sessiontimer.config_edit import (
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
-from sessiontimer.ui.format import short_minutes
+from sessiontimer.core.readable import span
 from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import cells, plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -61,7 +61,7 @@ class NameDialog(Modal[str | None]):
 
 
 def preset_total(preset: Preset) -> str:
-    return short_minutes(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
+    return span(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
 
 
 def apply_and_save(screen: Screen[Any], editor: ConfigEditor, change: Callable[[Any], Any]) -> bool:

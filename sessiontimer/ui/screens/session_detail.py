@@ -18,12 +18,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from sessiontimer.core.readable import span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, load_timeline, stamp
-from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -37,8 +37,8 @@ def timeline_lines(tl: Timeline) -> list[Line]:
     """The timeline as lines, each note's line carrying the note's id."""
     lines: list[Line] = []
     for phase in tl.phases:
-        planned = short_minutes(phase.planned) if phase.planned else "open"
-        lines.append((f"{phase.name}  planned {planned} · real {short_minutes(phase.real)}", None))
+        planned = span(phase.planned) if phase.planned else "open"
+        lines.append((f"{phase.name}  planned {planned} · real {span(phase.real)}", None))
         for item in phase.items:
             session_t, wall = stamp(item)
             note = str(item.get("id")) if item.get("type") == "note" else None

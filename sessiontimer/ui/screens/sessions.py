@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
+from sessiontimer.core.readable import span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
-from sessiontimer.ui.format import short_minutes
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -53,7 +53,7 @@ def row_cells(s: Summary) -> tuple[Text, ...]:
     if not s.start:
         return tuple(plain_cell(x) for x in ("?", "", "", s.id, "", "", "damaged"))
     status = s.status + (" (damaged)" if s.problems else "")
-    cells = (s.date, s.time, s.client or "—", s.preset, short_minutes(s.duration), s.notes, status)
+    cells = (s.date, s.time, s.client or "—", s.preset, span(s.duration), s.notes, status)
     return tuple(plain_cell(x) for x in cells)
 
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
-from sessiontimer.ui.format import short_minutes
+from sessiontimer.core.readable import span
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.waiting import WaitingLine
@@ -26,10 +26,8 @@ if TYPE_CHECKING:
 
 def preset_summary(preset: Preset) -> Content:
     """Name, total length and the phases at a glance."""
-    total = short_minutes(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
-    phases = " · ".join(
-        f"{p.name} {short_minutes(p.target) if p.target else 'open'}" for p in preset.phases
-    )
+    total = span(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
+    phases = " · ".join(f"{p.name} {span(p.target) if p.target else 'open'}" for p in preset.phases)
     return styled(
         "[b]$name[/] · $total\n[dim]$phases[/]", name=visible_controls(preset.name, newlines=False),
         total=total, phases=visible_controls(phases, newlines=False),
@@ -163,7 +161,7 @@ class StartScreen(Screen[None]):
         notes = "\n".join(f"  {one(n)}" for n in visit.notes[:12]) or "  no notes"
         text = styled(
             "[b]Last visit[/] $date\n$preset · $length\n[b]Notes[/]\n$notes",
-            date=visit.date, preset=one(visit.preset), length=short_minutes(visit.duration),
+            date=visit.date, preset=one(visit.preset), length=span(visit.duration),
             notes=notes,
         )  # fmt: skip
         if visit.closing:

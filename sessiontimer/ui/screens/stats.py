@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from sessiontimer.core.readable import count
 from sessiontimer.review import aggregates, lookup
 from sessiontimer.review import index as review_index
 from sessiontimer.review.history import Stats, bar, sparkline
@@ -32,7 +33,8 @@ def stats_text(st: Stats, label: str) -> str:
     lines = [
         f"Stats · {label}",
         "",
-        f"{st.sessions} sessions · {st.hours:.1f} hours of treatment · {st.clients} clients",
+        f"{count(st.sessions, 'session')} · {st.hours:.1f} hours of treatment · "
+        f"{count(st.clients, 'client')}",
     ]
     if st.weeks:
         counts = [float(n) for _, n in st.weeks]

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from sessiontimer.core.model import NoteKey, OnEnd
-from sessiontimer.ui.format import clock_text, session_stamp, short_minutes, whole_minutes
+from sessiontimer.core.readable import clock, countdown, minutes_in, minutes_left, span
 from sessiontimer.ui.plain_text import plain, styled, visible_controls
 from sessiontimer.ui.widgets.note_legend import NoteLegend
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
@@ -80,7 +80,8 @@ class SessionView(Vertical):
         left = snap.session_left
         ends = None if left is None else int((wall.timestamp() + left) // 60)
         done = int(snap.session_elapsed // 60 + 1e-9), snap.session_elapsed > 0
-        if self._changed("totals", (recorder.client, done, None if left is None else ends)):
+        key = (recorder.client, done, ends, snap.phase_index)
+        if self._changed("totals", key):
             self._put("#totals", _totals(recorder.client, snap, wall))
         self.show_notes(recorder)
 
@@ -94,28 +95,29 @@ class SessionView(Vertical):
         nxt = snap.next_phase
         self._put(
             "#next-phase",
-            plain(f"Next: {nxt.name} · {short_minutes(nxt.target) if nxt.target else 'open'}",
-                  newlines=False)
+            plain(
+                f"Next: {nxt.name} · {span(nxt.target) if nxt.target else 'open'}", newlines=False
+            )
             if nxt
             else "Last phase",
         )  # fmt: skip
 
     def _show_clock(self, snap: Snapshot) -> None:
-        clock = self._widget("#clock", PhaseClock)
+        big = self._widget("#clock", PhaseClock)
         if snap.phase.on_end is OnEnd.OPEN:
-            clock.show(clock_text(snap.phase_elapsed, round_up=False))
-            hint = f" (about {short_minutes(snap.target)})" if snap.target else ""
+            big.show(clock(snap.phase_elapsed))
+            hint = f" (about {span(snap.target)})" if snap.target else ""
             self._put("#clock-caption", f"elapsed, open phase{hint}")
         elif snap.overtime > 0:
-            clock.show("+" + clock_text(snap.overtime, round_up=False))
+            big.show("+" + clock(snap.overtime))
             self._put("#clock-caption", "overtime: move on when you are ready")
         else:
-            clock.show(clock_text(snap.remaining or 0.0, round_up=True))
+            big.show(countdown(snap.remaining))
             self._put("#clock-caption", "left in this phase")
 
     def show_sound(self, mark: str) -> None:
         """The quiet, permanent mark that cues will not be heard ("" while they will be)."""
-        self._put("#sound-mark", escape(mark))
+        self._put("#sound-mark", plain(mark, newlines=False))
 
     def show_notes(self, recorder: SessionRecorder) -> None:
         """Where the hands are, running toggles with their length so far, the last notes."""
@@ -127,7 +129,7 @@ class SessionView(Vertical):
         self._put("#region", plain(f"Hands: {recorder.region or '—'}", newlines=False))
         now = recorder.engine.session_time()
         lines = [
-            f"{session_stamp(o.t)}  {o.tag} … {session_stamp(now - o.t)} so far"
+            f"{clock(o.t)}  {o.tag} … {clock(now - o.t)} so far"
             for o in recorder.open_toggles.values()
         ]
         keep = max(0, NOTES_SHOWN - len(lines))
@@ -166,14 +168,10 @@ class SessionView(Vertical):
 def noted(recorder: SessionRecorder) -> list[str]:
     """Notes and finished toggles (a still point with its length), in session-time order."""
     entries = [(n.t, n.label, n.region) for n in recorder.recent_notes]
-    entries += [
-        (f.t, f"{f.tag} {clock_text(f.duration, round_up=False)}", f.region)
-        for f in recorder.finished_toggles
-    ]
+    entries += [(f.t, f"{f.tag} {clock(f.duration)}", f.region) for f in recorder.finished_toggles]
     entries.sort(key=lambda entry: entry[0])
     return [
-        f"{session_stamp(t)}  {label}" + (f" @ {region}" if region else "")
-        for t, label, region in entries
+        f"{clock(t)}  {label}" + (f" @ {region}" if region else "") for t, label, region in entries
     ]
 
 
@@ -181,9 +179,9 @@ def _totals(client: str | None, snap: Snapshot, wall: datetime) -> Content:
     """Client, time in, time left and the wall-clock end (the next client is booked)."""
     who = f"{client} · " if client else ""
     elapsed, left = snap.session_elapsed, snap.session_left
-    done = whole_minutes(elapsed, round_up=False)
+    done = minutes_in(elapsed)
     if left is None:
-        return plain(f"{who}{done} in · open phase ahead", newlines=False)
+        now = "now" if snap.phase.on_end is OnEnd.OPEN else "ahead"
+        return plain(f"{who}{done} in · open phase {now}", newlines=False)
     ends = wall + timedelta(seconds=left)
-    left_text = whole_minutes(left, round_up=True)
-    return plain(f"{who}{done} in · {left_text} left · ends {ends:%H:%M}", newlines=False)
+    return plain(f"{who}{done} in · {minutes_left(left)} left · ends {ends:%H:%M}", newlines=False)

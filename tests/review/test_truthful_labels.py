@@ -1,0 +1,77 @@
+"""Labels and counts that say what happened (issue 14): quit is not a crash, a still point is
+counted, a typed note taken at a region is found by ``region:``, plurals read right."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from review_journals import TZ, Session, write
+
+from sessiontimer.review.query import select
+from sessiontimer.review.summary import summarize
+from sessiontimer.review.timeline import describe, load_timeline
+from sessiontimer.review_cli import row_text
+
+
+def _stopped_and_resumed(tmp_path: Path, reason: str | None) -> Path:
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add("checkpoint", 15, 0, run=1, phase_elapsed=15.0, target=60.0, paused=False)
+    if reason is not None:  # written when it stopped (quit, signal, ...)
+        s.add("suspended", 15, 0, reason=reason)
+    else:  # a crash: the next start writes the suspended line for it
+        s.add("suspended", 15, 0, reason="crash")
+    s.add("resumed_after_crash", 15, 0, gap=300.0, counted="pause")
+    s.add("session_ended", 20, 0, reason="key")
+    return write(tmp_path, s.wall, s.events, "bbbbbb")
+
+
+def _lines(path: Path, sessions_dir: Path) -> list[str]:
+    return [describe(e) for p in load_timeline(path, sessions_dir).phases for e in p.items]
+
+
+def test_a_quit_and_resume_is_not_called_a_crash(tmp_path: Path) -> None:
+    lines = _lines(_stopped_and_resumed(tmp_path, "quit"), tmp_path)
+    assert "the app was quit" in lines
+    assert not any("crash" in line for line in lines), lines
+    assert "resumed after the app was quit (the gap as a pause)" in lines
+
+
+def test_a_real_crash_is_called_one(tmp_path: Path) -> None:
+    lines = _lines(_stopped_and_resumed(tmp_path, None), tmp_path)
+    assert "resumed after a crash (the gap as a pause)" in lines
+
+
+def _session_with_a_still_point(tmp_path: Path) -> Path:
+    s = Session(datetime(2026, 10, 21, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add("region_set", 5, 0, index=4, name="respiratory diaphragm")
+    s.add("note", 10, 0, region="respiratory diaphragm", key="r", tag="release")
+    s.add("toggle_started", 20, 0, tag="still point", key="s", region="sacrum")
+    s.add("toggle_ended", 48, 0, tag="still point", key="s", duration=28.0, started="e5")
+    s.add("note", 50, 0, region="hyoid", key="n", text="client mentions jaw pain")
+    s.add("session_ended", 55, 0, reason="key")
+    return write(tmp_path, s.wall, s.events, "cccccc")
+
+
+def test_counts_include_still_points_and_plurals_read_right(tmp_path: Path) -> None:
+    summary = summarize(_session_with_a_still_point(tmp_path), tmp_path)
+    assert summary.notes == 3  # a release, a still point and a typed note
+    assert "3 notes" in row_text(summary)
+    s = Session(datetime(2026, 10, 22, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add("note", 10, 0, region=None, key="r", tag="release")
+    s.add("session_ended", 20, 0, reason="key")
+    one = summarize(write(tmp_path, s.wall, s.events, "dddddd"), tmp_path)
+    assert " 1 note " in row_text(one) + " "
+    assert "notes" not in row_text(one)
+
+
+def test_region_finds_typed_notes_and_toggles_taken_there(tmp_path: Path) -> None:
+    summary = summarize(_session_with_a_still_point(tmp_path), tmp_path)
+    for region in ("hyoid", "sacrum", "respiratory"):
+        found, _ = select([summary], f"region:{region}")
+        assert found == [summary], region
+    found, _ = select([summary], "region:feet")
+    assert found == []
