@@ -213,3 +213,30 @@ async def test_an_open_phase_is_now_while_it_runs(clock: ManualClock) -> None:
         await pilot.press("right", "right")  # integration: open
         await pilot.pause()
         assert "open phase now" in _text(app, "#totals")
+
+
+async def test_hands_never_run_into_the_notes(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo", audio=FakeAudio())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("4", "b")  # respiratory diaphragm, a breath change
+        await pilot.pause()
+        region = app.screen.query_one("#region")
+        notes = app.screen.query_one("#notes")
+        assert "respiratory diaphragm" in str(region.render())
+        assert notes.region.x >= region.region.x + len("Hands: respiratory diaphragm") + 2
+        line = next(t for t in _screen_lines(app) if "Hands:" in t)
+        assert "diaphragm   " in line and "breath change" in line, line
+
+
+async def test_the_new_preset_name_dialog_is_centred() -> None:
+    from sessiontimer.ui.screens.presets import NameDialog
+
+    app = build_app(audio=FakeAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(NameDialog("Name of the new preset?"))
+        await pilot.pause()
+        box = app.screen.query_one(".dialog").region
+        assert abs((box.x + box.width / 2) - 50) <= 1, box
+        assert abs((box.y + box.height / 2) - 15) <= 2, box

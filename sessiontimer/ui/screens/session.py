@@ -62,6 +62,12 @@ class SessionScreen(Screen[None]):
         Binding("apostrophe", "words", "Words", id="words", key_display="'"),
     ]
 
+    # The key line shows what fits, in this order; `?` lists every key.
+    KEY_PRIORITY = (
+        "pause", "next", "previous", "note", "undo", "mute", "dim", "end", "help",
+        "extend", "shorten", "volume(-1)", "volume(1)", "quit_app", "toggle_theme",
+    )  # fmt: skip
+
     class NoteSaved(Message):
         """A note's journal line is on disk (posted from the journal's writer thread)."""
 

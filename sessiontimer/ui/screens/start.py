@@ -51,6 +51,7 @@ class StartScreen(Screen[None]):
         Binding("ctrl+e", "presets", "Presets", id="presets"),
         Binding("f1", "help", "Help", id="start_help"),
     ]
+    KEY_PRIORITY = ("start", "sessions", "presets", "help", "test_chime", "toggle_last_visit")
 
     def compose(self) -> Any:
         with Vertical(id="start"):
