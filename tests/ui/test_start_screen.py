@@ -273,3 +273,41 @@ async def test_a_name_typed_fast_then_enter_is_kept_whole(clock: ManualClock) ->
         await pilot.pause()
         assert type(app.screen).__name__ == "SessionScreen"
         assert app.screen.recorder.client == "Benedikt"  # type: ignore[attr-defined]
+
+
+async def test_the_highlighted_preset_stays_in_view_when_the_last_visit_opens() -> None:
+    from dataclasses import replace as dc_replace
+    from types import SimpleNamespace
+
+    from textual.widgets import Input, OptionList
+
+    from tests.ui.conftest import FakeAudio, quiet_settings
+
+    base = quiet_settings()
+    extra = tuple(
+        dc_replace(base.presets[0], name=f"Extra preset {c}") for c in "ABC"
+    )  # seven presets in all
+    settings = dc_replace(base, presets=base.presets + extra)
+    app = build_app(settings=settings, audio=FakeAudio())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#presets", OptionList)
+        options.highlighted = len(settings.presets) - 1  # the last preset
+        await pilot.pause()
+        last = settings.presets[-1].name
+        assert options.highlighted == len(settings.presets) - 1
+        client = app.screen.query_one("#client", Input)
+        client.value = "AB"
+        visit = SimpleNamespace(
+            date="2026-11-20", preset="Demo", duration=600.0, notes=["0:10 release"] * 8,
+            closing="felt lighter",
+        )  # fmt: skip
+        app.screen._show_visit("AB", visit)  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.pause()
+        text = "\n".join(
+            "".join(seg.text for seg in strip)
+            for strip in app.screen._compositor.render_update(full=True).strips
+        )
+        assert "Last visit" in text
+        assert last in text, text

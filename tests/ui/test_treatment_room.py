@@ -240,3 +240,17 @@ async def test_the_new_preset_name_dialog_is_centred() -> None:
         box = app.screen.query_one(".dialog").region
         assert abs((box.x + box.width / 2) - 50) <= 1, box
         assert abs((box.y + box.height / 2) - 15) <= 2, box
+
+
+async def test_shorten_with_under_a_minute_left_says_why_not(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Craniosacral 60", audio=FakeAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await _advance(app, pilot, clock, 8 * 60 - 40)  # intake: 40 s left
+        before = app.screen.recorder.engine.snapshot().target  # type: ignore[attr-defined]
+        await pilot.press("minus")
+        await pilot.pause()
+        assert app.screen.recorder.engine.snapshot().target == before  # type: ignore[attr-defined]
+        status = _text(app, "#status")
+        assert "Only 40 s left" in status and "moves on now" in status, status
+        assert app.screen.query_one(PhaseClock).value == "0:40"

@@ -34,6 +34,17 @@ def preset_summary(preset: Preset) -> Content:
     )  # fmt: skip
 
 
+class PresetList(OptionList):
+    """The preset list; the highlighted preset stays in view when the list changes size.
+
+    Opening the last-visit panel narrows the list, its options wrap onto more lines, and
+    the highlighted one could scroll out of sight while Enter would still start it.
+    """
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.scroll_to_highlight)
+
+
 class StartScreen(Screen[None]):
     """The first screen; also where an interrupted session is offered for resume."""
 
@@ -58,7 +69,7 @@ class StartScreen(Screen[None]):
             yield Static("sessiontimer", id="title")
             with Horizontal(id="start-form"):
                 with Vertical(id="start-left"):
-                    yield OptionList(id="presets")
+                    yield PresetList(id="presets")
                     yield Input(placeholder="client name or initials (optional)", id="client")
                 yield Static(id="last-visit")
             yield Static(
