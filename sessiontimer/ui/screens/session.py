@@ -17,8 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from sessiontimer.core import volume
-from sessiontimer.core import readable
+from sessiontimer.core import readable, volume
 from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
@@ -241,14 +240,18 @@ class SessionScreen(Screen[None]):
     def action_shorten(self) -> None:
         """One minute less; with under a minute (and 10 s) to spare, say why not instead."""
         snap = self.recorder.engine.snapshot()
-        if snap.target is not None and snap.remaining is not None and snap.overtime <= 0:
-            if snap.remaining - 60 < MIN_LEFT:
-                left = readable.span(snap.remaining)
-                self._status(
-                    f"Only {left} left: a phase is shortened a minute at a time. "
-                    "→ moves on now."
-                )
-                return
+        left = snap.remaining
+        if (
+            snap.target is not None
+            and left is not None
+            and snap.overtime <= 0
+            and left < 60 + MIN_LEFT
+        ):
+            self._status(
+                f"Only {readable.span(left)} left: a phase is shortened a minute at a time. "
+                "→ moves on now."
+            )
+            return
         self._move(self.recorder.shorten())
 
     @guarded
