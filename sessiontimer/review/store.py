@@ -24,7 +24,7 @@ from typing import Any
 from sessiontimer.review.summary import Stamp, Summary
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: notes count still points; a typed note keeps its region (issue 14)
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
