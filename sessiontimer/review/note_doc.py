@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sessiontimer.core import readable
 from sessiontimer.core.model import Practitioner
 from sessiontimer.review.note import SIGNIFICANCE, STILL_POINT, Amendment, Finding, TreatmentNote
 
@@ -26,13 +25,19 @@ class Block:
 
 
 def clock(seconds: float | None) -> str:
-    """Session time as M:SS (H:MM:SS past an hour): the app's one rule (core.readable)."""
-    return readable.clock(seconds)
+    """Session time as M:SS (H:MM:SS past an hour), whole seconds truncated."""
+    whole = max(0, int(seconds or 0))
+    h, rest = divmod(whole, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
 
 def length(seconds: float | None) -> str:
-    """A length a person reads: "45 s", "4 min", "4 min 12 s" (core.readable)."""
-    return readable.span(seconds)
+    """A length a person reads: "45 s", "4 min", "4 min 12 s" (whole seconds, truncated)."""
+    whole = max(0, int(seconds or 0))
+    minutes, secs = divmod(whole, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" if not secs else f"{minutes} min {secs:02d} s"
 
 
 def signer(note: TreatmentNote, configured: Practitioner | None) -> Practitioner | None:
