@@ -14,6 +14,7 @@ import csv
 import io
 from typing import Any, TextIO
 
+from sessiontimer.core import readable
 from sessiontimer.review.note import Finding, TreatmentNote
 from sessiontimer.review.note_doc import amended_text, clock, label_of, rhythm_text
 
@@ -83,6 +84,6 @@ def _row(note: TreatmentNote, f: Finding) -> list[object]:
     if f.added_after_signing:
         amended = (amended + "; " if amended else "") + f"added {f.added_after_signing}"
     where = f.station if f.kind == "rhythm" else f.region
-    length = "" if f.length is None else f"{f.length:.0f}"
+    length = "" if f.length is None else str(readable.whole_seconds(f.length))  # truncated
     return [note.session, note.date, note.client or "", clock(f.t), f.phase, where or "",
             f.felt_at or "", _KIND.get(f.kind, f.kind), text, length, amended]  # fmt: skip

@@ -543,7 +543,7 @@ async def test_totals_notes_and_phase_lines_follow_the_session(clock: ManualCloc
         def text(selector: str) -> str:
             return str(app.screen.query_one(selector).render())
 
-        assert "0 min in · 1 h left · ends 10:00" in text("#totals")
+        assert "<1 min in · 1 h left · ends 10:00" in text("#totals")
         await advance(app, pilot, clock, 61)
         assert "1 min in · 59 min left" in text("#totals")
         await pilot.press("h", "t")
