@@ -66,6 +66,7 @@ class SessionScreen(Screen[None]):
     # The key line shows what fits, in this order; `?` lists every key.
     KEY_PRIORITY = (
         "pause", "next", "previous", "note", "undo", "mute", "dim", "end", "help",
+        "pain", "rhythm", "felt_at", "words",
         "extend", "shorten", "volume(-1)", "volume(1)", "quit_app", "toggle_theme",
     )  # fmt: skip
 
