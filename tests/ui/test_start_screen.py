@@ -300,7 +300,7 @@ async def test_the_highlighted_preset_stays_in_view_when_the_last_visit_opens() 
         client.value = "AB"
         visit = SimpleNamespace(
             date="2026-11-20", preset="Demo", duration=600.0, notes=["0:10 release"] * 8,
-            closing="felt lighter",
+            closing="felt lighter", plan=None,
         )  # fmt: skip
         app.screen._show_visit("AB", visit)  # type: ignore[attr-defined]
         await pilot.pause()
