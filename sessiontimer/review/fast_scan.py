@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 Event = dict[str, Any]
@@ -31,10 +32,12 @@ _HEAD = b'{"v":1,"type":"session_started"'
 # runs of skipped lines stay inside the regular-expression engine: one pass, in C.
 _LINE = rb'\{"v":1,"type":"'
 _KINDS_READ = rb"(?:note|toggle_started|closing_note|session_ended|amended|resumed_after_crash)"
+# Possessive (``*+``, never backtracking) needs Python 3.11; on 3.10 a greedy ``*`` finds
+# the same match (the last alternative takes any byte, so it never backtracks into the run).
+_RUN = rb"*+" if sys.version_info >= (3, 11) else rb"*"
+_SKIPPED = rb"(?:" + _LINE + rb"(?!" + _KINDS_READ + rb")[^\n]*\}\n)"
 _SCAN = re.compile(
-    rb"(?:" + _LINE + rb"(?!" + _KINDS_READ + rb")[^\n]*\}\n)*+"
-    rb"(?:(" + _LINE + _KINDS_READ + rb"[^\n]*\}\n)|\Z|(.))",
-    re.DOTALL,
+    _SKIPPED + _RUN + rb"(?:(" + _LINE + _KINDS_READ + rb"[^\n]*\}\n)|\Z|(.))", re.DOTALL
 )
 # (length, start, end) of a preset / plan / client text -> (the text, its decoded value)
 _MEMO: dict[tuple[int, str, str], tuple[str, Any]] = {}  # values shared, never mutated
