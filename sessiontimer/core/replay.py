@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sessiontimer.core.engine import ResumePoint
-from sessiontimer.core.journal import SCHEMA, preset_from_dict
+from sessiontimer.core.journal import SCHEMA, preset_from_dict, renamed_client
 from sessiontimer.core.model import Preset
 
 Event = dict[str, Any]
@@ -82,7 +82,7 @@ def resume_state(events: Iterable[Event]) -> ResumeInfo:
     client = start.get("client")
     info = ResumeInfo(
         preset=preset,
-        client=client if isinstance(client, str) else None,
+        client=client if isinstance(client, str) and client else None,
         app=str(start.get("app", "")),
         session_elapsed=0.0,
         phase_index=0,
@@ -95,7 +95,7 @@ def resume_state(events: Iterable[Event]) -> ResumeInfo:
         region_index=None,
         region_name=None,
     )
-    _Replay(info).run(itertools.chain([start], events))
+    _Replay(info, start.get("id")).run(itertools.chain([start], events))
     return info
 
 
@@ -115,8 +115,8 @@ def _seconds(value: Any, *, none: bool = False) -> bool:
 class _Replay:
     """Applies events in order to a ResumeInfo; unknown types and bad values are skipped."""
 
-    def __init__(self, info: ResumeInfo) -> None:
-        self.info = info
+    def __init__(self, info: ResumeInfo, start_id: object = None) -> None:
+        self.info, self.start_id = info, start_id
         self.phase_start_t = 0.0
 
     def run(self, events: Iterable[Event]) -> None:
@@ -201,6 +201,10 @@ class _Replay:
         self.info.notes = [n for n in self.info.notes if n.get("id") != e["note"]]
 
     def on_amended(self, e: Event) -> None:
+        name = renamed_client(e, self.start_id)
+        if name is not None:
+            self.info.client = name or None
+            return
         for note in self.info.notes:
             if note.get("id") == e["note"]:
                 note.update(dict(e["fields"]))

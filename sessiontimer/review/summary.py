@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sessiontimer.core.journal import renamed_client
 from sessiontimer.review.fast_scan import Event, fast_events
 
 _TOTALS: dict[int, tuple[list[Any], float]] = {}  # id(plan) -> (plan, total of its targets)
@@ -264,8 +265,8 @@ def _apply_event(
         target = str(e.get("note"))
         if target in notes:
             notes[target] = {**notes[target], **e["fields"]}
-        elif target == seen["start_id"] and isinstance(e["fields"].get("client"), str):
-            summary.client = e["fields"]["client"] or None  # a renamed client
+        elif (name := renamed_client(e, seen["start_id"])) is not None:
+            summary.client = name or None
     elif kind == "closing_note" and isinstance(e.get("text"), str):
         summary.closing = e["text"]
     elif kind == "session_ended":

@@ -10,6 +10,7 @@ from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.recorder import SessionRecorder
 from sessiontimer.core.state import load_state
 from sessiontimer.paths import resolve
+from sessiontimer.review.edit import rename_client
 from sessiontimer.ui.screens.session import SessionScreen
 from tests.ui.conftest import WALL, build_app, quiet_settings
 
@@ -72,6 +73,28 @@ async def test_interrupted_session_is_offered_and_continues_where_it_stood(
     # the crashed run never journaled settling's start cue, so it (and only it) plays now
     after = [e for e in events[resumed:] if e["type"] == "cue"]
     assert [(c["kind"], c["phase"]) for c in after] == [("phase_start", 1)]
+
+
+async def test_a_client_renamed_after_the_crash_is_offered_and_resumed_under_the_new_name(
+    clock: ManualClock,
+) -> None:
+    """`logs rename` appends an `amended` line: the offer and the resumed session use it."""
+    crashed_session(clock)
+    paths = resolve()
+    rename_client(paths.sessions_dir, paths.state_dir, "C.D.", "Carla D.", clock.wall())
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ResumeDialog"
+        shown = str(app.screen.query_one(".dialog-question").render())
+        assert "for Carla D.," in shown and "C.D." not in shown
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.recorder.client == "Carla D."
+        assert "Carla D." in str(app.screen.query_one("#totals").render())
+        app.screen.recorder.writer.flush(5)
 
 
 async def test_a_session_running_in_another_instance_is_not_offered_for_resume(
