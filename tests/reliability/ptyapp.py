@@ -57,11 +57,19 @@ class PtyApp:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
 
-        def ignore() -> None:
-            signal.signal(signal.SIGHUP, signal.SIG_IGN)
-
+        # As a terminal starts it: HUP, INT and QUIT at their defaults even when the tests
+        # themselves run with them ignored (under nohup, or as a background job of a script);
+        # HUP ignored when asked. The wrapper execs the app in place, so the pid is the app's.
+        hup = "SIG_IGN" if ignore_hup else "SIG_DFL"
+        as_from_a_terminal = (
+            "import os, signal, sys\n"
+            f"signal.signal(signal.SIGHUP, signal.{hup})\n"
+            "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
+            "signal.signal(signal.SIGQUIT, signal.SIG_DFL)\n"
+            "os.execv(sys.executable, [sys.executable, '-m', 'sessiontimer', *sys.argv[1:]])"
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sessiontimer", *args],
+            [sys.executable, "-c", as_from_a_terminal, *args],
             stdin=slave if stdin is None else stdin,
             stdout=slave,
             stderr=slave,
@@ -69,7 +77,6 @@ class PtyApp:
             env=env or app_env(home),
             start_new_session=True,
             close_fds=True,
-            preexec_fn=ignore if ignore_hup else None,
         )
         os.close(slave)
         self.fd = master
