@@ -23,6 +23,12 @@ class CueBook:
         with self._cond:
             self._out += 1
 
+    @property
+    def out(self) -> int:
+        """Cues sent whose first outcome has not come back."""
+        with self._cond:
+            return self._out
+
     def arrived(self, event: Any, outcome: Any, *, first: bool = True) -> None:
         """An outcome (``first``) or a later word on a cue already reported."""
         with self._cond:

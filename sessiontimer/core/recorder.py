@@ -112,6 +112,11 @@ class SessionRecorder:
         self.open_toggles: dict[str, OpenToggle] = {}
         self.finished_toggles: list[FinishedToggle] = []
         self._cue_lines: dict[CueDue, str] = {}  # the line id of each cue journaled
+        # The owner (RunningSession) writes ``session_ended`` itself, after the closing bell's
+        # line: the end is held here until :meth:`write_end`.
+        self.hold_end = False
+        self._held_end: tuple[float, int | None, str, datetime] | None = None
+        self.end_written = False
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -144,6 +149,9 @@ class SessionRecorder:
             if isinstance(event, SessionEnded):
                 self._end_toggles(event.t)
             line = self._line(event)
+            if isinstance(event, SessionEnded) and self.hold_end and line is not None:
+                self._held_end = (event.t, line[1], event.reason, self.clock.wall())
+                continue
             if line is not None:
                 self._write(line[0], t=event.t, phase=line[1], **line[2])
             if isinstance(event, PhaseStarted):
@@ -181,6 +189,21 @@ class SessionRecorder:
         if isinstance(event, SessionEnded):
             return "session_ended", self._phase(), {"reason": event.reason}
         return None  # CueDue (see cue_result) and TargetReached (derivable from the target)
+
+    def write_end(self) -> bool:
+        """Write the held ``session_ended`` (stamped with the moment the engine ended); False
+        when none is held. After it only the closing note, plans and amendments follow."""
+        if self._held_end is None:
+            return False
+        t, phase, reason, at = self._held_end
+        self._held_end = None
+        self._write("session_ended", t=t, phase=phase, at=at, reason=reason)
+        self.end_written = True
+        return True
+
+    @property
+    def end_held(self) -> bool:
+        return self._held_end is not None
 
     def _checkpoint_if_due(self) -> None:
         if not self.engine.started or self.engine.ended:

@@ -29,6 +29,7 @@ from sessiontimer.core.model import Preset, Settings
 from sessiontimer.core.recorder import SessionRecorder
 
 CUE_WAIT = 1.5  # seconds the close waits for the outcome of a cue still on its way
+END_WAIT = 5.0  # seconds ``session_ended`` waits for the closing bell's outcome at most
 REFUSED_RUNNING = (
     "Another sessiontimer is running a session. This one can review logs, not run a session."
 )
@@ -72,6 +73,14 @@ class RunningSession:
         self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
         self._cues = CueBook()
         self._due: dict[CueDue, float] = {}  # time.monotonic() of each cue's moment
+        # ``session_ended`` comes after the closing bell's line: the recorder holds it until
+        # the cues of the end have their outcome (or END_WAIT passed, or the close).
+        recorder.hold_end = True
+        self._end_cues: set[CueDue] = set()
+        self._end_deadline: Callable[[], None] | None = None
+        # How a deadline is set: ``later(seconds, run)`` returns a cancel; ``run`` is then
+        # called through ``hand_over`` (tests pass a hand-driven one).
+        self.later: Callable[[float, Callable[[], None]], Callable[[], None]] = _timer
 
     # -- what it is -----------------------------------------------------------------------
 
@@ -141,12 +150,48 @@ class RunningSession:
                 self.phase_log.append(event)
             elif isinstance(event, SessionEnded):
                 self._release_inhibitor()  # nothing more to keep awake for
+                self._hold_the_end([e for e in events if isinstance(e, CueDue)])
         return events
+
+    def _hold_the_end(self, cues: list[CueDue]) -> None:
+        """The engine ended: ``session_ended`` waits for the outcome of the cues it brought
+        (the closing bell), checked first when the caller's turn is done (``hand_over``), so
+        that what the caller writes in this turn, and the bell's line, come before it."""
+        if not self.recorder.end_held:
+            return
+        self._end_cues = set(cues)
+        if self._end_cues:
+            cancel = self.later(END_WAIT, lambda: self.hand_over(self._end_now))
+            self._end_deadline = cancel
+        self.hand_over(self._end_if_settled)
+
+    def _resolved(self, event: CueDue) -> None:
+        """A cue's line is written (or decided): the end may follow once all are."""
+        self._end_cues.discard(event)
+        self._end_if_settled()
+
+    def _end_if_settled(self) -> None:
+        if not self._end_cues and self._cues.out == 0:
+            self._end_now()
+
+    def _end_now(self) -> None:
+        """Write ``session_ended`` now, if still held: from here on no cue lines."""
+        if self._end_deadline is not None:
+            self._end_deadline()
+            self._end_deadline = None
+        self._end_cues.clear()
+        self.recorder.write_end()
+
+    @property
+    def _cues_closed(self) -> bool:
+        """Final, or ``session_ended`` written: cue lines would follow the end; not journaled."""
+        return self._final or self.recorder.end_written
 
     def cue_result(self, event: CueDue, backend: str, outcome: str) -> None:
         """What became of a cue, decided here (no audio outcome to wait for)."""
-        if not self._final:
+        if not self._cues_closed:
             self.recorder.cue_result(event, backend, outcome)
+            self._resolved(event)
 
     def cue_sent(self, event: CueDue) -> None:
         """A cue went to the audio side: the close will wait (briefly) for its outcome."""
@@ -162,7 +207,7 @@ class RunningSession:
     def journal_cues(self) -> None:
         """Journal every outcome that has come back, each with the moment its sound began."""
         for event, outcome in self._cues.take():
-            if self._final:
+            if self._cues_closed:
                 continue
             if outcome.update:
                 reason = outcome.message or ""
@@ -177,13 +222,17 @@ class RunningSession:
             began = event.t + max(0.0, late)  # the session clock may have stopped (the end)
             at = self.recorder.clock.wall() - timedelta(seconds=delay)
             self.recorder.cue_result(event, outcome.backend, outcome.outcome, began=began, at=at)
+            self._end_cues.discard(event)
+        if self.recorder.end_held:  # a later word in this batch comes before the end too
+            self._end_if_settled()
 
     def cue_merged(self, event: CueDue, into: CueDue, backend: str) -> None:
-        if not self._final:
+        if not self._cues_closed:
             self.recorder.cue_merged(event, into, backend)
+            self._resolved(event)
 
     def audio_backend_changed(self, backend: str, previous: str | None, reason: str) -> None:
-        if not self._final:
+        if not self._cues_closed:
             self.recorder.audio_backend_changed(backend, previous, reason)
 
     def keep_awake(self, inhibitor: Inhibitor) -> str | None:
@@ -205,14 +254,15 @@ class RunningSession:
     def close(self, closing_note: str | None = None) -> None:
         """The session is over: end it if it still runs, write the closing note, finish.
 
-        ``session_ended`` is written by the engine's end; the closing note follows it (the
-        reader allows only ``closing_note`` and ``amended`` after it).
+        ``session_ended`` follows the closing bell's line (waited for, bounded); the closing
+        note follows it (the reader allows only ``closing_note`` and ``amended`` after it).
         """
         if self._final:
             return
         if not self.engine.ended:
             self.route(self.recorder.end("key"))
         self._settle_cues()
+        self._end_now()
         text = (closing_note or "").strip()
         if text:
             self.recorder.closing_note(text)
@@ -360,3 +410,11 @@ def close_interrupted(path: Path, *, clock: Clock, lock: SessionLock) -> bool:
 def _take(lock: SessionLock, path: Path, refused: str) -> None:
     if not lock.hold(path) and not lock.problem:
         raise SessionRefused(refused)
+
+
+def _timer(seconds: float, run: Callable[[], None]) -> Callable[[], None]:
+    """``run`` on a daemon thread after ``seconds``; returns its cancel."""
+    timer = threading.Timer(seconds, run)
+    timer.daemon = True
+    timer.start()
+    return timer.cancel

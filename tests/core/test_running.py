@@ -10,15 +10,19 @@ import errno
 import os
 import stat
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from sessiontimer.audio.base import CueOutcome
 from sessiontimer.core import running
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.config import builtin_settings
+from sessiontimer.core.events import CueDue
 from sessiontimer.core.journal import encode_line, make_event
 from sessiontimer.core.journal_read import JournalError, read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
@@ -56,6 +60,12 @@ def types(path: Path) -> list[str]:
     read = read_journal(path)
     assert read.problems == []
     return [str(e["type"]) for e in read.events]
+
+
+def pending_types(session: RunningSession) -> list[str]:
+    """The journal's types once the writer has caught up (lines are written on its thread)."""
+    assert session.writer.flush(5)
+    return types(session.path)
 
 
 def lock_is_free(tmp_path: Path) -> bool:
@@ -252,3 +262,134 @@ def test_the_lock_file_names_the_live_journal(tmp_path: Path) -> None:
     session.close()
     assert session.wait(5)
     assert probe.live_journals() == []
+
+
+# -- the closing bell's line comes before session_ended (issue 12: nothing after the end but
+#    the closing note and amendments) ---------------------------------------------------------
+
+
+class Loop:
+    """The owner's loop, by hand: ``hand_over`` queues, ``run`` drains (what Textual does)."""
+
+    def __init__(self) -> None:
+        self.queue: list[Callable[[], None]] = []
+
+    def hand_over(self, run: Callable[[], None]) -> None:
+        self.queue.append(run)
+
+    def run(self) -> None:
+        while self.queue:
+            self.queue.pop(0)()
+
+
+class Later:
+    """Deadlines by hand: ``fire`` runs what was scheduled (a fake clock for the timer)."""
+
+    def __init__(self) -> None:
+        self.due: list[tuple[float, Callable[[], None]]] = []
+
+    def __call__(self, seconds: float, run: Callable[[], None]) -> Callable[[], None]:
+        entry = (seconds, run)
+        self.due.append(entry)
+        return lambda: self.due.remove(entry) if entry in self.due else None
+
+    def fire(self) -> None:
+        for _, run in list(self.due):
+            run()
+        self.due.clear()
+
+
+def ended(tmp_path: Path) -> tuple[RunningSession, Loop, list[CueDue]]:
+    """A session the practitioner just ended: its closing bell handed to the audio side."""
+    session, loop = start(tmp_path), Loop()
+    session.hand_over = loop.hand_over
+    events = session.route(session.recorder.end("key"))
+    bells = [e for e in events if isinstance(e, CueDue)]
+    assert [b.kind.value for b in bells] == ["session_end"]
+    for bell in bells:
+        session.cue_sent(bell)
+    return session, loop, bells
+
+
+def played(update: bool = False) -> CueOutcome:
+    if update:
+        return CueOutcome("failed", "simpleaudio", time.monotonic(), "cut short", True)
+    return CueOutcome("played", "simpleaudio", time.monotonic())
+
+
+def test_the_closing_bell_line_is_written_before_session_ended(tmp_path: Path) -> None:
+    session, loop, (bell,) = ended(tmp_path)
+    loop.run()  # the UI's turn ends before the bell's outcome is back
+    assert "session_ended" not in pending_types(session)
+    threading.Thread(target=session.cue_arrived, args=(bell, played())).start()
+    assert session._cues.wait(5)
+    loop.run()
+    kinds = pending_types(session)
+    assert kinds[-3:] == ["phase_ended", "cue", "session_ended"], kinds
+    session.close("calm")
+    assert session.wait(5)
+    assert types(session.path)[-4:] == ["phase_ended", "cue", "session_ended", "closing_note"]
+
+
+def test_a_later_word_on_the_bell_before_the_end_line_comes_before_it(tmp_path: Path) -> None:
+    session, loop, (bell,) = ended(tmp_path)
+    session.cue_arrived(bell, played())
+    session.cue_arrived(bell, played(update=True))  # cut short at once, one loop turn
+    loop.run()
+    session.close()
+    assert session.wait(5)
+    assert types(session.path)[-4:] == ["phase_ended", "cue", "cue_updated", "session_ended"]
+
+
+def test_nothing_about_cues_after_session_ended(tmp_path: Path) -> None:
+    """A later word (or a backend change) that comes once the end is written is not journaled:
+    the journal after ``session_ended`` holds only the closing note and amendments."""
+    session, loop, (bell,) = ended(tmp_path)
+    session.cue_arrived(bell, played())
+    loop.run()
+    session.cue_arrived(bell, played(update=True))
+    session.audio_backend_changed("visual", "simpleaudio", "the device went away")
+    loop.run()
+    session.close("calm")
+    assert session.wait(5)
+    kinds = types(session.path)
+    assert kinds[kinds.index("session_ended") + 1 :] == ["closing_note"], kinds
+
+
+def test_a_bell_that_never_answers_holds_the_end_line_a_bounded_time(tmp_path: Path) -> None:
+    later = Later()
+    session, loop = start(tmp_path), Loop()
+    session.hand_over, session.later = loop.hand_over, later
+    events = session.route(session.recorder.end("key"))
+    for bell in (e for e in events if isinstance(e, CueDue)):
+        session.cue_sent(bell)
+    loop.run()
+    assert "session_ended" not in pending_types(session)
+    assert [s for s, _ in later.due] == [running.END_WAIT]
+    later.fire()  # the deadline passes (on the owner's loop)
+    loop.run()
+    assert pending_types(session)[-1] == "session_ended"
+    assert session.state == "ended"  # the closing note may still follow
+
+
+def test_an_end_with_no_bell_writes_its_line_on_the_next_turn(tmp_path: Path) -> None:
+    """No cue at the end (none configured): session_ended once the UI's turn is done, so what
+    that turn writes (a rhythm reading finished by the end) comes before it."""
+    session, loop = start(tmp_path), Loop()
+    session.hand_over = loop.hand_over
+    events = session.recorder.end("key")
+    session.route([e for e in events if not isinstance(e, CueDue)])
+    session.recorder.plan("next week")  # written in the same turn, after the engine ended
+    loop.run()
+    assert pending_types(session)[-2:] == ["plan", "session_ended"]
+
+
+def test_close_right_after_the_end_waits_for_the_bell_then_ends(tmp_path: Path) -> None:
+    session, loop, (bell,) = ended(tmp_path)
+    timer = threading.Timer(0.2, session.cue_arrived, args=(bell, played()))
+    timer.start()
+    session.close("quick")  # the End screen closed at once: waits (bounded) for the bell
+    timer.join()
+    loop.run()
+    assert session.wait(5)
+    assert types(session.path)[-4:] == ["phase_ended", "cue", "session_ended", "closing_note"]

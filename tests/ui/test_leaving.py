@@ -42,10 +42,8 @@ def disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
 
 
 def after_the_end(kinds: list[str]) -> list[str]:
-    """What follows ``session_ended``, leaving out the closing bell's own cue lines (issue 15
-    journals the bell's outcome when it comes back, after the end it rings for)."""
-    rest = kinds[kinds.index("session_ended") + 1 :]
-    return [k for k in rest if k not in ("cue", "cue_updated")]
+    """What follows ``session_ended`` (the closing bell's own line comes before it)."""
+    return kinds[kinds.index("session_ended") + 1 :]
 
 
 def messages(app: object) -> list[str]:
