@@ -80,6 +80,9 @@ def sign_note(s: Summary, app_paths: AppPaths) -> int:
     except EditError as error:
         _err(str(error))
         return 1
+    from sessiontimer.review import index
+
+    index.update(app_paths.sessions_dir, app_paths.state_dir, [s.rel])  # no longer unsigned
     print(f"Signed the note of {s.id} as {who.name}.")
     return 0
 

@@ -181,7 +181,7 @@ def row_text(s: Summary) -> str:
         f"{s.id}  {start[:10]} {start[11:16]}  {(s.client or '-')[:20]:<20}  "
         f"{s.preset[:24]:<24}  {readable.span(s.duration):>14}  "
         f"{readable.count(s.notes, 'note'):>9}  "
-        f"{s.status}{flag}"
+        f"{s.status}{', unsigned' if s.signature == 'unsigned' else ''}{flag}"
     )
 
 

@@ -2,7 +2,7 @@
 
 Reading 20,000 journals (a gigabyte) must take well under a second, so a file the app wrote,
 in its compact form, takes a fast path: one regular-expression pass finds the lines review
-uses (notes, toggles, closing note, ends, amendments) and checks that every line has the
+uses (notes, toggles, closing note, ends, amendments, signatures) and checks that every line has the
 writer's form (starts ``{"v":1,"type":"`` and ends ``}``); only those lines, the first and the
 last are decoded, and the first line's preset and plan, the same in most sessions, are decoded
 once per distinct text. Checkpoints and cues are never decoded. Any surprise (other spacing,
@@ -31,7 +31,9 @@ _HEAD = b'{"v":1,"type":"session_started"'
 # the file (both groups empty); or the first byte of a line in any other form (group 2). The
 # runs of skipped lines stay inside the regular-expression engine: one pass, in C.
 _LINE = rb'\{"v":1,"type":"'
-_KINDS_READ = rb"(?:note|toggle_started|closing_note|session_ended|amended|resumed_after_crash)"
+_KINDS_READ = (
+    rb"(?:note|toggle_started|closing_note|session_ended|amended|resumed_after_crash|signed)"
+)
 # Possessive (``*+``, never backtracking) needs Python 3.11; on 3.10 a greedy ``*`` finds
 # the same match (the last alternative takes any byte, so it never backtracks into the run).
 _RUN = rb"*+" if sys.version_info >= (3, 11) else rb"*"

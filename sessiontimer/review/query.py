@@ -1,5 +1,8 @@
 """The filter line: plain words and a few fields, e.g. ``client:anna tag:release since:2026-10-01``.
 
+``status:`` matches how a session ended (part of the word: ``status:early``) or, whole,
+``signed`` / ``unsigned`` (an ended session whose treatment note has no signature yet).
+
 Parsing is separate from matching so that a typo becomes a clear message and the rest of the
 filter still applies (the list never goes blank because of one bad date). Matching works on
 the Summary alone, so filtering 20,000 sessions touches no file.
@@ -93,7 +96,7 @@ def matches(query: Query, s: Summary) -> bool:
         return False
     if any(p not in s.preset.casefold() for p in query.preset):
         return False
-    if any(st not in s.status for st in query.status):
+    if any(st not in s.status and st != s.signature for st in query.status):
         return False
     tags = _tags(s) if query.tag or query.region else []
     if any(not any(q in t for t, _ in tags) for q in query.tag):

@@ -29,14 +29,13 @@ def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[A
     if query.until:
         parts.append("s.day != '' AND s.day <= ?")
         args.append(query.until)
-    for column, values in (
-        ("client_fold", query.client),
-        ("preset_fold", query.preset),
-        ("status", query.status),
-    ):
+    for column, values in (("client_fold", query.client), ("preset_fold", query.preset)):
         for value in values:
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
+    for value in query.status:  # how it ended, or exactly "signed" / "unsigned"
+        parts.append("(instr(s.status, ?) OR s.signature = ?)")
+        args += [value, value]
     for column, values in (("tags_fold", query.tag), ("regions_fold", query.region)):
         mark = column.replace("s_fold", "_fold")
         for value in values:

@@ -24,14 +24,15 @@ from typing import Any
 from sessiontimer.review.summary import Stamp, Summary
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 4  # 4: notes count still points; a typed note keeps its region (issue 14)
+SCHEMA_VERSION = 5  # 4: notes count still points, a typed note keeps its region (issue 14);
+# 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18)
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
 _SESSION_COLUMNS = (
     "sid, rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, "
     "preset, preset_fold, duration, planned, notes, status, closing, problems, amended, "
-    "tags_fold, regions_fold, text_fold, blob"
+    "tags_fold, regions_fold, text_fold, blob, signature"
 )
 RARE = 50  # the trigram index is used when its rarest trigram is in under 1/RARE sessions
 SEP = "\x1f"  # between the tags (and the regions) of one session: a typed filter has none
@@ -44,7 +45,7 @@ CREATE TABLE sessions(
     duration REAL NOT NULL, planned REAL NOT NULL, notes INTEGER NOT NULL,
     status TEXT NOT NULL, closing TEXT NOT NULL, problems TEXT NOT NULL,
     amended INTEGER NOT NULL, tags_fold TEXT NOT NULL, regions_fold TEXT NOT NULL,
-    text_fold TEXT NOT NULL, blob TEXT NOT NULL,
+    text_fold TEXT NOT NULL, blob TEXT NOT NULL, signature TEXT NOT NULL,
     PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
 CREATE INDEX sessions_client ON sessions(client_key, sort_key);
 CREATE TABLE marks(
@@ -137,7 +138,7 @@ class Store:
         first = cur.execute("SELECT coalesce(max(sid), 0) + 1 FROM sessions").fetchone()[0]
         # sid links marks and text; the sessions' own order (newest first) is their key
         cur.executemany(
-            f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 24)})",
+            f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 25)})",
             [(first + i, *session_row(s, stamp)) for i, (s, stamp) in enumerate(pairs)],
         )
         cur.executemany(
@@ -209,14 +210,15 @@ class Store:
 
 
 SUMMARY_COLUMNS = (
-    "id, rel, start, client, preset, duration, planned, notes, status, closing, problems, amended"
+    "id, rel, start, client, preset, duration, planned, notes, status, closing, problems, "
+    "amended, signature"
 )
 
 
 def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, Any]]) -> Summary:
     """The Summary stored in a ``sid, `` + SUMMARY_COLUMNS row and its marks."""
     _, ident, rel, start, client, preset, duration, planned, notes, status = row[:10]
-    closing, problems, amended = row[10:13]
+    closing, problems, amended, signature = row[10:14]
     tags: list[list[str | None]] = []
     texts: list[str] = []
     for kind, tag, region, text in marks:
@@ -239,6 +241,7 @@ def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, 
         closing,
         json.loads(problems),
         bool(amended),
+        signature,
     )
 
 
@@ -268,6 +271,7 @@ def session_row(s: Summary, stamp: Stamp) -> tuple[Any, ...]:
         SEP.join(str(r or "").casefold() for _, r in s.tags),
         text_fold(s),
         search_blob(s),
+        s.signature,
     )
 
 

@@ -39,6 +39,7 @@ class Summary:
     closing: str = ""
     problems: list[str] = field(default_factory=list)
     amended: bool = False
+    signature: str = ""  # "signed", "unsigned" (ended, no signed line) or "" (not ended)
 
     @property
     def date(self) -> str:
@@ -106,7 +107,7 @@ def summarize_stamped(
 # The types review reads; the rest (checkpoints, cues) only count for the session's length.
 _REVIEWED = frozenset({"session_started", "note"}) | frozenset(
     {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
-    | {"resumed_after_crash"}
+    | {"resumed_after_crash", "signed"}
 )
 
 
@@ -169,6 +170,7 @@ def _apply(
     notes: dict[str, Event] = {}
     toggles: list[Event] = []
     seen = {"ended": None, "resumed": False, "start_id": start.get("id") if start else None}
+    seen["signed"] = False  # a ``signed`` line: the treatment note was signed
     for e in events:
         kind = e.get("type")
         if kind == "note":  # the common case, kept out of the call
@@ -190,6 +192,10 @@ def _apply(
     ]
     summary.texts = [str(n["text"]) for n in notes.values() if n.get("text")]
     summary.status = _status(summary, seen["ended"], bool(seen["resumed"]))
+    if seen["signed"]:
+        summary.signature = "signed"
+    elif seen["ended"] is not None:
+        summary.signature = "unsigned"
 
 
 def _top(events: list[Event]) -> float | None:
@@ -204,7 +210,7 @@ def _top(events: list[Event]) -> float | None:
 
 _KINDS = frozenset(
     {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
-    | {"resumed_after_crash"}
+    | {"resumed_after_crash", "signed"}
 )
 
 
@@ -273,6 +279,8 @@ def _apply_event(
         seen["ended"] = e.get("reason")
     elif kind == "resumed_after_crash":
         seen["resumed"] = True
+    elif kind == "signed":
+        seen["signed"] = True
 
 
 def _status(summary: Summary, ended: Any, resumed: bool) -> str:

@@ -102,8 +102,18 @@ async def _to_end(app, pilot) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(app.screen, EndScreen)
 
 
-async def test_end_screen_plan_then_sign(clock: ManualClock) -> None:
+async def test_end_screen_plan_then_sign(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
+
+    import sessiontimer.review
+    from sessiontimer.ui import session_service
+
+    # The rows written on save and the Start screen's refresh race the signature: with
+    # neither, the signing itself must write the rows (as `logs sign` does).
+    monkeypatch.setattr(session_service, "index_journal", lambda app, path: None)
+    monkeypatch.setattr(sessiontimer.review, "refresh", lambda *a, **k: None)
     from dataclasses import replace
 
     from sessiontimer.core.journal_read import read_journal
@@ -123,10 +133,27 @@ async def test_end_screen_plan_then_sign(clock: ManualClock) -> None:
                 break
             await asyncio.sleep(0.05)
         assert type(app.screen).__name__ == "StartScreen"
+        for _ in range(100):  # the index is written before "Note signed." is said
+            if any("Note signed" in str(n.message) for n in app._notifications):
+                break
+            await asyncio.sleep(0.05)
+        assert _indexed_signature(app, path) == "signed"  # not listed as unsigned
     assert of_type(events, "plan")[0]["text"] == "two weeks"
     assert of_type(events, "closing_note")[0]["text"] == "lighter"
     result = check(events, path.stem)
     assert result is not None and result.matches and result.practitioner == "Jane Doe"
+
+
+def _indexed_signature(app, path) -> str:  # type: ignore[no-untyped-def]
+    from sessiontimer.review import lookup
+    from sessiontimer.review.store import open_store
+
+    store = open_store(app.paths.state_dir, create=False)
+    assert store is not None
+    with store:
+        found = lookup.by_id(store, path.stem)
+    assert found is not None
+    return found.signature
 
 
 async def test_end_screen_sign_without_practitioner_says_how(clock: ManualClock) -> None:

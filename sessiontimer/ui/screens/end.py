@@ -17,6 +17,8 @@ from sessiontimer.ui.widgets.session_view import noted
 from sessiontimer.ui.widgets.waiting import WaitingLine
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sessiontimer.core.recorder import SessionRecorder
     from sessiontimer.core.running import RunningSession
     from sessiontimer.ui.app import SessionTimerApp
@@ -145,6 +147,7 @@ def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
             try:
                 sign(session.path, session.path.stem, app.settings.practitioner,
                      datetime.now().astimezone(), __version__)  # fmt: skip
+                _index_signed(app, session.path)  # the Sessions list no longer says unsigned
                 message, severity = "Note signed.", "information"
             except (EditError, OSError) as exc:
                 message, severity = f"Not signed: {exc}", "error"
@@ -152,6 +155,18 @@ def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
             app.call_from_thread(app.notify, message, severity=severity, timeout=6)
 
     threading.Thread(target=run, name="sign-note", daemon=True).start()
+
+
+def _index_signed(app: SessionTimerApp, path: Path) -> None:
+    """The journal's rows in the review index, now it holds the signature."""
+    from sessiontimer.review.index import update
+
+    sessions_dir = app.paths.sessions_dir
+    try:
+        rel = path.relative_to(sessions_dir).as_posix()
+    except ValueError:
+        return
+    update(sessions_dir, app.paths.state_dir, [rel])
 
 
 def end_title(reason: str | None) -> str:

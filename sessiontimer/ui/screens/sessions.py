@@ -40,11 +40,11 @@ MARGIN = 10  # the window slides when the cursor comes this close to its edge
 COLUMNS = (
     ("date", 10),
     ("start", 5),
-    ("client", 18),
-    ("preset", 18),
+    ("client", 17),
+    ("preset", 16),
     ("length", 10),
     ("notes", 5),
-    ("status", 18),
+    ("status", 21),  # "interrupted, unsigned"
 )
 
 
@@ -52,7 +52,8 @@ def row_cells(s: Summary) -> tuple[Text, ...]:
     """The table cells of one session (a damaged file shows what could be read)."""
     if not s.start:
         return tuple(plain_cell(x) for x in ("?", "", "", s.id, "", "", "damaged"))
-    status = s.status + (" (damaged)" if s.problems else "")
+    status = s.status + (", unsigned" if s.signature == "unsigned" else "")
+    status += " (damaged)" if s.problems else ""
     cells = (s.date, s.time, s.client or "—", s.preset, span(s.duration), s.notes, status)
     return tuple(plain_cell(x) for x in cells)
 
