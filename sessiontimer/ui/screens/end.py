@@ -33,6 +33,7 @@ class EndScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "done", "Done without note", id="end_skip"),
         Binding("ctrl+s", "sign", "Save and sign", id="end_sign"),
+        Binding("ctrl+t", "treatment_note", "Treatment note", id="end_treatment_note"),
     ]
     HOLD_AFTER = frozenset({"enter", "escape"})  # keys after them go to Start (key_hold)
 
@@ -117,6 +118,28 @@ class EndScreen(Screen[None]):
         session = self.session
         self._done(self.typed_closing_note())
         sign_when_saved(app, session)
+
+    def action_treatment_note(self) -> None:
+        """The note as it would be saved now (the typed closing note and plan included)."""
+        from sessiontimer.review.note_view import ShownNote, journal_note
+        from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
+
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        path, writer = self.session.path, self.recorder.writer
+        typed = {
+            "closing_note": self.typed_closing_note(),
+            "plan": self.query_one("#plan", Input).value,
+        }
+
+        def load() -> ShownNote:
+            on_disk = writer.flush(2.0)
+            shown = journal_note(path, path.stem, app.settings.practitioner, typed=typed)
+            if not on_disk:
+                late = "Some lines still wait for the disk: the last findings may be missing."
+                shown = ShownNote(shown.text, f"{shown.status} {late}")
+            return shown
+
+        self.app.push_screen(TreatmentNoteScreen("Treatment note", path.stem, load))
 
     def quit_requested(self) -> None:
         """ctrl+q: what was typed is the closing note; then the app quits."""

@@ -62,7 +62,8 @@ def _keep_indent(text: str) -> str:
 
 
 class SessionDetailScreen(Screen[None]):
-    """The timeline of one session; a amends the note under the cursor, f4 the client's history."""
+    """The timeline of one session; a amends the note under the cursor, t shows the treatment
+    note, f4 the client's history."""
 
     DEFAULT_CSS = """
     #detail { padding: 0 1; }
@@ -72,6 +73,7 @@ class SessionDetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail_back"),
         Binding("a", "amend", "Amend note", id="detail_amend"),
+        Binding("t", "treatment_note", "Treatment note", id="detail_treatment_note"),
         Binding("f4", "history", "Client history", id="detail_history"),
     ]
 
@@ -179,6 +181,17 @@ class SessionDetailScreen(Screen[None]):
         summaries_changed(self.app)
         self.notify("Note amended (the original line stays in the journal).")
         self.load(note_id)
+
+    def action_treatment_note(self) -> None:
+        """The session as a treatment note (plain text), with Copy."""
+        from sessiontimer.review.note_view import journal_note
+        from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
+
+        s, app = self.summary, self._app
+        path = app.paths.sessions_dir / s.rel
+        title = f"Treatment note · {s.date} {s.time} · {s.client or 'no client'}"
+        load = lambda: journal_note(path, s.id, app.settings.practitioner)  # noqa: E731
+        self.app.push_screen(TreatmentNoteScreen(title, s.id, load))
 
     def action_history(self) -> None:
         from sessiontimer.ui.screens.client_history import ClientHistoryScreen

@@ -1,0 +1,75 @@
+"""The treatment note on screen: from a session's timeline and from the End screen, with Copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Static
+
+from sessiontimer import paths
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.ui.screens.end import EndScreen
+from sessiontimer.ui.screens.session_detail import SessionDetailScreen
+from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
+from tests.ui.conftest import build_app
+from tests.ui.test_sessions_screen import _open, _settle, journals
+
+
+def _shown(screen: Any) -> tuple[str, str]:
+    text = str(screen.query_one("#treatment-note-text", Static).content)
+    status = str(screen.query_one("#treatment-note-status", Static).content)
+    return text, status
+
+
+async def test_timeline_t_shows_the_note_and_c_copies_it() -> None:
+    journals.known_session(paths.resolve().sessions_dir, "Chloé [b]x[/b]", day=23)
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        await pilot.press("down", "enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, SessionDetailScreen)
+        await pilot.press("t")
+        await _settle(pilot)
+        note = app.screen
+        assert isinstance(note, TreatmentNoteScreen)
+        text, status = _shown(note)
+        assert text.startswith("TREATMENT NOTE")
+        assert "Chloé [b]x[/b]" in text  # the client's name as typed, never markup
+        assert "Felt lighter, sleeps better." in text  # the closing note: Assessment
+        assert "checkpoint" not in text and "target" not in text  # no technical lines
+        assert status == "Not signed yet."
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == text
+        (told,) = [n for n in app._notifications if n.title == "Copied"]
+        assert "Copied the treatment note as plain text" in str(told.message)
+        assert f"{text.count(chr(10)) + 1} lines" in str(told.message)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionDetailScreen)
+
+
+async def test_end_screen_ctrl_t_previews_the_note_with_what_is_typed(clock: ManualClock) -> None:
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)
+        end = app.screen
+        await pilot.press(*"client feels lighter", "tab", *"again in two weeks", "ctrl+t")
+        await _settle(pilot)
+        note = app.screen
+        assert isinstance(note, TreatmentNoteScreen)
+        text, status = _shown(note)
+        assert "client feels lighter" in text and "again in two weeks" in text
+        assert status.startswith("Preview")
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is end  # back, with the typed text kept
+        assert end.query_one("#closing-note", Input).value == "client feels lighter"
