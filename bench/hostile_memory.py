@@ -10,6 +10,8 @@ interrupted session. Then runs, each in its own process, and prints the peak res
 
 - ``sessiontimer logs list`` (cold: no index yet), then again (warm);
 - the resume search the app runs at start (``resume_offers``);
+- resuming the million-line journal (``resume_after_crash``: the replay, then the writer
+  appends to it; run on a copy) and trying to resume the 100 MB line (refused in words);
 - the Sessions screen (the app headless, the screen opened and its list loaded).
 
 The issue's target: every figure under 200 MB whatever the folder holds.
@@ -107,6 +109,23 @@ offers = resume_offers(Path(sys.argv[1]) / "sessions", problems)
 print(len(offers), "offered;", len(problems), "problem(s)", file=sys.stderr)
 """
 
+RESUME_ONE = """
+import sys
+from pathlib import Path
+from sessiontimer.core.clock import SystemClock
+from sessiontimer.core.config import builtin_settings
+from sessiontimer.core.journal_read import JournalError
+from sessiontimer.core.recovery import resume_after_crash
+try:
+    recorder = resume_after_crash(Path(sys.argv[1]), "pause", SystemClock(), builtin_settings())
+except JournalError as exc:
+    print("refused:", str(exc)[-70:], file=sys.stderr)
+else:
+    recorder.note(tag="release", key="r")
+    recorder.suspend("quit")
+    print("resumed, a note added:", recorder.close(30), file=sys.stderr)
+"""
+
 SESSIONS_SCREEN = """
 import asyncio, sys
 from sessiontimer import paths
@@ -163,6 +182,13 @@ def main() -> None:
         measure("logs list (cold)", [py, "-m", "sessiontimer", "logs", "list"], env)
         measure("logs list (warm)", [py, "-m", "sessiontimer", "logs", "list"], env)
         measure("resume search", [py, "-c", RESUME, str(data)], env)
+        journals = sorted((data / "sessions").glob("*/*.jsonl"))
+        copy = home / "resume" / journals[1].name  # the million lines (the folder stays as built)
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copyfile(journals[1], copy)
+        measure("resume 1M-line journal", [py, "-c", RESUME_ONE, str(copy)], env)
+        measure("resume 100 MB-line journal", [py, "-c", RESUME_ONE, str(journals[0])], env)
+        copy.unlink()
         shutil.rmtree(state, ignore_errors=True)
         measure("Sessions screen (cold)", [py, "-c", SESSIONS_SCREEN], env)
     finally:

@@ -9,13 +9,15 @@ every consumer here.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from sessiontimer.core.journal import FORMAT_VERSION
-from sessiontimer.core.lines import capped_lines, too_long
+from sessiontimer.core.journal_write import ResumedFile
+from sessiontimer.core.lines import capped_lines, open_regular, too_long
 from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wall_time
 
 __all__ = ["JournalError", "ResumeInfo", "resume_state", "wall_time"]  # their old home
@@ -61,13 +63,14 @@ class JournalStream:
 
     def __iter__(self) -> Iterator[Event]:
         try:
-            with open(self.path, "rb") as f:
-                yield from self._events(f)
+            with open_regular(self.path) as f:
+                yield from self.events_in(f)
         except OSError as exc:
             self.unreadable = exc.strerror or type(exc).__name__
             self.problems.append(f"cannot read {self.path}: {self.unreadable}")
 
-    def _events(self, f: BinaryIO) -> Iterator[Event]:
+    def events_in(self, f: BinaryIO) -> Iterator[Event]:
+        """The events of ``f``, the journal already opened (read errors are raised)."""
         for line in capped_lines(f):
             if self.kinds is not None and line.ended and self._passed_over(line.data):
                 continue
@@ -126,7 +129,7 @@ def is_finished(path: Path) -> bool:
 def _ended_in_tail(path: Path) -> bool:
     """The last 4 KB hold a ``session_ended`` line: the usual finished journal, seen at once."""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             f.seek(0, 2)
             f.seek(max(0, f.tell() - 4096))
             return _ENDED in f.read()
@@ -172,16 +175,24 @@ def describe(exc: BaseException) -> str:
     return f"it holds something this version cannot read ({type(exc).__name__})"
 
 
-def load_for_resume(path: Path) -> tuple[ResumeInfo, bytes]:
-    """Where an unfinished session stood, plus the file's bytes (for the writer's ``prior``).
+def load_for_resume(path: Path) -> tuple[ResumeInfo, ResumedFile]:
+    """Where an unfinished session stood, and the file it was read from (the writer's ``prior``).
 
-    JournalError (with a message for the practitioner) when it cannot be resumed.
+    The file is kept open, not read into memory: a journal of a million lines is resumed in
+    the memory of one line, and the writer copies from that descriptor only if the file is
+    gone or replaced before it opens it. JournalError (in words) when it cannot be resumed.
     """
-    info = resume_state(JournalStream(path))
-    if info.ended:
-        raise JournalError(f"{path}: this session has already ended; there is nothing to resume")
     try:
-        prior = Path(path).read_bytes()
+        f = open_regular(path)
     except OSError as exc:
         raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return info, prior
+    with f:
+        try:
+            info = resume_state(JournalStream(path).events_in(f))
+            size = os.fstat(f.fileno()).st_size
+            ends = size == 0 or (f.seek(size - 1) >= 0 and f.read(1) == b"\n")
+        except OSError as exc:
+            raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        if info.ended:
+            raise JournalError(f"{path}: this session has already ended; nothing to resume")
+        return info, ResumedFile(os.dup(f.fileno()), size, ends)

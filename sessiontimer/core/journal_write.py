@@ -9,17 +9,20 @@ memory, in order, and the thread retries; the problem is reported once and the r
 Lines already written are not kept in memory (an 8-hour session must not grow): if the file
 is deleted or replaced under the writer, the old descriptor still reads the old contents (an
 unlinked file lives on while open), so the writer keeps it open and copies from it into the
-new file. Only ``prior`` (the file's bytes on resume) is held, until the file is first opened.
+new file. On resume the file as it was read is held as an open descriptor
+(:class:`ResumedFile`), never its bytes, until the file is first opened.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +31,25 @@ from sessiontimer.core.private_files import PRIVATE_FILE, make_private_dirs
 
 Callback = Callable[[], None]
 COPY_CHUNK = 1 << 16  # bytes read back per call while rebuilding a deleted file
+
+
+@dataclass(frozen=True)
+class ResumedFile:
+    """The journal as it was read for resume: a read-only descriptor, its size, its last byte.
+
+    Kept instead of the file's bytes (a 173 MB journal must not be held in memory); the
+    writer owns the descriptor, copies from it if the file is gone or replaced before it is
+    first opened, and closes it once the file holds those lines again.
+    """
+
+    fd: int
+    size: int
+    ends_line: bool  # the last byte is a newline (or the file is empty)
+
+    def close(self) -> None:
+        """For a caller that will not hand it to a writer after all."""
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 class NotOurFile(OSError):
@@ -159,9 +181,10 @@ class JournalWriter:
 
     Callbacks (``on_durable``, ``on_problem``, ``on_recovered``, ``on_done``) run on the
     writer thread: a UI must hand them to its own loop. ``prior`` is what the file held
-    before (on resume), used to end a half-written last line, and to rebuild the file if it
-    is gone or shorter when first opened (kept only until then). Without ``prior`` the
-    journal is new: it is always created, never an existing file opened.
+    before (on resume: a :class:`ResumedFile`, or the bytes themselves), used to end a
+    half-written last line, and to rebuild the file if it is gone, replaced or shorter when
+    first opened (kept only until then). Without ``prior`` the journal is new: it is always
+    created, never an existing file opened.
     """
 
     def __init__(
@@ -172,7 +195,7 @@ class JournalWriter:
         on_problem: Callable[[str], None] | None = None,
         on_recovered: Callback | None = None,
         retry_interval: float = 2.0,
-        prior: bytes = b"",
+        prior: bytes | ResumedFile = b"",
     ) -> None:
         self.path = Path(path)
         self._fs: FileLayer = fs if fs is not None else OsFileLayer()
@@ -188,13 +211,18 @@ class JournalWriter:
         self._handle: int | None = None
         self._expected = 0  # bytes of our file (the one ``_handle`` is open on)
         self._opened = False  # False until the journal was first opened or created
-        self._prior = prior  # dropped once the opened file is seen to hold it
+        self._prior = b""  # prior bytes (when given as bytes): dropped once the file holds them
         self._source: int | None = None  # a retired handle, kept to copy the old lines from
         self._source_end = 0  # bytes of finished lines in the source
+        if isinstance(prior, ResumedFile):  # the resumed file is the source until it is opened
+            self._source, self._source_end = prior.fd, prior.size
+            self._prior_size, ends_line = prior.size, prior.ends_line
+        else:
+            self._prior, self._prior_size, ends_line = prior, len(prior), prior.endswith(b"\n")
         self._closing = False  # no more lines: finish writing what is queued, then stop
         self._stopped = False  # give up (the process is leaving)
         self.problem: str | None = None
-        if prior and not prior.endswith(b"\n"):
+        if self._prior_size and not ends_line:
             self._queue.append((b"\n", None))
             self._appended += 1
         self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
@@ -271,14 +299,13 @@ class JournalWriter:
         with self._io:
             with self._cond:
                 waiting = b"".join(line for line, _ in self._queue)[self._head_done :]
-            data = self._written_lines() + waiting
             fs = OsFileLayer()
             fs.makedirs(folder)
             fd, temp = fs.create_temp(folder / self.path.name)
             try:
-                rest = data
-                while rest:
-                    rest = rest[fs.write(fd, rest) :]
+                for rest in itertools.chain(self._written_chunks(), [waiting]):  # chunk by chunk
+                    while rest:
+                        rest = rest[fs.write(fd, rest) :]
                 fs.fsync(fd)
                 target = _free_name(folder / self.path.name)
                 os.link(temp, target)  # never over a file that is there: link fails instead
@@ -288,23 +315,23 @@ class JournalWriter:
             fs.fsync_dir(folder)
         return target
 
-    def _written_lines(self) -> bytes:
-        """The finished lines already in the journal (read back through the open file)."""
+    def _written_chunks(self) -> Iterator[bytes]:
+        """The finished lines already in the journal, read back through the open file."""
         if self._handle is not None:
-            return self._read_all(self._handle, self._expected - self._head_done)
-        if self._source is not None:
-            return self._read_all(self._source, self._source_end)
-        return self._prior
+            yield from self._chunks(self._handle, self._expected - self._head_done)
+        elif self._source is not None:
+            yield from self._chunks(self._source, self._source_end)
+        else:
+            yield self._prior
 
-    def _read_all(self, handle: int, size: int) -> bytes:
-        parts, offset = [], 0
+    def _chunks(self, handle: int, size: int) -> Iterator[bytes]:
+        offset = 0
         while offset < size:
             chunk = self._fs.read_at(handle, offset, min(COPY_CHUNK, size - offset))
             if not chunk:
-                break
-            parts.append(chunk)
+                return
+            yield chunk
             offset += len(chunk)
-        return b"".join(parts)
 
     def _run(self) -> None:
         while True:
@@ -345,7 +372,7 @@ class JournalWriter:
                 return self._handle
             self._retire()  # deleted or replaced: the old descriptor keeps the old lines
         self._fs.makedirs(self.path.parent)
-        if not self._opened and self._prior:
+        if not self._opened and self._prior_size:
             handle = self._open_resumed()
             if handle is not None:
                 return handle
@@ -362,7 +389,8 @@ class JournalWriter:
                 return None
             raise
         size = self._fs.size(handle)
-        if size < len(self._prior):  # cut since it was read: rebuilt from what was read
+        replaced = self._source is not None and not self._fs.is_current(self._source, self.path)
+        if size < self._prior_size or replaced:  # cut or swapped since it was read: rebuilt
             self._fs.close(handle)
             return None
         self._set_file(handle, size)

@@ -60,6 +60,26 @@ def _skip_rest(source: BinaryIO, length: int) -> tuple[int, bool]:
         length += len(piece)
 
 
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open a file for reading; a FIFO, a device or a folder is refused (OSError), not waited on.
+
+    Opening a FIFO for reading waits for a writer, forever: one planted among the journals
+    would hang the resume search.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def read_capped(path: str | Path, limit: int = LINE_CAP) -> bytes:
     """A small whole file (a config, a registry, a state file), refusing one over ``limit``.
 

@@ -37,8 +37,13 @@ def resume_after_crash(
     if how not in ("pause", "session"):
         raise ValueError(f"how must be 'pause' or 'session', not {how!r}")
     info, prior = load_for_resume(path)
-    gap = info.gap_until(clock.wall())
-    engine = SessionEngine.restored(info.preset, clock, info.resume_point(how, gap), runs=info.runs)
+    try:
+        gap = info.gap_until(clock.wall())
+        point = info.resume_point(how, gap)
+        engine = SessionEngine.restored(info.preset, clock, point, runs=info.runs)
+    except BaseException:
+        prior.close()  # no writer will own the descriptor
+        raise
     writer = JournalWriter(
         path, fs=fs, on_problem=on_problem, on_recovered=on_recovered, prior=prior
     )
