@@ -163,11 +163,12 @@ class RenamePlan:
 
     def question(self) -> str:
         """The confirmation, saying plainly when the rename is a merge."""
-        names = ", ".join(f"{n!r} ({c})" for n, c in self.spellings.items())
-        text = f"Rename {names} to {self.new!r}: {self.sessions} session(s)."
+        # names as typed, in quotes (a repr doubled every backslash and swapped the quotes)
+        names = ", ".join(f"“{n}” ({c})" for n, c in self.spellings.items())
+        text = f"Rename {names} to “{self.new}”: {self.sessions} session(s)."
         if self.joins:
             text += (
-                f"\n{self.new!r} already has {self.joins} session(s): "
+                f"\n“{self.new}” already has {self.joins} session(s): "
                 "the two become one client (merge)."
             )
         return text + "\nThe journals keep the old name; an `amended` line records the new one."

@@ -2,9 +2,12 @@
 
 The walk: a preset and phases, a client, notes and a closing note all carrying the same
 hostile text (markup, links, controls, bidi and zero-width marks, combining marks, emoji,
-10 kB); an interrupted session of that client to resume. Every screen and dialog is opened;
-nothing may raise (the test app re-raises), and each shows the text as written, controls
-shown as escapes.
+10 kB); an interrupted session of that client to resume. Every screen and dialog is opened
+(the amend, rename and delete-client dialogs too); nothing may raise (the test app
+re-raises), and each shows the text as written, controls shown as escapes.
+
+The walk is the suite's slowest test: one explicit example that packs every hostile kind,
+plus ``SESSIONTIMER_HYPOTHESIS_EXAMPLES`` generated ones (2 by default; CI asks for more).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.widget import Widget
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from sessiontimer import paths
 from sessiontimer.core.clock import ManualClock
@@ -88,6 +91,14 @@ def _data(text: str, clock: ManualClock) -> Preset:
     return preset
 
 
+EXAMPLES = int(os.environ.get("SESSIONTIMER_HYPOTHESIS_EXAMPLES", "2"))
+PACKED = (
+    "[/b]x Deep [/] work Anna [VIP] "
+    + "\x1b]0;owned\x07\x1b[2J[@click=app.quit]x[/] [link='http://e.com']y[/link] "
+    + "\x00\x08\x7f\x85\x9b \u202etxet\u202c\u200b\u200d e\u0301\u0308 🧘🏽‍♀️ 日本 \\[b] $name "
+) * 120
+
+
 async def _walk(text: str) -> None:
     clock = ManualClock(wall_start=WALL)
     preset = _data(text, clock)
@@ -112,8 +123,10 @@ async def _walk(text: str) -> None:
         assert one_line in await settle()  # the sessions table
         await pilot.press("down", "enter")
         assert one_line in await settle()  # a timeline
+        await _amend(pilot, app, text, settle)
         await pilot.press("escape", "f4")
         assert one_line in await settle()  # client history
+        await _rename_and_delete(pilot, app, text, settle)
         await pilot.press("escape", "f3")
         await settle()  # stats
         await pilot.press("escape", "escape", "ctrl+e")
@@ -126,6 +139,50 @@ async def _walk(text: str) -> None:
         app.notify(f"notice: {text}")
         assert one_line in await settle()
         await _session(pilot, app, text, settle)
+
+
+async def _amend(pilot: Any, app: Any, text: str, settle: Any) -> None:
+    """The amend dialog holds the note as written; the amended note is shown as written.
+
+    Only an ended session's notes can be amended: its row is chosen by its status.
+    """
+    await pilot.press("escape")
+    table = app.screen.query_one(DataTable)
+    ended = [i for i in range(table.row_count) if "unfinished" not in _texts_of_row(table, i)]
+    table.move_cursor(row=ended[0])
+    await pilot.press("enter")
+    assert visible_controls(text, newlines=False) in await settle()
+    await pilot.press("a")  # the highlighted note
+    await settle()
+    assert type(app.screen).__name__ == "AmendNoteDialog"
+    field = app.screen.query_one("#amend-text", Input)
+    assert field.value == text
+    field.value = f"amended {text} ."
+    await pilot.press("enter")
+    assert visible_controls(f"amended {text} .", newlines=False) in await settle()
+    assert type(app.screen).__name__ == "SessionDetailScreen"
+
+
+def _texts_of_row(table: DataTable[Any], row: int) -> str:
+    return " | ".join(str(cell) for cell in table.get_row_at(row))
+
+
+async def _rename_and_delete(pilot: Any, app: Any, text: str, settle: Any) -> None:
+    """Rename the client (dialog, confirm, the new name shown), then the delete question."""
+    await pilot.press("r")
+    assert visible_controls(text, newlines=False) in await settle()  # the rename dialog
+    app.screen.query_one("#rename-new", Input).value = new = f"R {text} R"
+    await pilot.press("enter")
+    shown_new = visible_controls(new, newlines=False)
+    assert shown_new in await settle()  # the confirm question names both
+    await pilot.press("enter")
+    assert shown_new in await settle()  # the history, renamed
+    assert type(app.screen).__name__ == "ClientHistoryScreen"
+    await pilot.press("x")
+    assert shown_new in await settle()  # the delete question
+    assert type(app.screen).__name__ == "DeleteClientDialog"
+    await pilot.press("n")
+    await settle()
 
 
 async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
@@ -152,11 +209,9 @@ async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
     await settle()
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hostile)
-@example("[/b]x")
-@example("Deep [/] work")
-@example(("\x1b]0;owned\x07\x1b[2J[@click=app.quit]x[/] \u202e\u200b é 🧘" * 300)[:10_000])
+@example(PACKED[:10_000])
 def test_every_screen_shows_hostile_text_as_written(text: str) -> None:
     for name in ("SESSIONTIMER_DATA_DIR", "SESSIONTIMER_STATE_DIR"):
         os.environ[name] += "x"  # fresh folders (journals, index) for each example

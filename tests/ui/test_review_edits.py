@@ -131,7 +131,7 @@ async def test_rename_to_an_existing_name_merges() -> None:
         await pilot.press("ctrl+u", *"Anna", "enter")
         confirm = app.screen
         assert isinstance(confirm, ConfirmDialog)
-        assert "'anna' (1) to 'Anna'" in confirm.question
+        assert "“anna” (1) to “Anna”" in confirm.question
         assert "already has 2 session(s)" in confirm.question and "merge" in confirm.question
         await pilot.press("enter")
         await _settle(pilot)
