@@ -16,3 +16,25 @@ def test_sessions_screen_row_marks_an_unsigned_session(tmp_path: Path) -> None:
     assert str(row_cells(unsigned)[status]) == "ended early, unsigned"
     assert str(row_cells(signed)[status]) == "ended early"
     assert dict(COLUMNS)["status"] >= len("interrupted, unsigned")  # never cut
+
+
+async def test_the_mark_is_on_screen_at_80_columns() -> None:
+    """At 80x24 the whole status cell shows without scrolling sideways."""
+    from textual.widgets import DataTable
+
+    from sessiontimer import paths
+    from tests.ui.conftest import build_app
+    from tests.ui.test_sessions_screen import _open
+
+    _copy(paths.resolve().sessions_dir, "cst", "2026/2026-11-26T140000-aaaaaa.jsonl")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        table = screen.query_one("#sessions-table", DataTable)
+        end = 0
+        for column in table.ordered_columns:
+            end += column.get_render_width(table)
+            if str(column.label) == "status":
+                break
+        assert end <= table.scrollable_content_region.width
+        assert "unsigned" in str(table.get_row_at(0)[[c for c, _ in COLUMNS].index("status")])

@@ -37,24 +37,26 @@ WINDOW = 200  # rows in the table at most
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
 # Fixed widths: the columns stay put as the window slides (a width measured per window
 # would jump), and a long name is cut, not allowed to push the status off screen.
+# The status ("complete, unsigned") comes right after the client: at 80 columns the table is
+# cut after the length, and what a practitioner looks for is who, and whether it is signed.
 COLUMNS = (
     ("date", 10),
     ("start", 5),
     ("client", 17),
-    ("preset", 16),
-    ("length", 10),
-    ("notes", 5),
     ("status", 21),  # "interrupted, unsigned"
+    ("length", 11),  # "16 min 18 s"
+    ("notes", 5),
+    ("preset", 16),
 )
 
 
 def row_cells(s: Summary) -> tuple[Text, ...]:
     """The table cells of one session (a damaged file shows what could be read)."""
     if not s.start:
-        return tuple(plain_cell(x) for x in ("?", "", "", s.id, "", "", "damaged"))
+        return tuple(plain_cell(x) for x in ("?", "", "", "damaged", "", "", s.id))
     status = s.status + (", unsigned" if s.signature == "unsigned" else "")
     status += " (damaged)" if s.problems else ""
-    cells = (s.date, s.time, s.client or "—", s.preset, span(s.duration), s.notes, status)
+    cells = (s.date, s.time, s.client or "—", status, span(s.duration), s.notes, s.preset)
     return tuple(plain_cell(x) for x in cells)
 
 
