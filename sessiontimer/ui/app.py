@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
@@ -31,10 +30,15 @@ from sessiontimer.ui import leaving, page, session_service
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
+from sessiontimer.ui.textual_compat import (
+    UnhandledErrorApp,
+    set_return_code,
+    switchable_first_screen,
+)
 from sessiontimer.ui.theme import THEMES
 
 
-class SessionTimerApp(App[None]):
+class SessionTimerApp(UnhandledErrorApp[None]):
     """The app. Tests build it through :func:`make_app` with a manual clock."""
 
     CSS_PATH = "app.tcss"
@@ -125,10 +129,10 @@ class SessionTimerApp(App[None]):
         if preset is not None:
             screen = self._new_session(self.settings.preset(preset), client)
             if screen is not None:
-                return _switchable(screen)
+                return switchable_first_screen(screen)
         from sessiontimer.ui.screens.start import StartScreen
 
-        return _switchable(StartScreen())
+        return switchable_first_screen(StartScreen())
 
     def on_mount(self) -> None:
         if not self.is_headless:
@@ -533,7 +537,7 @@ class SessionTimerApp(App[None]):
         state, path = self.ui_state, self.paths.state_file
         self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
 
-    def _handle_exception(self, error: Exception) -> None:
+    def unhandled_error(self, error: Exception) -> bool:
         """Last net: the traceback goes to the error log, never to the screen; the session
         is suspended ("error") like every other way out."""
         log_exception(self.paths.error_log, error, "unhandled")
@@ -542,9 +546,8 @@ class SessionTimerApp(App[None]):
             self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
         self.close_audio()
         if self.is_headless or self.reraise_errors:
-            super()._handle_exception(error)
-            return
-        self._return_code = 1
+            return False
+        set_return_code(self, 1)
         self._leaving = True
         leaving.remove_signal_handlers()
         self.exit(
@@ -554,16 +557,7 @@ class SessionTimerApp(App[None]):
                 f"session will be offered for resume. Details: {self.paths.error_log}"
             ),
         )
-
-
-def _switchable(screen: Screen[Any]) -> Screen[Any]:
-    """Let ``switch_screen`` replace the first screen (a session ends on its End screen).
-
-    Textual's switch pops the result callback that a push adds; the first screen was not
-    pushed, so it is given the same empty callback a switch gives its new screen.
-    """
-    screen._push_result_callback(screen, None)
-    return screen
+        return True
 
 
 def _collect_again() -> None:

@@ -19,10 +19,10 @@ import threading
 from codecs import getincrementaldecoder
 from typing import Any
 
-from textual._time import get_time
-from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+from sessiontimer.ui.textual_compat import XTermParser, has_deadline, seconds_to_deadline
 
 
 class TerminalLost(Message):
@@ -60,7 +60,7 @@ class QuietLinuxDriver(LinuxDriver):
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""
         parser = XTermParser(self._debug)
-        if not hasattr(parser, "_timeout_time"):  # a Textual this was not written for
+        if not has_deadline(parser):  # a Textual this was not written for
             super().run_input_thread()
             return
         selector = selectors.SelectSelector()  # what Textual uses for terminals
@@ -87,13 +87,9 @@ class QuietLinuxDriver(LinuxDriver):
                 self.process_message(event)
             return True
 
-        def timeout() -> float | None:
-            deadline = parser._timeout_time
-            return None if deadline is None else max(0.0, deadline - get_time())
-
         try:
             while not self.exit_event.is_set():
-                if not process(selector.select(timeout())):
+                if not process(selector.select(seconds_to_deadline(parser))):
                     self._terminal_lost()
                     return  # nothing more will come: never spin on a dead terminal
             selector.unregister(self.fileno)

@@ -8,24 +8,78 @@ back to Textual's own input loop (see :func:`parser_deadline`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.driver import Driver
-from textual.drivers._byte_stream import ByteStream
-from textual.drivers.web_driver import _ExitInput as ExitInput
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from textual.drivers._byte_stream import ByteStream
+    from textual.drivers.web_driver import _ExitInput as ExitInput
 
 __all__ = [
     "ByteStream",
     "ExitInput",
+    "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
     "get_time",
     "has_deadline",
     "parser_deadline",
+    "seconds_to_deadline",
+    "set_return_code",
+    "switchable_first_screen",
 ]
+
+ReturnType = TypeVar("ReturnType")
+
+
+def __getattr__(name: str) -> Any:
+    """The web driver's names, imported only when asked for (``serve``): the terminal app's
+    start-up never pays for the web driver module (about 30 ms)."""
+    if name == "ByteStream":
+        from textual.drivers._byte_stream import ByteStream
+
+        return ByteStream
+    if name == "ExitInput":
+        from textual.drivers.web_driver import _ExitInput
+
+        return _ExitInput
+    raise AttributeError(name)
+
+
+class UnhandledErrorApp(App[ReturnType]):
+    """An App whose unhandled exceptions reach :meth:`unhandled_error` first.
+
+    Textual's only hook for them is the private ``_handle_exception``; overriding it here keeps
+    the app module free of private names.
+    """
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not self.unhandled_error(error):
+            super()._handle_exception(error)
+
+    def unhandled_error(self, error: Exception) -> bool:
+        """Handle ``error``; False hands it to Textual (which shows it and exits)."""
+        return False
+
+
+def set_return_code(app: App[Any], code: int) -> None:
+    """The status the process exits with, set without ``exit()`` (which would also leave)."""
+    app._return_code = code
+
+
+def switchable_first_screen(screen: Screen[Any]) -> Screen[Any]:
+    """Let ``switch_screen`` replace the first screen (a session ends on its End screen).
+
+    Textual's switch pops the result callback that a push adds; the first screen was not
+    pushed, so it is given the same empty callback a switch gives its new screen.
+    """
+    screen._push_result_callback(screen, None)
+    return screen
 
 
 def app_driver(app: App[Any]) -> Driver | None:

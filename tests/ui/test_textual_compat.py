@@ -39,3 +39,50 @@ def test_the_app_keeps_its_driver_where_we_read_it() -> None:
     app: App[None] = App()
     assert compat.app_driver(app) is None  # not started: no driver yet
     assert "_driver" in vars(app)
+
+
+async def test_an_unhandled_error_reaches_the_hook_before_textual() -> None:
+    seen: list[Exception] = []
+
+    class Hooked(compat.UnhandledErrorApp[None]):
+        def on_mount(self) -> None:
+            raise ValueError("boom")
+
+        def unhandled_error(self, error: Exception) -> bool:
+            seen.append(error)
+            self.exit()
+            compat.set_return_code(self, 7)
+            return True
+
+    app = Hooked()
+    await app.run_async(headless=True)
+    assert [type(e) for e in seen] == [ValueError]
+    assert app.return_code == 7  # set_return_code is what return_code reads
+
+
+async def test_the_first_screen_made_switchable_can_be_switched_away() -> None:
+    from textual.app import App
+    from textual.screen import Screen
+
+    class Two(App[None]):
+        def get_default_screen(self) -> Screen[None]:
+            return compat.switchable_first_screen(Screen())
+
+    app = Two()
+    async with app.run_test() as pilot:
+        first = app.screen
+        await app.switch_screen(Screen())
+        await pilot.pause()
+        assert app.screen is not first and len(app.screen_stack) == 1
+
+
+def test_the_web_driver_names_are_imported_only_when_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sessiontimer.ui.textual_compat as c, sessiontimer.ui.quiet_driver;"
+        "assert 'textual.drivers.web_driver' not in sys.modules;"
+        "c.ExitInput; assert 'textual.drivers.web_driver' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
