@@ -443,6 +443,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         from sessiontimer.ui.screens.end import EndScreen
 
         if self.screen is screen and self.session is not None:
+            page.session_running(self, False)  # ended: a tablet's screen may sleep again
             self.switch_screen(EndScreen(self.session))
 
     def close_session(self, session: RunningSession, closing_note: str | None = None) -> None:

@@ -64,20 +64,30 @@
     }
   }
 
-  async function updateWakeLock() {
+  // One change at a time: a second request while the first is on its way would hold two
+  // locks, and a session that ended meanwhile would keep the screen on.
+  let wakeLockChain = Promise.resolve();
+  function updateWakeLock() {
+    wakeLockChain = wakeLockChain.then(syncWakeLock, syncWakeLock);
+  }
+
+  async function syncWakeLock() {
     if (!("wakeLock" in navigator)) return;
+    const wanted = running && document.visibilityState === "visible";
     try {
-      if (running && !wakeLock && document.visibilityState === "visible") {
-        wakeLock = await navigator.wakeLock.request("screen");
-        wakeLock.addEventListener("release", () => {
-          wakeLock = null;
+      if (wanted && !wakeLock) {
+        const lock = await navigator.wakeLock.request("screen");
+        lock.addEventListener("release", () => {
+          if (wakeLock === lock) wakeLock = null; // the browser let go (page hidden)
         });
+        wakeLock = lock.released ? null : lock; // ended meanwhile? the queued call releases it
       } else if (!running && wakeLock) {
-        await wakeLock.release();
+        const lock = wakeLock;
         wakeLock = null;
+        await lock.release();
       }
     } catch (error) {
-      wakeLock = null; // not a secure context, or the battery saver said no
+      // not a secure context, or the battery saver said no: asked again when next shown
     }
   }
 
