@@ -94,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if own_process:
         hide_arguments(args)
+        if args.command in (None, "run"):  # the app: no signal kills it half-way
+            from sessiontimer.ui import held_signals
+
+            held_signals.hold()
     app_paths = paths.resolve(args.config)
     handlers = {
         None: _open_app,
@@ -168,7 +172,13 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         preset=preset,
         client=args.client if args.command == "run" else None,
     )
+    from sessiontimer.ui import held_signals
+
+    early = held_signals.noted()
+    if early is not None:  # a signal while starting, before anything was begun or written
+        return 128 + early
     app.run()
+    held_signals.app_gone()  # (if the app left without saying so) hold signals to the end
     app.close_audio()  # whatever way the app ended (it is safe twice)
     from sessiontimer.ui.leaving import tell
 

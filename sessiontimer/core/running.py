@@ -141,6 +141,9 @@ class RunningSession:
         return self.route(self.recorder.start())
 
     def tick(self) -> list[EngineEvent]:
+        """Time passes (nothing once suspended or closed: a timer may still fire)."""
+        if self._final:
+            return []
         return self.route(self.recorder.tick())
 
     def route(self, events: list[EngineEvent]) -> list[EngineEvent]:

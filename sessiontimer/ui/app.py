@@ -84,6 +84,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.held: list[RunningSession] = []  # final, with lines still waiting for the disk
         self.after_exit: list[str] = []  # printed once the terminal is restored
         self._leaving = False
+        self._signals_ours = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
         self.key_hold = KeyHold(self)
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
@@ -137,6 +138,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     def on_mount(self) -> None:
         if not self.is_headless:
             leaving.install_signal_handlers(self)
+            self._signals_ours = True
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
         self.call_after_refresh(_collect_again)
         if self.audio is None:
@@ -150,6 +152,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                 severity="warning",
                 timeout=8,
             )
+        early = leaving.early_signal() if self._signals_ours else None
+        if early is not None:  # it came while the app was starting: leave for it now
+            self.leave(early)
 
     def back_to_start(self) -> None:
         """Leave the current screen for the Start screen, building it if it is not below."""
@@ -318,8 +323,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                 close()
 
     def _exit_with(self, reason: str, lost: bool | None = None) -> None:
-        # The signal handlers stay until the loop closes: a second signal while the app
-        # leaves finds ``_leaving`` set and does nothing (the default would kill mid-exit).
+        # From here a signal is held (``held_signals``) until the process ends: the way out
+        # under way keeps its status; the default action would kill the exit half-way.
+        self._hand_back_signals()
         self.close_audio()
         if lost is None:
             lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
@@ -327,6 +333,11 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if lost and status == leaving.EXIT_OK:
             status = leaving.EXIT_LINES_LOST
         self.exit(return_code=status)
+
+    def _hand_back_signals(self) -> None:
+        if self._signals_ours:
+            self._signals_ours = False
+            leaving.remove_signal_handlers()
 
     def _waiting_sessions(self) -> list[RunningSession]:
         sessions = [*self.held, *([self.session] if self.session is not None else [])]
@@ -550,7 +561,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
             return False
         set_return_code(self, 1)
         self._leaving = True
-        leaving.remove_signal_handlers()
+        self._hand_back_signals()
         self.exit(
             return_code=leaving.EXIT_ERROR,
             message=(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontimer.core.running import RunningSession
+from sessiontimer.ui import held_signals
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -57,11 +58,20 @@ def install_signal_handlers(app: SessionTimerApp) -> None:
 
 
 def remove_signal_handlers() -> None:
+    """The app is leaving: its loop lets the signals go and they are held until the process
+    ends (``held_signals``), so that one arriving during the exit cannot kill it half-way."""
     with contextlib.suppress(RuntimeError):
         loop = asyncio.get_running_loop()
         for signum in SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signum)
+    held_signals.app_gone()
+
+
+def early_signal() -> str | None:
+    """The way out for a signal that came before the app was up (``held_signals``)."""
+    signum = held_signals.noted()
+    return None if signum is None else f"signal {SIGNALS[signal.Signals(signum)]}"
 
 
 def finalize(session: RunningSession | None, reason: str, closing_note: str | None) -> None:

@@ -101,6 +101,10 @@ def one_round(lane: Lane, rng: random.Random, n: int) -> None:
         assert app.wait_for("left in this phase", 20), "no session screen"
         quitting = script(app, rng, f"s{lane.seed}r{n}")
         stop(app, lane, rng, quitting)
+    except AssertionError as error:  # what the screen showed, for whoever reads the failure
+        screen = lane.home.parent / f"lane{lane.seed}-round{n}.txt"
+        screen.write_text(app.text())
+        raise AssertionError(f"{error} (the pty's text: {screen})") from None
     finally:
         lane.shown.update(SAVED.findall(app.text()))
         app.close()

@@ -7,8 +7,10 @@ ignored made the input thread spin and kept the lock; ``run ... < /dev/null`` ne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,60 @@ def test_keys_typed_after_enter_go_to_the_screen_below_in_order(tmp_path: Path) 
     [journal] = sessions(home)
     kinds = [e["type"] for e in read_journal(journal).events]
     assert "session_ended" not in kinds and kinds[-1] == "suspended"
+
+
+def test_signals_while_a_quit_is_under_way_keep_its_status(tmp_path: Path) -> None:
+    """SIGTERM after ctrl+q Enter, again and again until the app is gone: the first way out
+    goes on and exits with its own status, matching its ``suspended`` line (the default action
+    used to kill the exit half-way, status -15, once the loop or the interpreter had let the
+    signal go)."""
+    home = visual_home(tmp_path)
+    app = start_with_a_saved_note(home)
+    try:
+        app.send(b"\x11")
+        assert app.wait_for("Quit?", 15)
+        app.send(b"\r")
+        while app.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(app.proc.pid, signal.SIGTERM)
+            app.pump(0.003)
+        status = app.wait_exit(EXIT_WITHIN)
+    finally:
+        app.close()
+    last = last_event(home)
+    # the first way out wins: the quit (0), or a signal that came before its Enter was read
+    assert (last["type"], last["reason"], status) in {
+        ("suspended", "quit", 0),
+        ("suspended", "signal TERM", 128 + signal.SIGTERM),
+    }
+    assert lock_is_free(home)
+
+
+def signal_caught(pid: int, signum: int) -> bool:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_sigterm_while_the_app_starts_exits_143_and_suspends_what_began(tmp_path: Path) -> None:
+    """A SIGTERM as soon as the program catches it (still importing, before the first frame):
+    not the default kill; the app leaves for it as soon as it can, status 143, and a session
+    already begun by ``run --preset`` ends in ``suspended`` (offered for resume)."""
+    home = visual_home(tmp_path)
+    app = PtyApp(home, ["run", "--preset", "Demo"])
+    try:
+        deadline = time.monotonic() + 30
+        while not signal_caught(app.proc.pid, signal.SIGTERM):
+            assert time.monotonic() < deadline and app.proc.poll() is None
+            time.sleep(0.001)
+        os.kill(app.proc.pid, signal.SIGTERM)
+        status = app.wait_exit(EXIT_WITHIN)
+    finally:
+        app.close()
+    assert status == 128 + signal.SIGTERM, app.text()[-500:]
+    for journal in sessions(home):  # none if the signal came before the session began
+        last = read_journal(journal).events[-1]
+        assert (last["type"], last["reason"]) == ("suspended", "signal TERM")
+    assert lock_is_free(home)

@@ -169,3 +169,27 @@ async def test_every_way_out_closes_the_audio_service(
         await pilot.pause()
     assert app.return_code == 0
     assert audio.closed >= 1
+
+
+async def test_a_dialog_answer_after_a_signal_writes_nothing(clock: ManualClock) -> None:
+    """A signal between a dialog's Enter and its answer reaching the screen (the stress test:
+    SIGTERM then the note's callback): the session is already suspended, so the late note,
+    End or tick writes nothing and raises nothing (it used to stop the app with status 1)."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        session = screen.session  # type: ignore[attr-defined]
+        session.suspend("signal TERM")
+        screen._text_note(("typed before the signal", None))  # type: ignore[attr-defined]
+        screen._words_note(("and this", None))  # type: ignore[attr-defined]
+        screen._end_confirmed(True)  # type: ignore[attr-defined]
+        clock.advance(60)
+        screen.tick()  # type: ignore[attr-defined]
+        screen.findings_due()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert session.wait(5)
+        events = read_journal(session.path).events
+    assert (events[-1]["type"], events[-1]["reason"]) == ("suspended", "signal TERM")
+    assert "typed before the signal" not in {e.get("text") for e in events}
+    assert not [n for n in messages(app) if "went wrong" in n]

@@ -120,8 +120,11 @@ class SessionScreen(Screen[None]):
         """Back from a dialog: if the session ended meanwhile, go on to the End screen."""
         if self.recorder.engine.ended:
             self.call_after_refresh(self.st_app.show_end, self)
-        else:
+            return
+        try:
             self.refresh_view()
+        except NoMatches:  # resumed before its widgets were mounted (a signal at start-up)
+            return
 
     # --- the clock -------------------------------------------------------------------
 
@@ -260,7 +263,7 @@ class SessionScreen(Screen[None]):
         self.st_app.confirm("End the session now?", self._end_confirmed)
 
     def _end_confirmed(self, yes: bool | None) -> None:
-        if yes:
+        if yes and not self.session.final:  # (a signal may have stopped it meanwhile)
             self.findings.finish_rhythm()  # a series being tapped belongs to this session
             self._move(self.recorder.end("key"))
 
@@ -287,7 +290,7 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(TextNoteDialog(regions), self._text_note)
 
     def _text_note(self, result: tuple[str, str | None] | None) -> None:
-        if result:
+        if result and not self.session.final:  # a signal came between Enter and this
             text, region = result
             self._note(text=text, region=region, label=text)
 
@@ -436,7 +439,7 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(TextNoteDialog(regions, words=True), self._words_note)
 
     def _words_note(self, result: tuple[str, str | None] | None) -> None:
-        if result:
+        if result and not self.session.final:
             text, region = result
             self._note(text=text, region=region, key="'", words=True, label=f"“{text}”")
 
@@ -454,6 +457,8 @@ class SessionScreen(Screen[None]):
     def findings_due(self) -> None:
         """The timer (or a test) says time passed: settle what fell due."""
         self._findings_timer = None
+        if self.session.final:
+            return
         for shown in self.findings.due(self.st_app.clock.now()):
             self._status(shown)
         self._arm_findings()
