@@ -1,15 +1,17 @@
 """The session keys of the treatment note, as state the screen holds: pain, rhythm, felt-at.
 
 ``v`` opens a pain entry (digits then go to it, not to the regions), ``c`` taps the rhythm,
-``,`` then a digit says where the next finding was felt. Pure: the screen passes the time in,
-sets one timer for :meth:`FindingKeys.deadline` and shows the words each call returns.
+``,`` then a digit says where the next finding was felt; while a rhythm series is open
+(its rate shown) the digits give its qualities instead of moving the hands. Pure: the
+screen passes the time in, sets one timer for :meth:`FindingKeys.deadline` and shows the
+words each call returns.
 """
 
 from __future__ import annotations
 
 from sessiontimer.core.pain_entry import PainEntry
 from sessiontimer.core.recorder import SessionRecorder
-from sessiontimer.core.rhythm import RhythmReading, RhythmTapper, describe
+from sessiontimer.core.rhythm import RhythmReading, RhythmTapper, describe, quality_of_digit
 
 
 class FindingKeys:
@@ -55,13 +57,21 @@ class FindingKeys:
         """One rhythm cycle; the words to show (and a finished series journaled first)."""
         result = self.tapper.tap(now, self.recorder.engine.session_time(), self.recorder.region)
         saved = self._record_rhythm(result.finished) if result.finished else ""
-        shown = describe(result.rate, result.taps)
+        shown = describe(result.rate, result.taps, self.tapper.qualities)
         return f"{saved} · {shown}" if saved else shown
 
     def _record_rhythm(self, reading: RhythmReading) -> str:
         self.recorder.rhythm(reading)
         where = f" at {reading.station}" if reading.station else ""
         return f"Rhythm {reading.rate:g}/min{where} saved"
+
+    def quality_key(self, char: str) -> str | None:
+        """A digit while a series with a rate is open gives a quality (1-3 amplitude, 4-6
+        symmetry, 7-9 vigour: low / normal / high); None: not for the rhythm."""
+        quality = quality_of_digit(char)
+        if quality is None or not self.tapper.set_quality(*quality):
+            return None
+        return describe(self.tapper.rate, self.tapper.taps, self.tapper.qualities)
 
     def finish_rhythm(self) -> str | None:
         """The session ends or is left: a series being tapped is journaled now."""

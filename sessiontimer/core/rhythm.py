@@ -5,7 +5,9 @@ After three taps the rate is known; when tapping has stopped for :data:`QUIET_AF
 seconds the series becomes one reading, journaled as ``rhythm``. The rate is measured on
 the monotonic clock (a pause of the session does not stretch a cycle); the reading is stamped
 with the session time of its last tap. Upledger's usual range, 6 to 12 cycles a minute, is a
-hint shown beside the rate, never a judgement.
+hint shown beside the rate, never a judgement. While a series is open (its rate shown), the
+digits give its qualities, one key each (:func:`quality_of_digit`); they are journaled in
+the same ``rhythm`` event.
 """
 
 from __future__ import annotations
@@ -97,6 +99,11 @@ class RhythmTapper:
         self._qualities[name] = level
         return True
 
+    @property
+    def qualities(self) -> tuple[tuple[str, str], ...]:
+        """The qualities given for the open series, in the order of :data:`QUALITIES`."""
+        return tuple((q, self._qualities[q]) for q in QUALITIES if q in self._qualities)
+
     def deadline(self) -> float | None:
         """The monotonic moment the current series ends if no tap comes (None: no series)."""
         return self._times[-1] + self.quiet_after if self._times else None
@@ -113,15 +120,28 @@ class RhythmTapper:
         rate = self.rate
         reading = None
         if rate is not None:
-            qualities = tuple((q, self._qualities[q]) for q in QUALITIES if q in self._qualities)
-            reading = RhythmReading(rate, self.taps, self._station, self._last_t, qualities)
+            reading = RhythmReading(rate, self.taps, self._station, self._last_t, self.qualities)
         self._times, self._station, self._qualities = [], None, {}
         return reading
 
 
-def describe(rate: float | None, taps: int) -> str:
-    """What the session screen shows while tapping: the taps, then the rate and the hint."""
+QUALITY_KEYS = "1-3 amplitude, 4-6 symmetry, 7-9 vigour (low, normal, high)"
+
+
+def quality_of_digit(digit: str) -> tuple[str, str] | None:
+    """The one-key qualities while a series is open: 1-3 amplitude low / normal / high,
+    4-6 symmetry, 7-9 vigour; None for any other key."""
+    if len(digit) != 1 or not "1" <= digit <= "9":
+        return None
+    n = int(digit) - 1
+    return QUALITIES[n // 3], LEVELS[n % 3]
+
+
+def describe(rate: float | None, taps: int, qualities: tuple[tuple[str, str], ...] = ()) -> str:
+    """What the session screen shows while tapping: the taps, then the rate and the hint,
+    then the qualities given (or the keys that give them)."""
     if rate is None:
         return f"rhythm: {taps} tap{'s' if taps != 1 else ''}…"
     hint = "within 6–12" if in_hint_range(rate) else "usual range 6–12"
-    return f"rhythm {rate:g}/min ({taps} taps; {hint})"
+    given = ", ".join(f"{name} {level}" for name, level in qualities)
+    return f"rhythm {rate:g}/min ({taps} taps; {hint}) · {given or QUALITY_KEYS}"

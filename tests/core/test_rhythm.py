@@ -25,7 +25,12 @@ def test_rate_shows_after_three_taps() -> None:
     assert first.rate is None and second.rate is None
     assert third.rate == 8.0 and third.taps == 3
     assert fourth.rate == 8.0
-    assert describe(third.rate, 3) == "rhythm 8/min (3 taps; within 6–12)"
+    assert describe(third.rate, 3) == (
+        "rhythm 8/min (3 taps; within 6–12) · 1-3 amplitude, 4-6 symmetry, 7-9 vigour "
+        "(low, normal, high)"
+    )
+    given = (("amplitude", "high"),)
+    assert describe(third.rate, 3, given) == "rhythm 8/min (3 taps; within 6–12) · amplitude high"
     assert describe(None, 2) == "rhythm: 2 taps…"
 
 
@@ -87,3 +92,13 @@ def test_rate_is_cycles_per_minute_of_the_intervals(intervals: list[float]) -> N
     rate = rate_of(times)
     assert rate is not None
     assert abs(rate - len(intervals) * 60.0 / sum(intervals)) <= 0.05 + 1e-9
+
+
+def test_quality_of_digit_one_key_each() -> None:
+    from sessiontimer.core.rhythm import quality_of_digit
+
+    assert quality_of_digit("1") == ("amplitude", "low")
+    assert quality_of_digit("5") == ("symmetry", "normal")
+    assert quality_of_digit("9") == ("vigour", "high")
+    assert quality_of_digit("0") is None and quality_of_digit("h") is None
+    assert quality_of_digit("") is None and quality_of_digit("12") is None

@@ -60,6 +60,36 @@ async def test_rhythm_taps_show_the_rate_and_journal_when_tapping_stops(
         assert (reading["rate"], reading["taps"], reading["station"]) == (8.0, 4, "feet")
 
 
+async def test_rhythm_qualities_one_key_each_while_the_series_is_open(
+    clock: ManualClock,
+) -> None:
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # the feet step: hands at the feet
+        for _ in range(4):
+            await pilot.press("c")
+            clock.advance(7.5)
+        await pilot.pause()
+        assert "1-3 amplitude" in status(app)  # the keys are offered once the rate shows
+        await pilot.press("3", "4", "8")
+        await pilot.pause()
+        assert "amplitude high, symmetry low, vigour normal" in status(app)
+        clock.advance(10.0)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.findings_due()
+        await pilot.pause()
+        events = journal_events(app)
+        (reading,) = of_type(events, "rhythm")
+        assert reading["qualities"] == {"amplitude": "high", "symmetry": "low", "vigour": "normal"}
+        assert reading["station"] == "feet"
+        assert of_type(events, "region_set")[-1]["name"] == "feet"  # 3, 4, 8 moved nothing
+        await pilot.press("3")  # the series is saved: digits are regions again
+        await pilot.pause()
+        assert of_type(journal_events(app), "region_set")[-1]["index"] == 3
+
+
 async def test_felt_at_then_a_finding_and_the_clients_words(clock: ManualClock) -> None:
     app = build_app(clock, preset="CST 10-step")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -268,6 +268,9 @@ async def test_help_lists_the_review_keys() -> None:
         for line in ("f4", "Timeline: Client history", "Timeline: Amend note"):
             assert line in text
         assert "Client history: Rename / merge" in text and "Stats: 4 weeks" in text
+        for line in ("Timeline: Treatment note", "End: Treatment note", "Treatment note: Copy"):
+            assert line in text
+        assert "While the rhythm rate shows: 1-3 amplitude" in text
 
 
 async def test_amend_key_is_remappable_by_binding_id() -> None:

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from sessiontimer.core.rhythm import QUALITY_KEYS
 from sessiontimer.ui.modal import Modal
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class HelpScreen(Modal[None]):
         rows.append(("ctrl+q", "Quit (asks; the session is kept for resume)"))
         regions = ", ".join(f"{(i + 1) % 10} {name}" for i, name in enumerate(app.settings.regions))
         rows.append(("1-9, 0", f"Hands at region: {regions}"))
+        rows.append(("1-9 after c", f"While the rhythm rate shows: {QUALITY_KEYS}"))
         toggle = " (press again to end; records how long)"
         notes = [(k.key, k.tag + (toggle if k.toggle else "")) for k in app.settings.note_keys]
         where = [
@@ -79,9 +81,11 @@ class HelpScreen(Modal[None]):
 def _review(remapped: dict[str, str]) -> list[tuple[str, str]]:
     """The keys of the Sessions, timeline, client history and stats screens, as remapped."""
     from sessiontimer.ui.screens.client_history import ClientHistoryScreen
+    from sessiontimer.ui.screens.end import EndScreen
     from sessiontimer.ui.screens.session_detail import SessionDetailScreen
     from sessiontimer.ui.screens.sessions import SessionsScreen
     from sessiontimer.ui.screens.stats import StatsScreen
+    from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
 
     rows: list[tuple[str, str]] = []
     for where, screen in (
@@ -89,6 +93,8 @@ def _review(remapped: dict[str, str]) -> list[tuple[str, str]]:
         ("Timeline", SessionDetailScreen),
         ("Client history", ClientHistoryScreen),
         ("Stats", StatsScreen),
+        ("End", EndScreen),
+        ("Treatment note", TreatmentNoteScreen),
     ):
         for b in _bindings(screen):
             if b.show and b.key != "escape":

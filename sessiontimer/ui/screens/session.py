@@ -411,6 +411,11 @@ class SessionScreen(Screen[None]):
         if self.findings.felt_pending and char and char in REGION_KEYS:
             self._status(self.findings.felt_digit(REGION_KEYS.index(char) + 1))
             return True
+        if char and not self.findings.felt_pending:
+            quality = self.findings.quality_key(char)  # a rhythm series open: 1-9 qualities
+            if quality is not None:
+                self._status(quality)
+                return True
         if self.findings.felt_pending and key == "escape":
             self.findings.felt_pending = False
             self._status("Felt-at cancelled.")
