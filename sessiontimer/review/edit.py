@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core.journal import encode_line, make_event
-from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.journal_read import JournalStream
 from sessiontimer.review import index as index_mod
 from sessiontimer.review import lookup
 from sessiontimer.review.export import load_registry, save_registry
@@ -60,6 +60,40 @@ def _next_id_and_t(events: list[dict[str, Any]]) -> tuple[str, float]:
 next_id_and_t = _next_id_and_t  # the id and time of the next line appended afterwards
 
 
+@dataclass
+class _Scan:
+    """What an amendment or a rename needs of a journal, read one line at a time (a journal of
+    a million lines is not held: its events took over a gigabyte)."""
+
+    start: dict[str, Any] | None = None
+    target: dict[str, Any] | None = None  # the text line being corrected
+    top_id: int = 0
+    top_t: float = 0.0
+    lines: int = 0
+    problems: tuple[str, ...] = ()
+
+    @property
+    def next_id_and_t(self) -> tuple[str, float]:
+        return f"e{self.top_id + 1}", self.top_t
+
+
+def _scan(path: Path, note_id: str | None = None) -> _Scan:
+    found, stream = _Scan(), JournalStream(path)
+    for e in stream:
+        found.lines += 1
+        if found.start is None and e.get("type") == "session_started":
+            found.start = e
+        if note_id and found.target is None and e.get("id") == note_id and e.get("type") in _TEXTS:
+            found.target = e
+        ident, t = e.get("id"), e.get("t")
+        if isinstance(ident, str) and ident[:1] == "e" and ident[1:].isdigit():
+            found.top_id = max(found.top_id, int(ident[1:]))
+        if isinstance(t, (int, float)):
+            found.top_t = max(found.top_t, float(t))
+    found.problems = tuple(stream.problems)
+    return found
+
+
 def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> str:
     """Journal a correction of note ``note_id``; returns the new line's id."""
     bad = [k for k in fields if k not in AMENDABLE]
@@ -67,16 +101,15 @@ def amend(path: Path, note_id: str, fields: dict[str, Any], wall: datetime) -> s
         raise EditError(
             f"only {', '.join(AMENDABLE)} of a note can be amended, not {bad or 'nothing'}"
         )
-    read = read_journal(path)
-    events = read.events
-    if not events and read.problems:  # gone, moved or unreadable: say that, not "no note"
+    read = _scan(path, note_id)
+    if not read.lines and read.problems:  # gone, moved or unreadable: say that, not "no note"
         raise EditError(f"{read.problems[0]}; nothing was changed")
-    target = next((e for e in events if e.get("id") == note_id and e.get("type") in _TEXTS), None)
+    target = read.target
     if target is None:
         raise EditError(f"{path.name} has no note {note_id!r} (see `sessiontimer logs show`)")
     if target.get("type") != "note" and set(fields) != {"text"}:
         raise EditError(f"only the text of a {target['type'].replace('_', ' ')} can be amended")
-    ident, t = _next_id_and_t(events)
+    ident, t = read.next_id_and_t
     append_line(path, make_event("amended", id=ident, at=wall, t=t, note=note_id, fields=fields))
     return ident
 
@@ -104,12 +137,12 @@ def rename_client(
         if s.client != old:
             continue
         path = sessions_dir / s.rel
-        events = read_journal(path).events
-        start = next((e for e in events if e.get("type") == "session_started"), None)
+        read = _scan(path)
+        start = read.start
         if start is None or not isinstance(start.get("id"), str):
             skipped.append(s.id)
             continue
-        ident, t = _next_id_and_t(events)
+        ident, t = read.next_id_and_t
         append_line(
             path,
             make_event(
