@@ -20,7 +20,7 @@ import logging
 import os
 import signal
 from asyncio.subprocess import Process
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -32,6 +32,7 @@ log = logging.getLogger("sessiontimer.serve")
 DRIVER = "sessiontimer.ui.quiet_web_driver:QuietWebDriver"
 SERVED_ENV = "SESSIONTIMER_SERVED"
 OUR_META = "sessiontimer."  # meta packets the app sends for the page (cues, session state)
+SEND_TIMEOUT = 2.0  # a tab that takes no frame for this long is let go: the app never waits
 
 
 class AppProcess(AppService):
@@ -165,6 +166,7 @@ class AppHost:
         self.waiting = 0  # tabs being offered to take over
         self._grace_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._closing: set[asyncio.Task[None]] = set()  # stalled tabs being closed
         self._lock = asyncio.Lock()
 
     @property
@@ -183,9 +185,9 @@ class AppHost:
             self._cancel_grace()
             previous, self.socket = self.socket, socket
             if previous is not None and previous is not socket and not previous.closed:
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    await previous.send_str(json.dumps(["sessiontimer", {"type": "taken_over"}]))
-                    await previous.close()
+                taken = json.dumps(["sessiontimer", {"type": "taken_over"}])
+                await self._send(previous, previous.send_str(taken))
+                self._close_soon(previous)
             if self.app is not None and self.app.alive:
                 await self.app.set_terminal_size(width, height)
                 await self.app.send_meta({"type": "sessiontimer.reattached"})
@@ -223,8 +225,7 @@ class AppHost:
         """The server stops: the session is suspended and nothing is left running."""
         self._cancel_grace()
         if self.socket is not None:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await self.socket.close()
+            await _close(self.socket)
         await self._end_app()
 
     async def _start(self, width: int, height: int) -> None:
@@ -274,14 +275,35 @@ class AppHost:
     async def _to_page_bytes(self, data: bytes) -> None:
         socket = self.socket
         if socket is not None and not socket.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await socket.send_bytes(data)
+            await self._send(socket, socket.send_bytes(data))
 
     async def _to_page_str(self, text: str) -> None:
         socket = self.socket
         if socket is not None and not socket.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await socket.send_str(text)
+            await self._send(socket, socket.send_str(text))
+
+    async def _send(self, socket: web.WebSocketResponse, sending: Awaitable[None]) -> None:
+        """Send to a tab, but never wait on it long: the app's screen is read by the same
+        loop that sends it, and an app that cannot write its screen stops its clock too.
+        A tab that has stopped reading (a stalled tablet) is let go, as if it had closed."""
+        try:
+            await asyncio.wait_for(sending, SEND_TIMEOUT)
+        except (ConnectionError, RuntimeError):
+            pass
+        except asyncio.TimeoutError:
+            log.warning("a tab read nothing for %.0f s: let go (the session goes on)", SEND_TIMEOUT)
+            if self.socket is socket:
+                self.socket = None
+                if self.app is not None and self.app.alive and self._grace_task is None:
+                    self._grace_task = asyncio.create_task(self._end_after_grace())
+            self._close_soon(socket)
+
+    def _close_soon(self, socket: web.WebSocketResponse) -> None:
+        """Close a tab in the background, giving up (the connection dropped) if it is stalled."""
+
+        task = asyncio.create_task(_close(socket))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def _app_ended(self) -> None:
         """The app exited (quit, or its session ended and it closed): the tab says so."""
@@ -291,5 +313,10 @@ class AppHost:
     async def _close_page(self) -> None:
         socket = self.socket
         if socket is not None and not socket.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await socket.close()
+            await _close(socket)
+
+
+async def _close(socket: web.WebSocketResponse) -> None:
+    """Close a tab; one that reads nothing is dropped after ``SEND_TIMEOUT`` instead."""
+    with contextlib.suppress(ConnectionError, RuntimeError, asyncio.TimeoutError):
+        await asyncio.wait_for(socket.close(), SEND_TIMEOUT)

@@ -1,10 +1,11 @@
 """A stand-in for the app behind the server: textual-serve's packet protocol, nothing else.
 
 It announces itself, echoes every stdin packet back as screen data (prefixed with its pid),
-answers the reattach meta with "REPAINT", and on the leave meta (or SIGHUP) writes
-"leave <pid>" (or "hup <pid>") to the file named by $FAKE_APP_LOG and exits, as the real app
-suspends its session. With $FAKE_APP_STUBBORN it ignores both, so the server has to kill
-it. It starts a child that would outlive it unless its process group is killed.
+answers the reattach meta with "REPAINT", writes 25 MB of screen data on "flood", and on the
+leave meta (or SIGHUP) writes "leave <pid>" (or "hup <pid>") to the file named by
+$FAKE_APP_LOG and exits, as the real app suspends its session. With $FAKE_APP_STUBBORN it
+ignores both, so the server has to kill it. It starts a child that would outlive it unless
+its process group is killed.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ while True:
                 send(b"M", json.dumps({"type": "exit"}).encode())
                 time.sleep(0.05)
                 sys.exit(0)
+            if payload == b"flood":  # a big redraw: the app must never wait on a slow tab
+                for _ in range(400):
+                    send(b"D", b"x" * 65536)
+                note(f"flood done {os.getpid()}")
+                continue
             if payload == b"cue":
                 meta = {"type": "sessiontimer.cue", "sound": "soft-bell", "volume": 0.5}
                 send(b"M", json.dumps(meta).encode())

@@ -4,9 +4,11 @@ the app ending by itself, the server stopping, an app that will not stop, no she
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import os
+import socket as sockets
 import sys
 import time
 from pathlib import Path
@@ -261,3 +263,41 @@ async def test_tabs_waiting_on_the_offer_are_capped(served: Served) -> None:
     assert await _echo(first, "b") == pid and served.host.started == 1
     for socket in [*waiting, first]:
         await socket.close()
+
+
+async def _stalled_tab(served: Served, text: str) -> asyncio.StreamWriter:
+    """A tab that types ``text`` and then reads nothing more (a tablet whose Wi-Fi stalled):
+    a WebSocket by hand, on a socket with a small receive buffer."""
+    raw = sockets.socket()
+    raw.setsockopt(sockets.SOL_SOCKET, sockets.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", served.client.server.port))
+    reader, writer = await asyncio.open_connection(sock=raw, limit=4096)
+    host = served.origin.split("://", 1)[1]
+    writer.write(
+        f"GET /ws?width=80&height=24 HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+        f"Origin: {served.origin}\r\nCookie: sessiontimer={served.access.token}\r\n\r\n".encode()
+    )
+    assert b" 101 " in await reader.readuntil(b"\r\n\r\n")
+    payload = json.dumps(["stdin", text]).encode()
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    writer.write(bytes([0x81, 0x80 | len(payload)]) + mask + masked)
+    await writer.drain()
+    return writer
+
+
+async def test_a_tab_that_stops_reading_never_holds_the_app_up(served: Served) -> None:
+    """The app writes its screen to the server; were the server to wait on a stalled tab,
+    the app's writes would block and its clock and cues with them."""
+    stalled = await _stalled_tab(served, "flood")
+    try:
+        assert await _until(lambda: any("flood done" in x for x in served.log_lines()), 30)
+        again = await _open(served)  # the stalled tab was let go: no take-over offer
+        pid = int(served.log_lines()[0].split()[1])
+        assert await _echo(again, "b") == pid  # the same session, still answering
+        assert served.host.started == 1
+        await again.close()
+    finally:
+        stalled.close()
