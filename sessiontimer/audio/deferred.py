@@ -4,6 +4,11 @@ Importing the audio code and starting the service costs the screen its first fra
 10 ms, so the app builds the service off the UI loop. Cues asked for meanwhile wait here, in
 order, and go to the service the moment it is ready; if it cannot start, they are answered
 as visual cues, as they would have been with no service at all.
+
+``prepared`` says the backend is up and the first cue's sound is ready: a new session's clock
+waits for it (``when_prepared``), so its start cue sounds at its moment. The start thread
+waits for the first cue's answer (``wait_first_answer``) before it scales the other sounds,
+which would otherwise hold the interpreter while that cue starts.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ class DeferredAudio:
         self._closed = False
         self._why: str | None = None
         self._pending: list[Call] = []
+        self._prepared = False
+        self._on_prepared: list[Callable[[], None]] = []
+        self._asked = False
+        self._answered = threading.Event()
 
     @property
     def service(self) -> Any:
@@ -62,6 +71,28 @@ class DeferredAudio:
             self._pending.clear()
             self._service = service
 
+    def prepared(self) -> None:
+        """The backend is up and the first cue's sound is ready (or never will be)."""
+        with self._lock:
+            if self._prepared:
+                return
+            self._prepared = True
+            callbacks, self._on_prepared = self._on_prepared, []
+        for callback in callbacks:
+            callback()
+
+    def when_prepared(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once prepared (at once if it is), from the preparing thread."""
+        with self._lock:
+            if not self._prepared:
+                self._on_prepared.append(callback)
+                return
+        callback()
+
+    def wait_first_answer(self, timeout: float) -> bool:
+        """Block until the first cue asked for has its answer (its onset), or ``timeout``."""
+        return self._answered.wait(timeout)
+
     def failed(self, why: str = "sound could not start") -> None:
         """No service will come: waiting cues (and later ones) are answered as visual."""
         with self._lock:
@@ -71,10 +102,14 @@ class DeferredAudio:
         for name, args in pending:
             if name == "play":
                 _visual(args[3])
+        self.prepared()
 
     def play(
         self, cue: Any, master_volume: float, muted: bool, on_result: Callable[[Any], None]
     ) -> None:
+        if not self._asked:
+            self._asked = True
+            on_result = self._noting_answer(on_result)
         with self._lock:
             if self._service is None and not self._failed:
                 self._pending.append(("play", (cue, master_volume, muted, on_result)))
@@ -83,6 +118,13 @@ class DeferredAudio:
             self._service.play(cue, master_volume, muted, on_result)
         else:
             _visual(on_result)
+
+    def _noting_answer(self, on_result: Callable[[Any], None]) -> Callable[[Any], None]:
+        def answered(outcome: Any) -> None:
+            self._answered.set()
+            on_result(outcome)
+
+        return answered
 
     def set_master_volume(self, master_volume: float) -> None:
         with self._lock:
@@ -104,6 +146,7 @@ class DeferredAudio:
         for name, args in pending:
             if name == "play":
                 _visual(args[3])
+        self.prepared()
         if service is not None:
             service.close()
 

@@ -12,7 +12,7 @@ import sys
 import threading
 import wave
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,13 +117,27 @@ def scale(samples: array[int], factor: float) -> array[int]:
         return max(-32768, min(32767, round(v * factor)))
 
     if 0.0 <= factor <= 1.0:  # nothing can clip: two C-level maps, no Python call per sample
-        return array("h", map(round, map(float(factor).__mul__, samples)))
+        mul = float(factor).__mul__
+        return _in_pieces(samples, lambda piece: map(round, map(mul, piece)))
     if len(samples) < 65536:
         return array("h", map(one, samples))
     # A lookup table is ~4x faster than arithmetic per sample for long sounds; negative
     # indices wrap, so table[s] is right for every int16 s.
     table = [one(v) for v in range(32768)] + [one(v) for v in range(-32768, 0)]
-    return array("h", map(table.__getitem__, samples))
+    return _in_pieces(samples, lambda piece: map(table.__getitem__, piece))
+
+
+PIECE = 8192  # samples scaled per step (~3 ms of interpreter time)
+
+
+def _in_pieces(samples: array[int], each: Callable[[array[int]], Iterable[int]]) -> array[int]:
+    """``each`` over ``samples`` a piece at a time. A C-level map over a whole 20 s sound
+    holds the interpreter for some 250 ms (no other thread runs: not the audio thread starting
+    a cue, not the screen); between pieces the other threads get their turn."""
+    out = array("h")
+    for start in range(0, len(samples), PIECE):
+        out.extend(each(samples[start : start + PIECE]))
+    return out
 
 
 def write_wav(path: Path, samples: array[int], rate: int, channels: int) -> None:

@@ -262,6 +262,7 @@ class RunningSession:
         """
         if self._final:
             return
+        self._started_for_the_way_out()
         if not self.engine.ended:
             self.route(self.recorder.end("key"))
         self._settle_cues()
@@ -279,6 +280,7 @@ class RunningSession:
         """
         if self._final:
             return
+        self._started_for_the_way_out()
         if self.engine.ended:
             self.close()
             return
@@ -286,6 +288,12 @@ class RunningSession:
         self.reason = reason
         self.recorder.suspend(reason)
         self._finish()
+
+    def _started_for_the_way_out(self) -> None:
+        """A session left while its clock waited for the sound (a signal in its first second)
+        is started first, so its journal is whole: ``session_started``, then how it ended."""
+        if not self.engine.started:
+            self.start()
 
     def when_saved(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` (on the writer's thread) once every line is on disk."""

@@ -86,6 +86,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self._leaving = False
         self._signals_ours = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
         self.key_hold = KeyHold(self)
+        self.pending_start: Callable[[], None] | None = None  # a session waiting for sound
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)
@@ -107,6 +108,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                 return  # (a forwarded one too: Textual's binding check would raise)
             if not event.is_forwarded and self.key_hold.take(event):
                 return
+        if self.pending_start is not None and isinstance(event, (events.Key, events.MouseDown)):
+            self.pending_start()  # the practitioner acts while the sound starts: go at once
         await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
@@ -128,6 +131,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         """
         preset, client = self._direct
         if preset is not None:
+            if self.audio is None:  # its first cue is due as soon as the screen is up
+                self.audio = session_service.open_audio(self, first=preset)
             screen = self._new_session(self.settings.preset(preset), client)
             if screen is not None:
                 return switchable_first_screen(screen)
@@ -427,7 +432,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.ui_state = replace(self.ui_state, last_preset=preset.name)
         self._save_state()
         self._adopt(session)
-        return self._session_screen(session, session.start())
+        return self._session_screen(session, None)
 
     def _adopt(self, session: RunningSession) -> None:
         """The app holds the session; reports from other threads reach it on this loop."""
@@ -442,12 +447,17 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if self.keep_awake:  # spawning the inhibitor waits for the first frame of the session
             self.call_after_refresh(session_service.keep_awake, self, session)
 
-    def _session_screen(self, session: RunningSession, first: list[Any]) -> Any:
+    def _session_screen(self, session: RunningSession, first: list[Any] | None) -> Any:
+        """The screen for ``session``: a resumed one shows its ``first`` events; a new one
+        (``first`` None) starts its clock once the screen is up and the first cue can sound."""
         from sessiontimer.ui.screens.session import SessionScreen
 
         self.muted = False  # every session starts with sound, at the remembered volume
         screen = SessionScreen(session)
-        screen.call_after_refresh(screen._moved, first)
+        if first is None:
+            screen.call_after_refresh(session_service.start_when_ready, self, session, screen)
+        else:
+            screen.call_after_refresh(screen._moved, first)
         return screen
 
     def show_end(self, screen: Any) -> None:

@@ -7,6 +7,7 @@ which Textual queues thread-safely, or through the session's ``hand_over``.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 TEST_CHIME = Cue("singing-bowl")
 LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
+START_WAIT = 2.0  # seconds a new session's clock waits, at most, for its first cue to sound
+FIRST_CUE_GRACE = 2.0  # seconds the other sounds wait for the first cue's onset
 
 
 class ServiceNotice(Message):
@@ -76,6 +79,8 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
     """
     deferred = DeferredAudio()
     soon, later = _cues_by_urgency(app.settings.presets, first or app.ui_state.last_preset)
+    if first:  # a direct run: the test chime (a 20 s bowl to scale) is not wanted soon
+        soon, later = soon[1:], [soon[0], *later]
 
     def on_change(change: Any) -> None:
         app.post_message(BackendChanged(change))
@@ -91,10 +96,14 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
             return
         service.on_backend_changed = on_change
         deferred.ready(service)
-        service.prepare([], app.ui_state.volume)  # starts the backend, falling back as needed
+        # The backend, then the first cue's sound: a new session's clock waits for these.
+        told = service.prepare(soon[:1], app.ui_state.volume)
+        deferred.prepared()
         if service.fallback_message:  # told before the slow scaling, so the story is in order
             app.post_message(ServiceNotice(service.fallback_message, backend=service.backend_name))
-        told = service.prepare(soon, app.ui_state.volume)
+        if first:  # scaling holds the interpreter: let the first cue start before it
+            deferred.wait_first_answer(FIRST_CUE_GRACE)
+        told += [t for t in service.prepare(soon[1:], app.ui_state.volume) if t not in told]
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
         time.sleep(LATER_PREPARE_DELAY)
@@ -114,16 +123,52 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
 
 
 def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list[Cue], list[Cue]]:
-    """The test chime and the cues of preset ``first``; then every other preset's cues."""
+    """Preset ``first``'s first cue, the test chime and the rest of that preset's cues; then
+    every other preset's cues."""
     soon: list[Cue] = [TEST_CHIME]
     later: list[Cue] = []
     for preset in presets:
-        cues: list[Cue | None] = [preset.end_cue]
+        cues: list[Cue | None] = []
         for phase in preset.phases:
             c = phase.cues
             cues += [c.start, c.warning, c.interval, c.overtime]
+        cues.append(preset.end_cue)
         (soon if preset.name == first else later).extend(c for c in cues if c is not None)
+    if len(soon) > 1:  # the cue a session opens with first: its clock waits for that one
+        soon[0], soon[1] = soon[1], soon[0]
     return soon, later
+
+
+def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
+    """Start a new session's clock now that its screen is up, once its first cue can sound.
+
+    The audio service may still be starting (a worker process, the device, the first sound
+    to scale): started meanwhile, the start cue would sound that much after its moment. The
+    clock waits for it, at most ``START_WAIT`` s; a key typed meanwhile starts it at once.
+    Starting and sending the start cue happen in one call, so its ``late`` is the truth.
+    """
+    loop = asyncio.get_running_loop()
+    timer: Any = None
+
+    def go() -> None:
+        if app.pending_start is not go:
+            return  # started already (a key, the timer or the sound, whichever came first)
+        app.pending_start = None
+        if timer is not None:
+            timer.stop()
+        if app.session is session and not session.final and not session.engine.started:
+            screen._moved(session.start())
+
+    def prepared() -> None:
+        loop.call_soon_threadsafe(go)
+
+    app.pending_start = go
+    when_prepared = getattr(app.audio, "when_prepared", None)
+    if when_prepared is None:  # a service that is ready from the start
+        go()
+        return
+    timer = app.set_timer(START_WAIT, go)
+    when_prepared(prepared)
 
 
 def writer_hooks(app: SessionTimerApp) -> dict[str, Any]:

@@ -14,9 +14,16 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
+        self.waiting: list[Any] = []
 
     def play(self, cue: Any, master_volume: float, muted: bool, on_result: Any) -> None:
         self.calls.append(("play", cue))
+        self.waiting.append(on_result)
+
+    def answer_all(self) -> None:
+        for on_result in self.waiting:
+            on_result(CueOutcome("played", "simpleaudio", 0.0))
+        self.waiting.clear()
 
     def set_master_volume(self, master_volume: float) -> None:
         self.calls.append(("volume", master_volume))
@@ -83,3 +90,35 @@ def test_a_service_arriving_after_close_is_closed_and_failure_is_said() -> None:
     other = DeferredAudio()
     other.failed("sound could not start: no memory")
     assert other.silent_reason == "sound could not start: no memory"
+
+
+def test_when_prepared_calls_back_once_ready_or_given_up() -> None:
+    calls: list[str] = []
+    audio = DeferredAudio()
+    audio.when_prepared(lambda: calls.append("early"))
+    assert calls == []
+    audio.prepared()
+    assert calls == ["early"]
+    audio.when_prepared(lambda: calls.append("late"))  # already prepared: at once
+    assert calls == ["early", "late"]
+    audio.prepared()  # twice: no second call
+    assert calls == ["early", "late"]
+    failed = DeferredAudio()
+    failed.when_prepared(lambda: calls.append("failed"))
+    failed.failed("no sound")
+    closed = DeferredAudio()
+    closed.when_prepared(lambda: calls.append("closed"))
+    closed.close()
+    assert calls[-2:] == ["failed", "closed"]
+
+
+def test_the_first_answer_is_waited_for_by_condition() -> None:
+    audio, service = DeferredAudio(), Recorder()
+    assert not audio.wait_first_answer(0.01)  # no cue yet
+    audio.ready(service)
+    results: list[Any] = []
+    audio.play("chime", 1.0, False, results.append)
+    assert not audio.wait_first_answer(0.01)  # asked, not answered
+    threading.Timer(0.05, lambda: service.answer_all()).start()
+    assert audio.wait_first_answer(5.0)
+    assert len(results) == 1

@@ -170,6 +170,32 @@ def test_scale_rounds_and_clips() -> None:
         assert scale(every[:1000], factor) == want[:1000], factor
 
 
+def test_scaling_a_long_sound_lets_other_threads_run() -> None:
+    """A whole 20 s bowl scaled in one C-level map held the interpreter ~250 ms: the audio
+    thread could not start the first cue meanwhile. In pieces, other threads wake on time."""
+    import time
+
+    samples = array("h", range(-32768, 32768)) * 6  # ~400 k samples, a 12 s sound
+    worst, stop = 0.0, threading.Event()
+
+    def probe() -> None:
+        nonlocal worst
+        while not stop.is_set():
+            t = time.perf_counter()
+            time.sleep(0.001)
+            worst = max(worst, time.perf_counter() - t)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    t0 = time.perf_counter()
+    for factor in (0.5, 1.25):  # both paths: the plain map and the clipping table
+        scale(samples, factor)
+    took = time.perf_counter() - t0
+    stop.set()
+    thread.join()
+    assert worst < took / 3, (worst, took)
+
+
 def test_validate_sound_says_why(tmp_path: Path) -> None:
     assert validate_sound(bundled_sounds_dir() / "soft-bell.wav") is None
     assert "file not found" in (validate_sound(tmp_path / "x.wav") or "")

@@ -113,7 +113,7 @@ class SessionScreen(Screen[None]):
         except NoMatches:  # gone again before its widgets were (a flood of keys)
             return
         self._schedule()
-        if self.recorder.engine.started and self.recorder.engine.phase_index == 0:
+        if self.recorder.engine.phase_index == 0:  # new (its clock may wait for the sound)
             self._status("v then 0-10: pain score, if the client wants to give one")
 
     def on_screen_resume(self) -> None:

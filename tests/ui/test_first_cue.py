@@ -1,0 +1,128 @@
+"""The first cue on time (issue 15): a new session's clock starts when its first cue can sound.
+
+The audio service needs a moment to start (a worker process, the device, the first sound
+scaled), and the screen needs its first frame. The session's clock, and so the due moment of
+its start cue, waits for both (bounded), so the start cue sounds at its moment, not 0.6 s late.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sessiontimer.audio.base import CueOutcome
+from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.journal_read import read_journal
+from sessiontimer.ui import session_service
+from tests.ui.conftest import build_app
+
+
+class Service:
+    """A ready service that notes the engine's state at the moment each cue reaches it."""
+
+    backend_name = "simpleaudio"
+    silent_reason = None
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.played: list[tuple[str, bool]] = []
+
+    def play(self, cue: Any, volume: float, muted: bool, on_result: Any) -> None:
+        session = self.app.session
+        self.played.append((cue.sound, session is not None and session.engine.started))
+        on_result(CueOutcome("played", "simpleaudio", 0.0))
+
+    def set_master_volume(self, level: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def events(app: Any) -> list[dict[str, Any]]:
+    session = app.session
+    assert session is not None and session.recorder.writer.flush(5)
+    return read_journal(session.path).events
+
+
+async def test_the_clock_waits_for_the_sound_then_the_start_cue_goes_at_once(
+    clock: ManualClock,
+) -> None:
+    audio = DeferredAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        assert not session.engine.started  # the device is not ready: the clock waits
+        clock.advance(0.8)  # the worker and the device take their time
+        service = Service(app)
+        audio.ready(service)
+        audio.prepared()
+        for _ in range(50):
+            await pilot.pause(0.01)
+            if service.played:
+                break
+        assert session.engine.started
+        start_cue = app.settings.preset("Demo").phases[0].cues.start
+        assert start_cue is not None
+        assert service.played == [(start_cue.sound, True)]  # the start cue, at the clock's start
+        snap = session.engine.snapshot()
+        assert snap.phase_elapsed == 0.0  # the 0.8 s of waiting is not session time
+        lines = events(app)
+    assert lines[0]["type"] == "session_started"
+    cue = next(e for e in lines if e["type"] == "cue")
+    assert cue["kind"] == "phase_start" and cue["late"] < 0.1
+
+
+async def test_a_sound_that_never_comes_does_not_hold_the_session(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_service, "START_WAIT", 0.05)
+    audio = DeferredAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        session = app.session
+        assert session is not None
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if session.engine.started:
+                break
+        assert session.engine.started  # bounded: the session goes on, its cue waits
+        audio.failed("no sound device")
+        await pilot.pause()
+        kinds = [(e["type"], e.get("outcome")) for e in events(app)]
+    assert ("cue", "visual") in kinds
+
+
+async def test_a_key_typed_while_the_sound_starts_starts_the_session_and_counts(
+    clock: ManualClock,
+) -> None:
+    audio = DeferredAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and not session.engine.started
+        await pilot.press("r")  # a note: the practitioner is there, the session is on
+        await pilot.pause()
+        assert session.engine.started
+        lines = events(app)
+    types = [e["type"] for e in lines]
+    assert types[0] == "session_started" and "note" in types, types
+
+
+async def test_quit_before_the_sound_is_ready_leaves_a_whole_journal(clock: ManualClock) -> None:
+    """Every way out goes through the session: one that never started is started, then left."""
+    audio = DeferredAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and not session.engine.started
+        session.suspend("signal TERM")
+        assert session.wait(5)
+    types = [e["type"] for e in read_journal(session.path).events]
+    assert types[0] == "session_started" and types[-1] == "suspended", types
