@@ -113,6 +113,19 @@ def _try(backend: Backend, sound: ScaledSound) -> str | None:
     return results[0].error
 
 
+def _ending(backend: Backend) -> str:
+    """How a cue cut short (by quit or a newer cue) ends on ``backend``, said honestly."""
+    if isinstance(backend, SystemPlayerBackend):
+        fades = backend.fades
+    else:  # the worker streams to ALSA on Linux; elsewhere simpleaudio can only stop
+        from sessiontimer.audio import alsa_stream
+
+        fades = alsa_stream.load() is not None
+    if fades:
+        return "a cue cut short fades out"
+    return "a cue cut short stops at once (this player cannot fade)"
+
+
 def doctor(settings: AudioSettings | None = None) -> int:
     """Print the backend chain, test each audible backend with silence, and suggest a fix."""
     settings = settings or AudioSettings()
@@ -152,7 +165,8 @@ def _report_audible(settings: AudioSettings, sound: ScaledSound) -> list[str]:
             reason = _try(backend, sound)
         finally:
             backend.close()
-        print(f"  {name:<13} {'works' if reason is None else 'does not work: ' + reason}")
+        said = f"works; {_ending(backend)}" if reason is None else "does not work: " + reason
+        print(f"  {name:<13} {said}")
         if reason is None:
             works.append(name)
     if settings.backend != "auto" and settings.backend != "system":

@@ -1,11 +1,14 @@
 """The fallbacks: the system's own player, the terminal bell, and a visual-only cue.
 
-The system player gets a pre-scaled WAV, so volume needs no player-specific flag. Its onset
-is the moment the player process was started; it counts as started once it has run for
+The system player gets pre-scaled samples, so volume needs no player-specific flag. aplay is
+fed them through a pipe (``player_feed``), so a cue cut short by a newer cue or by quit fades
+out over 200 ms, as on the worker; pw-play, paplay, afplay and winsound are given the WAV
+file and can only be stopped at once (``fades`` says which; ``doctor`` tells the user). Its
+onset is the moment the player process was started; it counts as started once it has run for
 ``EARLY_EXIT`` without failing (a missing device fails at once), and a failure after that is
-reported as a later word on the cue (``PlayJob.on_lost``). Closing stops every player still
-running, so no sound outlives the app. A player that fails hands over to the next one; none
-is dropped for good, so a device that comes back is used again.
+reported as a later word on the cue (``PlayJob.on_lost``). Closing fades, then stops, every
+player still running, so no sound outlives the app. A player that fails hands over to the
+next one; none is dropped for good, so a device that comes back is used again.
 """
 
 from __future__ import annotations
@@ -16,12 +19,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sessiontimer.audio.base import Done, PlayJob, PlayResult
 from sessiontimer.audio.sound import ScaledSound
 
+if TYPE_CHECKING:
+    from sessiontimer.audio.player_feed import PlayerFeed
+
 # In order of preference: PipeWire, PulseAudio, plain ALSA; macOS's own player.
 EARLY_EXIT = 0.15  # seconds: a player still running after this is playing
+STREAMED = frozenset({"aplay"})  # fed through a pipe: these fade when cut short
+CLOSE_WAIT = 1.0  # seconds close waits for fades before it stops what is left
 _PLAYERS: dict[str, list[str]] = {
     "pw-play": ["pw-play"],
     "paplay": ["paplay"],
@@ -46,11 +55,17 @@ class SystemPlayerBackend:
         self._running = 0
         self._cond = threading.Condition()
         self._procs: set[subprocess.Popen[bytes]] = set()
+        self._feeds: dict[subprocess.Popen[bytes], PlayerFeed] = {}
         self._closed = False
 
     @property
     def name(self) -> str:
         return self._players[0] if self._players else "system"
+
+    @property
+    def fades(self) -> bool:
+        """Whether a cue cut short fades out on the player tried first (else it stops)."""
+        return bool(self._players) and self._players[0] in STREAMED
 
     def unavailable(self) -> str | None:
         if self._players:
@@ -103,34 +118,79 @@ class SystemPlayerBackend:
             started = time.monotonic()
             winsound.PlaySound(str(job.sound.wav), winsound.SND_FILENAME)  # type: ignore[attr-defined,unused-ignore]
             return started, None, None
+        fading = self._fade_all()  # a newer cue: the one still sounding fades out
+        started, error, proc = self._spawn(player, job)
+        if error is not None and fading:  # a device without mixing: make room, try again
+            for feed in fading:
+                feed.wait_done(CLOSE_WAIT)
+            self._wait_gone(fading, CLOSE_WAIT)
+            started, error, proc = self._spawn(player, job)
+        return started, error, proc
+
+    def _spawn(
+        self, player: str, job: PlayJob
+    ) -> tuple[float, str | None, subprocess.Popen[bytes] | None]:
+        sound = job.sound
+        streamed = player in STREAMED
         with self._cond:
             if self._closed:
                 return time.monotonic(), "the sound service was closed", None
             try:
+                if streamed:
+                    from sessiontimer.audio import player_feed
+
+                    cmd = player_feed.aplay_command(sound.rate, sound.channels)
+                else:
+                    cmd = [*_PLAYERS[player], str(sound.wav)]
                 proc = subprocess.Popen(
-                    [*_PLAYERS[player], str(job.sound.wav)],
-                    stdin=subprocess.DEVNULL,
+                    cmd,
+                    stdin=subprocess.PIPE if streamed else subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,
+                    bufsize=0,
                 )
             except OSError as exc:
                 return time.monotonic(), str(exc), None
             self._procs.add(proc)
+            if streamed and proc.stdin is not None:
+                frames = player_feed.pcm_bytes(sound.samples)
+                self._feeds[proc] = player_feed.PlayerFeed(
+                    proc.stdin, frames, sound.channels, sound.rate
+                )
         started = time.monotonic()
         try:
             proc.wait(EARLY_EXIT)  # a missing device fails within milliseconds
         except subprocess.TimeoutExpired:
             return started, None, proc  # playing: its line is written now, at its onset
         error = _error_of(proc)
+        self._forget(proc)
+        return started, error, None
+
+    def _fade_all(self) -> list[PlayerFeed]:
+        """Fade every fed player still sounding; the feeds, to wait for if need be."""
+        with self._cond:
+            feeds = list(self._feeds.values())
+        for feed in feeds:
+            feed.fade()
+        return feeds
+
+    def _wait_gone(self, feeds: list[PlayerFeed], timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: not any(f in self._feeds.values() for f in feeds), timeout)
+
+    def _forget(self, proc: subprocess.Popen[bytes]) -> None:
         with self._cond:
             self._procs.discard(proc)
-        return started, error, None
+            feed = self._feeds.pop(proc, None)
+            self._cond.notify_all()
+        if feed is not None:
+            feed.fade()  # a player that died early: its feed ends at once (a broken pipe)
 
     def _finish(self, proc: subprocess.Popen[bytes], job: PlayJob) -> None:
         """Wait for a playing player; a failure after the onset is a later word on the cue."""
         error = _error_of(proc)
+        self._forget(proc)
         with self._cond:
-            self._procs.discard(proc)
             stopped = self._closed
         if error is not None and not stopped and job.on_lost is not None:
             job.on_lost(f"cut short: {error}")
@@ -140,23 +200,38 @@ class SystemPlayerBackend:
             return self._cond.wait_for(lambda: self._running == 0, timeout)
 
     def close(self) -> None:
-        """Stop every player this backend started: no sound after the app has gone."""
+        """Fade the fed players, stop the others: no sound after the app has gone.
+
+        Waits for the fades (``CLOSE_WAIT`` at most), not for the sounds' ends.
+        """
         with self._cond:
             self._closed = True
             procs = list(self._procs)
+            fed = set(self._feeds)
+        for feed in self._fade_all():
+            feed.wait_done(CLOSE_WAIT)
+        deadline = time.monotonic() + CLOSE_WAIT
         for proc in procs:
-            proc.terminate()
+            if proc not in fed:
+                proc.terminate()  # given a file: it cannot fade
         for proc in procs:
             try:
-                proc.wait(1.0)
+                proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                proc.terminate()
+                try:
+                    proc.wait(0.5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 def _error_of(proc: subprocess.Popen[bytes]) -> str | None:
     """None when the player ended well, else its last line of complaint."""
-    _, err = proc.communicate()  # blocks until the player exits; no polling
+    err = proc.stderr.read() if proc.stderr is not None else b""  # until the player exits
+    proc.wait()
+    if proc.stderr is not None:
+        proc.stderr.close()
     if proc.returncode == 0:
         return None
     lines = err.decode(errors="replace").strip().splitlines()

@@ -42,7 +42,8 @@ def test_doctor_with_a_working_device(
 ) -> None:
     assert commands.doctor() == 0
     out = capsys.readouterr().out
-    assert "simpleaudio   works" in out and "aplay         works" in out
+    assert "simpleaudio   works; a cue cut short fades out" in out
+    assert "aplay         works; a cue cut short fades out" in out
     assert "Cues will play through simpleaudio." in out
 
 
@@ -50,3 +51,12 @@ def test_doctor_without_any_device(no_device: None, capsys: pytest.CaptureFixtur
     assert commands.doctor(AudioSettings(terminal_bell=True)) == 1
     out = capsys.readouterr().out
     assert "bell          on" in out and "visual only" in out
+
+
+def test_doctor_says_which_players_cannot_fade() -> None:
+    """pw-play, paplay and afplay are handed a file: cut short, they stop (said, not hidden)."""
+    from sessiontimer.audio import system
+
+    assert system.SystemPlayerBackend(["aplay"]).fades
+    assert not system.SystemPlayerBackend(["pw-play"]).fades
+    assert commands._ending(system.SystemPlayerBackend(["paplay"])).endswith("cannot fade)")
