@@ -105,11 +105,13 @@ async def test_a_cue_line_says_when_it_really_began(clock: ManualClock) -> None:
     """The first cue sounded 150 ms after its moment: `late` says so, not 0.0."""
     audio = HeldAudio()
     app = build_app(clock, preset="Demo", audio=audio)
+    t0 = time.monotonic()  # before the cue was sent
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         recorder = app.screen.recorder  # type: ignore[attr-defined]
         assert audio.waiting and cue_lines_now(recorder) == []  # not journaled before onset
         await pilot.pause(0.15)  # the device takes 150 ms (real time: the audio's clock)
+        most = time.monotonic() - t0  # under load the pause may take longer: at most this
         audio.release()
         for _ in range(50):
             await pilot.pause(0.02)
@@ -117,7 +119,7 @@ async def test_a_cue_line_says_when_it_really_began(clock: ManualClock) -> None:
                 break
         (first,) = cue_lines_now(recorder)
     assert first["kind"] == "phase_start" and first["t"] == 0.0
-    assert 0.15 <= first["late"] < 0.5 and first["began"] == first["late"]
+    assert 0.15 <= first["late"] <= most + 0.01 and first["began"] == first["late"]
 
 
 async def test_the_close_waits_for_the_closing_bell(clock: ManualClock) -> None:
