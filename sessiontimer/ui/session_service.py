@@ -8,6 +8,7 @@ which Textual queues thread-safely, or through the session's ``hand_over``.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections.abc import Sequence
@@ -148,6 +149,7 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any)
     Starting and sending the start cue happen in one call, so its ``late`` is the truth.
     """
     loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()  # Textual's (the active app): timers started in go need it
     timer: Any = None
 
     def go() -> None:
@@ -159,8 +161,8 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any)
         if app.session is session and not session.final and not session.engine.started:
             screen._moved(session.start())
 
-    def prepared() -> None:
-        loop.call_soon_threadsafe(go)
+    def prepared() -> None:  # from the audio's thread: back to the UI loop, in its context
+        loop.call_soon_threadsafe(go, context=context)
 
     app.pending_start = go
     when_prepared = getattr(app.audio, "when_prepared", None)
