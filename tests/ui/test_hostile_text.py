@@ -220,16 +220,25 @@ def test_every_screen_shows_hostile_text_as_written(text: str) -> None:
 
 
 HOSTILE_CONFIG = """\
+[general]
+regions = ["[/b]occiput [@click=app.quit]x", "sacrum \\u202ereversed"]
+
 [[presets]]
 name = "Deep [/] work [@click=app.quit]x"
 [[presets.phases]]
 name = "[/b]intake \\u001b[2J"
 duration = "10m"
+
+[notes.tags]
+r = "[/]release [link='http://e.com']y[/link] \\u001b]0;owned\\u0007"
 """
+TAG = "[/]release [link='http://e.com']y[/link] \x1b]0;owned\x07"
+REGION = "[/b]occiput [@click=app.quit]x"
 
 
 async def test_the_preset_editor_and_note_keys_show_hostile_names_as_written() -> None:
     from sessiontimer.core.config import load_settings
+    from sessiontimer.ui.screens.help import HelpScreen
     from sessiontimer.ui.screens.note_keys import NoteKeysScreen
     from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
     from sessiontimer.ui.screens.presets import PresetsScreen
@@ -253,4 +262,8 @@ async def test_the_preset_editor_and_note_keys_show_hostile_names_as_written() -
         await pilot.pause()
         await app.push_screen(NoteKeysScreen())
         await pilot.pause()
-        assert "release" in shown(app)
+        assert visible_controls(TAG) in shown(app)
+        await pilot.press("escape")
+        await app.push_screen(HelpScreen())  # note tags and regions from the config
+        await pilot.pause()
+        assert visible_controls(TAG) in shown(app) and REGION in shown(app)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from sessiontimer.core.rhythm import QUALITY_KEYS
 from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.plain_text import visible_controls
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -105,9 +106,14 @@ def _review(remapped: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _table(title: str, rows: list[tuple[str, str]], width: int = 12) -> Content:
-    """A titled two-column list; built as Content so keys like [ are never read as markup."""
+    """A titled two-column list; built as Content so keys like [ are never read as markup.
+
+    Tags, regions, remapped keys and paths come from the config: controls are shown as
+    escapes (an ESC ] in a tag reached the terminal as the start of a title sequence).
+    """
     lines = [Content.styled(title, "bold")]
     for key, what in rows:
+        key, what = visible_controls(key, newlines=False), visible_controls(what, newlines=False)
         lines.append(Content.assemble(("  " + key.ljust(width), "bold"), " ", what))
     return Content("\n").join(lines)
 
