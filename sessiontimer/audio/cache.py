@@ -65,6 +65,11 @@ class SoundCache:
                 self._temporary = True
         return self._folder
 
+    def existing(self, key: str, size: int) -> Path | None:
+        """The WAV for ``key`` if a whole one (``size`` bytes, ours) is there, else None."""
+        path = self.folder / f"{key}.wav"
+        return path if _whole(path, size) else None
+
     def store(self, key: str, samples: array[int], rate: int, channels: int) -> Path:
         """The WAV for ``key``: reused when a whole one is already there, else written."""
         path = self.folder / f"{key}.wav"

@@ -7,6 +7,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from sessiontimer.audio.cache import SoundCache, cache_key, remove_legacy_folders
 from sessiontimer.audio.service import AudioService
 from sessiontimer.audio.sound import SoundLibrary
@@ -45,6 +47,30 @@ def test_a_second_run_reuses_the_files_and_keys_by_level() -> None:
     assert again.wav == sound.wav
     assert (again.wav.stat().st_ino, again.wav.stat().st_mtime_ns) == (inode, mtime)
     assert louder.wav != sound.wav and louder.wav.parent == sound.wav.parent
+
+
+def test_a_whole_cached_sound_is_read_back_not_scaled_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scaling the 20 s bowl costs ~200 ms of the interpreter, and a new session's clock
+    waits for its first sound: a second run reads the prepared file instead (a few ms)."""
+    from sessiontimer.audio import sound as sound_module
+    from sessiontimer.audio.sound import load_wav, scale
+
+    first = SoundLibrary([])
+    made, _ = first.scaled(Cue("singing-bowl"), 0.5)
+    first.close()
+
+    def no_scaling(*args: object) -> None:
+        raise AssertionError("scaled again although the prepared file is whole")
+
+    monkeypatch.setattr(sound_module, "scale", no_scaling)
+    second = SoundLibrary([])
+    again, _ = second.scaled(Cue("singing-bowl"), 0.5)
+    second.close()
+    monkeypatch.undo()
+    want = scale(load_wav(bundled_sounds_dir() / "singing-bowl.wav").samples, 0.5)
+    assert again.samples == want == made.samples and again.wav == made.wav
 
 
 def test_a_truncated_cache_file_is_written_again() -> None:
