@@ -57,7 +57,7 @@ SCHEMA: dict[str, EventSpec] = {
     "session_ended": EventSpec("optional", ("reason",)),
     "amended": EventSpec("none", ("note", "fields")),
     # Added for the treatment note (issue 18); v1 readers skip what they do not know.
-    "pain": EventSpec("optional", ("value", "region")),
+    "pain": EventSpec("optional", ("value", "region"), ("after",)),
     "rhythm": EventSpec("optional", ("rate", "taps", "station"), ("qualities",)),
     "plan": EventSpec("optional", ("text",)),
     "signed": EventSpec("none", ("practitioner", "sha256"), ("licence", "format", "layout", "app")),

@@ -403,10 +403,14 @@ class SessionRecorder:
     def closing_note(self, text: str) -> str:
         return self._write("closing_note", phase=self._phase(), text=text)
 
-    def pain(self, value: int, on_saved: Callable[[], None] | None = None) -> str:
-        """The client's pain, 0..10, where the hands are now (the note's before and after)."""
+    def pain(
+        self, value: int, on_saved: Callable[[], None] | None = None, *, after: bool = False
+    ) -> str:
+        """The client's pain, 0..10, where the hands are now (the note's before and after);
+        ``after``: given once the session ended (the End screen), so always "pain after"."""
+        extra: dict[str, Any] = {"after": True} if after else {}
         return self._write("pain", phase=self._phase(), on_durable=on_saved, value=value,
-                           region=self.region)  # fmt: skip
+                           region=self.region, **extra)  # fmt: skip
 
     def rhythm(self, reading: RhythmReading) -> str:
         """A craniosacral rhythm reading, stamped when its last tap was made."""

@@ -146,9 +146,16 @@ def _sort_findings(
     note: TreatmentNote, findings: list[Finding], intake: int | None, last: int
 ) -> None:
     """Pain: the first score is "before", the last (of two or more) "after"; a single score
-    taken in the last phase is "after". The rest stay findings where the hands were."""
+    taken in the last phase is "after". A score marked ``after`` (given on the End screen) is
+    "after" wherever the session ended. The rest stay findings where the hands were."""
     pains = [f for f in findings if f.kind == "pain"]
-    if len(pains) == 1 and last > 0 and pains[0].phase_index == last:
+    marked = [f for f in pains if f.after]
+    if marked:
+        unmarked = [f for f in pains if not f.after]
+        if unmarked:
+            note.pain_before, unmarked[0].kind = unmarked[0], "pain before"
+        note.pain_after, marked[-1].kind = marked[-1], "pain after"
+    elif len(pains) == 1 and last > 0 and pains[0].phase_index == last:
         note.pain_after, pains[0].kind = pains[0], "pain after"
     elif pains:
         note.pain_before, pains[0].kind = pains[0], "pain before"

@@ -37,6 +37,7 @@ class Finding:
     tag: str | None = None
     text: str | None = None
     value: int | None = None  # pain 0..10
+    after: bool = False  # pain given after the session (the End screen)
     length: float | None = None  # toggle seconds (None: never ended)
     station: str | None = None  # rhythm: where the hands were
     rate: float | None = None
@@ -128,7 +129,7 @@ def finding_of(
         value = e.get("value")
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
             return None
-        f.value = value
+        f.value, f.after = value, e.get("after") is True
     elif kind == "rhythm":
         return _rhythm(e, f)
     else:

@@ -16,7 +16,9 @@ from sessiontimer.review.note import build_note
 from sessiontimer.review.note_render import render
 from sessiontimer.review.sign import check
 
-PREVIEW = "Preview: the closing note and the plan as typed; Enter on the End screen saves them."
+PREVIEW = (
+    "Preview: the closing note, plan and pain after as typed; Enter on the End screen saves them."
+)
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,19 @@ def journal_note(
     practitioner: Practitioner | None,
     *,
     typed: dict[str, str] | None = None,
+    pain_after: int | None = None,
 ) -> ShownNote:
-    """The note of the journal at ``path``; ``typed`` (closing_note / plan -> text) adds
-    what the End screen holds but has not journaled yet, and makes it a preview."""
+    """The note of the journal at ``path``; ``typed`` (closing_note / plan -> text) and
+    ``pain_after`` add what the End screen holds but has not journaled yet (a preview)."""
     read = read_journal(path)
     events: list[dict[str, Any]] = list(read.events)
     preview = {kind: text.strip() for kind, text in (typed or {}).items() if text.strip()}
     top = max((e["t"] for e in events if isinstance(e.get("t"), (int, float))), default=0.0)
     for n, (kind, text) in enumerate(preview.items()):
         events.append({"type": kind, "id": f"typed-{n}", "t": top, "text": text})
+    if pain_after is not None:
+        events.append({"type": "pain", "id": "typed-pain", "t": top, "value": pain_after,
+                       "after": True})  # fmt: skip
     note = build_note(events, session, read.problems)
     text = render(note, "text", practitioner)
     if typed is not None:

@@ -213,3 +213,22 @@ def test_a_leading_number_is_escaped_at_its_dot_not_its_digit() -> None:
     assert md_escape("10) ok") == "10\\) ok"
     assert md_escape("0.5 cm") == "0\\.5 cm"
     assert md_escape("- x") == "\\- x"
+
+
+def _with_pains(*pains: dict) -> list[dict]:  # type: ignore[type-arg]
+    events = read_journal(DATA / "demo.jsonl").events
+    end = next(i for i, e in enumerate(events) if e["type"] == "session_ended")
+    extra = [{"type": "pain", "id": f"p{i}", "t": 5.0 + i, **p} for i, p in enumerate(pains)]
+    return events[:end] + extra + events[end:]
+
+
+def test_pain_given_on_the_end_screen_is_pain_after_even_in_an_early_phase() -> None:
+    # the Demo ended early in its first phase: a lone score there was "pain before"
+    alone = build_note(_with_pains({"value": 3, "phase": 0}), "demo")
+    assert alone.pain_before is not None and alone.pain_after is None
+    after = build_note(_with_pains({"value": 3, "phase": 0, "after": True}), "demo")
+    assert after.pain_before is None and after.pain_after is not None
+    assert after.pain_after.value == 3
+    both = _with_pains({"value": 6, "phase": 0}, {"value": 2, "phase": 0, "after": True})
+    text = render(build_note(both, "demo"), "text", JANE)
+    assert "Pain before: 6/10" in text and "Pain after: 2/10" in text

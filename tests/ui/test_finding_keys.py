@@ -215,3 +215,35 @@ async def test_pain_and_felt_at_typed_in_a_burst(clock: ManualClock) -> None:
         assert of_type(events_, "region_set") == []  # no digit went to the regions
         (heat,) = of_type(events_, "note")
         assert heat["felt_at"] == "feet" and heat["region"] is None
+
+
+async def test_end_screen_pain_after_is_journaled_as_after(clock: ManualClock) -> None:
+    from textual.widgets import Input
+
+    from sessiontimer.core.journal_read import read_journal
+    from sessiontimer.ui.screens.end import EndScreen
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        end = app.screen
+        await pilot.press(*"lighter", "tab", "tab", "1", "1", "enter")  # 11 is no score
+        await pilot.pause()
+        assert app.screen is end and isinstance(end, EndScreen)
+        assert any("0 to 10" in str(n.message) for n in app._notifications)
+        pain = end.query_one("#pain-after", Input)
+        assert pain.has_focus
+        await pilot.press("backspace", "backspace", "x", "2")  # x is not typed
+        await pilot.pause()
+        assert pain.value == "2"
+        await pilot.press("enter")
+        for _ in range(100):  # Start comes back once the lines are handed to the writer
+            if type(app.screen).__name__ == "StartScreen":
+                break
+            await pilot.pause(0.02)
+        assert type(app.screen).__name__ == "StartScreen"
+        assert end.session.wait(5)
+        events = read_journal(end.session.path).events
+    (after,) = of_type(events, "pain")
+    assert after["value"] == 2 and after["after"] is True
+    assert of_type(events, "closing_note")[0]["text"] == "lighter"

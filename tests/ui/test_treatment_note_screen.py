@@ -59,12 +59,14 @@ async def test_end_screen_ctrl_t_previews_the_note_with_what_is_typed(clock: Man
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)
         end = app.screen
-        await pilot.press(*"client feels lighter", "tab", *"again in two weeks", "ctrl+t")
+        keys = (*"client feels lighter", "tab", *"again in two weeks", "tab", "3", "ctrl+t")
+        await pilot.press(*keys)
         await _settle(pilot)
         note = app.screen
         assert isinstance(note, TreatmentNoteScreen)
         text, status = _shown(note)
         assert "client feels lighter" in text and "again in two weeks" in text
+        assert "Pain after: 3/10" in text
         assert status.startswith("Preview")
         await pilot.press("c")
         await pilot.pause()

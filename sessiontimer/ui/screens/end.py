@@ -73,6 +73,12 @@ class EndScreen(Screen[None]):
                 id="closing-note",
             )
             yield Input(placeholder="plan for next time (tab to here; enter saves)", id="plan")
+            yield Input(
+                placeholder="pain after, 0-10 (tab to here; optional)",
+                id="pain-after",
+                restrict=r"[0-9]{0,2}",
+                max_length=2,
+            )
             yield WaitingLine()
         yield KeyBar()
 
@@ -83,7 +89,7 @@ class EndScreen(Screen[None]):
     def save(self, event: Input.Submitted) -> None:
         self._done(event.value)  # the text as it was when Enter was pressed
 
-    @on(Input.Submitted, "#plan")
+    @on(Input.Submitted, "#plan, #pain-after")
     def save_plan(self, event: Input.Submitted) -> None:
         self._done(self.typed_closing_note())
 
@@ -92,18 +98,42 @@ class EndScreen(Screen[None]):
 
     def _done(self, closing_note: str | None) -> None:
         """Close the session ("Session saved." is said once its lines are on disk)."""
-        if self.session.final:
+        if self.session.final or not self._pain_ok():
             return
         app: SessionTimerApp = self.app  # type: ignore[assignment]
         self._write_plan()
         app.close_session(self.session, closing_note)
         app.back_to_start()
 
+    def _pain_after(self) -> int | None:
+        """The pain score typed (None: none typed, or not a score from 0 to 10)."""
+        typed = self.query_one("#pain-after", Input).value.strip()
+        return int(typed) if typed.isdigit() and 0 <= int(typed) <= 10 else None
+
+    def _pain_ok(self) -> bool:
+        """No pain typed, or a score 0-10; otherwise say so and go to the field."""
+        field = self.query_one("#pain-after", Input)
+        if not field.value.strip() or self._pain_after() is not None:
+            return True
+        field.focus()
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app.key_hold.release(self)  # the screen stays: the keys typed after Enter are its own
+        self.notify(
+            f"Pain after: {field.value.strip()} is not a score; type a number from 0 to 10 "
+            "(or clear the field), then Enter.",
+            severity="warning",
+            markup=False,
+        )
+        return False
+
     def _write_plan(self) -> None:
-        """The plan for next time, if one was typed (journaled as ``plan``)."""
+        """The plan for next time and the pain after, if typed (``plan``, ``pain``)."""
         plan = self.query_one("#plan", Input).value.strip()
         if plan and not self.session.final:
             self.recorder.plan(plan)
+        pain = self._pain_after()
+        if pain is not None and not self.session.final:
+            self.recorder.pain(pain, after=True)  # the note's "pain after"
 
     def action_sign(self) -> None:
         """Save like Enter, then sign the note once every line is on disk."""
@@ -130,10 +160,13 @@ class EndScreen(Screen[None]):
             "closing_note": self.typed_closing_note(),
             "plan": self.query_one("#plan", Input).value,
         }
+        pain = self._pain_after()
 
         def load() -> ShownNote:
             on_disk = writer.flush(2.0)
-            shown = journal_note(path, path.stem, app.settings.practitioner, typed=typed)
+            shown = journal_note(
+                path, path.stem, app.settings.practitioner, typed=typed, pain_after=pain
+            )
             if not on_disk:
                 late = "Some lines still wait for the disk: the last findings may be missing."
                 shown = ShownNote(shown.text, f"{shown.status} {late}")
