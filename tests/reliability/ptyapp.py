@@ -82,6 +82,8 @@ class PtyApp:
         self.fd = master
         os.set_blocking(master, False)
         self.raw = bytearray()
+        self.started = time.monotonic()
+        self.sent: list[tuple[float, bytes]] = []  # (seconds after start, keys): for failures
 
     def pump(self, timeout: float = 0.0) -> None:
         """Read whatever the app drew (waiting up to ``timeout`` for the first bytes)."""
@@ -114,6 +116,7 @@ class PtyApp:
             self.pump(min(left, 0.05))
 
     def send(self, keys: bytes) -> None:
+        self.sent.append((round(time.monotonic() - self.started, 2), keys))
         os.write(self.fd, keys)
 
     def kill(self) -> None:
