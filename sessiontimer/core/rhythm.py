@@ -125,7 +125,8 @@ class RhythmTapper:
         return reading
 
 
-QUALITY_KEYS = "1-3 amplitude, 4-6 symmetry, 7-9 vigour (low, normal, high)"
+QUALITY_KEYS = "1-3 amplitude, 4-6 symmetry, 7-9 vigour (low, normal, high)"  # help
+QUALITY_HINT = "1-3 amp, 4-6 sym, 7-9 vig"  # the status line: fits 80 columns beside the rate
 
 
 def quality_of_digit(digit: str) -> tuple[str, str] | None:
@@ -144,4 +145,4 @@ def describe(rate: float | None, taps: int, qualities: tuple[tuple[str, str], ..
         return f"rhythm: {taps} tap{'s' if taps != 1 else ''}…"
     hint = "within 6–12" if in_hint_range(rate) else "usual range 6–12"
     given = ", ".join(f"{name} {level}" for name, level in qualities)
-    return f"rhythm {rate:g}/min ({taps} taps; {hint}) · {given or QUALITY_KEYS}"
+    return f"rhythm {rate:g}/min ({taps} taps; {hint}) · {given or QUALITY_HINT}"

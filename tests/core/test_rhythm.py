@@ -26,8 +26,7 @@ def test_rate_shows_after_three_taps() -> None:
     assert third.rate == 8.0 and third.taps == 3
     assert fourth.rate == 8.0
     assert describe(third.rate, 3) == (
-        "rhythm 8/min (3 taps; within 6–12) · 1-3 amplitude, 4-6 symmetry, 7-9 vigour "
-        "(low, normal, high)"
+        "rhythm 8/min (3 taps; within 6–12) · 1-3 amp, 4-6 sym, 7-9 vig"
     )
     given = (("amplitude", "high"),)
     assert describe(third.rate, 3, given) == "rhythm 8/min (3 taps; within 6–12) · amplitude high"

@@ -71,7 +71,7 @@ async def test_rhythm_qualities_one_key_each_while_the_series_is_open(
             await pilot.press("c")
             clock.advance(7.5)
         await pilot.pause()
-        assert "1-3 amplitude" in status(app)  # the keys are offered once the rate shows
+        assert "1-3 amp, 4-6 sym, 7-9 vig" in status(app)  # offered once the rate shows
         await pilot.press("3", "4", "8")
         await pilot.pause()
         assert "amplitude high, symmetry low, vigour normal" in status(app)
