@@ -293,8 +293,13 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.call_after_refresh(self.leave, "terminal closed")
 
     def _typed_closing_note(self) -> str | None:
-        typed = getattr(self.screen, "typed_closing_note", None)
-        return typed() if callable(typed) else None
+        """What the End screen holds (its plan and pain after are journaled here), even
+        under a screen opened from it (the treatment-note preview)."""
+        for screen in reversed(self.screen_stack):
+            typed = getattr(screen, "keep_typed", None)
+            if callable(typed):
+                return str(typed())
+        return None
 
     def leave(self, reason: str, closing_note: str | None = None) -> None:
         """The one way out: suspend (or close) the session, then exit with ``reason``'s status.

@@ -75,3 +75,29 @@ async def test_end_screen_ctrl_t_previews_the_note_with_what_is_typed(clock: Man
         await pilot.pause()
         assert app.screen is end  # back, with the typed text kept
         assert end.query_one("#closing-note", Input).value == "client feels lighter"
+
+
+async def test_a_signal_while_the_note_preview_is_open_keeps_what_was_typed(
+    clock: ManualClock,
+) -> None:
+    from sessiontimer.core.journal_read import read_journal
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        end = app.screen
+        assert isinstance(end, EndScreen)
+        await pilot.press(*"lighter", "tab", *"two weeks", "tab", "2", "ctrl+t")
+        await _settle(pilot)
+        assert isinstance(app.screen, TreatmentNoteScreen)
+        app.leave("signal TERM")  # what the TERM handler calls
+        await pilot.pause()
+    assert end.session.wait(5)
+    events = read_journal(end.session.path).events
+    texts = {e["type"]: e.get("text", e.get("value")) for e in events}
+    assert texts["closing_note"] == "lighter" and texts["plan"] == "two weeks"
+    assert texts["pain"] == 2

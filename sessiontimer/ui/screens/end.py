@@ -180,6 +180,12 @@ class EndScreen(Screen[None]):
         self._write_plan()
         app.leave("quit", closing_note=self.typed_closing_note())
 
+    def keep_typed(self) -> str:
+        """Any way out that cannot ask (a signal, a lost terminal): the plan and the pain
+        after are journaled, and the typed closing note is returned for the close."""
+        self._write_plan()
+        return self.typed_closing_note()
+
     def typed_closing_note(self) -> str:
         """What is in the closing-note field now (any way out keeps it)."""
         return self.query_one("#closing-note", Input).value
