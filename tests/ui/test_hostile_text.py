@@ -3,8 +3,9 @@
 The walk: a preset and phases, a client, notes and a closing note all carrying the same
 hostile text (markup, links, controls, bidi and zero-width marks, combining marks, emoji,
 10 kB); an interrupted session of that client to resume. Every screen and dialog is opened
-(the amend, rename and delete-client dialogs too); nothing may raise (the test app
-re-raises), and each shows the text as written, controls shown as escapes.
+(the amend, rename and delete-client dialogs and both ways to the treatment note too);
+nothing may raise (the test app re-raises), and each shows the text as written, controls
+shown as escapes (the treatment note drops them, as the text it copies does).
 
 The walk is the suite's slowest test: one explicit example that packs every hostile kind,
 plus ``SESSIONTIMER_HYPOTHESIS_EXAMPLES`` generated ones (2 by default; CI asks for more).
@@ -31,6 +32,7 @@ from sessiontimer.core.journal import session_path
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import OnEnd, Phase, Preset
 from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.review.note_render import clean
 from sessiontimer.ui.plain_text import visible_controls
 from tests.ui.conftest import WALL, build_app, quiet_settings
 
@@ -82,9 +84,11 @@ def _data(text: str, clock: ManualClock) -> Preset:
         clock.advance(30)
         recorder.tick()
         recorder.note(text=text, key="n")
+        recorder.note(text=text, key="'", words=True)  # the client's own words
         if finished:
             recorder.end()
             recorder.closing_note(text)
+            recorder.plan(text)
         assert recorder.writer.flush(5)
         recorder.writer.close()
         clock.advance(3600)
@@ -124,6 +128,7 @@ async def _walk(text: str) -> None:
         await pilot.press("down", "enter")
         assert one_line in await settle()  # a timeline
         await _amend(pilot, app, text, settle)
+        await _treatment_note(pilot, app, text, settle, words=True)
         await pilot.press("escape", "f4")
         assert one_line in await settle()  # client history
         await _rename_and_delete(pilot, app, text, settle)
@@ -161,6 +166,25 @@ async def _amend(pilot: Any, app: Any, text: str, settle: Any) -> None:
     await pilot.press("enter")
     assert visible_controls(f"amended {text} .", newlines=False) in await settle()
     assert type(app.screen).__name__ == "SessionDetailScreen"
+
+
+async def _treatment_note(pilot: Any, app: Any, text: str, settle: Any, words: bool) -> None:
+    """The treatment note (t on the timeline, ctrl+t on the End screen): its title, and
+    the client, closing note, plan and client's words as written in the note's plain text
+    (which, like the Copy it offers, drops control characters and breaks lines nowhere)."""
+    await pilot.press("t" if type(app.screen).__name__ == "SessionDetailScreen" else "ctrl+t")
+    screen = await settle()
+    assert type(app.screen).__name__ == "TreatmentNoteScreen"
+    note = str(app.screen.query_one("#treatment-note-text", Static).render())
+    assert note and note == app.screen.shown.text  # what Copy copies
+    assert visible_controls(app.screen.title_text, newlines=False) in screen
+    written = clean(text).strip()
+    assert f"Client: {written}" in note and f"Closing note: {written}" in note
+    assert not words or f"“{written}”" in note  # the client's words, quoted
+    plan = note.split("\nPLAN\n", 1)[1]
+    assert plan.startswith(written), plan[:200]
+    await pilot.press("escape")
+    await settle()
 
 
 def _texts_of_row(table: DataTable[Any], row: int) -> str:
@@ -205,6 +229,9 @@ async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
     assert type(app.screen).__name__ == "EndScreen"
     assert one_line in await settle()
     app.screen.query_one("#closing-note").value = text
+    app.screen.query_one("#plan").value = text
+    await _treatment_note(pilot, app, text, settle, words=False)  # a preview
+    assert type(app.screen).__name__ == "EndScreen"
     await pilot.press("enter")
     await settle()
 
