@@ -12,6 +12,7 @@ line comes before it); the next start offers every unfinished session.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -163,7 +164,20 @@ def stop(app: PtyApp, lane: Lane, rng: random.Random, quitting: bool) -> None:
         os.kill(app.proc.pid, signal.SIGTERM)
         status = app.wait_exit(15)
         allowed = {128 + signal.SIGTERM, 0} if quitting else {128 + signal.SIGTERM}
-        assert status in allowed, f"SIGTERM gave status {status}"  # a quit under way: 0
+        assert status in allowed, f"SIGTERM gave status {status}{threads(app)}"  # quit: 0
+
+
+def threads(app: PtyApp) -> str:
+    """Where each thread of a process that did not exit waits (Linux /proc), for the report."""
+    tasks = Path(f"/proc/{app.proc.pid}/task")
+    if app.proc.poll() is not None or not tasks.exists():
+        return ""
+    found = []
+    for task in sorted(tasks.iterdir()):
+        with contextlib.suppress(OSError):
+            name = (task / "comm").read_text().strip()
+            found.append(f"{name}: {(task / 'wchan').read_text().strip() or '-'}")
+    return f"; threads: {', '.join(found)}"
 
 
 def check_journals(lane: Lane, n: int) -> None:
