@@ -175,8 +175,16 @@ def noted(recorder: SessionRecorder) -> list[str]:
     ]
 
 
+CLIENT_SHOWN = 40  # characters of the client's name on the session screen
+
+
 def _totals(client: str | None, snap: Snapshot, wall: datetime) -> Content:
-    """Client, time in, time left and the wall-clock end (the next client is booked)."""
+    """Client, time in, time left and the wall-clock end (the next client is booked).
+
+    A long name is shortened here (the journal keeps it whole): on twenty lines it pushed the
+    notes and the "Saved" line off the screen."""
+    if client and len(client) > CLIENT_SHOWN:
+        client = client[: CLIENT_SHOWN - 1].rstrip() + "…"
     who = f"{client} · " if client else ""
     elapsed, left = snap.session_elapsed, snap.session_left
     done = minutes_in(elapsed)
