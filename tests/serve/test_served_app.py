@@ -6,6 +6,7 @@ no app process and no lock behind."""
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sys
 import time
@@ -17,6 +18,7 @@ import pytest
 from sessiontimer.core.lock import SessionLock
 from tests.serve.served_app import ServedApp, Tab, journal_events
 
+OSC = re.compile(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and /proc")
 
 
@@ -130,3 +132,40 @@ def _zombie(pid: int) -> bool:
 
 def test_signals_used_here_exist() -> None:
     assert signal.SIGTERM and signal.SIGKILL
+
+
+async def test_a_10_kb_client_name_typed_in_the_tab_then_the_tab_closed_at_once(
+    served: ServedApp,
+) -> None:
+    """Markup, control characters and 10 kB pasted into the client field (a bracketed paste,
+    as the page's terminal sends one), and the tab gone the moment Enter is sent: the session
+    starts anyway, one journal, and the next tab finds it running and readable."""
+    name = ("[b]Ann[/b] \x07\x00 " * 700)[:10_000]
+    tab = Tab(served)
+    await tab.open()
+    assert await tab.wait_for("Craniosacral 60")
+    await tab.keys("\t")  # to the client field
+    await asyncio.sleep(0.5)
+    await tab.keys("\x1b[200~" + name + "\x1b[201~")
+    await tab.keys("\r")
+    await tab.close()  # the worst moment: the session is starting, nobody is watching
+    assert await _until(lambda: journal_events(served.home) != [])
+    (pid,) = served.app_pids()
+    again = Tab(served)
+    await again.open()
+    assert await again.wait_for("[b]Ann[/b]")  # the whole screen drawn again, name included
+    drawn = OSC.sub(b"", again.screen)  # a BEL ends an OSC sequence (the pointer's shape)
+    assert b"\x07" not in drawn and b"\x00" not in drawn  # the name's own are never sent
+    again.mark()
+    await again.keys("r")
+    assert await again.wait_for("Saved: release")  # the name left room for it
+    assert served.app_pids() == [pid]
+    (events,) = journal_events(served.home)
+    started = next(e for e in events if e["type"] == "session_started")
+    client = str(started.get("client", ""))
+    assert client.startswith("[b]Ann[/b]"), client[:80]  # kept as typed, never markup
+    await again.close()
+    assert served.stop() == 0
+    (events,) = journal_events(served.home)
+    assert events[-1]["type"] == "suspended" and events[-1]["reason"] == "connection lost"
+    assert served.app_pids() == []
