@@ -247,3 +247,21 @@ async def test_end_screen_pain_after_is_journaled_as_after(clock: ManualClock) -
     (after,) = of_type(events, "pain")
     assert after["value"] == 2 and after["after"] is True
     assert of_type(events, "closing_note")[0]["text"] == "lighter"
+
+
+async def test_end_screen_fields_typed_in_a_burst_with_tab(clock: ManualClock) -> None:
+    """As a terminal delivers "ok<Tab>later" typed fast: each text in its own field (the
+    text after Tab reached the closing note before the focus moved)."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        end = app.screen
+        for char in "ok\tlater":
+            app.post_message(events.Key("tab" if char == "\t" else char, char))
+        for _ in range(5):
+            await pilot.pause()
+        values = [end.query_one(f"#{i}", Input).value for i in ("closing-note", "plan")]
+        assert values == ["ok", "later"]

@@ -35,7 +35,9 @@ class EndScreen(Screen[None]):
         Binding("ctrl+s", "sign", "Save and sign", id="end_sign"),
         Binding("ctrl+t", "treatment_note", "Treatment note", id="end_treatment_note"),
     ]
-    HOLD_AFTER = frozenset({"enter", "escape"})  # keys after them go to Start (key_hold)
+    # Keys after Enter / Escape go to Start; after Tab they wait until the next field has the
+    # focus (ui/key_hold.py): typed in a burst, they reached the field being left.
+    HOLD_AFTER = frozenset({"enter", "escape", "tab"})
 
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
@@ -84,6 +86,11 @@ class EndScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#closing-note", Input).focus()
+
+    def on_descendant_focus(self) -> None:
+        """A field took the focus (after Tab): the keys held since go to it now."""
+        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app.key_hold.release(self)
 
     @on(Input.Submitted, "#closing-note")
     def save(self, event: Input.Submitted) -> None:
