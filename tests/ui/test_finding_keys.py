@@ -265,3 +265,15 @@ async def test_end_screen_fields_typed_in_a_burst_with_tab(clock: ManualClock) -
             await pilot.pause()
         values = [end.query_one(f"#{i}", Input).value for i in ("closing-note", "plan")]
         assert values == ["ok", "later"]
+
+
+async def test_end_screen_ctrl_q_with_a_pain_that_is_no_score_says_so(clock: ManualClock) -> None:
+    from sessiontimer.ui.screens.end import EndScreen
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        await pilot.press("tab", "tab", "1", "2", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, EndScreen)  # not quit with the score dropped unsaid
+        assert any("12 is not a score" in str(n.message) for n in app._notifications)

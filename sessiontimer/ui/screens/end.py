@@ -182,8 +182,11 @@ class EndScreen(Screen[None]):
         self.app.push_screen(TreatmentNoteScreen("Treatment note", path.stem, load))
 
     def quit_requested(self) -> None:
-        """ctrl+q: what was typed is the closing note; then the app quits."""
+        """ctrl+q: what was typed is the closing note; then the app quits (not while the
+        pain-after field holds something that is no score: it says so instead)."""
         app: SessionTimerApp = self.app  # type: ignore[assignment]
+        if not self.session.final and not self._pain_ok():
+            return
         self._write_plan()
         app.leave("quit", closing_note=self.typed_closing_note())
 
