@@ -197,7 +197,7 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     s = _find(app_paths, args.id)
     if s is None:
         return EXIT_PROBLEM
-    from sessiontimer.review.timeline import describe, load_timeline, stamp
+    from sessiontimer.review.timeline import describe, hidden_line, load_timeline, stamp
 
     tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir)
     print(shown(row_text(s)))
@@ -210,6 +210,9 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
             ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""
             print(shown(f"  {session_t:>6}  {wall}  {ident}{describe(item)}"))
     print()
+    if tl.hidden:
+        print(shown(hidden_line(tl)))
+        print()
     print(shown(f"closing note: {tl.closing or '-'}"))
     return EXIT_OK
 

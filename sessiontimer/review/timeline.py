@@ -1,8 +1,13 @@
 """One session in full, for the timeline view, ``logs show`` and the Markdown export.
 
-Built from every line of the journal (read once, in a worker): phases with planned and real
-length, notes with session and wall time (retractions removed, amendments applied), still
-points and other toggles, pauses, cues and the closing note.
+Built from the journal read once, one line at a time (in a worker): phases with planned and
+real length, notes with session and wall time (retractions removed, amendments applied),
+still points and other toggles, pauses, cues and the closing note.
+
+Bounded whatever the file holds: at most ``LIMIT`` notes and closing notes and ``LIMIT``
+other events (phases, cues, pauses...) are kept; the lines past either cap are counted in
+``hidden`` and the timeline says so (a session of many hours writes a cue line every few
+minutes; a planted journal can hold millions). Checkpoints are passed over undecoded.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core import readable
-from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.journal_read import JournalStream, read_journal
 from sessiontimer.review.fast_scan import Event
 from sessiontimer.review.summary import Summary, summarize
 
@@ -29,50 +34,112 @@ class PhaseRun:
     items: list[Event] = field(default_factory=list)
 
 
+LIMIT = 10_000  # notes (and closing notes) kept, and other events kept, each
+
+
 @dataclass
 class Timeline:
     summary: Summary
     phases: list[PhaseRun]
-    events: list[Event]  # every line as read (for the JSON and CSV exports)
+    path: Path
     notes: list[Event]  # notes as they stand (amended, not retracted)
     closing: str
+    hidden: int = 0  # lines the timeline would show but did not keep (past LIMIT)
+
+    @property
+    def events(self) -> list[Event]:
+        """Every line as read (the JSON and CSV exports): read again, not kept."""
+        return read_journal(self.path).events
 
 
 def load_timeline(path: Path, sessions_dir: Path) -> Timeline:
-    """Read one journal fully; a damaged file gives what could be read."""
+    """Read one journal line by line; a damaged file gives what could be read."""
     summary = summarize(path, sessions_dir)
-    events = read_journal(path).events
-    start = next((e for e in events if e.get("type") == "session_started"), {})
-    raw_plan = start.get("planned")
-    planned: list[Any] = raw_plan if isinstance(raw_plan, list) else []
-    notes = _notes(events)
-    phases: list[PhaseRun] = []
-    by_id = {str(n.get("id")): n for n in notes}
+    kept = _Kept()
+    planned: list[Any] | None = None
     stopped: Any = None  # the reason of the last `suspended` line
-    for e in events:
-        if e.get("type") == "suspended":
+    for e in JournalStream(path, _READ):
+        kind = e.get("type")
+        if kind == "session_started":
+            if planned is None:
+                raw_plan = e.get("planned")
+                planned = raw_plan if isinstance(raw_plan, list) else []
+            continue
+        if kind == "suspended":
             stopped = e.get("reason")
-        elif e.get("type") == "resumed_after_crash":
+        elif kind == "resumed_after_crash":
             e = {**e, "after": stopped}  # how it stopped decides what the resume is called
         try:
-            _place(e, phases, planned, by_id)
+            kept.place(e, planned or [])
         except (TypeError, ValueError, KeyError, AttributeError):
             continue
-    return Timeline(summary, phases, events, notes, summary.closing)
+    phases = kept.phases
+    for phase in phases:
+        phase.items = [e for e in phase.items if e.get("type") != "note" or _live(e, kept)]
+    notes = list(kept.notes.values())
+    return Timeline(summary, phases, path, notes, summary.closing, kept.hidden)
 
 
-def _notes(events: list[Event]) -> list[Event]:
-    notes: dict[str, Event] = {}
-    for e in events:
+def _live(note: Event, kept: _Kept) -> bool:
+    return kept.notes.get(str(note.get("id"))) is note
+
+
+def hidden_line(tl: Timeline) -> str:
+    """What the timeline says of the lines it did not keep ("" when it kept them all)."""
+    if not tl.hidden:
+        return ""
+    return (
+        f"{tl.hidden:,} more lines not shown: a timeline shows at most {LIMIT:,} notes and "
+        f"{LIMIT:,} other events. `sessiontimer logs export {tl.summary.id} --format events` "
+        "lists every line."
+    )
+
+
+class _Kept:
+    """What the timeline holds while it reads: phases, their items, the notes by id."""
+
+    def __init__(self) -> None:
+        self.phases: list[PhaseRun] = []
+        self.notes: dict[str, Event] = {}
+        self.clinical = 0  # notes and closing notes kept
+        self.other = 0  # phases and other items kept
+        self.hidden = 0
+
+    def _room(self, clinical: bool) -> bool:
+        """Count one more kept line of its kind; False (counted as hidden) when full."""
+        if clinical and self.clinical < LIMIT:
+            self.clinical += 1
+            return True
+        if not clinical and self.other < LIMIT:
+            self.other += 1
+            return True
+        self.hidden += 1
+        return False
+
+    def place(self, e: Event, planned: list[Any]) -> None:
         kind = e.get("type")
-        if kind == "note":
-            notes[str(e.get("id"))] = dict(e)
-        elif kind == "note_retracted":
-            notes.pop(str(e.get("note")), None)
-        elif kind == "amended" and isinstance(e.get("fields"), dict) and e.get("note") in notes:
-            notes[str(e["note"])].update(e["fields"])
-            notes[str(e["note"])]["amended"] = True
-    return list(notes.values())
+        if kind == "note_retracted":
+            self.notes.pop(str(e.get("note")), None)
+        elif kind == "amended":
+            note = self.notes.get(str(e.get("note")))
+            if note is not None and isinstance(e.get("fields"), dict):
+                note.update(e["fields"])
+                note["amended"] = True
+        elif kind == "phase_started":
+            index = int(e["phase"])
+            name = planned[index]["name"] if index < len(planned) else f"phase {index + 1}"
+            run = PhaseRun(index, str(name), e.get("target"), start_t=float(e["t"]))
+            if self._room(False):
+                self.phases.append(run)
+        elif kind == "phase_ended" and self.phases:
+            self.phases[-1].real = float(e["length"])
+        elif kind in _SHOWN and self.phases:
+            if not self._room(kind in ("note", "closing_note")):
+                return
+            if kind == "note":
+                e = dict(e)
+                self.notes[str(e.get("id"))] = e
+            self.phases[-1].items.append(e)
 
 
 STOPPED = {
@@ -97,22 +164,8 @@ _SHOWN = {
     "resumed_after_crash",
     "closing_note",
 }
-
-
-def _place(e: Event, phases: list[PhaseRun], planned: list[Any], notes: dict[str, Event]) -> None:
-    kind = e.get("type")
-    if kind == "phase_started":
-        index = int(e["phase"])
-        name = planned[index]["name"] if index < len(planned) else f"phase {index + 1}"
-        phases.append(PhaseRun(index, str(name), e.get("target"), start_t=float(e["t"])))
-    elif kind == "phase_ended" and phases:
-        phases[-1].real = float(e["length"])
-    elif kind in _SHOWN and phases:
-        if kind == "note":
-            if str(e.get("id")) not in notes:
-                return  # retracted
-            e = notes[str(e["id"])]
-        phases[-1].items.append(e)
+_READ = frozenset({"session_started", "phase_started", "phase_ended", "note_retracted",
+                   "amended", *_SHOWN})  # fmt: skip
 
 
 def describe(e: Event) -> str:

@@ -11,6 +11,7 @@ import io
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,8 +52,12 @@ def _timeline(sessions: Path, client: str, note: str, closing: str):  # type: ig
 def test_every_csv_reads_back_one_row_per_line_cell_for_cell(
     client: str, note: str, closing: str
 ) -> None:
-    with tempfile.TemporaryDirectory(prefix="csv-") as folder:
+    with tempfile.TemporaryDirectory(prefix="csv-") as folder:  # exports read the file
         tl = _timeline(Path(folder) / "sessions", client, note, closing)
+        _check_both_csvs(tl, client, note, closing)
+
+
+def _check_both_csvs(tl: Any, client: str, note: str, closing: str) -> None:
     findings = export.render([tl], "csv")
     the_note = export.note_of(tl)
     expected = [[csv_cell(v) for v in _row(the_note, f)] for f in all_findings(the_note)]

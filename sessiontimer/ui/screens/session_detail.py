@@ -23,7 +23,7 @@ from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
-from sessiontimer.review.timeline import Timeline, describe, load_timeline, stamp
+from sessiontimer.review.timeline import Timeline, describe, hidden_line, load_timeline, stamp
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -44,6 +44,8 @@ def timeline_lines(tl: Timeline) -> list[Line]:
             note = str(item.get("id")) if item.get("type") == "note" else None
             lines.append((f"  {session_t:>6}  {wall}  {describe(item)}", note))
         lines.append(("", None))
+    if tl.hidden:
+        lines.append((hidden_line(tl), None))
     if tl.summary.problems:
         lines.append(("damaged journal: " + "; ".join(tl.summary.problems), None))
     lines.append((f"closing note: {tl.closing or '—'}", None))

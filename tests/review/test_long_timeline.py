@@ -1,0 +1,60 @@
+"""A journal of hours of cues (or a planted one) opens as a bounded timeline that says so.
+
+The timeline keeps at most ``timeline.LIMIT`` notes and ``LIMIT`` other events; the rest are
+counted and the timeline (screen and ``logs show``) says how many lines it did not show.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from review_journals import TZ, Session, write
+
+from sessiontimer.review.timeline import LIMIT, hidden_line, load_timeline
+from sessiontimer.ui.screens.session_detail import timeline_text
+
+EXTRA = 25
+
+
+def _flooded(tmp_path: Path) -> Path:
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    retracted = s.add("note", 1, 0, region=None, key="n", text="a slip")
+    s.add("note_retracted", 2, 0, note=retracted)
+    kept = s.add("note", 3, 0, region=None, key="n", text="first")
+    for n in range(LIMIT + EXTRA):
+        s.add("cue", 4 + n, 0, kind="interval", sound="soft-bell", backend="visual",
+              outcome="visual", late=0.0)  # fmt: skip
+        s.add("checkpoint", 4 + n, 0, run=1, phase_elapsed=4.0 + n, target=60.0, paused=False)
+    last = s.add("note", LIMIT + 50, 0, region=None, key="n", text="after the flood")
+    s.add("amended", LIMIT + 51, note=kept, fields={"text": "first, corrected"})
+    s.add("session_ended", LIMIT + 60, 0, reason="key")
+    s.add("closing_note", LIMIT + 61, 0, text="calm")
+    assert last
+    return write(tmp_path, s.wall, s.events, "ffffff")
+
+
+def test_a_flood_of_cues_is_cut_and_counted_and_no_note_is_lost(tmp_path: Path) -> None:
+    path = _flooded(tmp_path)
+    tl = load_timeline(path, tmp_path)
+    items = [e for p in tl.phases for e in p.items]
+    cues = [e for e in items if e["type"] == "cue"]
+    notes = [e.get("text") for e in items if e["type"] == "note"]
+    assert len(cues) == LIMIT - 1  # the phase itself is one of the LIMIT other events
+    assert tl.hidden == EXTRA + 1  # the cues past the cap; the closing note is kept
+    assert notes == ["first, corrected", "after the flood"]  # retracted gone, amended applied
+    assert [n.get("text") for n in tl.notes] == notes
+    assert tl.closing == "calm"
+    text = timeline_text(tl)
+    assert hidden_line(tl) in text
+    assert f"{tl.hidden:,} more lines" in hidden_line(tl)
+
+
+def test_a_short_session_says_nothing_of_hidden_lines(tmp_path: Path) -> None:
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add("note", 3, 0, region=None, key="n", text="only")
+    tl = load_timeline(write(tmp_path, s.wall, s.events, "eeeeee"), tmp_path)
+    assert tl.hidden == 0 and hidden_line(tl) == ""
+    assert "not shown" not in timeline_text(tl)
