@@ -22,7 +22,12 @@ from typing import Any
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
-from sessiontimer.ui.textual_compat import XTermParser, has_deadline, seconds_to_deadline
+from sessiontimer.ui.textual_compat import (
+    XTermParser,
+    has_deadline,
+    output_ended,
+    seconds_to_deadline,
+)
 
 
 class TerminalLost(Message):
@@ -56,6 +61,14 @@ class QuietLinuxDriver(LinuxDriver):
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self.exit_event = WakingEvent(self._wake_write)
+
+    def write(self, data: str) -> None:
+        """Textual's write, unless its output thread has ended: then the frame is dropped
+        (there is no terminal to draw on) instead of blocking the app for ever, so that a
+        signal or the lost terminal can still be handled and the session suspended."""
+        if output_ended(self):
+            return
+        super().write(data)
 
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""

@@ -103,3 +103,10 @@ def seconds_to_deadline(parser: Any) -> float | None:
     """How long the input thread may sleep: until the parser's deadline, or for ever."""
     deadline = parser_deadline(parser)
     return None if deadline is None else max(0.0, deadline - get_time())
+
+
+def output_ended(driver: Any) -> bool:
+    """True when the driver's output thread has ended (stopped at exit, or died on a write
+    error): Textual's write would then wait for ever on the thread's full queue."""
+    writer = getattr(driver, "_writer_thread", None)
+    return writer is not None and not writer.is_alive()

@@ -178,3 +178,28 @@ def test_the_app_runs_on_the_quiet_driver(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(constants, "DRIVER", None)
     assert build_app().driver_class is QuietLinuxDriver
+
+
+async def test_writes_after_the_output_thread_ended_never_block_the_app() -> None:
+    """Textual's output thread ended (stopped at exit, or a write error on the terminal): a
+    write used to wait for ever on its full queue (30 writes), and with it the whole app, so
+    no signal or lost terminal could be handled (seen: a hung app holding the session lock)."""
+    import io
+    import threading
+
+    from textual.app import App
+    from textual.drivers._writer_thread import WriterThread
+
+    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+
+    driver = QuietLinuxDriver(App())
+    writer = WriterThread(io.StringIO())
+    writer.start()
+    writer.stop()
+    writer.join(5)
+    driver._writer_thread = writer
+    burst = threading.Thread(target=lambda: [driver.write("frame") for _ in range(40)])
+    burst.daemon = True
+    burst.start()
+    burst.join(5)
+    assert not burst.is_alive()

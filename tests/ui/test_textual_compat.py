@@ -86,3 +86,14 @@ def test_the_web_driver_names_are_imported_only_when_asked_for() -> None:
         "c.ExitInput; assert 'textual.drivers.web_driver' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_linux_driver_keeps_its_output_thread_where_we_read_it() -> None:
+    import inspect
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from sessiontimer.ui.textual_compat import output_ended
+
+    assert "self._writer_thread" in inspect.getsource(LinuxDriver.__init__)
+    assert not output_ended(object())  # no output thread yet: writes go on as Textual's
