@@ -13,7 +13,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sessiontimer import note_cli
 from sessiontimer.core import readable
@@ -246,9 +246,12 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
     sd = app_paths.sessions_dir
     who = note_cli.practitioner(app_paths)[0] if args.format in ("md", "text") else None
     timelines = [load_timeline(sd / s.rel, sd) for s in reversed(chosen)]
-    text = export.render(timelines, args.format, who)
+
+    def text(out: TextIO) -> None:  # events and json stream line by line
+        export.write_to(out, timelines, args.format, who)
+
     if not args.output:
-        sys.stdout.write(text)
+        text(sys.stdout)
         return EXIT_OK
     try:
         mode = int(args.mode, 8)

@@ -1,5 +1,8 @@
 """Exports: treatment notes (Markdown, text), findings (CSV), events (CSV), JSON (as they are).
 
+The events CSV and the JSON are written one journal line at a time (``write_to``): a session
+of a million lines is never held whole.
+
 Files are 0600 unless the user asks otherwise, and each export is recorded (path and clients)
 in the state folder so that deleting a client's records can remove the exports made of them.
 """
@@ -9,8 +12,9 @@ from __future__ import annotations
 import io
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import Practitioner
@@ -46,11 +50,23 @@ def render(timelines: list[Timeline], fmt: str, practitioner: Practitioner | Non
         return "\n".join(notes)
     if fmt == "csv":
         return findings_csv([note_of(t) for t in timelines])
-    if fmt == "events":
-        return to_csv(timelines)
-    if fmt == "json":
-        return to_json(timelines)
+    if fmt in ("events", "json"):
+        out = io.StringIO()
+        write_to(out, timelines, fmt)
+        return out.getvalue()
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def write_to(
+    out: TextIO, timelines: list[Timeline], fmt: str, practitioner: Practitioner | None = None
+) -> None:
+    """Write the export to ``out``; events and json stream one journal line at a time."""
+    if fmt == "events":
+        _events_csv(out, timelines)
+    elif fmt == "json":
+        _json(out, timelines)
+    else:
+        out.write(render(timelines, fmt, practitioner))
 
 
 def note_of(tl: Timeline) -> TreatmentNote:
@@ -59,12 +75,15 @@ def note_of(tl: Timeline) -> TreatmentNote:
 
 
 def to_csv(timelines: list[Timeline]) -> str:
-    out = io.StringIO()
+    return render(timelines, "events")
+
+
+def _events_csv(out: TextIO, timelines: list[Timeline]) -> None:
     writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for tl in timelines:
         names = {p.index: p.name for p in tl.phases}
-        for e in tl.events:
+        for e in tl.each_event():
             rest = {k: v for k, v in e.items() if k not in _MAIN}
             phase = e.get("phase")
             writer.writerow(
@@ -84,36 +103,44 @@ def to_csv(timelines: list[Timeline]) -> str:
                     json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else "",
                 ]
             )
-    return out.getvalue()
 
 
 def to_json(timelines: list[Timeline]) -> str:
-    sessions = [
-        {
-            "id": t.summary.id,
-            "file": t.summary.rel,
-            "client": t.summary.client,
-            "problems": t.summary.problems,
-            "events": t.events,
-        }
-        for t in timelines
-    ]
-    return json.dumps(
-        {"format": "sessiontimer-export", "v": 1, "sessions": sessions},
-        ensure_ascii=False,
-        indent=1,
-    )
+    return render(timelines, "json")
+
+
+def _json(out: TextIO, timelines: list[Timeline]) -> None:
+    """{"format", "v", "sessions": [{id, file, client, problems, events: [...]}]}, one event
+    a line; the problems are the summary's (read before the events)."""
+    out.write('{"format": "sessiontimer-export", "v": 1, "sessions": [')
+    for n, t in enumerate(timelines):
+        head = {"id": t.summary.id, "file": t.summary.rel, "client": t.summary.client,
+                "problems": t.summary.problems}  # fmt: skip
+        out.write(("," if n else "") + "\n " + json.dumps(head, ensure_ascii=False)[:-1])
+        out.write(', "events": [')
+        for i, e in enumerate(t.each_event()):
+            out.write(("," if i else "") + "\n  " + json.dumps(e, ensure_ascii=False))
+        out.write("\n ]}")
+    out.write("\n]}\n")
 
 
 def write_export(
-    text: str, target: Path, clients: list[str], cache_dir: Path, mode: int = 0o600
+    text: str | Callable[[TextIO], None],
+    target: Path,
+    clients: list[str],
+    cache_dir: Path,
+    mode: int = 0o600,
 ) -> None:
-    """Write an export file with ``mode`` (0600 by default) and record it for deletion later."""
+    """Write an export file with ``mode`` (0600 by default) and record it for deletion later;
+    ``text`` is the export or a function that writes it to the open file."""
     from sessiontimer.core.private_files import open_private
 
     fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
+        if isinstance(text, str):
+            out.write(text)
+        else:
+            text(out)
     if mode != 0o600:
         os.chmod(target, mode)
     record_export(cache_dir, target, clients)

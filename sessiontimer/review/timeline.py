@@ -12,6 +12,7 @@ minutes; a planted journal can hold millions). Checkpoints are passed over undec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,12 @@ class Timeline:
 
     @property
     def events(self) -> list[Event]:
-        """Every line as read (the JSON and CSV exports): read again, not kept."""
+        """Every line as read (the treatment-note exports): read again, not kept."""
         return read_journal(self.path).events
+
+    def each_event(self) -> Iterator[Event]:
+        """Every line as read, one at a time (the JSON and events exports stream them)."""
+        return iter(JournalStream(self.path))
 
 
 def load_timeline(path: Path, sessions_dir: Path) -> Timeline:

@@ -87,3 +87,21 @@ def test_export_file_is_private_and_recorded(tmp_path: Path) -> None:
     assert export.load_registry(state) == [{"path": str(target.resolve()), "clients": ["Anna"]}]
     export.write_export("x", tmp_path / "shared.md", ["Anna"], state, mode=0o640)
     assert stat.S_IMODE((tmp_path / "shared.md").stat().st_mode) == 0o640
+
+
+def test_json_and_events_stream_into_the_file_as_render_gives_them(tmp_path: Path) -> None:
+    """Two sessions written line by line into the open file: the same text as render()."""
+    sessions = tmp_path / "sessions"
+    one = known_session(sessions)
+    two = known_session(sessions, client="Bea", day=21, token="bbbbbb")
+    timelines = [load_timeline(p, sessions) for p in (one, two)]
+    for fmt in ("json", "events"):
+        target = tmp_path / f"out.{fmt}"
+        export.write_export(lambda out: export.write_to(out, timelines, fmt), target, [], tmp_path)  # noqa: B023
+        text = target.read_text(encoding="utf-8")
+        assert text == export.render(timelines, fmt)
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [s["client"] for s in data["sessions"]] == ["Anna", "Bea"]
+    assert [s["events"] for s in data["sessions"]] == [read_journal(p).events for p in (one, two)]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.events").read_text("utf-8"))))
+    assert len(rows) == sum(len(read_journal(p).events) for p in (one, two))
