@@ -20,7 +20,7 @@ class FindingKeys:
     def __init__(self, recorder: SessionRecorder) -> None:
         self.recorder = recorder
         self.pain: PainEntry | None = None
-        self.tapper = RhythmTapper()
+        self.tapper: RhythmTapper = recorder.tapper  # the recorder journals it on a way out
         self.felt_pending = False  # "," pressed: the next digit names where it was felt
         self.felt_at: str | None = None
 
@@ -55,7 +55,9 @@ class FindingKeys:
 
     def tap(self, now: float) -> str:
         """One rhythm cycle; the words to show (and a finished series journaled first)."""
-        result = self.tapper.tap(now, self.recorder.engine.session_time(), self.recorder.region)
+        recorder = self.recorder
+        phase = recorder.engine.phase_index if recorder.engine.started else None
+        result = self.tapper.tap(now, recorder.engine.session_time(), recorder.region, phase)
         saved = self._record_rhythm(result.finished) if result.finished else ""
         shown = describe(result.rate, result.taps, self.tapper.qualities)
         return f"{saved} · {shown}" if saved else shown
@@ -75,8 +77,9 @@ class FindingKeys:
 
     def finish_rhythm(self) -> str | None:
         """The session ends or is left: a series being tapped is journaled now."""
-        reading = self.tapper.finish()
-        return self._record_rhythm(reading) if reading else None
+        reading = self.recorder.finish_rhythm()
+        where = f" at {reading.station}" if reading and reading.station else ""
+        return f"Rhythm {reading.rate:g}/min{where} saved" if reading else None
 
     # -- felt at --------------------------------------------------------------------------
 

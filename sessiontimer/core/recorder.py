@@ -30,7 +30,7 @@ from sessiontimer.core.events import (
 from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import Settings
-from sessiontimer.core.rhythm import RhythmReading
+from sessiontimer.core.rhythm import RhythmReading, RhythmTapper
 
 if TYPE_CHECKING:  # the crash-recovery reader loads only when a session is resumed
     from sessiontimer.core.journal_read import ResumeInfo
@@ -112,6 +112,9 @@ class SessionRecorder:
         self.open_toggles: dict[str, OpenToggle] = {}
         self.finished_toggles: list[FinishedToggle] = []
         self._cue_lines: dict[CueDue, str] = {}  # the line id of each cue journaled
+        # The rhythm series being tapped (the session keys tap it): every way out journals it
+        # before ``session_ended`` / ``suspended`` (:meth:`finish_rhythm`).
+        self.tapper = RhythmTapper()
         # The owner (RunningSession) writes ``session_ended`` itself, after the closing bell's
         # line: the end is held here until :meth:`write_end`.
         self.hold_end = False
@@ -147,6 +150,7 @@ class SessionRecorder:
         """One line per engine event; cues are journaled by :meth:`cue_result` once played."""
         for event in events:
             if isinstance(event, SessionEnded):
+                self.finish_rhythm()
                 self._end_toggles(event.t)
             line = self._line(event)
             if isinstance(event, SessionEnded) and self.hold_end and line is not None:
@@ -417,8 +421,17 @@ class SessionRecorder:
         fields: dict[str, Any] = {"rate": reading.rate, "taps": reading.taps}
         if reading.qualities:
             fields["qualities"] = dict(reading.qualities)
-        return self._write("rhythm", t=max(reading.t, 0.0), phase=self._phase(),
+        phase = reading.phase if reading.phase is not None else self._phase()
+        return self._write("rhythm", t=max(reading.t, 0.0), phase=phase,
                            station=reading.station, **fields)  # fmt: skip
+
+    def finish_rhythm(self) -> RhythmReading | None:
+        """Journal the series being tapped now (the session ends or is left), if it has a
+        rate (three taps); fewer taps have none and leave no line."""
+        reading = self.tapper.finish()
+        if reading is not None:
+            self.rhythm(reading)
+        return reading
 
     def plan(self, text: str) -> str:
         """ "Plan for next time" (the End screen); the latest plan line is the plan."""
@@ -430,7 +443,9 @@ class SessionRecorder:
 
     def suspend(self, reason: str = "quit") -> None:
         """The app stops mid-session (quit, signal, lost terminal, error): say so and why,
-        so the next start offers to resume (and does not call it a crash)."""
+        so the next start offers to resume (and does not call it a crash). A rhythm series
+        being tapped is journaled first."""
+        self.finish_rhythm()
         self._write("suspended", phase=self._phase(), reason=reason)
 
     def close(self, timeout: float | None = 5.0) -> bool:

@@ -4,7 +4,8 @@ Hands stay on the client, so the practitioner taps a key (or a foot pedal) at ea
 After three taps the rate is known; when tapping has stopped for :data:`QUIET_AFTER`
 seconds the series becomes one reading, journaled as ``rhythm``. The rate is measured on
 the monotonic clock (a pause of the session does not stretch a cycle); the reading is stamped
-with the session time of its last tap. Upledger's usual range, 6 to 12 cycles a minute, is a
+with the session time, phase and region (station) of its last tap, not those current when
+the quiet window closes it. Upledger's usual range, 6 to 12 cycles a minute, is a
 hint shown beside the rate, never a judgement. While a series is open (its rate shown), the
 digits give its qualities, one key each (:func:`quality_of_digit`); they are journaled in
 the same ``rhythm`` event.
@@ -28,9 +29,10 @@ class RhythmReading:
 
     rate: float  # cycles a minute, one decimal
     taps: int
-    station: str | None
+    station: str | None  # the region at the last tap
     t: float  # session seconds of the last tap
     qualities: tuple[tuple[str, str], ...] = ()
+    phase: int | None = None  # the phase at the last tap
 
 
 def in_hint_range(rate: float) -> bool:
@@ -62,7 +64,8 @@ class RhythmTapper:
     quiet_after: float = QUIET_AFTER
     _times: list[float] = field(default_factory=list)  # monotonic seconds of each tap
     _last_t: float = 0.0  # session seconds of the last tap
-    _station: str | None = None
+    _station: str | None = None  # the region at the last tap
+    _phase: int | None = None  # the phase at the last tap
     _qualities: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,8 +80,9 @@ class RhythmTapper:
     def station(self) -> str | None:
         return self._station
 
-    def tap(self, now: float, t: float, station: str | None) -> TapResult:
-        """One cycle felt at monotonic ``now`` (session time ``t``) with the hands at ``station``.
+    def tap(self, now: float, t: float, station: str | None, phase: int | None = None) -> TapResult:
+        """One cycle felt at monotonic ``now`` (session time ``t``, in ``phase``) with the hands
+        at ``station``; the reading keeps those of its last tap.
 
         A tap after the quiet window first closes the series before it (returned as
         ``finished``), so a late timer never merges two readings.
@@ -86,10 +90,8 @@ class RhythmTapper:
         finished = self.due(now)
         if self._times and now - self._times[-1] < BOUNCE:
             return TapResult(self.rate, self.taps, finished, bounced=True)
-        if not self._times:
-            self._station = station
         self._times.append(now)
-        self._last_t = t
+        self._last_t, self._station, self._phase = t, station, phase
         return TapResult(self.rate, self.taps, finished)
 
     def set_quality(self, name: str, level: str) -> bool:
@@ -120,8 +122,10 @@ class RhythmTapper:
         rate = self.rate
         reading = None
         if rate is not None:
-            reading = RhythmReading(rate, self.taps, self._station, self._last_t, self.qualities)
-        self._times, self._station, self._qualities = [], None, {}
+            reading = RhythmReading(
+                rate, self.taps, self._station, self._last_t, self.qualities, self._phase
+            )
+        self._times, self._station, self._phase, self._qualities = [], None, None, {}
         return reading
 
 
