@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.journal_read import read_journal
 from sessiontimer.ui.screens.session import SessionScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_session_keys import journal_events, of_type
@@ -277,3 +278,26 @@ async def test_end_screen_ctrl_q_with_a_pain_that_is_no_score_says_so(clock: Man
         await pilot.pause()
         assert isinstance(app.screen, EndScreen)  # not quit with the score dropped unsaid
         assert any("12 is not a score" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("keys", [("ctrl+q", "enter"), ("e", "enter")])
+async def test_a_series_being_tapped_is_saved_when_the_app_quits_or_the_session_ends(
+    clock: ManualClock, keys: tuple[str, ...]
+) -> None:
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        path = screen.recorder.writer.path
+        for _ in range(3):
+            await pilot.press("c")
+            clock.advance(7.5)
+        await pilot.pause()
+        assert "rhythm 8/min (3 taps" in status(app)
+        await pilot.press(*keys)  # well within the 10 s quiet window
+        await pilot.pause()
+        assert screen.recorder.writer.flush(5)
+    kinds = [e["type"] for e in read_journal(path).events]
+    last = "suspended" if keys[0] == "ctrl+q" else "session_ended"
+    assert kinds.count("rhythm") == 1 and kinds.index("rhythm") < kinds.index(last)
