@@ -12,6 +12,11 @@ import shutil
 import subprocess
 import sys
 
+MAY_SLEEP = (
+    "This computer may go to sleep during the session ({why}), and then no bells play: "
+    "turn sleep off in its power settings."
+)
+
 
 class SleepInhibitor:
     """Holds a "don't sleep" lock for as long as it is active."""
@@ -42,7 +47,7 @@ class SleepInhibitor:
             return True
         command = self._command()
         if command is None:
-            self.message = "Could not ask the system to stay awake: keep the laptop from sleeping."
+            self.message = MAY_SLEEP.format(why="nothing here can keep it awake")
             return False
         try:
             self._proc = subprocess.Popen(
@@ -52,14 +57,14 @@ class SleepInhibitor:
                 stderr=subprocess.DEVNULL,
             )
         except OSError as error:
-            self.message = f"Could not ask the system to stay awake ({error.strerror})."
+            self.message = MAY_SLEEP.format(why=f"the stay-awake helper failed: {error.strerror}")
             return False
         try:
             self._proc.wait(timeout=0.2)  # an inhibitor that exits at once was refused
         except subprocess.TimeoutExpired:
             return True
         self._proc = None
-        self.message = "The system refused to stay awake: keep the laptop from sleeping."
+        self.message = MAY_SLEEP.format(why="it would not stay awake")
         return False
 
     def release(self) -> None:

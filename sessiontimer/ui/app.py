@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from sessiontimer.core.config import ConfigError
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
+from sessiontimer.core.notices import SOUND, URGENT, Notice, NoticeQueue
 from sessiontimer.core.readable import count
 from sessiontimer.core.running import RunningSession, SessionRefused
 from sessiontimer.core.state import UiState, load_state, save_state
@@ -30,6 +32,7 @@ from sessiontimer.ui import leaving, page, session_service
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
+from sessiontimer.ui.sound_mark import backend_words
 from sessiontimer.ui.textual_compat import (
     UnhandledErrorApp,
     set_return_code,
@@ -45,6 +48,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     TITLE = "sessiontimer"
     ENABLE_COMMAND_PALETTE = False  # it offers quit and screenshots of client notes
     backend_notice_delay = 1.0  # a cascade of fallbacks is told once, as where it ended
+    notice_hold = 2.5  # seconds after start when only the sound notice may be shown
     BINDINGS = [
         Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
         Binding("f2", "toggle_theme", "Theme", id="theme"),
@@ -78,6 +82,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self._direct = (preset, client)
         self._backend_note: Any = None
         self._backend_told = ""  # the backend the last notice named (told once)
+        self._notices: NoticeQueue | None = None  # made at mount: its hold counts from there
+        self._notice_timer: Any = None
+        self.notice_clock: Callable[[], float] = time.monotonic  # tests pass a fake one
         self.sessions_closed = 0  # the Start screen clears the client after each session
         self.session_lock = SessionLock(paths.lock_file)
         self.session: RunningSession | None = None  # the one running (or ended, on End)
@@ -141,6 +148,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         return switchable_first_screen(StartScreen())
 
     def on_mount(self) -> None:
+        self._notices = NoticeQueue(self.notice_clock(), self.notice_hold)
         if not self.is_headless:
             leaving.install_signal_handlers(self)
             self._signals_ours = True
@@ -151,15 +159,39 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if self.session is None:
             self.offer_resume()
         elif self.config_errors:
-            self.notify(
-                f"The config has {count(len(self.config_errors), 'problem')}: they are listed on "
-                "the Start screen and by `sessiontimer config check`.",
-                severity="warning",
-                timeout=8,
+            self.tell(
+                Notice(
+                    f"The config has {count(len(self.config_errors), 'problem')}: they are "
+                    "listed on the Start screen and by `sessiontimer config check`.",
+                    "warning",
+                    8,
+                )
             )
         early = leaving.early_signal() if self._signals_ours else None
         if early is not None:  # it came while the app was starting: leave for it now
             self.leave(early)
+
+    def tell(self, notice: Notice) -> None:
+        """Show ``notice`` when the one before has had its time (sound notices first)."""
+        if self._notices is None:  # before mount: nothing is shown yet anyway
+            self._notices = NoticeQueue(self.notice_clock(), self.notice_hold)
+        self._notices.add(notice)
+        self._show_notices()
+
+    def _show_notices(self) -> None:
+        queue = self._notices
+        if queue is None:
+            return
+        shown = queue.take(self.notice_clock())
+        if shown is not None:
+            self.notify(shown.text, severity=shown.severity, timeout=shown.timeout)  # type: ignore[arg-type]
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+            self._notice_timer = None
+        wake = queue.wake_at()
+        if wake is not None:
+            delay = max(0.05, wake - self.notice_clock())
+            self._notice_timer = self.set_timer(delay, self._show_notices)
 
     def back_to_start(self) -> None:
         """Leave the current screen for the Start screen, building it if it is not below."""
@@ -239,7 +271,11 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     def on_service_notice(self, message: session_service.ServiceNotice) -> None:
         if message.backend:
             self._backend_told = message.backend
-        self.notify(message.text, severity=message.severity, timeout=6)  # type: ignore[arg-type]
+        timeout = 8 if message.severity == "warning" else 6
+        if message.kind == URGENT:
+            self.notify(message.text, severity=message.severity, timeout=timeout)  # type: ignore[arg-type]
+            return
+        self.tell(Notice(message.text, message.severity, timeout, message.kind))
 
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
         """The test chime played (session cues report to their session)."""
@@ -266,10 +302,11 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         )
 
     def _tell_backend(self, current: str) -> None:
-        """Say where cues now play, unless the start-up notice has just said so, with why."""
+        """Say what the change means for the bells, unless the start-up notice has just said so."""
         if current != self._backend_told:
             self._backend_told = current
-            self.notify(f"Cues now play through {current}.", timeout=5)
+            text, severity = backend_words(current)
+            self.tell(Notice(text, severity, 6 if severity == "warning" else 5, SOUND))
 
     def action_quit_app(self) -> None:
         """Quit from any screen; the screen that owns a session decides how (it may ask).

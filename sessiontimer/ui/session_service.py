@@ -22,9 +22,11 @@ from sessiontimer.core import readable
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Cue, Preset
+from sessiontimer.core.notices import OTHER, SOUND, URGENT
 from sessiontimer.core.running import RunningSession
 from sessiontimer.inhibit import SleepInhibitor
 from sessiontimer.paths import bundled_sounds_dir
+from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE, start_notice
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -38,11 +40,14 @@ FIRST_CUE_GRACE = 2.0  # seconds the other sounds wait for the first cue's onset
 class ServiceNotice(Message):
     """Something a background service wants the practitioner to know, calmly."""
 
-    def __init__(self, text: str, severity: str = "information", backend: str = "") -> None:
+    def __init__(
+        self, text: str, severity: str = "information", backend: str = "", kind: str = OTHER
+    ) -> None:
         super().__init__()
         self.text = text
         self.severity = severity
         self.backend = backend  # set when the notice already says where cues now play
+        self.kind = kind  # SOUND notices are shown first (``core.notices``)
 
 
 class SessionSaved(Message):
@@ -93,15 +98,16 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
             service = AudioService(app.settings.audio, [bundled_sounds_dir()])
         except Exception as error:  # no audio must never mean no session
             deferred.failed(f"sound could not start: {error}")
-            app.post_message(ServiceNotice(f"Sound is off ({error}); cues will be visual only."))
+            app.post_message(ServiceNotice(NO_SOUND_NOTICE, "warning", "visual", SOUND))
             return
         service.on_backend_changed = on_change
         deferred.ready(service)
         # The backend, then the first cue's sound: a new session's clock waits for these.
         told = service.prepare(soon[:1], app.ui_state.volume)
         deferred.prepared()
-        if service.fallback_message:  # told before the slow scaling, so the story is in order
-            app.post_message(ServiceNotice(service.fallback_message, backend=service.backend_name))
+        said = start_notice(service)  # told before the slow scaling, so the story is in order
+        if said:
+            app.post_message(ServiceNotice(said, "warning", service.backend_name, SOUND))
         if first:  # scaling holds the interpreter: let the first cue start before it
             deferred.wait_first_answer(FIRST_CUE_GRACE)
         told += [t for t in service.prepare(soon[1:], app.ui_state.volume) if t not in told]
@@ -176,8 +182,10 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any)
 def writer_hooks(app: SessionTimerApp) -> dict[str, Any]:
     """Callbacks that turn disk trouble into one calm notice (the writer keeps every line)."""
     return {
-        "on_problem": lambda text: app.post_message(ServiceNotice(text, "warning")),
-        "on_recovered": lambda: app.post_message(ServiceNotice("The session log is saved again.")),
+        "on_problem": lambda text: app.post_message(ServiceNotice(text, "warning", kind=URGENT)),
+        "on_recovered": lambda: app.post_message(
+            ServiceNotice("The session log is saved again.", kind=URGENT)
+        ),
     }
 
 
@@ -187,7 +195,7 @@ def keep_awake(app: SessionTimerApp, session: RunningSession) -> None:
     def hold() -> None:
         message = session.keep_awake(SleepInhibitor())
         if message:
-            app.post_message(ServiceNotice(message))
+            app.post_message(ServiceNotice(message, "warning"))
 
     app.run_worker(hold, thread=True, exit_on_error=False, group="inhibit")
 

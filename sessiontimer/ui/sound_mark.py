@@ -38,3 +38,30 @@ def silent_reason(audio: Any) -> str | None:
     if getattr(service, "backend_name", None) == "visual":
         return "cues are visual only"
     return None
+
+
+NO_SOUND_NOTICE = (
+    "No sound: cues will flash on screen. `sessiontimer doctor` says why and what to do."
+)
+BACKEND_WORDS = {
+    "visual": (NO_SOUND_NOTICE, "warning"),
+    "bell": (
+        "Cues now sound as the terminal's bell (the sound player stopped working).",
+        "warning",
+    ),
+    "system": ("Cues now play through the computer's own sound player.", "information"),
+    "simpleaudio": ("Sound is back: cues play again.", "information"),
+}
+
+
+def backend_words(backend: str) -> tuple[str, str]:
+    """What a move to ``backend`` means for the bells, in plain words, and its severity."""
+    return BACKEND_WORDS.get(backend, (f"Cues now play through {backend}.", "information"))
+
+
+def start_notice(audio: Any) -> str | None:
+    """The sound notice at start-up: only when no cue will be heard, and the config did not
+    ask for silence (then the mark alone says it). A working fallback needs no word."""
+    if getattr(getattr(audio, "settings", None), "backend", "") == "visual":
+        return None
+    return NO_SOUND_NOTICE if getattr(audio, "audible", True) is False else None

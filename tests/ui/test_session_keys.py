@@ -10,6 +10,7 @@ from sessiontimer.paths import resolve
 from sessiontimer.ui.app import SessionTimerApp, make_app
 from sessiontimer.ui.screens.end import EndScreen
 from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE
 from tests.ui.conftest import build_app, quiet_settings
 
 
@@ -378,8 +379,8 @@ async def test_audio_backend_change_is_journaled_and_told_once(clock: ManualCloc
             ("simpleaudio", "system"),
             ("system", "visual"),
         ]
-        told = [n.message for n in app._notifications if "Cues now play" in n.message]
-        assert told == ["Cues now play through visual."]
+        told = [n.message for n in app._notifications if "cues" in n.message.lower()]
+        assert told == [NO_SOUND_NOTICE]
 
 
 async def test_quit_from_the_end_screen_leaves_a_complete_journal(clock: ManualClock) -> None:
@@ -509,6 +510,7 @@ async def test_a_direct_start_tells_of_config_problems(clock: ManualClock) -> No
 
     problem = ConfigError("bad value", path="config.toml", line=3, key="presets.x")
     app = build_app(clock, preset="Demo", config_errors=[problem])
+    app.notice_hold = 0.0  # no sound notice to wait for
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         texts = [str(n.message) for n in app._notifications]
@@ -517,21 +519,27 @@ async def test_a_direct_start_tells_of_config_problems(clock: ManualClock) -> No
 
 async def test_a_fallback_told_at_start_is_not_told_again(clock: ManualClock) -> None:
     from sessiontimer.audio.base import BackendChange
+    from sessiontimer.core.notices import SOUND
     from sessiontimer.ui.session_service import BackendChanged, ServiceNotice
 
+    now = [0.0]
     app = build_app(clock, preset="Demo")
     app.backend_notice_delay = 0.05
+    app.notice_clock = lambda: now[0]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.post_message(BackendChanged(BackendChange("simpleaudio", "visual", "no device")))
-        app.post_message(ServiceNotice("Cues play through visual (no device).", backend="visual"))
+        app.post_message(ServiceNotice(NO_SOUND_NOTICE, "warning", "visual", SOUND))
         await pilot.pause(0.2)
-        told = [n.message for n in app._notifications if "Cues" in n.message]
-        assert told == ["Cues play through visual (no device)."]
+        told = [n.message for n in app._notifications if "cues" in n.message.lower()]
+        assert told == [NO_SOUND_NOTICE]
         app.post_message(BackendChanged(BackendChange("visual", "bell", "later change")))
         await pilot.pause(0.2)
-        told = [n.message for n in app._notifications if "Cues" in n.message]
-        assert told[-1] == "Cues now play through bell."
+        now[0] = 100.0  # the first notice has had its time
+        app._show_notices()
+        await pilot.pause()
+        told = [n.message for n in app._notifications if "cues" in n.message.lower()]
+        assert told[-1].startswith("Cues now sound as the terminal's bell")
 
 
 async def test_totals_notes_and_phase_lines_follow_the_session(clock: ManualClock) -> None:
@@ -561,3 +569,39 @@ async def test_totals_notes_and_phase_lines_follow_the_session(clock: ManualCloc
         await pilot.press("space")
         await pilot.pause()
         assert "PAUSED" in text("#state-badge")
+
+
+async def test_start_up_notices_come_one_at_a_time_in_plain_words_sound_first(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's start: stay-awake refused, then the first cue finds no device. Shown as
+    three stacked toasts in jargon ("Cues play through aplay (simpleaudio: ...)")."""
+    from sessiontimer.audio.base import BackendChange
+    from sessiontimer.inhibit import SleepInhibitor
+    from sessiontimer.ui.session_service import BackendChanged
+
+    monkeypatch.setattr(SleepInhibitor, "_command", lambda self: None)  # refused here
+    now = [0.0]
+    app = build_app(clock, preset="Demo")
+    app.keep_awake = True
+    app.backend_notice_delay = 0.05
+    app.notice_clock = lambda: now[0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)  # the stay-awake helper has answered: its notice waits
+        app.post_message(BackendChanged(BackendChange("system", "visual", "no sound device")))
+        await pilot.pause(0.3)
+
+        def shown() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
+        assert len(shown()) == 1, shown()
+        assert shown()[0].startswith("No sound: cues will flash on screen")
+        now[0] = 100.0
+        app._show_notices()
+        await pilot.pause()
+        told = [t for t in shown() if "sleep" in t]
+        assert told and "may go to sleep during the session" in told[0]
+        assert "power settings" in told[0]
+        for text in shown():
+            for jargon in ("simpleaudio", "aplay", "through visual", "refused to stay awake"):
+                assert jargon not in text, text
