@@ -138,6 +138,7 @@ DEFAULT_BINDINGS: dict[str, tuple[str, ...]] = {
     "mute": ("m",),
     "note": ("n",),
     "undo": ("u",),
+    "redo": ("U",),
     "dim": ("d",),
     "end": ("e",),
     "help": ("?",),

@@ -41,7 +41,9 @@ SCHEMA: dict[str, EventSpec] = {
     "resumed": EventSpec("optional", ("paused_for",)),
     "target_changed": EventSpec("required", ("old", "new")),
     "checkpoint": EventSpec("optional", ("run", "phase_elapsed", "target", "paused")),
-    "note": EventSpec("optional", ("region", "key"), ("tag", "text", "felt_at", "words")),
+    "note": EventSpec(
+        "optional", ("region", "key"), ("tag", "text", "felt_at", "words", "saved_t", "restores")
+    ),
     "note_retracted": EventSpec("optional", ("note",)),
     "toggle_started": EventSpec("optional", ("tag", "key"), ("region", "felt_at")),
     "toggle_ended": EventSpec("optional", ("tag", "key", "duration", "started")),

@@ -11,7 +11,7 @@ at most 15 s of knowledge, however quiet the session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,11 +49,28 @@ class NoteRecord:
     text: str | None
     region: str | None
     key: str | None
+    felt_at: str | None = None
+    words: bool = False
+    at: datetime | None = None  # wall time of the moment it stands for
 
     @property
     def label(self) -> str:
         """How the note reads in a list: its tag, or its text."""
         return self.tag or self.text or ""
+
+
+@dataclass(frozen=True)
+class NoteMoment:
+    """When a typed note was begun (``n`` pressed): where the session and the hands were.
+
+    Typing takes a while; by Enter the phase may have moved on, so the note is filed at
+    this moment and the save time is kept beside it (``saved_t``).
+    """
+
+    t: float
+    phase: int | None
+    region: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,7 @@ class SessionRecorder:
         self._next_id = next_id
         self._last_t = 0.0
         self.recent_notes: list[NoteRecord] = []
+        self.undone: NoteRecord | None = None  # the last note undone: it can come back once
         self.region: str | None = None
         self.region_index: int | None = None
         self.open_toggles: dict[str, OpenToggle] = {}
@@ -270,32 +288,72 @@ class SessionRecorder:
         *,
         felt_at: str | None = None,
         words: bool = False,
+        begun: NoteMoment | None = None,
     ) -> str:
         """Journal a note; ``on_saved`` runs (on the writer thread) once it is fsynced.
 
         The note carries the current region unless ``region`` names another one;
         ``felt_at`` is where the response showed, ``words`` marks the client's own words.
+        A typed note ``begun`` earlier is filed at that moment (its time, phase and region),
+        with ``saved_t``: when it was saved.
         """
-        t, phase, where = self.engine.session_time(), self._phase(), region or self.region
+        t, phase, here = self.engine.session_time(), self._phase(), self.region
         fields: dict[str, Any] = {"tag": tag} if tag else {}
+        at = self.clock.wall()
+        if begun is not None:
+            fields["saved_t"] = round(t, 3)
+            t, phase, here, at = begun.t, begun.phase, begun.region, begun.at
+        where = region or here
         if text:
             fields["text"] = text
         if felt_at:
             fields["felt_at"] = felt_at
         if words:
             fields["words"] = True
-        ident = self._write("note", t=t, phase=phase, on_durable=on_saved, region=where,
-                            key=key, **fields)  # fmt: skip
-        self.recent_notes.append(NoteRecord(ident, round(t, 3), phase, tag, text, where, key))
+        ident = self._write("note", t=t, phase=phase, at=at, on_durable=on_saved,
+                            region=where, key=key, **fields)  # fmt: skip
+        record = NoteRecord(ident, round(t, 3), phase, tag, text, where, key, felt_at, words, at)
+        self.recent_notes.append(record)
+        self.undone = None  # a new note: what was undone before stays undone
         return ident
+
+    def begin_note(self) -> NoteMoment:
+        """The moment a typed note is begun, to file it there once it is saved."""
+        t = round(self.engine.session_time(), 3)
+        return NoteMoment(t, self._phase(), self.region, self.clock.wall())
 
     def undo(self) -> str | None:
         """Retract the last note not yet retracted; its id, or None when there is none."""
+        note = self.undo_note()
+        return None if note is None else note.id
+
+    def undo_note(self) -> NoteRecord | None:
+        """Retract the last note not yet retracted and return it (it can be restored once)."""
         if not self.recent_notes:
             return None
         note = self.recent_notes.pop()
         self._write("note_retracted", phase=self._phase(), note=note.id)
-        return note.id
+        self.undone = note
+        return note
+
+    def redo(self) -> NoteRecord | None:
+        """Bring back the note undone last: a new note line at the same moment, ``restores``
+        naming the retracted one (a reader that knows nothing of it sees the note again)."""
+        note, self.undone = self.undone, None
+        if note is None:
+            return None
+        fields: dict[str, Any] = {"tag": note.tag} if note.tag else {}
+        if note.text:
+            fields["text"] = note.text
+        if note.felt_at:
+            fields["felt_at"] = note.felt_at
+        if note.words:
+            fields["words"] = True
+        ident = self._write("note", t=note.t, phase=note.phase, at=note.at, region=note.region,
+                            key=note.key, restores=note.id, **fields)  # fmt: skip
+        restored = replace(note, id=ident)
+        self.recent_notes.append(restored)
+        return restored
 
     def toggle(
         self,

@@ -144,6 +144,8 @@ class _Kept:
             if kind == "note":
                 e = dict(e)
                 self.notes[str(e.get("id"))] = e
+                _file_note(e, self.phases)
+                return
             self.phases[-1].items.append(e)
 
 
@@ -171,6 +173,26 @@ _SHOWN = {
 }
 _READ = frozenset({"session_started", "phase_started", "phase_ended", "note_retracted",
                    "amended", *_SHOWN})  # fmt: skip
+
+
+def _file_note(e: Event, phases: list[PhaseRun]) -> None:
+    """Under the phase run it was taken in, in time order: a typed note is written when it
+    is saved, but stands at the moment its key was pressed (its ``t`` and ``phase``)."""
+    t, phase = e.get("t"), e.get("phase")
+    if not isinstance(t, (int, float)) or isinstance(t, bool):
+        phases[-1].items.append(e)
+        return
+    runs = [r for r in phases if r.index == phase and r.start_t <= t] or [phases[-1]]
+    items = runs[-1].items
+    at = len(items)
+    while at > 0 and _t_of(items[at - 1]) > t:
+        at -= 1
+    items.insert(at, e)
+
+
+def _t_of(e: Event) -> float:
+    t = e.get("t")
+    return float(t) if isinstance(t, (int, float)) and not isinstance(t, bool) else 0.0
 
 
 def describe(e: Event) -> str:

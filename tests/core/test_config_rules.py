@@ -86,7 +86,7 @@ def test_builtin_defaults_for_notes_regions_and_cues() -> None:
 
 
 def test_reserved_keys_follow_the_design_key_table() -> None:
-    table = "space right left + = - [ ] m 1 2 3 4 5 6 7 8 9 0 n u d e ? escape enter tab v c , '"
+    table = "space right left + = - [ ] m 1 2 3 4 5 6 7 8 9 0 n u U d e ? escape enter tab v c , '"
     assert frozenset([*table.split(" "), "ctrl+p", "ctrl+c", "ctrl+q"]) == RESERVED_KEYS
 
 

@@ -271,3 +271,40 @@ def test_a_client_name_never_changes_the_path(
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert files == [path] and path.parent == tmp_path / "sessions" / "2026"
     assert read_journal(path).events[0]["client"] == client
+
+
+def test_a_typed_note_is_filed_at_the_moment_its_key_was_pressed(
+    rec: SessionRecorder, clock: ManualClock
+) -> None:
+    """Issue 14: a note begun in "arrive" was filed under "treatment" (stamped at Enter)."""
+    rec.start()
+    rec.set_region(2)
+    run(rec, clock, 50)
+    begun = rec.begin_note()  # `n` pressed in intake, hands at the sacrum
+    run(rec, clock, 20)  # intake (60 s) ends while the note is typed
+    rec.set_region(3)
+    rec.note(text="image of a river", begun=begun)
+    (note,) = lines(rec, "note")
+    assert (note["t"], note["phase"], note["region"]) == (50.0, 0, "sacrum")
+    assert note["saved_t"] == 70.0
+    assert note["at"] < lines(rec, "region_set")[-1]["at"]  # the wall time of the moment too
+    assert rec.recent_notes[-1].t == 50.0 and rec.recent_notes[-1].phase == 0
+
+
+def test_undo_can_be_taken_back_once(rec: SessionRecorder, clock: ManualClock) -> None:
+    rec.start()
+    run(rec, clock, 5)
+    rec.note(tag="heat", key="h", felt_at="feet")
+    gone = rec.undo_note()
+    assert gone is not None and gone.tag == "heat"
+    run(rec, clock, 5)
+    back = rec.redo()
+    assert back is not None and back.tag == "heat" and back.t == 5.0
+    assert rec.redo() is None  # once
+    restored = lines(rec, "note")[-1]
+    assert restored["restores"] == gone.id and restored["t"] == 5.0
+    assert restored["felt_at"] == "feet" and restored["id"] != gone.id
+    assert [n.id for n in rec.recent_notes] == [back.id]
+    rec.undo_note()
+    rec.note(tag="tingling", key="t")
+    assert rec.redo() is None  # a new note since: what was undone stays undone

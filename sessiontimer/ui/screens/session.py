@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from sessiontimer.core import readable, volume
+from sessiontimer.core import readable, undo_words, volume
 from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
@@ -28,7 +28,7 @@ from sessiontimer.ui.widgets.session_view import SessionView
 
 if TYPE_CHECKING:
     from sessiontimer.core.engine import Snapshot
-    from sessiontimer.core.recorder import SessionRecorder
+    from sessiontimer.core.recorder import NoteMoment, SessionRecorder
     from sessiontimer.core.running import RunningSession
     from sessiontimer.ui.app import SessionTimerApp
 
@@ -51,6 +51,7 @@ class SessionScreen(Screen[None]):
         Binding("minus", "shorten", "-1m", id="shorten", key_display="-"),
         Binding("n", "note", "Note", id="note"),
         Binding("u", "undo", "Undo", id="undo"),
+        Binding("U", "redo", "Redo", id="redo"),
         Binding("left_square_bracket", "volume(-1)", "Vol-", id="volume_down", key_display="["),
         Binding("right_square_bracket", "volume(1)", "Vol+", id="volume_up", key_display="]"),
         Binding("m", "mute", "Mute", id="mute"),
@@ -66,7 +67,7 @@ class SessionScreen(Screen[None]):
     # The key line shows what fits, in this order; `?` lists every key.
     KEY_PRIORITY = (
         "pause", "next", "previous", "note", "undo", "mute", "dim", "end", "help",
-        "pain", "rhythm", "felt_at", "words",
+        "pain", "rhythm", "felt_at", "words", "redo",
         "extend", "shorten", "volume(-1)", "volume(1)", "quit_app", "toggle_theme",
     )  # fmt: skip
 
@@ -287,18 +288,52 @@ class SessionScreen(Screen[None]):
         from sessiontimer.ui.dialogs import TextNoteDialog
 
         regions = self.st_app.settings.regions
-        self.app.push_screen(TextNoteDialog(regions), self._text_note)
+        begun = self.recorder.begin_note()  # filed at this moment, however long the typing
+        self.app.push_screen(TextNoteDialog(regions), lambda r: self._text_note(r, begun))
 
-    def _text_note(self, result: tuple[str, str | None] | None) -> None:
+    def _text_note(self, result: tuple[str, str | None] | None, begun: NoteMoment) -> None:
         if result and not self.session.final:  # a signal came between Enter and this
             text, region = result
-            self._note(text=text, region=region, label=text)
+            self._note(text=text, region=region, label=text, begun=begun)
 
     @guarded
     def action_undo(self) -> None:
-        retracted = self.recorder.undo()
-        self._status("Last note undone." if retracted else "No note to undo.")
+        """Undo the last note; a typed one (words that cannot be typed again) asks first."""
+        notes = self.recorder.recent_notes
+        if not notes:
+            self._status("No note to undo.")
+            return
+        last = notes[-1]
+        if last.text and not last.tag:
+            question = f"Remove the typed note {undo_words.described(last)}?"
+            self.st_app.confirm(question, self._undo_confirmed)
+            return
+        self._undo()
+
+    def _undo_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._undo()
+        else:
+            self._status("The note stays.")
+
+    def _undo(self) -> None:
+        note = self.recorder.undo_note()
+        if note is not None:
+            self._status(undo_words.removed(note, self._key_for("redo", "U")))
         self.view.show_notes(self.recorder)
+
+    @guarded
+    def action_redo(self) -> None:
+        """Bring back the note undone last, once."""
+        note = self.recorder.redo()
+        self._status(undo_words.restored(note))
+        self.view.show_notes(self.recorder)
+
+    def _key_for(self, binding_id: str, default: str) -> str:
+        """The key the practitioner has for ``binding_id`` (the keymap may remap it)."""
+        keys = self.st_app.settings.keys
+        mapped = dict(keys).get(binding_id) if keys else None
+        return str(mapped).split(",")[0] if mapped else default
 
     @guarded
     def action_volume(self, direction: int) -> None:
@@ -360,12 +395,14 @@ class SessionScreen(Screen[None]):
         key: str | None = None,
         region: str | None = None,
         words: bool = False,
+        begun: NoteMoment | None = None,
     ) -> None:
         felt = self.findings.take_felt_at()
         if felt:
             label += f", felt at {felt}"
         self.recorder.note(tag=tag, text=text, key=key, region=region, felt_at=felt,
-                           words=words, on_saved=self._saved_callback(label))  # fmt: skip
+                           words=words, begun=begun,
+                           on_saved=self._saved_callback(label))  # fmt: skip
         self._status(f"{label}…", pending=True)
         self.view.show_notes(self.recorder)
 
@@ -441,12 +478,15 @@ class SessionScreen(Screen[None]):
         from sessiontimer.ui.dialogs import TextNoteDialog
 
         regions = self.st_app.settings.regions
-        self.app.push_screen(TextNoteDialog(regions, words=True), self._words_note)
+        begun = self.recorder.begin_note()
+        dialog = TextNoteDialog(regions, words=True)
+        self.app.push_screen(dialog, lambda r: self._words_note(r, begun))
 
-    def _words_note(self, result: tuple[str, str | None] | None) -> None:
-        if result and not self.session.final:
+    def _words_note(self, result: tuple[str, str | None] | None, begun: NoteMoment) -> None:
+        if result and not self.session.final:  # a signal came between Enter and this
             text, region = result
-            self._note(text=text, region=region, key="'", words=True, label=f"“{text}”")
+            label = f"“{text}”"
+            self._note(text=text, region=region, key="'", words=True, label=label, begun=begun)
 
     def _arm_findings(self) -> None:
         """One timer for the next moment a pain "1" settles or a rhythm series ends."""
