@@ -24,7 +24,7 @@ LONG = {
     "extend": "+1m: extend this phase by a minute (also =)",
     "shorten": "-1m: shorten this phase by a minute",
     "note": "Note: free text, optionally for another region",
-    "undo": "Undo the last note (it says which; a typed note asks first)",
+    "undo": "Undo the last note (a typed one asks first)",
     "redo": "Redo: bring back the note undone last",
     "volume_down": "Vol-: volume down",
     "volume_up": "Vol+: volume up",
