@@ -20,7 +20,7 @@ from sessiontimer.core import readable
 from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
-from sessiontimer.review import index, lookup
+from sessiontimer.review import index, lookup, query
 from sessiontimer.review.store import Store
 from sessiontimer.review.summary import Summary
 
@@ -149,13 +149,22 @@ def _index(app_paths: AppPaths, full: bool = False) -> Store:
 
 
 def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
+    """Print the sessions the filters select (status 1: none match; 2: a bad filter).
+
+    A bad filter lists nothing: a list printed under an error looks like an answer.
+    """
     if args.limit < 0 or args.offset < 0:
         _err("--limit and --offset take a number of sessions, 0 or more")
         return EXIT_USAGE
-    with _index(app_paths, full=args.check_all) as store:
-        chosen = lookup.select(store, " ".join(args.filters))
-        for problem in chosen.problems:
+    line = " ".join(args.filters)
+    problems = query.parse(line).problems
+    if problems:
+        for problem in problems:
             _err(f"filter: {problem}")
+        _err("nothing listed: fix the filter and try again")
+        return EXIT_USAGE
+    with _index(app_paths, full=args.check_all) as store:
+        chosen = lookup.select(store, line)
         limit = None if args.all else args.limit + 1  # one more: are there more to show?
         found = lookup.page(store, chosen, args.offset, limit)
     more = limit is not None and len(found) == limit
@@ -168,7 +177,10 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if more:
         sys.stdout.flush()
         _err(f"the newest {len(found)} shown; more match (--all, or --limit N --offset N)")
-    return EXIT_PROBLEM if chosen.problems else EXIT_OK
+    if not found and line.strip() and not args.offset:
+        _err(f"no sessions match {line}")
+        return EXIT_PROBLEM
+    return EXIT_OK
 
 
 def row_text(s: Summary) -> str:

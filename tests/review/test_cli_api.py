@@ -25,8 +25,27 @@ def test_logs_list_filters_and_json(
     assert cli.main(["logs", "list", "client:anna", "tag:release", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["client"] for r in rows] == ["Anna"] and rows[0]["notes"] == 3  # still point too
-    assert cli.main(["logs", "list", "since:someday"]) == 1
+    assert cli.main(["logs", "list", "since:someday"]) == 2
     assert "since:someday is not a date" in capsys.readouterr().err
+
+
+def test_a_bad_filter_lists_nothing_and_a_filter_that_matches_nothing_says_so(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: `logs list since:yesterday` printed the error and then the whole list (1);
+    a filter that matched nothing printed nothing at all."""
+    known_session(app_paths.sessions_dir, "Anna", day=20, token="aaaaaa")
+    assert cli.main(["logs", "list", "client:anna", "since:yesterday"]) == 2
+    told = capsys.readouterr()
+    assert told.out == ""  # nothing listed
+    assert "since:yesterday is not a date" in told.err and "YYYY-MM-DD" in told.err
+    assert cli.main(["logs", "list", "client:zoe"]) == 1
+    told = capsys.readouterr()
+    assert told.out == "" and "no sessions match client:zoe" in told.err
+    assert cli.main(["logs", "list", "client:zoe", "--json"]) == 1
+    assert capsys.readouterr().out == ""  # JSON lines only on stdout
+    assert cli.main(["logs", "list", "--offset", "5"]) == 0  # past the end: not "no match"
+    assert "no sessions match" not in capsys.readouterr().err
 
 
 def test_logs_show_and_export(
