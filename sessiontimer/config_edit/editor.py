@@ -24,7 +24,6 @@ from sessiontimer.config_edit.files import (
 from sessiontimer.core.config import ConfigError, settings_from_document
 from sessiontimer.core.config_check import Checker
 from sessiontimer.core.model import Settings
-from sessiontimer.paths import example_config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,6 +48,14 @@ def validate_text(text: str, path: Path | None) -> tuple[Settings | None, list[C
     checker = Checker(path, text)
     settings = settings_from_document(document, checker, source=str(path) if path else None)
     return settings, sorted(checker.errors, key=lambda e: e.line or 0)
+
+
+NEW_FILE = """\
+# sessiontimer's config, started by the app when you first saved a change in it.
+# It holds only what you made or changed; the built-in presets and defaults need no lines.
+# Every setting, with what it does: `sessiontimer config init FILE` writes a
+# commented example file (config.example.toml).
+"""
 
 
 class ConfigEditor:
@@ -76,12 +83,13 @@ class ConfigEditor:
         return self._on_disk is None or self._on_disk.decode("utf-8-sig") != self.text
 
     def reload(self) -> None:
-        """Read the file again (or the commented template if there is none), dropping edits."""
+        """Read the file again (or start a new one holding only the user's own), dropping edits.
+
+        A new file is not the example: its presets and ``default_preset`` would appear as
+        the user's own without a word.
+        """
         self.fingerprint, self._on_disk = Fingerprint.read(self.path)
-        if self._on_disk is not None:
-            text = self._on_disk.decode("utf-8-sig")
-        else:
-            text = example_config().read_text(encoding="utf-8")
+        text = NEW_FILE if self._on_disk is None else self._on_disk.decode("utf-8-sig")
         self.doc = tomlkit.parse(text)
 
     def settings(self) -> Settings:

@@ -10,6 +10,7 @@ the phase ends) and "N min left".
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 
 EPSILON = 1e-6  # 0.1 + 0.2 style float error must not cost a second
 
@@ -76,3 +77,24 @@ def _hms(whole: int) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def columns(
+    rows: Sequence[Sequence[str]], right: Collection[int] = (), indent: str = "  "
+) -> list[str]:
+    """Rows of cells as lines whose columns line up, each as wide as its widest cell.
+
+    A fixed width (``{tag:<16}``) put every row with a longer cell ("SomatoEmotional
+    Release") a column out of line. Columns in ``right`` are aligned right (counts).
+    """
+    widths = [max((len(row[i]) for row in rows if i < len(row)), default=0) for i in range(
+        max((len(row) for row in rows), default=0)
+    )]  # fmt: skip
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines

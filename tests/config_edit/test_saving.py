@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
 from sessiontimer.config_edit import ConfigChangedOnDisk, ConfigEditor, backup_path, presets
+from sessiontimer.config_edit.editor import NEW_FILE
 from sessiontimer.core.config import load_settings
-from sessiontimer.paths import example_config
 
 from .conftest import COMMENTED
 
@@ -60,18 +65,30 @@ def test_crash_between_write_and_rename_leaves_the_original(
     assert load_settings(config_file, must_exist=True)[0].preset("Longer")
 
 
-def test_missing_file_starts_from_the_commented_template(tmp_path: Path) -> None:
+def test_the_first_edit_makes_a_file_of_the_users_presets_only(tmp_path: Path) -> None:
+    """Issue 14: the first preset made in the app seeded the config with the whole example
+    (two presets the user never made, default_preset changed) without a word."""
     path = tmp_path / "new" / "config.toml"
     editor = ConfigEditor(path)
     assert not editor.exists and editor.dirty
     editor.edit(lambda d: presets.duplicate_preset(d, "Demo", "My demo"))
+    editor.edit(lambda d: presets.add_preset(d, "Mine"))
     editor.save()
     text = path.read_text(encoding="utf-8")
-    template = example_config().read_text(encoding="utf-8")
-    assert text.startswith(template[: template.index("[notes]")])
+    assert text.startswith(NEW_FILE)
+    settings = load_settings(path, must_exist=True)[0]
+    raw = tomllib.loads(text)
+    assert [p["name"] for p in raw["presets"]] == ["My demo", "Mine"]
+    assert "general" not in raw  # default_preset untouched: still the built-in default
+    assert (
+        settings.default_preset
+        == load_settings(tmp_path / "none.toml", must_exist=False)[0].default_preset
+    )
     assert not backup_path(path).exists()
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert load_settings(path, must_exist=True)[0].preset("My demo")
+    lines = text.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("[")]
+    assert headers and all(lines[i - 1] == "" for i in headers), text  # a blank line before each
 
 
 def test_changed_on_disk_is_refused_and_reload_picks_it_up(config_file: Path) -> None:

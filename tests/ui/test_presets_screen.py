@@ -184,6 +184,23 @@ async def test_new_preset_and_delete_cancelled(config: Path) -> None:
         assert on_disk(config).preset("Quick")
 
 
+async def test_the_first_preset_made_says_where_the_new_file_is(private_paths: Path) -> None:
+    """Issue 14: the first preset made seeded the whole example file without a word."""
+    config = paths.resolve().config_file
+    assert not config.exists()
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_presets(pilot)
+        await pilot.press("n")
+        await answer_name(pilot, "Quick")
+        told = [str(n.message) for n in app._notifications]
+        assert any(str(config) in t and "new config file" in t for t in told), told
+        settings = on_disk(config)
+        assert settings.preset("Quick").phases[0].target == 300
+        assert "Craniosacral 75" not in config.read_text(encoding="utf-8")
+        assert "default_preset" not in config.read_text(encoding="utf-8")
+
+
 async def test_name_clash_is_refused_without_writing(config: Path) -> None:
     app = build()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -277,7 +294,8 @@ async def test_editor_add_remove_move(config: Path) -> None:
     app = build()
     async with app.run_test(size=(100, 30)) as pilot:
         editor = await open_editor(pilot)
-        await pilot.press("a")  # after intake; focus goes to the name
+        await pilot.press("a")  # after intake; the table keeps the keys
+        await pilot.press("enter")  # edit its fields: the name first
         await pilot.press("ctrl+a", "ctrl+k", *"check-in")
         await pilot.pause()
         assert [r[2] for r in table_rows(editor, "#phase-table")] == [
@@ -309,6 +327,18 @@ async def test_editor_add_remove_move(config: Path) -> None:
         names = [p.name for p in on_disk(config).preset("Mine").phases]
         assert names == ["check-in", "intake", "treatment"]
         assert "# talk first" in config.read_text(encoding="utf-8")
+
+
+async def test_editor_keys_never_rename_a_phase(config: Path) -> None:
+    """Issue 14: after `a` the focus jumped into Name, so a second `a` renamed the phase."""
+    app = build()
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await open_editor(pilot)
+        await pilot.press("a", "a", "p")
+        await pilot.pause()
+        names = [r[2] for r in table_rows(editor, "#phase-table")]
+        assert names == ["intake", "new phase", "new phase", "treatment", "closing"]
+        assert isinstance(editor.focused, DataTable)
 
 
 async def test_editor_keeps_one_phase(config: Path) -> None:

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from sessiontimer.core.readable import count, span
+from sessiontimer.core.readable import columns, count, span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.edit import (
@@ -44,9 +44,11 @@ def history_text(h: ClientHistory) -> str:
             f"length trend (oldest → newest): {sparkline(h.lengths, 50)}  "
             f"last {span(h.lengths[-1])}"
         )
+    rows = []
     for tag in h.tags[:8]:
         where = ", ".join(f"{r} {n}" for r, n in sorted(tag.regions.items(), key=lambda x: -x[1]))
-        lines.append(f"  {tag.tag:<16} {tag.count:>4}×  {where}")
+        rows.append((tag.tag, f"{tag.count}×", where))
+    lines += columns(rows, right={1})
     return "\n".join(lines)
 
 

@@ -223,7 +223,8 @@ class PresetEditorScreen(Screen[None]):
         at = self.selected + 1 if self.drafts else 0
         self.drafts.insert(at, PhaseDraft(name="new phase", duration="5m"))
         self.refresh_view(at)
-        self.query_one("#f-name", Input).focus()
+        # The table keeps the keys: in the Name field a second `a` would rename the phase.
+        self.query_one("#phase-table", DataTable).focus()
 
     def action_remove(self) -> None:
         if len(self.drafts) <= 1:

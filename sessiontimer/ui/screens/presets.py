@@ -67,6 +67,7 @@ def preset_total(preset: Preset) -> str:
 def apply_and_save(screen: Screen[Any], editor: ConfigEditor, change: Callable[[Any], Any]) -> bool:
     """Apply one edit, save, reload the app's settings; say what went wrong if anything did."""
     app: SessionTimerApp = screen.app  # type: ignore[assignment]
+    new_file = not editor.exists
     try:
         editor.edit(change)
         editor.save()
@@ -85,6 +86,11 @@ def apply_and_save(screen: Screen[Any], editor: ConfigEditor, change: Callable[[
         app.notify(f"Could not save {editor.path}: {error.strerror or error}", severity="error")
         return False
     reload_settings(app)
+    if new_file:
+        app.notify(
+            f"Saved in a new config file, {editor.path}: it holds only what you made here.",
+            timeout=10,
+        )
     return True
 
 

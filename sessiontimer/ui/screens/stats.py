@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from sessiontimer.core.readable import count
+from sessiontimer.core.readable import columns, count
 from sessiontimer.review import aggregates, lookup
 from sessiontimer.review import index as review_index
 from sessiontimer.review.history import Stats, bar, sparkline
@@ -46,7 +46,7 @@ def stats_text(st: Stats, label: str) -> str:
     if st.tags:
         top = st.tags[0][1]
         lines += ["", "most frequent tags:"]
-        lines += [f"  {tag:<16} {n:>6}  {bar(n, top)}" for tag, n in st.tags]
+        lines += columns([(tag, str(n), bar(n, top)) for tag, n in st.tags], right={1})
     return "\n".join(lines)
 
 
