@@ -291,7 +291,9 @@ class SessionScreen(Screen[None]):
         begun = self.recorder.begin_note()  # filed at this moment, however long the typing
         self.app.push_screen(TextNoteDialog(regions), lambda r: self._text_note(r, begun))
 
-    def _text_note(self, result: tuple[str, str | None] | None, begun: NoteMoment) -> None:
+    def _text_note(
+        self, result: tuple[str, str | None] | None, begun: NoteMoment | None = None
+    ) -> None:
         if result and not self.session.final:  # a signal came between Enter and this
             text, region = result
             self._note(text=text, region=region, label=text, begun=begun)
@@ -482,7 +484,9 @@ class SessionScreen(Screen[None]):
         dialog = TextNoteDialog(regions, words=True)
         self.app.push_screen(dialog, lambda r: self._words_note(r, begun))
 
-    def _words_note(self, result: tuple[str, str | None] | None, begun: NoteMoment) -> None:
+    def _words_note(
+        self, result: tuple[str, str | None] | None, begun: NoteMoment | None = None
+    ) -> None:
         if result and not self.session.final:  # a signal came between Enter and this
             text, region = result
             label = f"“{text}”"
