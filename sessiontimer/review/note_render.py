@@ -30,7 +30,8 @@ _MD_ORDERED = re.compile(r"^(\d+)([.)])")  # "1." starts a list: escape the dot,
 
 
 def clean(text: str) -> str:
-    """Text safe on one line: control and bidi-override characters dropped, breaks as spaces."""
+    """Text safe on one line: control and bidi-override characters dropped, breaks as spaces,
+    no space left at either end (a name typed as "\rAnna" is "Anna", as the app shows it)."""
     out = []
     for ch in text:
         if ch in _SPACES:
@@ -39,7 +40,7 @@ def clean(text: str) -> str:
             continue
         else:
             out.append(ch)
-    return "".join(out)
+    return "".join(out).strip()
 
 
 def md_escape(text: str) -> str:

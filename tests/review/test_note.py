@@ -232,3 +232,11 @@ def test_pain_given_on_the_end_screen_is_pain_after_even_in_an_early_phase() -> 
     both = _with_pains({"value": 6, "phase": 0}, {"value": 2, "phase": 0, "after": True})
     text = render(build_note(both, "demo"), "text", JANE)
     assert "Pain before: 6/10" in text and "Pain after: 2/10" in text
+
+
+def test_a_field_that_begins_or_ends_in_breaks_and_controls_has_no_stray_space() -> None:
+    # Found by the hostile-text walk: a client typed as "\r" + a letter showed "Client:  X" (two
+    # spaces) in the note, and words of only controls and breaks were quoted as spaces.
+    assert clean("\r\U000a10bd") == "\U000a10bd"
+    assert clean("\x00\x08\x0b\x7f\x85\x9b") == ""
+    assert clean(" a\nb ") == "a b"
