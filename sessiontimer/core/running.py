@@ -258,7 +258,7 @@ class RunningSession:
         """The session is over: end it if it still runs, write the closing note, finish.
 
         ``session_ended`` follows the closing bell's line (waited for, bounded); the closing
-        note follows it (the reader allows only ``closing_note`` and ``amended`` after it).
+        note follows it (after it come only what the End screen writes: docs/journal-format.md).
         """
         if self._final:
             return
