@@ -27,7 +27,10 @@ from sessiontimer.ui.textual_compat import (
     has_deadline,
     output_ended,
     seconds_to_deadline,
+    stop_output,
 )
+
+OUTPUT_STOP_WAIT = 2.0  # seconds the last frames may take to reach the terminal at exit
 
 
 class TerminalLost(Message):
@@ -115,7 +118,8 @@ class QuietLinuxDriver(LinuxDriver):
         self._app.post_message(TerminalLost())
 
     def close(self) -> None:
-        super().close()
+        # Textual's close is only the output thread's stop, which could wait for ever.
+        stop_output(self, OUTPUT_STOP_WAIT)
         if isinstance(self.exit_event, WakingEvent):
             self.exit_event.detach()
         fds, (self._wake_read, self._wake_write) = (self._wake_read, self._wake_write), (-1, -1)

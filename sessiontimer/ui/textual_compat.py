@@ -8,6 +8,8 @@ back to Textual's own input loop (see :func:`parser_deadline`).
 
 from __future__ import annotations
 
+import contextlib
+from queue import Empty, Full
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual._time import get_time
@@ -31,6 +33,7 @@ __all__ = [
     "parser_deadline",
     "seconds_to_deadline",
     "set_return_code",
+    "stop_output",
     "switchable_first_screen",
 ]
 
@@ -110,3 +113,26 @@ def output_ended(driver: Any) -> bool:
     error): Textual's write would then wait for ever on the thread's full queue."""
     writer = getattr(driver, "_writer_thread", None)
     return writer is not None and not writer.is_alive()
+
+
+def stop_output(driver: Any, timeout: float) -> None:
+    """Stop the driver's output thread as Textual's ``close`` does, but never for ever.
+
+    Textual puts a stop mark on the thread's queue and joins it; with the thread ended (a
+    write error on a closed terminal) and its queue full, or the thread stuck writing to a
+    terminal nobody reads, that waited for ever at exit, holding the session lock.
+    """
+    writer = getattr(driver, "_writer_thread", None)
+    if writer is None:
+        return
+    queue = writer._queue
+    if not writer.is_alive():
+        with contextlib.suppress(Empty):
+            while True:
+                queue.get_nowait()  # frames for a terminal that is gone
+        return
+    try:
+        queue.put(None, timeout=timeout)
+    except Full:
+        return
+    writer.join(timeout)

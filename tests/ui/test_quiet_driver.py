@@ -203,3 +203,58 @@ async def test_writes_after_the_output_thread_ended_never_block_the_app() -> Non
     burst.start()
     burst.join(5)
     assert not burst.is_alive()
+
+
+async def test_closing_with_the_output_thread_ended_and_its_queue_full_never_blocks() -> None:
+    """Seen in the signal tests: an app that had left its session sat for ever in the driver's
+    close, whose stop mark waited on the full queue of an output thread that had ended."""
+    import io
+    import threading
+
+    from textual.app import App
+    from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+
+    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+
+    driver = QuietLinuxDriver(App())
+    writer = WriterThread(io.StringIO())
+    writer.start()
+    writer.stop()
+    for _ in range(MAX_QUEUED_WRITES):  # frames queued as the thread ended
+        writer._queue.put("frame")
+    driver._writer_thread = writer
+    closing = threading.Thread(target=driver.close, daemon=True)
+    closing.start()
+    closing.join(5)
+    assert not closing.is_alive()
+
+
+async def test_closing_with_the_output_thread_stuck_on_its_terminal_gives_up() -> None:
+    import threading
+
+    from textual.app import App
+    from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
+
+    from sessiontimer.ui import quiet_driver
+    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+
+    stuck = threading.Event()
+
+    class Terminal:  # nobody reads it: every write waits
+        def write(self, text: str) -> None:
+            stuck.wait(30)
+
+        def flush(self) -> None:
+            pass
+
+    driver = QuietLinuxDriver(App())
+    writer = WriterThread(Terminal())  # type: ignore[arg-type]
+    writer.start()
+    for _ in range(MAX_QUEUED_WRITES + 1):
+        writer._queue.put("frame")
+    driver._writer_thread = writer
+    closing = threading.Thread(target=driver.close, daemon=True)
+    closing.start()
+    closing.join(2 * quiet_driver.OUTPUT_STOP_WAIT + 3)
+    stuck.set()
+    assert not closing.is_alive()
