@@ -8,6 +8,7 @@ import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from textual import events
@@ -497,6 +498,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.muted = False  # every session starts with sound, at the remembered volume
         screen = SessionScreen(session)
         if first is None:
+            # A key before the screen's first refresh (type-ahead) starts the clock at once:
+            # a note must never reach the journal before ``session_started``.
+            self.pending_start = partial(session_service.start_now, self, session, screen)
             screen.call_after_refresh(session_service.start_when_ready, self, session, screen)
         else:
             screen.call_after_refresh(screen._moved, first)

@@ -146,6 +146,17 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
     return soon, later
 
 
+def start_now(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
+    """Start a new session's clock at once (a key came before its screen's first refresh)."""
+    app.pending_start = None
+    if app.session is session and not session.final and not session.engine.started:
+        moved = session.start()
+        if screen.is_mounted:
+            screen._moved(moved)
+        else:
+            screen.call_after_refresh(screen._moved, moved)
+
+
 def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
     """Start a new session's clock now that its screen is up, once its first cue can sound.
 
@@ -154,6 +165,8 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any)
     clock waits for it, at most ``START_WAIT`` s; a key typed meanwhile starts it at once.
     Starting and sending the start cue happen in one call, so its ``late`` is the truth.
     """
+    if session.engine.started:
+        return  # a key started it already (start_now)
     loop = asyncio.get_running_loop()
     context = contextvars.copy_context()  # Textual's (the active app): timers started in go need it
     timer: Any = None
