@@ -147,7 +147,8 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
 
 
 def start_now(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
-    """Start a new session's clock at once (a key came before its screen's first refresh)."""
+    """Start a new session's clock at once: a key came first, the sound is ready, or the wait
+    is over (a key may come before the screen's first refresh: its widgets then follow it)."""
     app.pending_start = None
     if app.session is session and not session.final and not session.engine.started:
         moved = session.start()
@@ -174,11 +175,9 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any)
     def go() -> None:
         if app.pending_start is not go:
             return  # started already (a key, the timer or the sound, whichever came first)
-        app.pending_start = None
         if timer is not None:
             timer.stop()
-        if app.session is session and not session.final and not session.engine.started:
-            screen._moved(session.start())
+        start_now(app, session, screen)
 
     def prepared() -> None:  # from the audio's thread: back to the UI loop, in its context
         loop.call_soon_threadsafe(go, context=context)
