@@ -23,8 +23,8 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
 from sessiontimer.ui.textual_compat import (
-    XTermParser,
     has_deadline,
+    key_parser,
     output_ended,
     seconds_to_deadline,
     stop_output,
@@ -75,7 +75,7 @@ class QuietLinuxDriver(LinuxDriver):
 
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""
-        parser = XTermParser(self._debug)
+        parser = key_parser(self)
         if not has_deadline(parser):  # a Textual this was not written for
             super().run_input_thread()
             return

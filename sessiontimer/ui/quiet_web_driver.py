@@ -33,8 +33,9 @@ from sessiontimer.ui.quiet_driver import WakingEvent
 from sessiontimer.ui.textual_compat import (
     ByteStream,
     ExitInput,
-    XTermParser,
+    driver_loop,
     has_deadline,
+    key_parser,
     seconds_to_deadline,
 )
 
@@ -80,7 +81,7 @@ class QuietWebDriver(WebDriver):
             super().on_meta(packet_type, payload)
 
     def _reattached(self) -> None:
-        self._loop.call_soon_threadsafe(self._repaint)  # from the input thread to the app's
+        driver_loop(self).call_soon_threadsafe(self._repaint)  # from the input thread to the app's
 
     def _repaint(self) -> None:
         self.write(MODES)
@@ -95,14 +96,14 @@ class QuietWebDriver(WebDriver):
         leave = getattr(self._app, "leave", None)  # SessionTimerApp.leave; any other app: HUP
         if callable(leave):
             with contextlib.suppress(RuntimeError):  # the loop is already closed
-                self._loop.call_soon_threadsafe(leave, LOST)
+                driver_loop(self).call_soon_threadsafe(leave, LOST)
                 return
         with contextlib.suppress(OSError):
             os.kill(os.getpid(), signal.SIGHUP)
 
     def run_input_thread(self) -> None:
         """Textual's web input loop, waiting for packets, a stop, or the parser's deadline."""
-        parser = XTermParser(self._debug)
+        parser = key_parser(self)
         if not has_deadline(parser):  # a Textual this was not written for
             super().run_input_thread()
             return

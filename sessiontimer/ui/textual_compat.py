@@ -28,8 +28,10 @@ __all__ = [
     "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
+    "driver_loop",
     "get_time",
     "has_deadline",
+    "key_parser",
     "parser_deadline",
     "seconds_to_deadline",
     "set_return_code",
@@ -136,3 +138,15 @@ def stop_output(driver: Any, timeout: float) -> None:
     except Full:
         return
     writer.join(timeout)
+
+
+def key_parser(driver: Driver) -> XTermParser:
+    """Textual's key parser, set up as the driver's own input loop sets it up (its debug flag
+    is private)."""
+    return XTermParser(driver._debug)
+
+
+def driver_loop(driver: Driver) -> Any:
+    """The event loop the driver was made on (private in Textual): where input threads hand
+    their work back to the app."""
+    return driver._loop

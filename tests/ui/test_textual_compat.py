@@ -97,3 +97,16 @@ def test_the_linux_driver_keeps_its_output_thread_where_we_read_it() -> None:
 
     assert "self._writer_thread" in inspect.getsource(LinuxDriver.__init__)
     assert not output_ended(object())  # no output thread yet: writes go on as Textual's
+
+
+async def test_a_driver_gives_its_key_parser_and_its_loop() -> None:
+    import asyncio
+
+    from textual.app import App
+
+    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+
+    driver = QuietLinuxDriver(App())
+    parser = compat.key_parser(driver)
+    assert isinstance(parser, compat.XTermParser) and compat.has_deadline(parser)
+    assert compat.driver_loop(driver) is asyncio.get_running_loop()
