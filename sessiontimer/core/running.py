@@ -68,6 +68,7 @@ class RunningSession:
         self._final = False
         self._on_saved: list[Callable[[], None]] = []
         self._saved = threading.Event()
+        self._saved_guard = threading.Lock()  # a callback asked for as the writer finishes
         # How a report from another thread (an audio outcome) reaches the owner's thread;
         # the UI sets its loop's call_soon_threadsafe. The recorder is single-threaded.
         self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
@@ -296,11 +297,16 @@ class RunningSession:
             self.start()
 
     def when_saved(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` (on the writer's thread) once every line is on disk."""
-        if self.saved:
-            callback()
-        else:
-            self._on_saved.append(callback)
+        """Run ``callback`` (on the writer's thread) once every line is on disk.
+
+        Kept or run under one guard with the writer's last step: asked for while the writer
+        finishes, it still runs, once (a lost one left an ended session out of the index).
+        """
+        with self._saved_guard:
+            if not self._saved.is_set():
+                self._on_saved.append(callback)
+                return
+        callback()
 
     def wait(self, timeout: float | None) -> bool:
         """Wait up to ``timeout`` for every line to reach the disk; True if they have."""
@@ -331,10 +337,11 @@ class RunningSession:
 
     def _all_written(self) -> None:
         self.lock.let_go(self.path)
-        self._saved.set()
-        for callback in self._on_saved:
+        with self._saved_guard:
+            self._saved.set()
+            callbacks, self._on_saved = self._on_saved, []
+        for callback in callbacks:
             callback()
-        self._on_saved.clear()
 
     def _release_inhibitor(self) -> None:
         with self._inhibit_guard:

@@ -393,3 +393,28 @@ def test_close_right_after_the_end_waits_for_the_bell_then_ends(tmp_path: Path) 
     loop.run()
     assert session.wait(5)
     assert types(session.path)[-4:] == ["phase_ended", "cue", "session_ended", "closing_note"]
+
+
+def test_a_callback_asked_for_as_the_last_line_lands_still_runs(tmp_path: Path) -> None:
+    """The writer's thread may finish while a caller asks for a callback (after its look at
+    ``saved``, before the callback is kept): the callback (the review index's update, the
+    "Session saved." word) must run all the same, once. A lost one left an ended session out
+    of the index."""
+    session = start(tmp_path)
+    session.close("done")
+    assert session.wait(5)
+    session._saved.clear()  # the moment before the writer's thread calls _all_written
+    finisher = threading.Thread(target=session._all_written, name="writer-finishes")
+
+    class FinishesWhileKept(list[Callable[[], None]]):
+        def append(self, callback: Callable[[], None]) -> None:
+            finisher.start()  # the writer's thread finishes now, while the caller keeps it
+            finisher.join(0.3)  # (a guard may hold it back until the caller is done)
+            super().append(callback)
+
+    session._on_saved = FinishesWhileKept()
+    calls: list[str] = []
+    session.when_saved(lambda: calls.append("ran"))
+    finisher.join(5)
+    assert session.wait(0)
+    assert calls == ["ran"]
