@@ -17,11 +17,17 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sessiontimer.review.summary import Stamp, Summary
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "review-index.sqlite3"
 SCHEMA_VERSION = 5  # 4: notes count still points, a typed note keeps its region (issue 14);
@@ -306,10 +312,22 @@ def open_store(state_dir: Path, *, create: bool = True, fts: bool | None = None)
     """The index database, checked; a damaged or foreign one is deleted and made anew.
 
     Returns None when there is none and ``create`` is False, or when the state folder cannot
-    hold one (read-only, full): review then works from the journals alone. ``fts`` forces
-    text search on or off (the tests simulate a SQLite without FTS5).
+    hold one (read-only, full) or it stays busy: review then works from the journals alone.
+    ``fts`` forces text search on or off (the tests simulate a SQLite without FTS5).
+    Checking, making and deleting happen under a lock shared by every opener (threads and
+    processes), so none sees another's half-made file as foreign, or deletes it.
     """
     path = state_dir / DB_NAME
+    if not create and not path.exists():
+        return None  # nothing to open: no lock file made either
+    try:
+        with _openers_lock(state_dir, create):
+            return _open_locked(state_dir, path, create, fts)
+    except (sqlite3.Error, OSError, StoreError):
+        return None
+
+
+def _open_locked(state_dir: Path, path: Path, create: bool, fts: bool | None) -> Store | None:
     for attempt in range(2):
         try:
             if not _safe_existing(path):
@@ -318,16 +336,69 @@ def open_store(state_dir: Path, *, create: bool = True, fts: bool | None = None)
                 _create_file(state_dir, path)
                 return _initialised(path, fts)
             store = _connect(path)
-            if _valid(store):
-                return store
+            try:
+                if _valid(store):
+                    return store
+            except BaseException:
+                store.close()
+                raise
             store.close()
-        except (sqlite3.Error, OSError):
+        except sqlite3.OperationalError:
+            return None  # busy or cannot be opened now: no sign of damage, nothing deleted
+        except (sqlite3.DatabaseError, OSError):
             if attempt:
                 return None
-        remove(state_dir)  # damaged, from another version, or not ours: rebuilt from journals
+        remove(state_dir, locked=True)  # damaged, another version, not ours: rebuilt
         if not create:
             return None
     return None
+
+
+LOCK_NAME = f"{DB_NAME}.lock"  # the backup leaves review-index* out
+LOCK_WAIT = 30.0  # seconds an opener waits for another one's check (it takes milliseconds)
+
+
+@contextlib.contextmanager
+def _openers_lock(state_dir: Path, create: bool) -> Iterator[None]:
+    """An exclusive ``flock`` on a file beside the database, polled up to LOCK_WAIT.
+
+    flock (not fcntl record locks) so that two threads of one process exclude each other
+    too; the kernel frees it when its holder dies. Not blocking forever: a holder stopped
+    with ctrl+z must not freeze the app (the opener then gives up: StoreError).
+    """
+    if fcntl is None:  # pragma: no cover - not POSIX
+        yield
+        return
+    if create and not state_dir.is_dir():
+        from sessiontimer.core.private_files import make_private_dirs
+
+        make_private_dirs(state_dir)
+    lock = state_dir / LOCK_NAME
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock, flags, 0o600)
+    except OSError:
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.lstat(lock).st_mode):
+                os.unlink(lock)  # a symlink or FIFO planted there: never followed
+        fd = os.open(lock, flags, 0o600)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            raise StoreError(f"{lock} is not a file of ours")
+        os.fchmod(fd, 0o600)
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{lock} stayed locked for {LOCK_WAIT:.0f} s") from None
+                time.sleep(0.002)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _safe_existing(path: Path) -> bool:
@@ -393,8 +464,19 @@ def _valid(store: Store) -> bool:
     return {"sessions", "marks", "folders"} <= names
 
 
-def remove(state_dir: Path) -> None:
-    """Delete the index (and earlier caches): nothing is lost, it is rebuilt from journals."""
+def remove(state_dir: Path, *, locked: bool = False) -> None:
+    """Delete the index (and earlier caches): nothing is lost, it is rebuilt from journals.
+
+    Under the openers' lock (``locked``: the caller holds it), so that it never deletes a
+    database another opener is making.
+    """
+    if not locked:
+        try:
+            with _openers_lock(state_dir, create=False):
+                remove(state_dir, locked=True)
+        except (OSError, StoreError):
+            return  # no state folder (nothing to delete), or it stays locked
+        return
     path = state_dir / DB_NAME
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", *OLD_NAMES):
         with contextlib.suppress(FileNotFoundError, NotADirectoryError):
