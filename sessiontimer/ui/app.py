@@ -503,7 +503,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
             self.pending_start = partial(session_service.start_now, self, session, screen)
             screen.call_after_refresh(session_service.start_when_ready, self, session, screen)
         else:
-            screen.call_after_refresh(screen._moved, first)
+            screen.call_after_refresh(screen.show_moved, first)
         return screen
 
     def show_end(self, screen: Any) -> None:

@@ -12,11 +12,13 @@ import contextvars
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from sessiontimer.audio.base import BackendChange, CueOutcome
 from sessiontimer.audio.deferred import DeferredAudio
 from sessiontimer.core import readable
 from sessiontimer.core.events import CueDue
@@ -30,6 +32,7 @@ from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE, start_notice
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
+    from sessiontimer.ui.screens.session import SessionScreen
 
 TEST_CHIME = Cue("singing-bowl")
 LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
@@ -37,41 +40,35 @@ START_WAIT = 2.0  # seconds a new session's clock waits, at most, for its first 
 FIRST_CUE_GRACE = 2.0  # seconds the other sounds wait for the first cue's onset
 
 
+@dataclass
 class ServiceNotice(Message):
     """Something a background service wants the practitioner to know, calmly."""
 
-    def __init__(
-        self, text: str, severity: str = "information", backend: str = "", kind: str = OTHER
-    ) -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
-        self.backend = backend  # set when the notice already says where cues now play
-        self.kind = kind  # SOUND notices are shown first (``core.notices``)
+    text: str
+    severity: str = "information"
+    backend: str = ""  # set when the notice already says where cues now play
+    kind: str = OTHER  # SOUND notices are shown first (``core.notices``)
 
 
+@dataclass
 class SessionSaved(Message):
     """Every line of a closed session reached the disk (posted from the writer's thread)."""
 
-    def __init__(self, session: RunningSession) -> None:
-        super().__init__()
-        self.session = session
+    session: RunningSession
 
 
+@dataclass
 class BackendChanged(Message):
     """The audio service moved to another backend, or restarted its worker."""
 
-    def __init__(self, change: Any) -> None:
-        super().__init__()
-        self.change = change
+    change: BackendChange
 
 
+@dataclass
 class CueFinished(Message):
     """The audio service reports what became of the test chime (cues go to their session)."""
 
-    def __init__(self, outcome: Any) -> None:
-        super().__init__()
-        self.outcome = outcome
+    outcome: CueOutcome
 
 
 def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
@@ -88,7 +85,7 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
     if first:  # a direct run: the test chime (a 20 s bowl to scale) is not wanted soon
         soon, later = soon[1:], [soon[0], *later]
 
-    def on_change(change: Any) -> None:
+    def on_change(change: BackendChange) -> None:
         app.post_message(BackendChanged(change))
 
     def start() -> None:
@@ -146,19 +143,19 @@ def _cues_by_urgency(presets: Sequence[Preset], first: str | None) -> tuple[list
     return soon, later
 
 
-def start_now(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
+def start_now(app: SessionTimerApp, session: RunningSession, screen: SessionScreen) -> None:
     """Start a new session's clock at once: a key came first, the sound is ready, or the wait
     is over (a key may come before the screen's first refresh: its widgets then follow it)."""
     app.pending_start = None
     if app.session is session and not session.final and not session.engine.started:
         moved = session.start()
         if screen.is_mounted:
-            screen._moved(moved)
+            screen.show_moved(moved)
         else:
-            screen.call_after_refresh(screen._moved, moved)
+            screen.call_after_refresh(screen.show_moved, moved)
 
 
-def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Any) -> None:
+def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: SessionScreen) -> None:
     """Start a new session's clock now that its screen is up, once its first cue can sound.
 
     The audio service may still be starting (a worker process, the device, the first sound
@@ -235,7 +232,7 @@ def interrupted_sessions(
     return found
 
 
-def index_journal(app: SessionTimerApp, path: Any) -> None:
+def index_journal(app: SessionTimerApp, path: Path) -> None:
     """Write the session's rows into the review index now, off the UI thread (a few ms)."""
     import threading
 
@@ -260,7 +257,7 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
     (``hand_over``), and a failure is told by a notice.
     """
 
-    def finished(outcome: Any) -> None:
+    def finished(outcome: CueOutcome) -> None:
         session.cue_arrived(event, outcome)  # kept for the close, journaled on the UI loop
         if outcome.outcome == "failed" and outcome.message:
             app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))

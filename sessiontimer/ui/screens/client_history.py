@@ -12,7 +12,6 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from sessiontimer.core.readable import columns, count, span
@@ -27,11 +26,12 @@ from sessiontimer.review.edit import (
 )
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 ROWS = 200
 
@@ -52,7 +52,7 @@ def history_text(h: ClientHistory) -> str:
     return "\n".join(lines)
 
 
-class ClientHistoryScreen(Screen[None]):
+class ClientHistoryScreen(AppScreen[None]):
     """Enter opens the selected session's timeline; r renames or merges, x deletes (asks)."""
 
     DEFAULT_CSS = """
@@ -92,7 +92,7 @@ class ClientHistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def load(self) -> None:
         """The client's sessions, asked of the index (the Sessions screen keeps it fresh)."""
-        with review_index.open_index(self._app.paths.state_dir) as store:
+        with review_index.open_index(self.st_app.paths.state_dir) as store:
             sessions = lookup.client_sessions(store, self.client)
             known = tuple(lookup.known_clients(store))
         history = client_history(sessions, self.client)
@@ -119,10 +119,6 @@ class ClientHistoryScreen(Screen[None]):
             chosen = self.history.sessions[table.cursor_row]
             self.app.push_screen(SessionDetailScreen(chosen))
 
-    @property
-    def _app(self) -> SessionTimerApp:
-        return self.app  # type: ignore[return-value]
-
     def action_rename(self) -> None:
         from sessiontimer.ui.dialogs import RenameClientDialog
 
@@ -132,14 +128,14 @@ class ClientHistoryScreen(Screen[None]):
         if not new:
             return
         try:
-            with review_index.open_index(self._app.paths.state_dir) as store:
+            with review_index.open_index(self.st_app.paths.state_dir) as store:
                 joining = lookup.client_sessions(store, new)
             both = {s.id: s for s in [*self.summaries, *joining]}  # one client if same name
             plan = rename_plan(list(both.values()), self.client, new)
         except EditError as error:
             self.notify(str(error), markup=False)
             return
-        self._app.confirm(plan.question(), lambda yes: self._rename_confirmed(plan, yes))
+        self.st_app.confirm(plan.question(), lambda yes: self._rename_confirmed(plan, yes))
 
     def _rename_confirmed(self, plan: RenamePlan, yes: bool | None) -> None:
         if yes:
@@ -147,9 +143,9 @@ class ClientHistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-edit", exit_on_error=False)
     def rename(self, plan: RenamePlan) -> None:
-        paths = self._app.paths
+        paths = self.st_app.paths
         try:
-            done = rename_all(paths.sessions_dir, paths.state_dir, plan, self._app.clock.wall())
+            done = rename_all(paths.sessions_dir, paths.state_dir, plan, self.st_app.clock.wall())
         except (EditError, OSError) as error:
             self.app.call_from_thread(self._failed, "Not renamed", error)
             return
@@ -184,7 +180,7 @@ class ClientHistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-edit", exit_on_error=False)
     def delete(self) -> None:
-        paths = self._app.paths
+        paths = self.st_app.paths
         try:
             done = delete_client(paths.sessions_dir, paths.state_dir, self.client)
         except OSError as error:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from sessiontimer.core.readable import span
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import noted
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
 
 
-class EndScreen(Screen[None]):
+class EndScreen(AppScreen[None]):
     """Shown when a session ends; Enter saves the closing note and returns to Start.
 
     ctrl+q saves what was typed as the closing note, then quits.
@@ -89,7 +89,7 @@ class EndScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         """A field took the focus (after Tab): the keys held since go to it now."""
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         app.key_hold.release(self)
 
     @on(Input.Submitted, "#closing-note")
@@ -107,7 +107,7 @@ class EndScreen(Screen[None]):
         """Close the session ("Session saved." is said once its lines are on disk)."""
         if self.session.final or not self._pain_ok():
             return
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         self._write_plan()
         app.close_session(self.session, closing_note)
         app.back_to_start()
@@ -123,7 +123,7 @@ class EndScreen(Screen[None]):
         if not field.value.strip() or self._pain_after() is not None:
             return True
         field.focus()
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         app.key_hold.release(self)  # the screen stays: the keys typed after Enter are its own
         self.notify(
             f"Pain after: {field.value.strip()} is not a score; type a number from 0 to 10 "
@@ -144,7 +144,7 @@ class EndScreen(Screen[None]):
 
     def action_sign(self) -> None:
         """Save like Enter, then sign the note once every line is on disk."""
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         if self.session.final:
             return
         if app.settings.practitioner is None:
@@ -161,7 +161,7 @@ class EndScreen(Screen[None]):
         from sessiontimer.review.note_view import ShownNote, journal_note
         from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
 
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         path, writer = self.session.path, self.recorder.writer
         typed = {
             "closing_note": self.typed_closing_note(),
@@ -184,7 +184,7 @@ class EndScreen(Screen[None]):
     def quit_requested(self) -> None:
         """ctrl+q: what was typed is the closing note; then the app quits (not while the
         pain-after field holds something that is no score: it says so instead)."""
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         if not self.session.final and not self._pain_ok():
             return
         self._write_plan()

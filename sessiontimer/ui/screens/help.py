@@ -14,7 +14,7 @@ from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import visible_controls
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 
 LONG = {
@@ -45,7 +45,7 @@ class HelpScreen(Modal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help_close")]
 
     def compose(self) -> Any:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         from sessiontimer.ui.screens.session import SessionScreen
 
         remapped = dict(app.settings.keys)

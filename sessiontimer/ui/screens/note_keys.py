@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import cells
 from sessiontimer.ui.screens.presets import CSS, apply_and_save
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 REGION_KEYS = "1234567890"
 
@@ -56,7 +56,7 @@ class NoteKeyDialog(Modal[NoteKey | None]):
         self.dismiss(None)
 
 
-class NoteKeysScreen(Screen[None]):
+class NoteKeysScreen(AppScreen[None]):
     """The quick-note keys on the left, the ten regions on the right."""
 
     CSS_PATH = CSS
@@ -84,14 +84,14 @@ class NoteKeysScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]
+        self.editor = ConfigEditor(self.st_app.paths.config_file)
         self.query_one("#note-table", DataTable).add_columns("Key", "Tag", "Toggle")
         self.refresh_view()
         self.query_one("#note-table", DataTable).focus()
 
     @property
     def settings(self) -> Any:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         return app.settings
 
     def refresh_view(self) -> None:

@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor, PhaseDraft
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import ConfigError, parse_duration
 from sessiontimer.core.readable import count, span
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import cells, plain, styled
 from sessiontimer.ui.screens.presets import CSS, apply_and_save, offer_reload
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 FIELDS = (
     ("name", "Name", "what the screen shows"),
@@ -44,7 +44,7 @@ def shown(value: str) -> str:
     return value if value else "·"
 
 
-class PresetEditorScreen(Screen[None]):
+class PresetEditorScreen(AppScreen[None]):
     """Edit one of the user's presets; ctrl+s saves through the validated writer."""
 
     CSS_PATH = CSS
@@ -245,7 +245,7 @@ class PresetEditorScreen(Screen[None]):
 
     def action_preview(self) -> None:
         """Play the selected phase's start cue as the session would (after the reader)."""
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         settings, _errors = self.editor.dry_run(
             lambda d: edits.set_phases(d, self.preset, self.drafts)
         )
@@ -310,7 +310,7 @@ class PresetEditorScreen(Screen[None]):
             if yes:
                 self.dismiss(None)
 
-        self.app.confirm("Leave without saving your changes to this preset?", answered)  # type: ignore[attr-defined]
+        self.st_app.confirm("Leave without saving your changes to this preset?", answered)
 
 
 def _seconds(draft: PhaseDraft) -> float:

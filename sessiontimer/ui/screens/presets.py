@@ -26,6 +26,7 @@ from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
+from sessiontimer.ui.app_screen import AppScreen, timer_app
 from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import cells, plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -66,7 +67,7 @@ def preset_total(preset: Preset) -> str:
 
 def apply_and_save(screen: Screen[Any], editor: ConfigEditor, change: Callable[[Any], Any]) -> bool:
     """Apply one edit, save, reload the app's settings; say what went wrong if anything did."""
-    app: SessionTimerApp = screen.app  # type: ignore[assignment]
+    app = timer_app(screen)
     new_file = not editor.exists
     try:
         editor.edit(change)
@@ -108,7 +109,7 @@ def reload_settings(app: SessionTimerApp) -> None:
 
 def offer_reload(screen: Screen[Any], editor: ConfigEditor) -> None:
     """The file changed in another window: never overwrite it; offer to load it instead."""
-    app: SessionTimerApp = screen.app  # type: ignore[assignment]
+    app = timer_app(screen)
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -126,7 +127,7 @@ def offer_reload(screen: Screen[Any], editor: ConfigEditor) -> None:
     )
 
 
-class PresetsScreen(Screen[None]):
+class PresetsScreen(AppScreen[None]):
     """Every preset with its total; duplicate, create, rename, delete, mark the default."""
 
     CSS_PATH = CSS
@@ -155,7 +156,7 @@ class PresetsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.editor = ConfigEditor(self.app.paths.config_file)  # type: ignore[attr-defined]
+        self.editor = ConfigEditor(self.st_app.paths.config_file)
         table = self.query_one("#preset-table", DataTable)
         table.add_columns(" ", "Preset", "Total", "Phases", "Whose")
         self.refresh_view()
@@ -163,7 +164,7 @@ class PresetsScreen(Screen[None]):
 
     @property
     def app_settings(self) -> Any:
-        return self.app.settings  # type: ignore[attr-defined]
+        return self.st_app.settings
 
     def is_users(self, name: str) -> bool:
         return self.editor.exists and edits.find_user(self.editor.doc, name) is not None
@@ -252,7 +253,7 @@ class PresetsScreen(Screen[None]):
             if yes:
                 self._change(lambda d: edits.delete_preset(d, name))
 
-        self.app.confirm(f'Delete the preset "{name}" from your config file?', answered)  # type: ignore[attr-defined]
+        self.st_app.confirm(f'Delete the preset "{name}" from your config file?', answered)
 
     def action_default(self) -> None:
         name = self.selected_name()

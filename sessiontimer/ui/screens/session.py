@@ -14,7 +14,6 @@ from textual import events
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 
 from sessiontimer.core import readable, undo_words, volume
@@ -22,6 +21,7 @@ from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.session_view import SessionView
@@ -30,14 +30,13 @@ if TYPE_CHECKING:
     from sessiontimer.core.engine import Snapshot
     from sessiontimer.core.recorder import NoteMoment, SessionRecorder
     from sessiontimer.core.running import RunningSession
-    from sessiontimer.ui.app import SessionTimerApp
 
 WAKE_MARGIN = 0.002  # Textual timers fire up to 0.5 ms early: wake just after the moment
 REGION_KEYS = "1234567890"
 VOLUME_STEP = 0.1
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(AppScreen[None]):
     """One running session."""
 
     AUTO_FOCUS = ""
@@ -90,10 +89,6 @@ class SessionScreen(Screen[None]):
     @property
     def recorder(self) -> SessionRecorder:
         return self.session.recorder
-
-    @property
-    def st_app(self) -> SessionTimerApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> Any:
         yield SessionView(self.st_app.settings.note_keys, id="session")
@@ -208,7 +203,7 @@ class SessionScreen(Screen[None]):
             self._flash.stop()
         self._flash = self.set_timer(1.5, lambda: name.remove_class("-flash"))
 
-    def _moved(self, events_: list[EngineEvent]) -> None:
+    def show_moved(self, events_: list[EngineEvent]) -> None:
         """Show what a move (already known to the session) did: cues, the end, the clock."""
         self._route(events_)
         self.refresh_view()
@@ -216,7 +211,7 @@ class SessionScreen(Screen[None]):
 
     def _move(self, events_: list[EngineEvent]) -> None:
         """A move made on the recorder: the session keeps its phase log, then it is shown."""
-        self._moved(self.session.route(events_))
+        self.show_moved(self.session.route(events_))
 
     # --- keys ---------------------------------------------------------------------------
 

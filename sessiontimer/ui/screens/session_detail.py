@@ -14,7 +14,6 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,11 +23,12 @@ from sessiontimer.review import lookup
 from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, hidden_line, load_timeline, stamp
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 Line = tuple[str, str | None]  # the text, and the note id when the line is a note
 
@@ -63,7 +63,7 @@ def _keep_indent(text: str) -> str:
     return "\u00a0" * (len(text) - len(stripped)) + stripped
 
 
-class SessionDetailScreen(Screen[None]):
+class SessionDetailScreen(AppScreen[None]):
     """The timeline of one session; a amends the note under the cursor, t shows the treatment
     note, f4 the client's history."""
 
@@ -86,10 +86,6 @@ class SessionDetailScreen(Screen[None]):
         self.timeline: Timeline | None = None
         self.lines: list[Line] = []
 
-    @property
-    def _app(self) -> SessionTimerApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> Any:
         with Vertical(id="detail"):
             yield Static(plain(self._title()), id="detail-title")
@@ -106,7 +102,7 @@ class SessionDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
     def load(self, keep: str | None = None) -> None:
-        sessions_dir = self._app.paths.sessions_dir
+        sessions_dir = self.st_app.paths.sessions_dir
         tl = load_timeline(sessions_dir / self.summary.rel, sessions_dir)
         self.app.call_from_thread(self._show, tl, keep)
 
@@ -147,7 +143,7 @@ class SessionDetailScreen(Screen[None]):
                 severity="warning",
             )
         else:
-            settings = self._app.settings
+            settings = self.st_app.settings
             tags = tuple(dict.fromkeys(k.tag for k in settings.note_keys))
             dialog = AmendNoteDialog(note, settings.regions, tags)
             self.app.push_screen(dialog, lambda fields: self._amend_chosen(note, fields))
@@ -163,9 +159,9 @@ class SessionDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="detail-amend", exit_on_error=False)
     def save_amendment(self, note_id: str, fields: dict[str, Any]) -> None:
         """Append the ``amended`` line, bring the index up to date, then redraw."""
-        paths = self._app.paths
+        paths = self.st_app.paths
         try:
-            amend(paths.sessions_dir / self.summary.rel, note_id, fields, self._app.clock.wall())
+            amend(paths.sessions_dir / self.summary.rel, note_id, fields, self.st_app.clock.wall())
             review_index.update(paths.sessions_dir, paths.state_dir, [self.summary.rel])
             with review_index.open_index(paths.state_dir) as store:
                 fresh = lookup.by_id(store, self.summary.id)
@@ -189,7 +185,7 @@ class SessionDetailScreen(Screen[None]):
         from sessiontimer.review.note_view import journal_note
         from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
 
-        s, app = self.summary, self._app
+        s, app = self.summary, self.st_app
         path = app.paths.sessions_dir / s.rel
         title = f"Treatment note · {s.date} {s.time} · {s.client or 'no client'}"
         load = lambda: journal_note(path, s.id, app.settings.practitioner)  # noqa: E731

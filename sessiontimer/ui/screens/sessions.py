@@ -16,7 +16,6 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from sessiontimer.core.readable import span
@@ -24,13 +23,13 @@ from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from sessiontimer.ui.app import SessionTimerApp
 
 PAGE = 100  # how far the window slides, and what ctrl+n / ctrl+p move by
 WINDOW = 200  # rows in the table at most
@@ -108,7 +107,7 @@ def summaries_changed(app: Any) -> None:
             screen.requery()
 
 
-class SessionsScreen(Screen[None]):
+class SessionsScreen(AppScreen[None]):
     """The log browser. Enter opens a timeline, f4 the client's history, f3 stats."""
 
     DEFAULT_CSS = """
@@ -171,10 +170,6 @@ class SessionsScreen(Screen[None]):
                 self._store = None
 
     @property
-    def _app(self) -> SessionTimerApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def line(self) -> str:
         return self.query_one("#sessions-filter", Input).value
 
@@ -183,7 +178,7 @@ class SessionsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
     def load(self) -> None:
         """A quick check (changed folders) and the first rows; then every file, quietly."""
-        paths = self._app.paths
+        paths = self.st_app.paths
         existing = open_store(paths.state_dir, create=False)
         if existing is not None:  # the rows as last indexed, at once; checked just after
             with self._lock:

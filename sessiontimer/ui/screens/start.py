@@ -9,19 +9,19 @@ from textual import events, on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
 from sessiontimer.ui.widgets.waiting import WaitingLine
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 
 def preset_summary(preset: Preset) -> Content:
@@ -45,7 +45,7 @@ class PresetList(OptionList):
         self.call_after_refresh(self.scroll_to_highlight)
 
 
-class StartScreen(Screen[None]):
+class StartScreen(AppScreen[None]):
     """The first screen; also where an interrupted session is offered for resume."""
 
     clients: list[str] = []
@@ -105,10 +105,6 @@ class StartScreen(Screen[None]):
             self.query_one("#presets", OptionList).focus()
         self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
 
-    @property
-    def st_app(self) -> SessionTimerApp:
-        return self.app  # type: ignore[return-value]
-
     def _show_settings(self) -> None:
         """The preset list and any config problems, from the app's current settings."""
         app = self.st_app
@@ -133,7 +129,7 @@ class StartScreen(Screen[None]):
 
     def _load_clients(self) -> None:
         """Past clients for completion; read off the UI loop (the index makes it quick)."""
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         from sessiontimer.review import known_clients
 
         clients = known_clients(app.paths.sessions_dir, app.paths.state_dir)
@@ -154,7 +150,7 @@ class StartScreen(Screen[None]):
         if not any(c.casefold() == name for c in self.clients):
             panel.display = False
             return
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         paths = app.paths
 
         def load() -> None:
@@ -197,7 +193,7 @@ class StartScreen(Screen[None]):
         self.action_start()
 
     def action_start(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         options = self.query_one("#presets", OptionList)
         if options.highlighted is None:
             return
@@ -218,9 +214,9 @@ class StartScreen(Screen[None]):
         self.app.push_screen(PresetsScreen())
 
     def action_test_chime(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         app.test_chime()
 
     def action_help(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         app.show_help()

@@ -12,7 +12,6 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from sessiontimer.core.readable import columns, count
@@ -20,11 +19,12 @@ from sessiontimer.review import aggregates, lookup
 from sessiontimer.review import index as review_index
 from sessiontimer.review.history import Stats, bar, sparkline
 from sessiontimer.review.periods import PERIODS, Period, period
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
 DEFAULT_PERIOD = "all"  # what the filter selected, until a period is chosen
 
@@ -58,7 +58,7 @@ def period_bar(chosen: Period) -> Content:
     return Content.assemble(*parts)
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(AppScreen[None]):
     DEFAULT_CSS = """
     #stats { padding: 0 1; }
     #stats-period { height: 1; margin: 0 0 1 0; }
@@ -90,7 +90,7 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def load(self) -> None:
-        app: SessionTimerApp = self.app  # type: ignore[assignment]
+        app = self.st_app
         chosen = self.period
         with review_index.open_index(app.paths.state_dir) as store:
             selected = lookup.select(store, self.line)

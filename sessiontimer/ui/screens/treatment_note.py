@@ -14,15 +14,15 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from sessiontimer.review.note_view import ShownNote
+from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 
-class TreatmentNoteScreen(Screen[None]):
+class TreatmentNoteScreen(AppScreen[None]):
     """The rendered note, scrollable; c copies it as plain text, Escape goes back."""
 
     DEFAULT_CSS = """
