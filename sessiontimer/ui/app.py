@@ -95,6 +95,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self._signals_ours = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
         self.key_hold = KeyHold(self)
         self.pending_start: Callable[[], None] | None = None  # a session waiting for sound
+        self._offer_waiting: list[tuple[Any, str]] = []  # found while away from Start
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)
@@ -220,11 +221,28 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.run_worker(find, thread=True, exit_on_error=False, group="resume")
 
     def _offer(self, found: list[tuple[Any, str]]) -> None:
-        """Offer the first interrupted session; once it is closed, the next one."""
+        """Offer the first interrupted session; once it is closed, the next one.
+
+        Only on the Start screen: a search that ends late (a big folder) must not put its
+        dialog over a timeline or a dialog being read, where it took the focus and the keys.
+        Found elsewhere, the offer waits (a notice says so) until Start is shown again.
+        """
         from sessiontimer.ui.dialogs import ResumeDialog
+        from sessiontimer.ui.screens.start import StartScreen
 
         if self.session is not None or not found:
             return  # a session was started meanwhile: offer next time
+        if not isinstance(self.screen, StartScreen):
+            self._offer_waiting = found
+            self.tell(
+                Notice(
+                    f"{count(len(found), 'interrupted session')} found: you are asked about "
+                    f"{'it' if len(found) == 1 else 'them'} on the Start screen.",
+                    "information",
+                    8,
+                )
+            )
+            return
         (path, description), rest = found[0], found[1:]
         if rest:
             description += f"\n({count(len(rest), 'more interrupted session')} after this one)"
@@ -236,6 +254,12 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                 self.call_after_refresh(self._offer, rest)
 
         self.push_screen(ResumeDialog(description), chosen)
+
+    def offer_waiting(self) -> None:
+        """Start is shown again: make the offer that was found while it was not."""
+        found, self._offer_waiting = self._offer_waiting, []
+        if found:
+            self.call_after_refresh(self._offer, found)
 
     def _resume(self, path: Any, how: str) -> None:
         from sessiontimer.core.journal_read import describe

@@ -104,6 +104,7 @@ class StartScreen(AppScreen[None]):
             self.query_one("#last-visit", Static).display = False
             self.query_one("#presets", OptionList).focus()
         self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
+        self.st_app.offer_waiting()  # an interrupted session found while Start was hidden
 
     def _show_settings(self) -> None:
         """The preset list and any config problems, from the app's current settings."""
