@@ -21,13 +21,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sessiontimer.review.store import Store, open_store, remove
+from sessiontimer.review.store import Batch, Store, batch_rows, open_store, remove
 from sessiontimer.review.summary import Stamp, Summary, summarize_stamped
 
 Progress = Callable[[int, int], None]  # (journals read, journals to read)
-BATCH = 400  # journals per commit during a build
+BATCH = 2000  # journals per commit during a build (at least)
 PARALLEL_MIN = 4000  # fewer journals than this are read in this process
-WORKERS_CHUNK = 256
+CHUNK = 250  # journals read (by one worker process) and written at a time
 
 
 class Cancelled(Exception):
@@ -182,37 +182,28 @@ def _read_into(
     processes: bool,
 ) -> int:
     """Read ``todo`` and commit their rows in batches; progress at most ten times a second."""
-    total, done, shown = len(todo), 0, 0.0
+    total, done, shown, committed = len(todo), 0, 0.0, 0
     if not total:
         return 0
     if progress is not None:
         progress(0, total)
-    batch: list[tuple[Summary, Stamp]] = []
-    for summary, stamp in _summaries(sessions_dir, todo, processes):
-        if stamp is None:  # unreadable now: listed as damaged while it exists
-            stamp = _stamp(sessions_dir, summary.rel)
-            if stamp is None:
-                done += 1
-                continue
-        batch.append((summary, stamp))
-        done += 1
-        if len(batch) >= BATCH:
-            store.put(batch)
-            store.commit()
-            batch.clear()
+    fresh = store.empty()  # a cold build: nothing to drop before each batch
+    for count, batch in _batches(sessions_dir, todo, processes, store.next_sid()):
+        store.put_batch(batch, fresh=fresh)
+        done += count
+        if done - committed >= BATCH or done == total:
+            store.commit()  # what is committed stays if the build is stopped
+            committed = done
         if cancel is not None and cancel():
-            store.put(batch)
             store.commit()
             raise Cancelled(f"stopped after {done} of {total} journals")
         if progress is not None and (done == total or time.monotonic() - shown > 0.1):
             shown = time.monotonic()
             progress(done, total)
-    store.put(batch)
-    store.commit()
     return total
 
 
-def _stamp(sessions_dir: Path, rel: str) -> Stamp | None:
+def _stamp(sessions_dir: Path | str, rel: str) -> Stamp | None:
     try:
         st = os.lstat(os.path.join(sessions_dir, rel))
     except OSError:
@@ -220,17 +211,34 @@ def _stamp(sessions_dir: Path, rel: str) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _summaries(
-    sessions_dir: Path, todo: list[str], processes: bool
-) -> Iterator[tuple[Summary, Stamp | None]]:
+def read_batch(root: str, rels: list[str], first_sid: int) -> Batch:
+    """These journals' rows, numbered from ``first_sid`` (one that is gone has none; one that
+    cannot be read now is listed as damaged while it exists)."""
+    pairs: list[tuple[Summary, Stamp]] = []
+    for rel in rels:
+        summary, stamp = summarize_stamped(root, rel)
+        if stamp is None:
+            stamp = _stamp(root, rel)
+            if stamp is None:
+                continue
+        pairs.append((summary, stamp))
+    return batch_rows(pairs, first_sid)
+
+
+def _batches(
+    sessions_dir: Path, todo: list[str], processes: bool, first_sid: int
+) -> Iterator[tuple[int, Batch]]:
+    """(journals read, their rows) in order, a chunk at a time; sids are first_sid + the
+    journal's place in ``todo`` (so reader processes can number them)."""
     root = str(sessions_dir)
+    chunks = [(first_sid + i, todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
     if not processes or len(todo) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        for rel in todo:
-            yield summarize_stamped(root, rel)
+        for first, rels in chunks:
+            yield len(rels), read_batch(root, rels, first)
         return
     from sessiontimer.review.parallel_read import read_in_pool
 
-    yield from read_in_pool(root, todo, WORKERS_CHUNK)
+    yield from read_in_pool(root, chunks)
 
 
 def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
@@ -241,17 +249,9 @@ def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
         if store is None:
             return
         with store:
-            pairs = []
-            gone = []
-            for rel in rels:
-                summary, stamp = summarize_stamped(str(sessions_dir), rel)
-                stamp = stamp or _stamp(sessions_dir, rel)
-                if stamp is None:
-                    gone.append(rel)
-                else:
-                    pairs.append((summary, stamp))
-            store.drop(gone)
-            store.put(pairs)
+            batch = read_batch(str(sessions_dir), rels, store.next_sid())
+            store.drop(rels)
+            store.put_batch(batch, fresh=True)
             for rel in rels:  # the folder is looked inside at the next refresh, quick or not
                 store.conn.execute(
                     "INSERT OR IGNORE INTO folders VALUES (?, -1)", (rel.partition("/")[0],)

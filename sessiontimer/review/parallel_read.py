@@ -12,28 +12,30 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from sessiontimer.review.summary import Stamp, Summary, summarize_stamped
+from sessiontimer.review.index import read_batch
+from sessiontimer.review.store import Batch
 
 
-def _read_chunk(root: str, rels: list[str]) -> list[tuple[Summary, Stamp | None]]:
-    return [summarize_stamped(root, rel) for rel in rels]
+def _read_chunk(root: str, rels: list[str], first_sid: int) -> Batch:
+    """The rows of these journals, built in the worker: plain tuples are cheap to send back."""
+    return read_batch(root, rels, first_sid)
 
 
-def read_in_pool(root: str, todo: list[str], chunk: int) -> Iterator[tuple[Summary, Stamp | None]]:
-    """Summaries of ``todo`` in order, read by one process per core."""
+def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Batch]]:
+    """(journals read, their rows) for each (first sid, journals) chunk, in order, read by
+    one process per core."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     workers = min(os.cpu_count() or 1, 8)
-    chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_read_chunk, root, part) for part in chunks]
+        futures = [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
         try:
-            for part, future in zip(chunks, futures, strict=True):
+            for (first, rels), future in zip(chunks, futures, strict=True):
                 try:
                     result = future.result()
                 except Exception:
-                    result = _read_chunk(root, part)
-                yield from result
+                    result = _read_chunk(root, rels, first)
+                yield len(rels), result
         finally:
             for future in futures:
                 future.cancel()

@@ -132,31 +132,35 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
 
     def put(self, summaries: Iterable[tuple[Summary, Stamp]]) -> int:
-        """Insert or replace the rows of these sessions (the caller commits); returns how many.
-
-        One statement per table for the whole batch: a cold build writes thousands at once.
-        """
+        """Insert or replace the rows of these sessions (the caller commits); returns how many."""
         pairs = list(summaries)
-        if not pairs:
+        self.drop(s.rel for s, _ in pairs)
+        return self.put_batch(batch_rows(pairs, self.next_sid()), fresh=True)
+
+    def next_sid(self) -> int:
+        """The first free sid: rows written from here on are numbered from it."""
+        row = self.conn.execute("SELECT coalesce(max(sid), 0) + 1 FROM sessions").fetchone()
+        return int(row[0])
+
+    def put_batch(self, batch: Batch, *, fresh: bool = False) -> int:
+        """Insert these journals' rows (the caller commits); returns how many sessions.
+
+        Three statements for the whole batch, no work per row here: a cold build writes
+        thousands at once, built by the reader processes. ``fresh``: none of them has rows
+        yet (a cold build), nothing to drop first.
+        """
+        sessions, marks, texts = batch
+        if not sessions:
             return 0
         cur = self.conn.cursor()
-        self.drop(s.rel for s, _ in pairs)
-        first = cur.execute("SELECT coalesce(max(sid), 0) + 1 FROM sessions").fetchone()[0]
+        if not fresh:
+            self.drop(row[1] for row in sessions)
         # sid links marks and text; the sessions' own order (newest first) is their key
-        cur.executemany(
-            f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 25)})",
-            [(first + i, *session_row(s, stamp)) for i, (s, stamp) in enumerate(pairs)],
-        )
-        cur.executemany(
-            "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(first + i, *mark) for i, (s, _) in enumerate(pairs) for mark in mark_rows(s)],
-        )
+        cur.executemany(_INSERT_SESSION, sessions)
+        cur.executemany("INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", marks)
         if self.has_fts:
-            cur.executemany(
-                "INSERT INTO search(rowid, blob) VALUES (?, ?)",
-                [(first + i, search_blob(s)) for i, (s, _) in enumerate(pairs)],
-            )
-        return len(pairs)
+            cur.executemany("INSERT INTO search(rowid, blob) VALUES (?, ?)", texts)
+        return len(sessions)
 
     def drop(self, rels: Iterable[str]) -> None:
         """Forget these journals' rows (the caller commits)."""
@@ -178,6 +182,10 @@ class Store:
 
     def commit(self) -> None:
         self.conn.commit()
+
+    def empty(self) -> bool:
+        """No session has rows yet (a cold build)."""
+        return self.conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchone() is None
 
     def rare(self, value: str) -> bool:
         """Whether the trigram index narrows ``value`` down to few sessions (then it pays;
@@ -251,9 +259,29 @@ def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, 
     )
 
 
-def session_row(s: Summary, stamp: Stamp) -> tuple[Any, ...]:
+Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[int, str]]]
+"""Some journals' rows ready to insert: sessions, marks, search texts, sids given. Plain
+tuples: a reader process sends them to the writer cheaply, and the writer only binds them."""
+_INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 25)})"
+
+
+def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
+    """The rows that stand for these journals, numbered from ``first_sid``."""
+    sessions: list[tuple[Any, ...]] = []
+    marks: list[tuple[Any, ...]] = []
+    texts: list[tuple[int, str]] = []
+    for sid, (s, stamp) in enumerate(pairs, start=first_sid):
+        blob = search_blob(s)
+        sessions.append(session_row(sid, s, stamp, blob))
+        marks += mark_rows(sid, s)
+        texts.append((sid, blob))
+    return sessions, marks, texts
+
+
+def session_row(sid: int, s: Summary, stamp: Stamp, blob: str) -> tuple[Any, ...]:
     client = s.client or ""
     return (
+        sid,
         s.rel,
         s.id,
         stamp[0],
@@ -276,21 +304,20 @@ def session_row(s: Summary, stamp: Stamp) -> tuple[Any, ...]:
         SEP.join(str(t or "").casefold() for t, _ in s.tags),
         SEP.join(str(r or "").casefold() for _, r in s.tags),
         text_fold(s),
-        search_blob(s),
+        blob,
         s.signature,
     )
 
 
-def mark_rows(s: Summary) -> Iterator[tuple[Any, ...]]:
-    """(seq, kind, tag, tag_fold, region, region_fold, text): the tags in order, then texts."""
-    seq = 0
-    for tag, region in s.tags:
+def mark_rows(sid: int, s: Summary) -> list[tuple[Any, ...]]:
+    """(sid, seq, kind, tag, tag_fold, region, region_fold, text): the tags, then texts."""
+    rows: list[tuple[Any, ...]] = []
+    for seq, (tag, region) in enumerate(s.tags):
         fold = str(region or "").casefold()
-        yield (seq, "tag", tag, str(tag or "").casefold(), region, fold, None)
-        seq += 1
-    for text in s.texts:
-        yield (seq, "text", None, None, None, None, text)
-        seq += 1
+        rows.append((sid, seq, "tag", tag, str(tag or "").casefold(), region, fold, None))
+    base = len(rows)
+    rows += [(sid, base + i, "text", None, None, None, None, t) for i, t in enumerate(s.texts)]
+    return rows
 
 
 def text_fold(s: Summary) -> str:

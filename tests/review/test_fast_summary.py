@@ -175,7 +175,7 @@ def test_a_parallel_cold_build_equals_a_serial_one(
     files[3].write_bytes(files[3].read_bytes()[:-30])  # one damaged journal among them
     serial = index.indexed(sessions, tmp_path / "b")
     monkeypatch.setattr(index, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(index, "WORKERS_CHUNK", 3)
+    monkeypatch.setattr(index, "CHUNK", 3)
     with index.open_index(tmp_path / "a") as store:
         assert index.refresh(sessions, tmp_path / "a", processes=True, store=store).reread == 12
     parallel = index.indexed(sessions, tmp_path / "a")
@@ -192,7 +192,7 @@ def test_a_failed_reader_process_costs_only_time(
     many(sessions, 6)
     serial = index.indexed(sessions, tmp_path / "b")
     monkeypatch.setattr(index, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(index, "WORKERS_CHUNK", 2)
+    monkeypatch.setattr(index, "CHUNK", 2)
     monkeypatch.setattr(parallel_read, "_read_chunk", _dies_in_a_child(parallel_read._read_chunk))
     index.refresh(sessions, tmp_path / "a", processes=True)
     parallel = index.indexed(sessions, tmp_path / "a")
@@ -202,9 +202,9 @@ def test_a_failed_reader_process_costs_only_time(
 def _dies_in_a_child(read: Any) -> Any:
     parent = os.getpid()
 
-    def reader(root: str, rels: list[str]) -> Any:
+    def reader(root: str, rels: list[str], first_sid: int) -> Any:
         if os.getpid() != parent:
             os._exit(3)  # the worker process dies
-        return read(root, rels)
+        return read(root, rels, first_sid)
 
     return reader
