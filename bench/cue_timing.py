@@ -10,6 +10,10 @@ each cue is the wall time its first audible sample reached the speaker minus its
 (``session_started``'s ``at`` plus the cue's ``t``), the first cue included. The journal's own
 ``late`` is printed beside it. Then the level per volume step is measured on each backend
 (unpaced capture, exact samples). Needs tmux, gcc and the audio extra; Linux only.
+
+``--trace`` runs the app through ``bench/traced_app.py`` and prints, per cue, where the time
+went: the UI loop's wake after the due moment, the hop to the audio thread, and the rest (the
+backend: the worker's pipe or the player's start, the device, the sink).
 """
 
 from __future__ import annotations
@@ -53,7 +57,9 @@ def tmux(*args: str) -> None:
     subprocess.run(["tmux", *args], check=True)
 
 
-def run_demo(backend: str, tmp: Path, pacer: Path) -> tuple[list[dict], PacedSink]:
+def run_demo(
+    backend: str, tmp: Path, pacer: Path, trace: Path | None = None
+) -> tuple[list[dict], PacedSink]:
     """One whole Demo session in the real app; its journal's lines and the paced sink."""
     home = tmp / backend
     out = home / "paced"
@@ -69,8 +75,11 @@ def run_demo(backend: str, tmp: Path, pacer: Path) -> tuple[list[dict], PacedSin
         "ALSA_CONFIG_PATH": str(PACED / "asoundrc.paced"),
         "AUDIO_CAPTURE_FILE": f"|{pacer} {out} %r %c %b",
     }
+    app = f"{ROOT / '.venv' / 'bin' / 'sessiontimer'}"
+    if trace is not None:
+        env["CUE_TRACE"] = str(trace)
+        app = f"{ROOT / '.venv' / 'bin' / 'python'} {ROOT / 'bench' / 'traced_app.py'}"
     exports = " ".join(f"{k}='{v}'" for k, v in env.items())
-    app = ROOT / ".venv" / "bin" / "sessiontimer"
     name = f"i15-bench-{backend}"
     tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
          f"env {exports} {app} run --preset Demo; sleep 2")  # fmt: skip
@@ -102,19 +111,42 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
 
-def report_timing(backend: str, lines: list[dict], sink: PacedSink) -> None:
+def report_timing(
+    backend: str, lines: list[dict], sink: PacedSink, trace: Path | None = None
+) -> None:
     pairs = onset_errors(lines, sink)
+    stages = read_trace(trace) if trace is not None else {}
     cues = [e for e in lines if e["type"] == "cue"]
     merged = sum(1 for e in cues if e["outcome"] == "merged")
     print(f"\n{backend}: {len(cues)} cue lines ({merged} merged), {len(sink.plays())} plays")
     for cue, err in pairs:
         print(f"  t={cue['t']:6.1f} {cue['kind']:<12} onset error {ms(err)}  journal late "
-              f"{ms(cue['late'])}")  # fmt: skip
+              f"{ms(cue['late'])}", end="")  # fmt: skip
+        stage = stages.get(round(cue["t"], 1))
+        if stage is not None:
+            wake, hop = stage
+            print(f"  | UI wake {ms(wake)}  to audio thread {ms(hop)}  rest {ms(err - wake - hop)}",
+                  end="")  # fmt: skip
+        print()
     errors = sorted(abs(e) for _, e in pairs)
     if errors:
         p99 = errors[min(len(errors) - 1, round(0.99 * (len(errors) - 1)))]
         print(f"  |onset error| over {len(errors)} cues, first included: p50 "
               f"{ms(statistics.median(errors))}  p99 {ms(p99)}  max {ms(errors[-1])}")  # fmt: skip
+
+
+def read_trace(trace: Path) -> dict[float, tuple[float, float]]:
+    """Session time of each cue -> (UI wake after its moment, hop to the audio thread)."""
+    out: dict[float, tuple[float, float]] = {}
+    pending: list[tuple[float, float]] = []
+    for line in trace.read_text().splitlines():
+        row = json.loads(line)
+        if "t" in row:
+            pending.append((row["t"], row["late"]))
+        elif pending:
+            t, late = pending.pop(0)
+            out[round(t, 1)] = (late, row["dispatch"])
+    return out
 
 
 def report_levels(backend: str, tmp: Path) -> None:
@@ -152,6 +184,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="simpleaudio,system")
     parser.add_argument("--levels-only", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="time the stages of each cue")
+    parser.add_argument("--no-levels", action="store_true")
     args = parser.parse_args()
     for tool in ("tmux", "gcc"):
         if shutil.which(tool) is None:
@@ -162,8 +196,10 @@ def main() -> int:
         pacer = build_pacer(tmp)
         for backend in args.backends.split(","):
             if not args.levels_only:
-                report_timing(backend, *run_demo(backend, tmp, pacer))
-            report_levels(backend, tmp)
+                trace = tmp / f"trace-{backend}.jsonl" if args.trace else None
+                report_timing(backend, *run_demo(backend, tmp, pacer, trace), trace)
+            if not args.no_levels:
+                report_levels(backend, tmp)
     return 0
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import queue
+import sys
 import threading
 import time
 from array import array
@@ -58,6 +59,15 @@ def build_chain(settings: AudioSettings, ring: Callable[[], None] | None = None)
 
 
 RETRY_EVERY = 20.0  # seconds: while degraded, how often the better backends are probed
+# A cue crosses threads (the UI's to the audio thread, the worker's reply to its reader): at
+# Python's default 5 ms switch interval each hop could wait 5 ms behind the UI's rendering.
+SWITCH_INTERVAL = 0.001
+
+
+def quick_handover() -> None:
+    """Let a waiting thread take the interpreter within a millisecond (process-wide)."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL:
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 @dataclass
@@ -86,6 +96,7 @@ class AudioService:
         self.settings = settings
         self.on_backend_changed: Callable[[BackendChange], None] | None = None
         self.retry_every = retry_every
+        quick_handover()
         self._chain = list(backends) if backends is not None else build_chain(settings, ring)
         self._library = SoundLibrary(sound_dirs)
         self._ids = itertools.count(1)

@@ -167,6 +167,7 @@ def main() -> int:
     """Start: refuse the network, ignore ctrl+c (the app owns it), load simpleaudio, serve."""
     _forbid_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.setswitchinterval(0.001)  # the stream's thread starts a sound: no 5 ms wait for it
     try:
         import simpleaudio  # type: ignore[import-untyped,unused-ignore]
     except Exception as exc:
