@@ -3,8 +3,9 @@
 simpleaudio hands the whole buffer to its own C thread (a copy: it cannot be changed while it
 plays) and its ``stop()`` cuts the sound mid-wave, which clicks. In the worker on Linux the
 same libasound calls simpleaudio makes (open "default", ``snd_pcm_set_params``, ``writei``,
-drain, close) are made here through ctypes, a piece at a time; :meth:`AlsaStream.fade` makes
-the pieces not yet written ramp down to silence over ``FADE`` seconds (a raised cosine), so a
+drain, close) are made here through ctypes, a piece at a time (``fade.FadingFrames``, the
+write loop the system players' feeds share); :meth:`AlsaStream.fade` makes the pieces not
+yet written ramp down to silence over ``fade.FADE`` seconds (a raised cosine), so a
 cue cut short by quit or by a newer cue ends softly. The device holds at most ``LATENCY``
 seconds ahead, so a fade begins within that time of being asked for. Used by
 ``sessiontimer.audio.worker`` only; elsewhere the worker plays through simpleaudio.
@@ -17,11 +18,9 @@ import ctypes.util
 import sys
 import threading
 
-from sessiontimer.audio.fade import FADE
-from sessiontimer.audio.fade import ramp as _ramp
+from sessiontimer.audio.fade import FadingFrames
 
 LATENCY = 0.06  # seconds the device may hold ahead of what is heard
-PIECE = 0.01  # seconds written per call
 _PLAYBACK, _S16_LE, _RW_INTERLEAVED = 0, 2, 3
 
 
@@ -48,11 +47,8 @@ class AlsaStream:
     simpleaudio's play object, plus :meth:`fade`."""
 
     def __init__(self, lib: ctypes.CDLL, frames: bytes, channels: int, rate: int) -> None:
-        self._lib, self._frames, self._channels, self._rate = lib, frames, channels, rate
-        self._lock = threading.Lock()
-        self._fade_at: int | None = None  # the frame where the fade begins
-        self._stopped = False
-        self._pos = 0
+        self._lib = lib
+        self._sound = FadingFrames(frames, channels, rate)
         self._done = threading.Event()
         pcm = ctypes.c_void_p()
         rc = lib.snd_pcm_open(ctypes.byref(pcm), b"default", _PLAYBACK, 0)
@@ -77,39 +73,22 @@ class AlsaStream:
 
     def fade(self) -> None:
         """Ramp down from the next piece written, then end: never a click."""
-        with self._lock:
-            if self._fade_at is None:
-                self._fade_at = self._pos
+        self._sound.fade()
 
     def stop(self) -> None:
         """Fade out (the old ``stop`` cut dead; no caller wants a click)."""
         self.fade()
 
+    def _write(self, piece: bytes, frames: int) -> int | None:
+        n = int(self._lib.snd_pcm_writei(self._pcm, piece, frames))
+        if n < 0:  # an underrun or a suspend: recover and write it again, else give up
+            return 0 if self._lib.snd_pcm_recover(self._pcm, n, 1) >= 0 else None
+        return n
+
     def _run(self) -> None:
-        width = 2 * self._channels
-        total, step = len(self._frames) // width, max(1, int(self._rate * PIECE))
-        fade_len = max(1, int(FADE * self._rate))
-        lib, pcm = self._lib, self._pcm
         try:
-            while not self._stopped:
-                with self._lock:
-                    pos, fade_at = self._pos, self._fade_at
-                end = min(total, pos + step)
-                if fade_at is not None:
-                    end = min(end, fade_at + fade_len)
-                if pos >= end:
-                    break
-                piece = self._frames[pos * width : end * width]
-                if fade_at is not None:
-                    piece = _ramp(piece, self._channels, pos - fade_at, fade_len)
-                n = lib.snd_pcm_writei(pcm, piece, end - pos)
-                if n < 0:  # an underrun or a suspend: recover once, else give up
-                    if lib.snd_pcm_recover(pcm, int(n), 1) < 0:
-                        break
-                    continue
-                with self._lock:
-                    self._pos = pos + n
-            lib.snd_pcm_drain(pcm)  # what is queued plays out: the fade's tail, or the end
+            self._sound.write_all(self._write)
+            self._lib.snd_pcm_drain(self._pcm)  # what is queued plays out: the fade's tail
         finally:
-            lib.snd_pcm_close(pcm)
+            self._lib.snd_pcm_close(self._pcm)
             self._done.set()

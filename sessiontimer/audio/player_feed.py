@@ -1,37 +1,62 @@
-"""A sound fed to aplay through a pipe, a little at a time, so that it can fade out.
+"""Sounds fed to a system player through a pipe, a little at a time, so that they can fade.
 
-aplay given a file reads it by itself, and the only way to stop it early (terminate) cuts
-the sound mid-wave: a click. Fed raw samples on its stdin instead, it plays what it is
-given. The pipe is kept small and aplay's buffer short, so at most about ``AHEAD`` s is
-written ahead of what is heard; :meth:`PlayerFeed.fade` makes what is still to be written
-ramp down over ``fade.FADE`` s (the same raised cosine as the worker's stream), then ends
-the input, and aplay plays the fade out and exits by itself. Used by the system backend.
+A player given a file reads it by itself, and the only way to stop it early (terminate) cuts
+the sound mid-wave: a click. Fed samples on its stdin instead, it plays what it is given.
+aplay and paplay take raw 16-bit samples; pw-play (PipeWire's pw-cat, which reads through
+libsndfile) takes a WAV stream: a header, then the same samples. The pipe is kept small and
+the player's buffer short, so at most about ``AHEAD`` s is written ahead of what is heard;
+:meth:`PlayerFeed.fade` makes what is still to be written ramp down over ``fade.FADE`` s (the
+worker's raised cosine, through the same write loop, ``fade.FadingFrames``), then ends the
+input, and the player plays the fade out and exits by itself. afplay (macOS) and winsound
+(Windows) read only files: they cannot be fed, so a cue cut short there stops at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import struct
 import sys
 import threading
 from array import array
 from typing import IO
 
-from sessiontimer.audio.fade import FADE, ramp
+from sessiontimer.audio.fade import FadingFrames
 
-PIECE = 0.01  # seconds written per call
 PIPE_SECONDS = 0.25  # what the pipe may hold: slack for a busy app, the fade's delay
-BUFFER_US = 100_000  # aplay's own buffer, in microseconds
+BUFFER_US = 100_000  # the player's own buffer, in microseconds
 AHEAD = PIPE_SECONDS + BUFFER_US / 1e6  # seconds written ahead of what is heard, at most
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python 3.10 names it too
 
 
-def aplay_command(rate: int, channels: int) -> list[str]:
-    """aplay reading raw 16-bit samples from stdin, with a short buffer."""
+def command(player: str, rate: int, channels: int) -> list[str]:
+    """``player`` (pw-play, paplay or aplay) reading 16-bit samples from stdin, with a short
+    buffer."""
+    ms = BUFFER_US // 1000
+    if player == "paplay":
+        return [
+            "paplay", "--raw", "--format=s16le", f"--rate={rate}", f"--channels={channels}",
+            f"--latency-msec={ms}",
+        ]  # fmt: skip
+    if player == "pw-play":
+        return ["pw-play", "--latency", f"{ms}ms", "-"]  # the rate and channels: the header's
     return [
         "aplay", "-q", "-t", "raw", "-f", "S16_LE", "-r", str(rate), "-c", str(channels),
         f"--buffer-time={BUFFER_US}", "-",
     ]  # fmt: skip
+
+
+def header(player: str, rate: int, channels: int, frames: int) -> bytes:
+    """What goes before the samples: a WAV header for pw-play, nothing for the others."""
+    if player != "pw-play":
+        return b""
+    size = frames * 2 * channels
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * 2 * channels, 2 * channels, 16)
+    return (
+        b"RIFF" + struct.pack("<I", 36 + size) + b"WAVE"
+        + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+        + b"data" + struct.pack("<I", size)
+    )  # fmt: skip
 
 
 def pcm_bytes(samples: array[int]) -> bytes:
@@ -43,13 +68,13 @@ def pcm_bytes(samples: array[int]) -> bytes:
 
 
 class PlayerFeed:
-    """Writes ``frames`` to the player's unbuffered stdin in a thread, piece by piece."""
+    """Writes ``prefix`` then ``frames`` to the player's unbuffered stdin in a thread."""
 
-    def __init__(self, stdin: IO[bytes], frames: bytes, channels: int, rate: int) -> None:
-        self._stdin, self._frames, self._channels, self._rate = stdin, frames, channels, rate
-        self._lock = threading.Lock()
-        self._pos = 0  # frames written
-        self._fade_at: int | None = None
+    def __init__(
+        self, stdin: IO[bytes], frames: bytes, channels: int, rate: int, prefix: bytes = b""
+    ) -> None:
+        self._stdin, self._prefix = stdin, prefix
+        self._sound = FadingFrames(frames, channels, rate)
         self._done = threading.Event()
         size = max(4096, int(PIPE_SECONDS * rate) * 2 * channels)
         with contextlib.suppress(OSError):  # a small pipe: the fade is heard soon after asked
@@ -58,37 +83,25 @@ class PlayerFeed:
 
     def fade(self) -> None:
         """Ramp down from the next piece written, then end the input: never a click."""
-        with self._lock:
-            if self._fade_at is None:
-                self._fade_at = self._pos
+        self._sound.fade()
 
     def wait_done(self, timeout: float | None = None) -> bool:
         """Until every piece (or the fade) is written and the input closed."""
         return self._done.wait(timeout)
 
+    def _write(self, piece: bytes, frames: int) -> int:
+        _write_all(self._stdin, piece)  # blocks while the pipe is full: paced by the player
+        return frames
+
     def _run(self) -> None:
-        width = 2 * self._channels
-        total, step = len(self._frames) // width, max(1, int(self._rate * PIECE))
-        fade_len = max(1, int(FADE * self._rate))
         try:
-            while True:
-                with self._lock:
-                    pos, fade_at = self._pos, self._fade_at
-                end = min(total, pos + step)
-                if fade_at is not None:
-                    end = min(end, fade_at + fade_len)
-                if pos >= end:
-                    break
-                piece = self._frames[pos * width : end * width]
-                if fade_at is not None:
-                    piece = ramp(piece, self._channels, pos - fade_at, fade_len)
-                _write_all(self._stdin, piece)  # blocks while the pipe is full: paced by aplay
-                with self._lock:
-                    self._pos = end
+            if self._prefix:
+                _write_all(self._stdin, self._prefix)
+            self._sound.write_all(self._write)
         except OSError:
             pass  # the player is gone (failed or stopped): its exit says why
         finally:
-            with contextlib.suppress(OSError):  # the end of input: aplay drains it and exits
+            with contextlib.suppress(OSError):  # the end of input: it drains and exits
                 self._stdin.close()
             self._done.set()
 

@@ -1,9 +1,9 @@
 """The fallbacks: the system's own player, the terminal bell, and a visual-only cue.
 
-The system player gets pre-scaled samples, so volume needs no player-specific flag. aplay is
-fed them through a pipe (``player_feed``), so a cue cut short by a newer cue or by quit fades
-out over 200 ms, as on the worker; pw-play, paplay, afplay and winsound are given the WAV
-file and can only be stopped at once (``fades`` says which; ``doctor`` tells the user). Its
+The system player gets pre-scaled samples, so volume needs no player-specific flag. pw-play,
+paplay and aplay are fed them through a pipe (``player_feed``), so a cue cut short by a newer
+cue or by quit fades out over 200 ms, as on the worker; afplay and winsound read only files
+and can only be stopped at once (``fades`` says which; ``doctor`` tells the user). Its
 onset is the moment the player process was started; it counts as started once it has run for
 ``EARLY_EXIT`` without failing (a missing device fails at once), and a failure after that is
 reported as a later word on the cue (``PlayJob.on_lost``). Closing fades, then stops, every
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 # In order of preference: PipeWire, PulseAudio, plain ALSA; macOS's own player.
 EARLY_EXIT = 0.15  # seconds: a player still running after this is playing
-STREAMED = frozenset({"aplay"})  # fed through a pipe: these fade when cut short
+# Fed through a pipe (``player_feed``, imported late: it needs fcntl): these fade when cut
+# short. afplay and winsound read only files.
+STREAMED = frozenset({"pw-play", "paplay", "aplay"})
 CLOSE_WAIT = 1.0  # seconds close waits for fades before it stops what is left
 _PLAYERS: dict[str, list[str]] = {
     "pw-play": ["pw-play"],
@@ -139,7 +141,7 @@ class SystemPlayerBackend:
                 if streamed:
                     from sessiontimer.audio import player_feed
 
-                    cmd = player_feed.aplay_command(sound.rate, sound.channels)
+                    cmd = player_feed.command(player, sound.rate, sound.channels)
                 else:
                     cmd = [*_PLAYERS[player], str(sound.wav)]
                 proc = subprocess.Popen(
@@ -154,8 +156,10 @@ class SystemPlayerBackend:
             self._procs.add(proc)
             if streamed and proc.stdin is not None:
                 frames = player_feed.pcm_bytes(sound.samples)
+                n = len(frames) // (2 * sound.channels)
+                prefix = player_feed.header(player, sound.rate, sound.channels, n)
                 self._feeds[proc] = player_feed.PlayerFeed(
-                    proc.stdin, frames, sound.channels, sound.rate
+                    proc.stdin, frames, sound.channels, sound.rate, prefix
                 )
         started = time.monotonic()
         try:

@@ -33,6 +33,17 @@ def require(tool: str, present: bool) -> None:
     pytest.skip(message)
 
 
+def ends_in_a_fade(samples: list[int], rate: int) -> bool:
+    """The last 150 ms fall steadily to silence (no sound stopped mid-wave)."""
+    n = int(0.15 * rate)
+    tail = samples[-n:]
+    quarters = [max(abs(v) for v in tail[i * n // 4 : (i + 1) * n // 4]) for i in range(4)]
+    before = max(abs(v) for v in samples[-2 * n : -n])
+    return (
+        before > 500 and quarters == sorted(quarters, reverse=True) and quarters[-1] < 0.2 * before
+    )
+
+
 @dataclass
 class Capture:
     """Where the captured plays land."""

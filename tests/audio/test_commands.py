@@ -54,9 +54,12 @@ def test_doctor_without_any_device(no_device: None, capsys: pytest.CaptureFixtur
 
 
 def test_doctor_says_which_players_cannot_fade() -> None:
-    """pw-play, paplay and afplay are handed a file: cut short, they stop (said, not hidden)."""
+    """pw-play, paplay and aplay are fed through a pipe and fade; afplay and winsound read
+    only files: cut short, they stop (said, not hidden)."""
     from sessiontimer.audio import system
 
-    assert system.SystemPlayerBackend(["aplay"]).fades
-    assert not system.SystemPlayerBackend(["pw-play"]).fades
-    assert commands._ending(system.SystemPlayerBackend(["paplay"])).endswith("cannot fade)")
+    for fed in ("aplay", "pw-play", "paplay"):
+        assert system.SystemPlayerBackend([fed]).fades
+    for filed in ("afplay", "winsound"):
+        assert not system.SystemPlayerBackend([filed]).fades
+        assert commands._ending(system.SystemPlayerBackend([filed])).endswith("cannot fade)")

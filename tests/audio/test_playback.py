@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audio_helpers import WAIT, Capture, Recorder
+from audio_helpers import WAIT, Capture, Recorder, ends_in_a_fade
 
 from sessiontimer.audio.base import Backend, PlayJob
 from sessiontimer.audio.service import AudioService
@@ -365,17 +365,6 @@ def _my_players() -> list[str]:
     return mine
 
 
-def _ends_in_a_fade(samples: list[int], rate: int) -> bool:
-    """The last 150 ms fall steadily to silence (no sound stopped mid-wave)."""
-    n = int(0.15 * rate)
-    tail = samples[-n:]
-    quarters = [max(abs(v) for v in tail[i * n // 4 : (i + 1) * n // 4]) for i in range(4)]
-    before = max(abs(v) for v in samples[-2 * n : -n])
-    return (
-        before > 500 and quarters == sorted(quarters, reverse=True) and quarters[-1] < 0.2 * before
-    )
-
-
 @pytest.mark.parametrize("backend", ["simpleaudio", "system"])
 @pytest.mark.parametrize("how", ["a newer cue", "quit"])
 def test_a_cue_cut_short_fades_out(
@@ -404,4 +393,4 @@ def test_a_cue_cut_short_fades_out(
     first = paced.plays()[0]
     assert paced.finished(first)
     assert paced.played_seconds(first) < 2.5  # cut short ...
-    assert _ends_in_a_fade(list(paced.samples(first)), 32000)  # ... softly
+    assert ends_in_a_fade(list(paced.samples(first)), 32000)  # ... softly

@@ -1,0 +1,147 @@
+"""pw-play and paplay fed through a pipe, so a cue cut short fades out (issue 15).
+
+Neither player is installed here (nor a PipeWire or PulseAudio server), so each is a fake on
+PATH that does what the real one does with our command line: it reads its samples from
+stdin at the sound's real rate, like a sound card, and keeps what it got. The real players'
+command lines were checked against Debian 12's pw-cat 0.3.65 and pacat 16.1 (options
+accepted; both then stop at the missing server).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import wave
+from array import array
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from audio_helpers import WAIT, Recorder, ends_in_a_fade
+
+from sessiontimer.audio.base import PlayJob, PlayResult
+from sessiontimer.audio.service import AudioService
+from sessiontimer.audio.sound import ScaledSound, load_wav
+from sessiontimer.audio.system import SystemPlayerBackend, VisualBackend
+from sessiontimer.core.model import AudioSettings, Cue
+from sessiontimer.paths import bundled_sounds_dir
+
+FAKE = """#!{python}
+import os, sys, time
+name = os.path.basename(sys.argv[0])
+base = os.path.join(os.environ["FAKE_PLAYER_OUT"], f"{{name}}-{{os.getpid()}}")
+with open(base + ".args", "w") as f:
+    f.write("\\n".join(sys.argv[1:]))
+per_second = 64000  # 32 kHz mono, 16-bit: read at real time, like a sound card
+with open(base + ".raw", "wb") as out:
+    t0, got = time.monotonic(), 0
+    while True:
+        chunk = os.read(0, 640)
+        if not chunk:
+            break
+        out.write(chunk)
+        out.flush()
+        got += len(chunk)
+        time.sleep(max(0.0, t0 + got / per_second - time.monotonic()))
+open(base + ".end", "w").close()
+"""
+
+
+class Fakes:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def plays(self, player: str) -> list[Path]:
+        """The .raw file of each run of ``player``, in the order they began (.args is
+        written once, at the start; a .raw changes while it plays)."""
+        runs = sorted(self.folder.glob(f"{player}-*.args"), key=lambda p: p.stat().st_mtime_ns)
+        return [p.with_suffix(".raw") for p in runs if p.with_suffix(".raw").exists()]
+
+    def wait(self, what: object, timeout: float = WAIT) -> None:
+        deadline = time.monotonic() + timeout
+        while not what():  # type: ignore[operator]
+            assert time.monotonic() < deadline, "the fake player did not get there in time"
+            time.sleep(0.01)
+
+
+@pytest.fixture
+def fakes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fakes:
+    bin_dir, out = tmp_path / "bin", tmp_path / "played"
+    bin_dir.mkdir()
+    out.mkdir()
+    for name in ("pw-play", "paplay"):
+        script = bin_dir / name
+        script.write_text(FAKE.format(python=sys.executable))
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_PLAYER_OUT", str(out))
+    return Fakes(out)
+
+
+@pytest.fixture
+def service(request: pytest.FixtureRequest) -> Iterator[AudioService]:
+    made = AudioService(
+        AudioSettings(backend="system"),
+        [],
+        backends=[SystemPlayerBackend([request.param]), VisualBackend()],
+    )
+    yield made
+    made.close()
+
+
+def samples_of(player: str, data: bytes) -> array[int]:
+    """What the player was given to play: pw-play gets a WAV stream, paplay raw samples."""
+    if player == "pw-play":
+        with wave.open(BytesIO(data[:44] + bytes(2))) as w:  # the header, as libsndfile reads it
+            assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (32000, 1, 2)
+        data = data[44:]
+    samples = array("h")
+    samples.frombytes(data[: len(data) // 2 * 2])
+    return samples
+
+
+@pytest.mark.parametrize("service", ["pw-play", "paplay"], indirect=True)
+@pytest.mark.parametrize("how", ["a newer cue", "quit"])
+def test_a_fed_player_cut_short_fades_out(
+    fakes: Fakes, service: AudioService, recorder: Recorder, how: str
+) -> None:
+    player = service.backend.name
+    bowl = Cue("singing-bowl")  # 20 s
+    service.prepare([bowl, Cue("wooden-tap")])
+    service.play(bowl, 1.0, False, recorder.result)
+    assert recorder.wait_outcomes(1)[0].outcome == "played"
+    fakes.wait(lambda: fakes.plays(player) and fakes.plays(player)[0].stat().st_size > 32000)
+    if how == "quit":
+        service.close()
+    else:
+        service.play(Cue("wooden-tap"), 1.0, False, recorder.result)
+        assert recorder.wait_outcomes(2)[1].outcome == "played"
+    first = fakes.plays(player)[0]
+    fakes.wait(lambda: first.with_suffix(".end").exists())
+    got = samples_of(player, first.read_bytes())
+    whole = load_wav(bundled_sounds_dir() / "singing-bowl.wav").samples
+    assert len(got) < len(whole) // 2  # cut short ...
+    assert ends_in_a_fade(list(got), 32000)  # ... softly, not stopped mid-wave
+
+
+@pytest.mark.parametrize("player", ["pw-play", "paplay"])
+def test_the_fed_players_are_told_the_format_of_what_comes(fakes: Fakes, player: str) -> None:
+    backend = SystemPlayerBackend([player])
+    wav = bundled_sounds_dir() / "wooden-tap.wav"
+    sound = load_wav(wav)
+    answers: list[PlayResult] = []
+    try:
+        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
+        assert backend.wait_idle(WAIT)
+    finally:
+        backend.close()
+    assert answers and answers[0].error is None
+    (raw,) = fakes.plays(player)
+    args = raw.with_suffix(".args").read_text().splitlines()
+    if player == "paplay":
+        assert {"--raw", "--format=s16le", "--rate=32000", "--channels=1"} <= set(args)
+    else:
+        assert args[-1] == "-"  # stdin; rate and channels come in the WAV header
+    assert list(samples_of(player, raw.read_bytes())) == list(sound.samples)  # all of it
