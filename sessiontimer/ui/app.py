@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from sessiontimer import __version__
 from sessiontimer.core import running, volume
@@ -96,6 +97,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.key_hold = KeyHold(self)
         self.pending_start: Callable[[], None] | None = None  # a session waiting for sound
         self._offer_waiting: list[tuple[Any, str]] = []  # found while away from Start
+        # Journals were amended, renamed or deleted: lists of sessions show them again.
+        self.journals_changed: Signal[None] = Signal(self, "journals-changed")
         self.set_keymap(dict(settings.keys))
         for theme in THEMES:
             self.register_theme(theme)

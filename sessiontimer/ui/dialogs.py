@@ -287,3 +287,26 @@ class WaitingLinesDialog(Modal[str | None]):
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)
+
+
+class NameDialog(Modal[str | None]):
+    """Ask for a preset name; enter accepts, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="name_cancel")]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question, self.value = question, value
+
+    def compose(self) -> Any:
+        with Vertical(classes="dialog"):
+            yield Static(plain(self.question), classes="dialog-question")
+            yield Input(self.value, placeholder="a name", id="name-input")
+            yield Static("[b]enter[/] ok    [b]escape[/] cancel", classes="dialog-keys")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -230,7 +230,7 @@ async def test_hands_never_run_into_the_notes(clock: ManualClock) -> None:
 
 
 async def test_the_new_preset_name_dialog_is_centred() -> None:
-    from sessiontimer.ui.screens.presets import NameDialog
+    from sessiontimer.ui.dialogs import NameDialog
 
     app = build_app(audio=FakeAudio())
     async with app.run_test(size=(100, 30)) as pilot:

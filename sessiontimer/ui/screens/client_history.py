@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
@@ -26,6 +25,7 @@ from sessiontimer.review.edit import (
 )
 from sessiontimer.review.history import ClientHistory, client_history, sparkline
 from sessiontimer.review.summary import Summary
+from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -61,12 +61,7 @@ class ClientHistoryScreen(AppScreen[None]):
     #history-summary { height: auto; max-height: 12; }
     #history-table { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="history_back"),
-        Binding("enter", "open", "Timeline", id="history_open", priority=True),
-        Binding("r", "rename", "Rename / merge", id="history_rename"),
-        Binding("x,delete", "delete", "Delete client", id="history_delete"),
-    ]
+    BINDINGS = key_bindings.CLIENT_HISTORY
 
     def __init__(self, client: str) -> None:
         super().__init__()
@@ -112,12 +107,10 @@ class ClientHistoryScreen(AppScreen[None]):
         self.app.pop_screen()
 
     def action_open(self) -> None:
-        from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-
         table = self.query_one("#history-table", DataTable)
         if self.history and table.row_count:
             chosen = self.history.sessions[table.cursor_row]
-            self.app.push_screen(SessionDetailScreen(chosen))
+            navigation.timeline(self.app, chosen)
 
     def action_rename(self) -> None:
         from sessiontimer.ui.dialogs import RenameClientDialog
@@ -155,10 +148,8 @@ class ClientHistoryScreen(AppScreen[None]):
         self.app.call_from_thread(self._renamed, plan.new, message)
 
     def _renamed(self, new: str, message: str) -> None:
-        from sessiontimer.ui.screens.sessions import summaries_changed
-
         self.client = new
-        summaries_changed(self.app)
+        self.st_app.journals_changed.publish(None)
         self.notify(message, markup=False)
         self.load()
 
@@ -191,14 +182,8 @@ class ClientHistoryScreen(AppScreen[None]):
 
     def _deleted(self, message: str) -> None:
         """Back to the Sessions list (refreshed): this client's screens show nothing now."""
-        from sessiontimer.ui.screens.sessions import SessionsScreen, summaries_changed
-
-        summaries_changed(self.app)
-        if any(isinstance(s, SessionsScreen) for s in self.app.screen_stack):
-            while not isinstance(self.app.screen, SessionsScreen):
-                self.app.pop_screen()
-        else:
-            self.app.pop_screen()
+        self.st_app.journals_changed.publish(None)
+        navigation.back_to_sessions(self.app)
         self.app.notify(message, markup=False)
 
     def _failed(self, what: str, error: Exception) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import on
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from sessiontimer.core.readable import span
+from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -30,11 +30,7 @@ class EndScreen(AppScreen[None]):
     ctrl+q saves what was typed as the closing note, then quits.
     """
 
-    BINDINGS = [
-        Binding("escape", "done", "Done without note", id="end_skip"),
-        Binding("ctrl+s", "sign", "Save and sign", id="end_sign"),
-        Binding("ctrl+t", "treatment_note", "Treatment note", id="end_treatment_note"),
-    ]
+    BINDINGS = key_bindings.END
     # Keys after Enter / Escape go to Start; after Tab they wait until the next field has the
     # focus (ui/key_hold.py): typed in a burst, they reached the field being left.
     HOLD_AFTER = frozenset({"enter", "escape", "tab"})
@@ -159,7 +155,6 @@ class EndScreen(AppScreen[None]):
     def action_treatment_note(self) -> None:
         """The note as it would be saved now (the typed closing note and plan included)."""
         from sessiontimer.review.note_view import ShownNote, journal_note
-        from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
 
         app = self.st_app
         path, writer = self.session.path, self.recorder.writer
@@ -179,7 +174,7 @@ class EndScreen(AppScreen[None]):
                 shown = ShownNote(shown.text, f"{shown.status} {late}")
             return shown
 
-        self.app.push_screen(TreatmentNoteScreen("Treatment note", path.stem, load))
+        navigation.treatment_note(self.app, "Treatment note", path.stem, load)
 
     def quit_requested(self) -> None:
         """ctrl+q: what was typed is the closing note; then the app quits (not while the

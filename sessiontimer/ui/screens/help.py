@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from sessiontimer.core.rhythm import QUALITY_KEYS
+from sessiontimer.ui import key_bindings
 from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import visible_controls
 
@@ -46,11 +47,9 @@ class HelpScreen(Modal[None]):
 
     def compose(self) -> Any:
         app = self.st_app
-        from sessiontimer.ui.screens.session import SessionScreen
-
         remapped = dict(app.settings.keys)
         rows: list[tuple[str, str]] = []
-        for binding in _bindings(SessionScreen):
+        for binding in key_bindings.bindings(key_bindings.SESSION):
             keys = remapped.get(binding.id or "") or binding.key_display or binding.key
             rows.append((keys, LONG.get(binding.id or "", binding.description)))
         rows.append(("ctrl+q", "Quit (asks; the session is kept for resume)"))
@@ -64,9 +63,10 @@ class HelpScreen(Modal[None]):
             ("session logs", str(app.paths.sessions_dir)),
             ("error log", str(app.paths.error_log)),
         ]
-        from sessiontimer.ui.screens.start import StartScreen
-
-        start = [(b.key_display or b.key, b.description) for b in _bindings(StartScreen)]
+        start = [
+            (b.key_display or b.key, b.description)
+            for b in key_bindings.bindings(key_bindings.START)
+        ]
         start += [("f2", "Theme: dark room or daylight (remembered)"), ("ctrl+q", "Quit")]
         with VerticalScroll(classes="dialog help"):
             yield Static(_table("Session keys", rows))
@@ -82,23 +82,9 @@ class HelpScreen(Modal[None]):
 
 def _review(remapped: dict[str, str]) -> list[tuple[str, str]]:
     """The keys of the Sessions, timeline, client history and stats screens, as remapped."""
-    from sessiontimer.ui.screens.client_history import ClientHistoryScreen
-    from sessiontimer.ui.screens.end import EndScreen
-    from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-    from sessiontimer.ui.screens.sessions import SessionsScreen
-    from sessiontimer.ui.screens.stats import StatsScreen
-    from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
-
     rows: list[tuple[str, str]] = []
-    for where, screen in (
-        ("Sessions", SessionsScreen),
-        ("Timeline", SessionDetailScreen),
-        ("Client history", ClientHistoryScreen),
-        ("Stats", StatsScreen),
-        ("End", EndScreen),
-        ("Treatment note", TreatmentNoteScreen),
-    ):
-        for b in _bindings(screen):
+    for where, screen_keys in key_bindings.REVIEW_HELP:
+        for b in key_bindings.bindings(screen_keys):
             if b.show and b.key != "escape":
                 keys = remapped.get(b.id or "") or b.key_display or b.key
                 rows.append((keys, f"{where}: {b.description}"))
@@ -117,8 +103,3 @@ def _table(title: str, rows: list[tuple[str, str]], width: int = 12) -> Content:
         key, what = visible_controls(key, newlines=False), visible_controls(what, newlines=False)
         lines.append(Content.assemble(("  " + key.ljust(width), "bold"), " ", what))
     return Content("\n").join(lines)
-
-
-def _bindings(screen: type[Any]) -> list[Binding]:
-    """A screen's bindings as Binding objects (BINDINGS may also hold plain tuples)."""
-    return [b for b in screen.BINDINGS if isinstance(b, Binding)]

@@ -16,10 +16,10 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
+from sessiontimer.ui import preset_actions
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.modal import Modal
 from sessiontimer.ui.plain_text import cells
-from sessiontimer.ui.screens.presets import CSS, apply_and_save
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class NoteKeyDialog(Modal[NoteKey | None]):
 class NoteKeysScreen(AppScreen[None]):
     """The quick-note keys on the left, the ten regions on the right."""
 
-    CSS_PATH = CSS
+    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("a", "add", "Add key", id="notes_add"),
         Binding("x,delete", "remove", "Remove", id="notes_remove"),
@@ -116,7 +116,7 @@ class NoteKeysScreen(AppScreen[None]):
         return notes[table.cursor_row] if notes and table.row_count else None
 
     def _save(self, change: Any) -> None:
-        apply_and_save(self, self.editor, change)
+        preset_actions.apply_and_save(self, self.editor, change, self.reload_drafts)
         self.refresh_view()
 
     def _put(self, note: NoteKey | None, old: NoteKey | None = None) -> None:

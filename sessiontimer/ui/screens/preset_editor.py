@@ -19,9 +19,9 @@ from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor
 from sessiontimer.config_edit import presets as edits
 from sessiontimer.core.config import ConfigError, parse_duration
 from sessiontimer.core.readable import count, span
+from sessiontimer.ui import preset_actions
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import cells, plain, styled
-from sessiontimer.ui.screens.presets import CSS, apply_and_save, offer_reload
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def shown(value: str) -> str:
 class PresetEditorScreen(AppScreen[None]):
     """Edit one of the user's presets; ctrl+s saves through the validated writer."""
 
-    CSS_PATH = CSS
+    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor_save", priority=True),
         Binding("a", "add", "Add phase", id="editor_add"),
@@ -282,7 +282,12 @@ class PresetEditorScreen(AppScreen[None]):
             self.notify("Not saved: fix the marked fields first.", severity="warning")
             return
         drafts = copy.deepcopy(self.drafts)
-        if apply_and_save(self, self.editor, lambda d: edits.set_phases(d, self.preset, drafts)):
+        if preset_actions.apply_and_save(
+            self,
+            self.editor,
+            lambda d: edits.set_phases(d, self.preset, drafts),
+            self.reload_drafts,
+        ):
             self.reload_drafts()
             self.notify(f'Saved "{self.preset}".', timeout=3)
 
@@ -319,6 +324,3 @@ def _seconds(draft: PhaseDraft) -> float:
         return parse_duration(draft.duration.strip()) or 0.0
     except ValueError:
         return 0.0
-
-
-__all__ = ["PresetEditorScreen", "offer_reload"]

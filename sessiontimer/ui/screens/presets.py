@@ -12,125 +12,35 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from sessiontimer.config_edit import (
-    ConfigChangedOnDisk,
     ConfigEditor,
-    ConfigRejected,
-    NameTaken,
-    PresetNotFound,
 )
 from sessiontimer.config_edit import presets as edits
-from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
-from sessiontimer.ui.app_screen import AppScreen, timer_app
-from sessiontimer.ui.modal import Modal
-from sessiontimer.ui.plain_text import cells, plain
+from sessiontimer.ui import navigation, preset_actions
+from sessiontimer.ui.app_screen import AppScreen
+from sessiontimer.ui.dialogs import NameDialog
+from sessiontimer.ui.plain_text import cells
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from sessiontimer.ui.app import SessionTimerApp
+    pass
 
-CSS = "../presets.tcss"
+
 DEFAULT_MARK = "★"
-
-
-class NameDialog(Modal[str | None]):
-    """Ask for a preset name; enter accepts, escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="name_cancel")]
-
-    def __init__(self, question: str, value: str = "") -> None:
-        super().__init__()
-        self.question, self.value = question, value
-
-    def compose(self) -> Any:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.question), classes="dialog-question")
-            yield Input(self.value, placeholder="a name", id="name-input")
-            yield Static("[b]enter[/] ok    [b]escape[/] cancel", classes="dialog-keys")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def preset_total(preset: Preset) -> str:
     return span(preset.planned_seconds) + (" + open" if preset.has_open_phase else "")
 
 
-def apply_and_save(screen: Screen[Any], editor: ConfigEditor, change: Callable[[Any], Any]) -> bool:
-    """Apply one edit, save, reload the app's settings; say what went wrong if anything did."""
-    app = timer_app(screen)
-    new_file = not editor.exists
-    try:
-        editor.edit(change)
-        editor.save()
-    except ConfigChangedOnDisk:
-        offer_reload(screen, editor)
-        return False
-    except ConfigRejected as error:
-        editor.reload()
-        app.notify(problems_text(error), severity="error", timeout=8)
-        return False
-    except (NameTaken, PresetNotFound, ValueError, KeyError) as error:
-        app.notify(str(error).strip("'\""), severity="warning", timeout=6)
-        return False
-    except OSError as error:
-        editor.reload()
-        app.notify(f"Could not save {editor.path}: {error.strerror or error}", severity="error")
-        return False
-    reload_settings(app)
-    if new_file:
-        app.notify(
-            f"Saved in a new config file, {editor.path}: it holds only what you made here.",
-            timeout=10,
-        )
-    return True
-
-
-def problems_text(error: ConfigRejected) -> str:
-    lines = [str(e) for e in error.errors[:4]]
-    return "Not saved; the config would have problems:\n" + "\n".join(lines)
-
-
-def reload_settings(app: SessionTimerApp) -> None:
-    """The app's settings from the file just written (the reader is the only source)."""
-    settings, errors = load_settings(app.paths.config_file, must_exist=False)
-    app.settings = settings
-    app.config_errors = errors
-
-
-def offer_reload(screen: Screen[Any], editor: ConfigEditor) -> None:
-    """The file changed in another window: never overwrite it; offer to load it instead."""
-    app = timer_app(screen)
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            editor.reload()
-            reload_settings(app)
-            # the editor starts again from the file; the list just redraws
-            redraw = getattr(screen, "reload_drafts", None) or getattr(screen, "refresh_view", None)
-            if redraw is not None:
-                redraw()
-
-    app.confirm(
-        "Your config file changed on disk since it was loaded (edited in another window?).\n"
-        "Reload it? Your change here is dropped; nothing is overwritten.",
-        answered,
-    )
-
-
 class PresetsScreen(AppScreen[None]):
     """Every preset with its total; duplicate, create, rename, delete, mark the default."""
 
-    CSS_PATH = CSS
+    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("enter,e", "edit", "Edit", id="presets_edit"),
         Binding("c", "duplicate", "Duplicate", id="presets_duplicate"),
@@ -199,7 +109,7 @@ class PresetsScreen(AppScreen[None]):
         self.app.push_screen(NameDialog(question, value), answered)
 
     def _change(self, change: Callable[[Any], Any], select: str | None = None) -> bool:
-        done = apply_and_save(self, self.editor, change)
+        done = preset_actions.apply_and_save(self, self.editor, change, self.refresh_view)
         self.refresh_view(select if done else None)
         return done
 
@@ -214,9 +124,7 @@ class PresetsScreen(AppScreen[None]):
         if not self.is_users(name):
             self.notify(f'"{name}" is built in: press c to make your own copy, then edit that.')
             return
-        from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
-
-        self.app.push_screen(PresetEditorScreen(self.editor, name), lambda _: self.refresh_view())
+        navigation.preset_editor(self.app, self.editor, name, lambda _: self.refresh_view())
 
     def action_duplicate(self) -> None:
         name = self.selected_name()
@@ -273,9 +181,7 @@ class PresetsScreen(AppScreen[None]):
             self.refresh_view()
 
     def action_note_keys(self) -> None:
-        from sessiontimer.ui.screens.note_keys import NoteKeysScreen
-
-        self.app.push_screen(NoteKeysScreen())
+        navigation.note_keys(self.app)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.timer import Timer
@@ -21,6 +20,7 @@ from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
+from sessiontimer.ui import key_bindings
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -46,26 +46,7 @@ class SessionScreen(AppScreen[None]):
     AUTO_FOCUS = ""
     # Keys that open a dialog: the keys typed after them wait for it (ui/key_hold.py).
     HOLD_AFTER = frozenset({"n", "e", "right", "question_mark"})
-    BINDINGS = [
-        Binding("space", "pause", "Pause", id="pause"),
-        Binding("right", "next", "Next", id="next"),
-        Binding("left", "previous", "Prev", id="previous"),
-        Binding("plus,equals_sign", "extend", "+1m", id="extend", key_display="+"),
-        Binding("minus", "shorten", "-1m", id="shorten", key_display="-"),
-        Binding("n", "note", "Note", id="note"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("U", "redo", "Redo", id="redo"),
-        Binding("left_square_bracket", "volume(-1)", "Vol-", id="volume_down", key_display="["),
-        Binding("right_square_bracket", "volume(1)", "Vol+", id="volume_up", key_display="]"),
-        Binding("m", "mute", "Mute", id="mute"),
-        Binding("d", "dim", "Dim", id="dim"),
-        Binding("e", "end", "End", id="end"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("v", "pain", "Pain", id="pain"),
-        Binding("c", "rhythm", "Rhythm", id="rhythm"),
-        Binding("comma", "felt_at", "Felt", id="felt_at", key_display=","),
-        Binding("apostrophe", "words", "Words", id="words", key_display="'"),
-    ]
+    BINDINGS = key_bindings.SESSION
 
     # The key line shows what fits, in this order; `?` lists every key.
     KEY_PRIORITY = (

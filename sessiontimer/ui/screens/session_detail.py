@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -23,6 +22,7 @@ from sessiontimer.review import lookup
 from sessiontimer.review.edit import EditError, amend
 from sessiontimer.review.summary import Summary
 from sessiontimer.review.timeline import Timeline, describe, hidden_line, load_timeline, stamp
+from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -72,12 +72,7 @@ class SessionDetailScreen(AppScreen[None]):
     #detail-title { color: $accent; text-style: bold; }
     #detail-list { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="detail_back"),
-        Binding("a", "amend", "Amend note", id="detail_amend"),
-        Binding("t", "treatment_note", "Treatment note", id="detail_treatment_note"),
-        Binding("f4", "history", "Client history", id="detail_history"),
-    ]
+    BINDINGS = key_bindings.TIMELINE
 
     def __init__(self, summary: Summary) -> None:
         super().__init__()
@@ -172,29 +167,24 @@ class SessionDetailScreen(AppScreen[None]):
         self.app.call_from_thread(self._amended, note_id, fresh)
 
     def _amended(self, note_id: str, fresh: Summary | None) -> None:
-        from sessiontimer.ui.screens.sessions import summaries_changed
-
         self.summary = fresh or self.summary
         self.query_one("#detail-title", Static).update(plain(self._title()))
-        summaries_changed(self.app)
+        self.st_app.journals_changed.publish(None)
         self.notify("Note amended (the original line stays in the journal).")
         self.load(note_id)
 
     def action_treatment_note(self) -> None:
         """The session as a treatment note (plain text), with Copy."""
         from sessiontimer.review.note_view import journal_note
-        from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
 
         s, app = self.summary, self.st_app
         path = app.paths.sessions_dir / s.rel
         title = f"Treatment note · {s.date} {s.time} · {s.client or 'no client'}"
         load = lambda: journal_note(path, s.id, app.settings.practitioner)  # noqa: E731
-        self.app.push_screen(TreatmentNoteScreen(title, s.id, load))
+        navigation.treatment_note(self.app, title, s.id, load)
 
     def action_history(self) -> None:
-        from sessiontimer.ui.screens.client_history import ClientHistoryScreen
-
         if self.summary.client:
-            self.app.push_screen(ClientHistoryScreen(self.summary.client))
+            navigation.client_history(self.app, self.summary.client)
         else:
             self.notify("This session has no client.")

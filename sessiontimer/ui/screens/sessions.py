@@ -13,7 +13,6 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, ProgressBar, Static
@@ -23,6 +22,7 @@ from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
+from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -100,13 +100,6 @@ class WindowTable(DataTable["Text"]):
         self._moved()
 
 
-def summaries_changed(app: Any) -> None:
-    """After a correction, rename or delete: the Sessions list shows the journals as they are."""
-    for screen in app.screen_stack:
-        if isinstance(screen, SessionsScreen):
-            screen.requery()
-
-
 class SessionsScreen(AppScreen[None]):
     """The log browser. Enter opens a timeline, f4 the client's history, f3 stats."""
 
@@ -118,15 +111,7 @@ class SessionsScreen(AppScreen[None]):
     #sessions-progress.-building { display: block; }
     #sessions-table { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="sessions_back"),
-        Binding("enter", "open", "Timeline", id="sessions_open", priority=True),
-        Binding("f4", "history", "Client history", id="sessions_history"),
-        Binding("f3", "stats", "Stats", id="sessions_stats"),
-        Binding("ctrl+n", "page(1)", "Next page", id="sessions_next_page"),
-        Binding("ctrl+p", "page(-1)", "Prev page", id="sessions_prev_page"),
-        Binding("down", "to_table", show=False, id="sessions_to_table"),
-    ]
+    BINDINGS = key_bindings.SESSIONS
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,6 +145,7 @@ class SessionsScreen(AppScreen[None]):
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         self.query_one("#sessions-filter", Input).focus()
+        self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
         self.load()
 
     def on_unmount(self) -> None:
@@ -360,8 +346,6 @@ class SessionsScreen(AppScreen[None]):
         (self.focused or self).call_later(self._open_now)
 
     def _open_now(self) -> None:
-        from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-
         line = self.line
         if line != self._filtered_for and self._store is not None:  # not yet shown: now
             with self._lock:
@@ -370,20 +354,16 @@ class SessionsScreen(AppScreen[None]):
             self._filtered(line, 0, rows, chosen.problems, 0)
         chosen_row = self.selected()
         if chosen_row is not None:
-            self.app.push_screen(SessionDetailScreen(chosen_row))
+            navigation.timeline(self.app, chosen_row)
 
     def action_history(self) -> None:
-        from sessiontimer.ui.screens.client_history import ClientHistoryScreen
-
         chosen = self.selected()
         if chosen is not None and chosen.client:
-            self.app.push_screen(ClientHistoryScreen(chosen.client))
+            navigation.client_history(self.app, chosen.client)
         else:
             self.notify("Select a session with a client to see the client's history.")
 
     def action_stats(self) -> None:
-        from sessiontimer.ui.screens.stats import StatsScreen
-
         line = self.line
         label = line.strip() or "all sessions"
-        self.app.push_screen(StatsScreen(line, label))
+        navigation.stats(self.app, line, label)

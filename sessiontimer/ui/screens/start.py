@@ -6,7 +6,6 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.suggester import SuggestFromList
@@ -15,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
+from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -54,14 +54,7 @@ class StartScreen(AppScreen[None]):
     _sessions_seen = 0
 
     HOLD_AFTER = frozenset({"enter"})  # keys typed after it go to the session (key_hold)
-    BINDINGS = [
-        Binding("enter", "start", "Start", id="start", priority=True),
-        Binding("ctrl+t", "test_chime", "Test chime", id="test_chime"),
-        Binding("ctrl+o", "toggle_last_visit", "Last visit", id="last_visit"),
-        Binding("ctrl+l", "sessions", "Sessions", id="sessions"),
-        Binding("ctrl+e", "presets", "Presets", id="presets"),
-        Binding("f1", "help", "Help", id="start_help"),
-    ]
+    BINDINGS = key_bindings.START
     KEY_PRIORITY = ("start", "sessions", "presets", "help", "test_chime", "toggle_last_visit")
 
     def compose(self) -> Any:
@@ -205,14 +198,10 @@ class StartScreen(AppScreen[None]):
         field.call_later(lambda: app.start_session(preset, field.value.strip() or None))
 
     def action_sessions(self) -> None:
-        from sessiontimer.ui.screens.sessions import SessionsScreen
-
-        self.app.push_screen(SessionsScreen())
+        navigation.sessions(self.app)
 
     def action_presets(self) -> None:
-        from sessiontimer.ui.screens.presets import PresetsScreen
-
-        self.app.push_screen(PresetsScreen())
+        navigation.presets(self.app)
 
     def action_test_chime(self) -> None:
         app = self.st_app

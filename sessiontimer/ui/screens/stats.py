@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -19,6 +18,7 @@ from sessiontimer.review import aggregates, lookup
 from sessiontimer.review import index as review_index
 from sessiontimer.review.history import Stats, bar, sparkline
 from sessiontimer.review.periods import PERIODS, Period, period
+from sessiontimer.ui import key_bindings
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -63,13 +63,7 @@ class StatsScreen(AppScreen[None]):
     #stats { padding: 0 1; }
     #stats-period { height: 1; margin: 0 0 1 0; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="stats_back"),
-        Binding("w", "period('4w')", "4 weeks", id="stats_4_weeks"),
-        Binding("m", "period('3m')", "3 months", id="stats_3_months"),
-        Binding("y", "period('12m')", "12 months", id="stats_12_months"),
-        Binding("a", "period('all')", "All", id="stats_all"),
-    ]
+    BINDINGS = key_bindings.STATS
 
     def __init__(self, line: str, label: str, chosen: str = DEFAULT_PERIOD) -> None:
         super().__init__()

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import work
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from sessiontimer.review.note_view import ShownNote
+from sessiontimer.ui import key_bindings
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -31,10 +31,7 @@ class TreatmentNoteScreen(AppScreen[None]):
     #treatment-note-status { color: $foreground 60%; }
     #treatment-note-scroll { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("c", "copy", "Copy", id="note_copy"),
-        Binding("escape", "back", "Back", id="note_back"),
-    ]
+    BINDINGS = key_bindings.TREATMENT_NOTE
     KEY_PRIORITY = ("copy", "back")
 
     def __init__(self, title: str, session: str, load: Callable[[], ShownNote]) -> None:
