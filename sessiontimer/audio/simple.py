@@ -2,9 +2,11 @@
 
 A crashed worker is restarted at once. A cue the worker had not confirmed as started is sent
 again to the new worker; a cue it had confirmed is not, so a crash after the sound began never
-makes it ring twice. After ``max_crashes`` crashes the backend gives up and every waiting cue
-fails, which makes the service move on to the next backend; the service's periodic retry
-calls :meth:`revive` to try again later.
+makes it ring twice. A worker that stops answering (hung in a device call, stopped) is
+treated as crashed: a play it has not answered within ``answer_timeout`` gets it killed and
+replaced, so cues never go unheard with no word. After ``max_crashes`` crashes the backend
+gives up and every waiting cue fails, which makes the service move on to the next backend;
+the service's periodic retry calls :meth:`revive` to try again later.
 """
 
 from __future__ import annotations
@@ -51,9 +53,12 @@ class SimpleaudioWorkerBackend:
 
     name = "simpleaudio"
 
-    def __init__(self, max_crashes: int = 3, ready_timeout: float = 5.0) -> None:
+    def __init__(
+        self, max_crashes: int = 3, ready_timeout: float = 5.0, answer_timeout: float = 3.0
+    ) -> None:
         self.max_crashes = max_crashes
         self.ready_timeout = ready_timeout
+        self.answer_timeout = answer_timeout  # a play unanswered this long: the worker hung
         self.on_restart: Restarted | None = None
         self.on_broken: Callable[[str], None] | None = None  # gave up: the service moves on
         self.crashes = 0
@@ -63,6 +68,7 @@ class SimpleaudioWorkerBackend:
         self._cond = threading.Condition(threading.RLock())
         self._broken: str | None = None
         self._closing = False
+        self._hung: subprocess.Popen[bytes] | None = None  # killed for not answering
 
     @property
     def pid(self) -> int | None:
@@ -136,6 +142,19 @@ class SimpleaudioWorkerBackend:
     def _send_play(self, job: PlayJob) -> None:
         self.sent.append(job.id)
         self._send({"cmd": "play", "id": job.id, "path": str(job.sound.wav)})
+        watch = threading.Timer(self.answer_timeout, self._unanswered, (job.id, self._proc))
+        watch.daemon = True
+        watch.start()
+
+    def _unanswered(self, play_id: int, proc: subprocess.Popen[bytes] | None) -> None:
+        """No "started" nor "error" in time: the worker hung. Kill it; the reader restarts it
+        and sends the cue again, as after a crash."""
+        with self._cond:
+            pending = self._pending.get(play_id)
+            if proc is None or proc is not self._proc or pending is None or pending.started:
+                return
+            self._hung = proc
+        proc.kill()
 
     def _send(self, cmd: dict[str, object]) -> None:
         with self._cond:
@@ -157,7 +176,10 @@ class SimpleaudioWorkerBackend:
         callbacks: list[Callable[[], None]] = []
         with self._cond:
             if not self._closing and proc is self._proc:
-                callbacks = self._on_crash(_describe_exit(code))
+                why = _describe_exit(code)
+                if proc is self._hung:
+                    why = f"it did not answer for {self.answer_timeout:g} s"
+                callbacks = self._on_crash(why)
         for callback in callbacks:  # outside the lock: they may call back into the service
             callback()
 

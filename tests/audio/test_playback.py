@@ -6,6 +6,7 @@ them (round, clip), so any change of level, rate, truncation or a double play sh
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -121,6 +122,31 @@ def test_sigsegv_mid_session_restarts_and_next_cue_plays(
     assert service.backend_name == "simpleaudio" and service.fallback_message is None
     assert len(capture.files()) == 2
     assert list(capture.samples(1)) == expected(tone, 0.6)
+
+
+def test_a_worker_that_stops_answering_is_restarted_and_the_cue_still_plays(
+    need_simpleaudio: None, capture: Capture, make, recorder: Recorder, tone: Path
+) -> None:
+    """A hung worker (here: stopped by SIGSTOP) used to leave every later cue unanswered and
+    unheard, with no word: a cue not confirmed in time now gets the worker replaced."""
+    backend = SimpleaudioWorkerBackend(answer_timeout=1.0)
+    service = make(backend, VisualBackend())
+    cue = Cue(str(tone), volume=0.6)
+    service.prepare([cue])
+    hung = backend.pid
+    assert hung is not None
+    os.kill(hung, signal.SIGSTOP)
+    try:
+        play(service, recorder, cue)  # answered within WAIT: 1 s to give up, then a restart
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(hung, signal.SIGKILL)
+    assert recorder.outcomes[-1].outcome == "played"
+    assert recorder.outcomes[-1].backend == "simpleaudio" and backend.pid != hung
+    change = recorder.wait_changes(1)[0]
+    assert "did not answer" in change.reason  # said in words, journaled as a restart
+    assert service.wait_idle(WAIT)
+    assert list(capture.samples(0)) == expected(tone, 0.6)  # once, whole
 
 
 class Observed(SimpleaudioWorkerBackend):
