@@ -260,10 +260,18 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
     def finished(outcome: CueOutcome) -> None:
         session.cue_arrived(event, outcome)  # kept for the close, journaled on the UI loop
         if outcome.outcome == "failed" and outcome.message:
-            app.post_message(ServiceNotice(f"A cue could not play: {outcome.message}", "warning"))
+            app.post_message(ServiceNotice(cue_trouble(outcome), "warning"))
 
     session.cue_sent(event)
     app.audio.play(event.cue, app.ui_state.volume, app.muted, finished)
+
+
+def cue_trouble(outcome: CueOutcome) -> str:
+    """A failed cue in words: one that sounded and was cut short is not one that never played."""
+    message = outcome.message or ""
+    if outcome.update and message.startswith("cut short"):
+        return f"A cue was {message}."
+    return f"A cue could not play: {message}"
 
 
 def merge_cue(app: SessionTimerApp, event: CueDue, into: CueDue, session: RunningSession) -> None:

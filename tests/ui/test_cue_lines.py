@@ -154,3 +154,35 @@ async def test_quitting_closes_the_audio_service(clock: ManualClock) -> None:
         await pilot.pause()
         assert not app.is_running or closed
     assert closed  # at least once (closing twice is safe: leave() and the app's unmount)
+
+
+class CutShortAudio(SlowAudio):
+    """Plays each cue, then says it was cut short (the worker died mid-sound)."""
+
+    def play(self, cue: Any, volume: float, muted: bool, on_result: Any) -> None:
+        self.played.append(cue)
+        on_result(CueOutcome("played", "simpleaudio", time.monotonic()))
+        why = "cut short: the audio worker stopped (killed by SIGSEGV)"
+        on_result(CueOutcome("failed", "simpleaudio", time.monotonic(), why, True))
+
+
+async def test_a_cue_cut_short_by_a_crash_is_told_as_cut_short_not_as_unplayed(
+    clock: ManualClock,
+) -> None:
+    """It did sound (its line says played at onset): the notice says what was heard."""
+    app = build_app(clock, preset="Demo", audio=CutShortAudio())
+    app.notice_hold = 0.0  # no start-up quiet: the notice is shown when it comes
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app.session is not None and any(
+                "cut short" in str(n.message) for n in app._notifications
+            ):
+                break
+        texts = [str(n.message) for n in app._notifications]
+        session = app.session
+        assert session is not None and session.recorder.writer.flush(5)
+        lines = read_journal(session.path).events
+    assert any(t.startswith("A cue was cut short: the audio worker stopped") for t in texts), texts
+    assert not any("could not play" in t for t in texts), texts
+    assert [e["type"] for e in lines if e["type"].startswith("cue")][:2] == ["cue", "cue_updated"]
