@@ -2,10 +2,10 @@
 
 Usage: python bench/hostile_memory.py [--keep DIR]
 
-Builds a data folder with three journals: a 100 MB single-line journal (one session_started
+Builds a data folder with four journals: a 100 MB single-line journal (one session_started
 line whose note-sized field is 100 MB), a 1,000,000-line unfinished journal (checkpoints and
-cues, a note every 1,000 lines, as a session of many hours would write), and one small
-interrupted session. Then runs, each in its own process, and prints the peak resident memory
+cues, a note every 1,000 lines, as a session of many hours would write), one small
+interrupted session, and a session start followed by a million damaged lines (2 MB). Then runs, each in its own process, and prints the peak resident memory
 (ru_maxrss) and the wall time of:
 
 - ``sessiontimer logs list`` (cold: no index yet), then again (warm);
@@ -96,7 +96,11 @@ def build(data: Path) -> None:
         out.write(_start(preset, "Genuine", WALL + timedelta(hours=2)))
         out.write(encode_line(make_event("phase_started", id="e2", at=WALL, t=0.0, phase=0,
                                          run=1, target=600.0)))  # fmt: skip
-    for path in (one_line, many, small):
+    garbage = session_path(sessions, WALL + timedelta(hours=3), "dddddd")
+    with garbage.open("wb") as out:  # a session start, then a million damaged lines (2 MB)
+        out.write(_start(preset, "Garbage", WALL + timedelta(hours=3)))
+        out.write(b"x\n" * 1_000_000)
+    for path in (one_line, many, small, garbage):
         print(f"  {path.name}: {path.stat().st_size / 1e6:.1f} MB")
 
 

@@ -10,22 +10,43 @@ from __future__ import annotations
 from pathlib import Path
 
 from sessiontimer.core.journal_read import (
+    JournalError,
     JournalStream,
     ResumeInfo,
     describe,
+    ended_in_tail,
     resume_state,
-    unfinished_sessions,
 )
+from sessiontimer.core.replay import NoSessionStart
+
+# Each checkpoint supersedes the one before: of a run of them only the last is decoded.
+_COLLAPSED = frozenset({"checkpoint"})
 
 
 def resume_offers(sessions_dir: Path, problems: list[str]) -> list[tuple[Path, ResumeInfo]]:
-    """Unfinished journals that can be resumed, newest first; the rest said in ``problems``."""
+    """Unfinished journals that can be resumed, newest first; the rest said in ``problems``.
+
+    One pass over each journal that does not end in ``session_ended``, in the memory of a
+    line: notes are not kept (``light``) and runs of checkpoints are passed over undecoded
+    but their last, so a planted journal of a million lines is described in a second or two.
+    """
     found = []
-    for path in sorted(unfinished_sessions(sessions_dir, problems), reverse=True):
+    for path in sorted(Path(sessions_dir).glob("*/*.jsonl"), reverse=True):
+        if ended_in_tail(path):
+            continue
+        stream = JournalStream(path, collapse=_COLLAPSED)
         try:
-            info = resume_state(JournalStream(path))
+            info = resume_state(stream, light=True)
+            if stream.unreadable:
+                raise JournalError(stream.unreadable)
+        except NoSessionStart:  # empty (nothing to say), unreadable or its start damaged
+            if stream.problems:
+                why = stream.unreadable or stream.problems[0].replace(f"{path}, ", "")
+                problems.append(f"a journal could not be read: {path}: {why}")
+            continue
         except Exception as exc:  # one bad file must not hide the others
             problems.append(f"a journal could not be read: {path}: {describe(exc)}")
             continue
-        found.append((path, info))
+        if not info.ended:
+            found.append((path, info))
     return found

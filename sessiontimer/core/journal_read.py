@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from sessiontimer.core.journal import FORMAT_VERSION
 from sessiontimer.core.journal_write import ResumedFile
-from sessiontimer.core.lines import capped_lines, open_regular, too_long
+from sessiontimer.core.lines import Line, capped_lines, open_regular, too_long
 from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wall_time
 
 __all__ = ["JournalError", "ResumeInfo", "resume_state", "wall_time"]  # their old home
@@ -46,20 +46,33 @@ def read_journal(path: Path, keep: frozenset[str] | None = None) -> JournalRead:
     return JournalRead(events, stream.problems, stream.truncated_tail)
 
 
+MAX_PROBLEMS = 10  # damaged lines said one by one; the rest of a file's are counted
+_NONE: frozenset[str] = frozenset()
+
+
 class JournalStream:
     """The events of one journal, read line by line (one line held at a time, each capped).
 
     Iterate once; ``problems`` and ``truncated_tail`` are complete when the iteration ends.
     ``kinds``: only events of these types are wanted; a line in the writer's own form
     (``{"v":1,"type":"...``) of another type is passed over without being decoded.
+    ``collapse``: of consecutive writer-form lines of one of these types (a long run of
+    checkpoints) only the last is decoded, for a reader to which each supersedes the one
+    before (the resume search). The first ``MAX_PROBLEMS`` damaged lines are said one by one,
+    the rest counted: a file of a million garbage lines must not become a million sentences
+    (in memory, in the index, in one row of ``logs list``).
     """
 
-    def __init__(self, path: Path, kinds: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, path: Path, kinds: frozenset[str] | None = None, collapse: frozenset[str] = _NONE
+    ) -> None:
         self.path = path
         self.kinds = None if kinds is None else {k.encode() for k in kinds}
+        self.collapse = {k.encode() for k in collapse}
         self.problems: list[str] = []
         self.truncated_tail = False
         self.unreadable: str | None = None  # why the file could not be opened or read
+        self._more = 0  # damaged lines past MAX_PROBLEMS
 
     def __iter__(self) -> Iterator[Event]:
         try:
@@ -71,21 +84,51 @@ class JournalStream:
 
     def events_in(self, f: BinaryIO) -> Iterator[Event]:
         """The events of ``f``, the journal already opened (read errors are raised)."""
+        held: Line | None = None  # the last of a run of collapsed lines, not yet decoded
         for line in capped_lines(f):
             if self.kinds is not None and line.ended and self._passed_over(line.data):
                 continue
+            if self.collapse and line.ended and _writer_type(line.data) in self.collapse:
+                held = line
+                continue
+            if held is not None:
+                yield from self._complete(held)
+                held = None
             if line.data is None:
-                self.problems.append(f"{self.path}, {too_long(line)}")
+                self._damaged(too_long(line))
             elif not line.ended:
                 event = _parse(line.data) if line.data.strip() else None
                 if isinstance(event, dict):
                     yield event  # complete JSON, only the newline missing
                 elif event is not None:
                     self.truncated_tail = True
-            elif line.data.strip():
-                event = _checked(self.path, line.number, line.data, self.problems)
-                if event is not None:
-                    yield event
+            else:
+                yield from self._complete(line)
+        if held is not None:
+            yield from self._complete(held)
+        if self._more:
+            self.problems.append(f"{self.path}, {self._more:,} more damaged lines are skipped")
+            self._more = 0
+
+    def _complete(self, line: Line) -> Iterator[Event]:
+        """The event of a line with its newline (nothing for a blank or damaged one)."""
+        raw = line.data or b""
+        if not raw.strip():
+            return
+        if len(self.problems) >= MAX_PROBLEMS and not raw.lstrip().startswith(b"{"):
+            self._more += 1  # only counted now: no need to ask json why it is not an object
+            return
+        event = _checked(line.number, raw)
+        if isinstance(event, str):
+            self._damaged(event)
+        else:
+            yield event
+
+    def _damaged(self, what: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(f"{self.path}, {what}")
+        else:
+            self._more += 1
 
     def _passed_over(self, raw: bytes | None) -> bool:
         """A line in the writer's form whose type is not wanted (others are decoded)."""
@@ -98,6 +141,14 @@ class JournalStream:
 _WRITER_FORM = b'{"v":1,"type":"'
 
 
+def _writer_type(raw: bytes | None) -> bytes | None:
+    """The type of a line in the writer's own form, read without decoding it."""
+    if raw is None or not raw.startswith(_WRITER_FORM):
+        return None
+    end = raw.find(b'"', len(_WRITER_FORM))
+    return raw[len(_WRITER_FORM) : end] if end > 0 else None
+
+
 def _parse(raw: bytes) -> Event | str:
     try:
         value = json.loads(raw.decode("utf-8", errors="replace"))
@@ -108,25 +159,24 @@ def _parse(raw: bytes) -> Event | str:
     return value
 
 
-def _checked(path: Path, n: int, raw: bytes, problems: list[str]) -> Event | None:
+def _checked(n: int, raw: bytes) -> Event | str:
+    """The event on line ``n``, or what is wrong with it."""
     event = _parse(raw)
     if isinstance(event, str):
-        problems.append(f"{path}, line {n}: {event}; the line is skipped")
-    elif isinstance(event.get("v"), int) and event["v"] > FORMAT_VERSION:
-        problems.append(f"{path}, line {n}: written by a newer version (v{event['v']}); skipped")
-    else:
-        return event
-    return None
+        return f"line {n}: {event}; the line is skipped"
+    if isinstance(event.get("v"), int) and event["v"] > FORMAT_VERSION:
+        return f"line {n}: written by a newer version (v{event['v']}); skipped"
+    return event
 
 
 def is_finished(path: Path) -> bool:
     """True when the journal has a ``session_ended`` line (looks at the tail first: fast)."""
-    if _ended_in_tail(path):
+    if ended_in_tail(path):
         return True
     return any(e["type"] == "session_ended" for e in JournalStream(path, _ENDS))
 
 
-def _ended_in_tail(path: Path) -> bool:
+def ended_in_tail(path: Path) -> bool:
     """The last 4 KB hold a ``session_ended`` line: the usual finished journal, seen at once."""
     try:
         with open_regular(path) as f:
@@ -150,7 +200,7 @@ def unfinished_sessions(sessions_dir: Path, problems: list[str] | None = None) -
     """
     found = []
     for path in sorted(Path(sessions_dir).glob("*/*.jsonl")):
-        if _ended_in_tail(path):
+        if ended_in_tail(path):
             continue
         stream = JournalStream(path, _BOUNDS)
         try:

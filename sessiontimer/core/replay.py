@@ -25,6 +25,10 @@ class JournalError(ValueError):
     """A journal that cannot be resumed (no session start, unreadable preset)."""
 
 
+class NoSessionStart(JournalError):
+    """Not a session's journal at all (empty, or no ``session_started`` line)."""
+
+
 @dataclass
 class ResumeInfo:
     """Where a session stood at its last durable line: enough to rebuild the engine and UI."""
@@ -69,12 +73,16 @@ class ResumeInfo:
         )
 
 
-def resume_state(events: Iterable[Event]) -> ResumeInfo:
-    """Replay the events of one journal; JournalError if it has no usable session start."""
+def resume_state(events: Iterable[Event], *, light: bool = False) -> ResumeInfo:
+    """Replay the events of one journal; JournalError if it has no usable session start.
+
+    ``light``: where the session stood only, for the offer at start: notes and open toggles
+    are not kept (a planted journal of a million notes must not be held to describe it).
+    """
     events = iter(events)
     start = next((e for e in events if e.get("type") == "session_started"), None)
     if start is None:
-        raise JournalError("this journal has no session_started line: nothing to resume")
+        raise NoSessionStart("this journal has no session_started line: nothing to resume")
     try:
         preset = preset_from_dict(start.get("preset"))
     except ValueError as exc:
@@ -95,7 +103,7 @@ def resume_state(events: Iterable[Event]) -> ResumeInfo:
         region_index=None,
         region_name=None,
     )
-    _Replay(info, start.get("id")).run(itertools.chain([start], events))
+    _Replay(info, start.get("id"), keep=not light).run(itertools.chain([start], events))
     return info
 
 
@@ -115,8 +123,9 @@ def _seconds(value: Any, *, none: bool = False) -> bool:
 class _Replay:
     """Applies events in order to a ResumeInfo; unknown types and bad values are skipped."""
 
-    def __init__(self, info: ResumeInfo, start_id: object = None) -> None:
+    def __init__(self, info: ResumeInfo, start_id: object = None, *, keep: bool = True) -> None:
         self.info, self.start_id = info, start_id
+        self.keep = keep  # notes and open toggles are kept (a resume, not an offer)
         self.phase_start_t = 0.0
 
     def run(self, events: Iterable[Event]) -> None:
@@ -189,13 +198,15 @@ class _Replay:
         self.info.region_index, self.info.region_name = int(e["index"]), str(e["name"])
 
     def on_toggle_started(self, e: Event) -> None:
-        self.info.open_toggles[str(e["tag"])] = e
+        if self.keep:
+            self.info.open_toggles[str(e["tag"])] = e
 
     def on_toggle_ended(self, e: Event) -> None:
         self.info.open_toggles.pop(str(e["tag"]), None)
 
     def on_note(self, e: Event) -> None:
-        self.info.notes.append(dict(e))
+        if self.keep:
+            self.info.notes.append(dict(e))
 
     def on_note_retracted(self, e: Event) -> None:
         self.info.notes = [n for n in self.info.notes if n.get("id") != e["note"]]

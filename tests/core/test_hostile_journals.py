@@ -9,6 +9,7 @@ from pathlib import Path
 from sessiontimer.core.interrupted import resume_offers
 from sessiontimer.core.journal import encode_line
 from sessiontimer.core.journal_read import (
+    MAX_PROBLEMS,
     JournalStream,
     read_journal,
     resume_state,
@@ -118,3 +119,20 @@ def test_a_stream_for_some_kinds_still_decodes_lines_not_in_the_writers_form(
     kinds = [e["type"] for e in JournalStream(path, frozenset({"session_ended"}))]
     assert kinds == ["session_ended"]
     assert [e["type"] for e in JournalStream(path)][-2:] == ["checkpoint", "session_ended"]
+
+
+def test_a_million_damaged_lines_are_counted_not_each_held(tmp_path: Path) -> None:
+    """Each damaged line used to add a sentence: a 2 MB file of garbage lines held about
+    200 MB of them in the resume search and put them all in one row of ``logs list``."""
+    path = _crashed(_year(tmp_path), "090000-aaaaaa")
+    with path.open("ab") as f:
+        f.write(b"x\n" * 5000 + b'{"no type": 1}\n' * 5000)
+    stream = JournalStream(path)
+    kinds = [e["type"] for e in stream]
+    assert kinds == ["session_started", "phase_started", "checkpoint"]
+    shown = MAX_PROBLEMS
+    assert len(stream.problems) == shown + 1, stream.problems[-3:]
+    assert f"{path}, line 4: not valid JSON" in stream.problems[0]
+    assert stream.problems[-1] == f"{path}, {10_000 - shown:,} more damaged lines are skipped"
+    problems: list[str] = []
+    assert [p for p, _ in resume_offers(tmp_path, problems)] == [path] and problems == []

@@ -1,0 +1,75 @@
+"""The resume offer's quick read says the same as the full replay the resume then runs.
+
+The offer passes over runs of checkpoints undecoded but their last and keeps no notes; for
+any journal the recorder writes, where the session stood must come out the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sessiontimer.core.clock import ManualClock
+from sessiontimer.core.engine import SessionEngine
+from sessiontimer.core.interrupted import resume_offers
+from sessiontimer.core.journal_read import JournalStream, resume_state
+from sessiontimer.core.journal_write import JournalWriter
+from sessiontimer.core.recorder import SessionRecorder
+from tests.core.test_recorder import PRESET, SETTINGS
+
+STEPS = st.lists(
+    st.sampled_from(["tick", "pause", "next", "previous", "extend", "note", "region", "toggle"])
+    | st.integers(1, 400),  # seconds passing
+    max_size=40,
+)
+
+
+def _crashed(folder: Path, steps: list[object]) -> Path:
+    clock = ManualClock()
+    path = folder / "sessions" / "2026" / "2026-11-24T090000-abcdef.jsonl"
+    rec = SessionRecorder(SessionEngine(PRESET, clock), JournalWriter(path), clock,
+                          settings=SETTINGS, client="Anna", app_version="9.9")  # fmt: skip
+    rec.start()
+    for step in steps:
+        if isinstance(step, int):
+            clock.advance(step)
+            rec.tick()
+        elif step == "pause":
+            rec.toggle_pause()
+        elif step == "note":
+            rec.note(tag="release", key="r")
+        elif step == "region":
+            rec.set_region(1)
+        elif step == "toggle":
+            rec.toggle("still point", "s")
+        else:
+            getattr(rec, step)()
+    assert rec.writer.flush(5)
+    rec.writer.close()  # no session_ended: as after a power cut
+    return path
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=STEPS)
+def test_the_offer_reads_where_the_session_stood_as_the_resume_does(
+    tmp_path_factory: object, steps: list[object]
+) -> None:
+    folder = tmp_path_factory.mktemp("j")  # type: ignore[attr-defined]
+    path = _crashed(folder, steps)
+    full = resume_state(JournalStream(path))
+    problems: list[str] = []
+    offers = resume_offers(folder / "sessions", problems)
+    assert problems == []
+    if full.ended:  # "next" past the last phase ended it: nothing to offer
+        assert offers == []
+        return
+    [(offered_path, quick)] = offers
+    assert offered_path == path
+    fields = ("client", "session_elapsed", "phase_index", "run", "phase_elapsed", "target")
+    fields += ("start_cue_played", "paused", "last_wall", "region_index", "last_id", "runs")
+    assert {f: getattr(quick, f) for f in fields} == {f: getattr(full, f) for f in fields}
+    assert quick.notes == [] and quick.open_toggles == {}  # an offer holds no notes
