@@ -5,8 +5,9 @@ Usage: python bench/hostile_memory.py [--keep DIR]
 Builds a data folder with four journals: a 100 MB single-line journal (one session_started
 line whose note-sized field is 100 MB), a 1,000,000-line unfinished journal (checkpoints and
 cues, a note every 1,000 lines, as a session of many hours would write), one small
-interrupted session, and a session start followed by a million damaged lines (2 MB). Then runs, each in its own process, and prints the peak resident memory
-(ru_maxrss) and the wall time of:
+interrupted session, and a session start followed by a million damaged lines (2 MB). Then
+runs, each in its own process, and prints the peak resident memory (ru_maxrss) and the wall
+time of:
 
 - ``sessiontimer logs list`` (cold: no index yet), then again (warm);
 - the resume search the app runs at start (``resume_offers``);
