@@ -78,9 +78,9 @@ class Recorder:
             self.changes.append(change)
             self._cond.notify_all()
 
-    def wait_outcomes(self, n: int) -> list[CueOutcome]:
+    def wait_outcomes(self, n: int, timeout: float = WAIT) -> list[CueOutcome]:
         with self._cond:
-            assert self._cond.wait_for(lambda: len(self.outcomes) >= n, WAIT), self.outcomes
+            assert self._cond.wait_for(lambda: len(self.outcomes) >= n, timeout), self.outcomes
             return list(self.outcomes)
 
     def wait_changes(self, n: int) -> list[BackendChange]:

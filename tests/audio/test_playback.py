@@ -129,7 +129,7 @@ def test_a_worker_that_stops_answering_is_restarted_and_the_cue_still_plays(
 ) -> None:
     """A hung worker (here: stopped by SIGSTOP) used to leave every later cue unanswered and
     unheard, with no word: a cue not confirmed in time now gets the worker replaced."""
-    backend = SimpleaudioWorkerBackend(answer_timeout=1.0)
+    backend = SimpleaudioWorkerBackend(answer_timeout=1.5)
     service = make(backend, VisualBackend())
     cue = Cue(str(tone), volume=0.6)
     service.prepare([cue])
@@ -137,7 +137,8 @@ def test_a_worker_that_stops_answering_is_restarted_and_the_cue_still_plays(
     assert hung is not None
     os.kill(hung, signal.SIGSTOP)
     try:
-        play(service, recorder, cue)  # answered within WAIT: 1 s to give up, then a restart
+        service.play(cue, 1.0, False, recorder.result)
+        recorder.wait_outcomes(1, timeout=3 * WAIT)  # 1.5 s to give up, then a restart
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(hung, signal.SIGKILL)
