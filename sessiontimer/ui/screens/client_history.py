@@ -55,12 +55,6 @@ def history_text(h: ClientHistory) -> str:
 class ClientHistoryScreen(AppScreen[None]):
     """Enter opens the selected session's timeline; r renames or merges, x deletes (asks)."""
 
-    DEFAULT_CSS = """
-    #history { padding: 0 1; }
-    #history-title { color: $accent; text-style: bold; }
-    #history-summary { height: auto; max-height: 12; }
-    #history-table { height: 1fr; }
-    """
     BINDINGS = key_bindings.CLIENT_HISTORY
 
     def __init__(self, client: str) -> None:

@@ -59,7 +59,6 @@ class NoteKeyDialog(Modal[NoteKey | None]):
 class NoteKeysScreen(AppScreen[None]):
     """The quick-note keys on the left, the ten regions on the right."""
 
-    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("a", "add", "Add key", id="notes_add"),
         Binding("x,delete", "remove", "Remove", id="notes_remove"),

@@ -47,7 +47,6 @@ def shown(value: str) -> str:
 class PresetEditorScreen(AppScreen[None]):
     """Edit one of the user's presets; ctrl+s saves through the validated writer."""
 
-    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor_save", priority=True),
         Binding("a", "add", "Add phase", id="editor_add"),

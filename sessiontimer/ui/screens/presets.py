@@ -40,7 +40,6 @@ def preset_total(preset: Preset) -> str:
 class PresetsScreen(AppScreen[None]):
     """Every preset with its total; duplicate, create, rename, delete, mark the default."""
 
-    CSS_PATH = "../presets.tcss"
     BINDINGS = [
         Binding("enter,e", "edit", "Edit", id="presets_edit"),
         Binding("c", "duplicate", "Duplicate", id="presets_duplicate"),

@@ -67,11 +67,6 @@ class SessionDetailScreen(AppScreen[None]):
     """The timeline of one session; a amends the note under the cursor, t shows the treatment
     note, f4 the client's history."""
 
-    DEFAULT_CSS = """
-    #detail { padding: 0 1; }
-    #detail-title { color: $accent; text-style: bold; }
-    #detail-list { height: 1fr; }
-    """
     BINDINGS = key_bindings.TIMELINE
 
     def __init__(self, summary: Summary) -> None:

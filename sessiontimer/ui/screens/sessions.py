@@ -103,14 +103,6 @@ class WindowTable(DataTable["Text"]):
 class SessionsScreen(AppScreen[None]):
     """The log browser. Enter opens a timeline, f4 the client's history, f3 stats."""
 
-    DEFAULT_CSS = """
-    #sessions { padding: 0 1; }
-    #sessions-title { color: $accent; text-style: bold; }
-    #sessions-status { color: $foreground 60%; height: 1; }
-    #sessions-progress { height: 1; display: none; }
-    #sessions-progress.-building { display: block; }
-    #sessions-table { height: 1fr; }
-    """
     BINDINGS = key_bindings.SESSIONS
 
     def __init__(self) -> None:

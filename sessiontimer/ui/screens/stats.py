@@ -59,10 +59,6 @@ def period_bar(chosen: Period) -> Content:
 
 
 class StatsScreen(AppScreen[None]):
-    DEFAULT_CSS = """
-    #stats { padding: 0 1; }
-    #stats-period { height: 1; margin: 0 0 1 0; }
-    """
     BINDINGS = key_bindings.STATS
 
     def __init__(self, line: str, label: str, chosen: str = DEFAULT_PERIOD) -> None:

@@ -25,12 +25,6 @@ from sessiontimer.ui.widgets.key_bar import KeyBar
 class TreatmentNoteScreen(AppScreen[None]):
     """The rendered note, scrollable; c copies it as plain text, Escape goes back."""
 
-    DEFAULT_CSS = """
-    #treatment-note { padding: 0 1; }
-    #treatment-note-title { color: $accent; text-style: bold; }
-    #treatment-note-status { color: $foreground 60%; }
-    #treatment-note-scroll { height: 1fr; }
-    """
     BINDINGS = key_bindings.TREATMENT_NOTE
     KEY_PRIORITY = ("copy", "back")
 
