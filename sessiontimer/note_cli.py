@@ -41,15 +41,15 @@ def practitioner(app_paths: AppPaths) -> tuple[Practitioner | None, list[str]]:
 
 def show_note(s: Summary, fmt: str, app_paths: AppPaths) -> int:
     """Print the note and, on stderr, whether it matches its signature."""
-    from sessiontimer.core.journal_read import read_journal
     from sessiontimer.review.note import build_note
+    from sessiontimer.review.note_read import read_for_note
     from sessiontimer.review.note_render import render
     from sessiontimer.review.sign import check
 
     who, problems = practitioner(app_paths)
     for problem in problems:
         _err(f"config: {problem}")
-    read = read_journal(app_paths.sessions_dir / s.rel)
+    read = read_for_note(app_paths.sessions_dir / s.rel, s.id)  # bounded, whatever it holds
     note = build_note(read.events, s.id, read.problems)
     sys.stdout.write(render(note, fmt, who))
     signature = check(read.events, s.id)

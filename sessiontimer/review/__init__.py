@@ -61,10 +61,10 @@ def last_visit(sessions_dir: Path, cache_dir: Path, client: str) -> LastVisit | 
 
 def _plan(path: Path) -> str:
     """The session's plan for next time: one journal read, in the Start screen's worker."""
-    from sessiontimer.core.journal_read import read_journal
     from sessiontimer.review.note import build_note
+    from sessiontimer.review.note_read import read_for_note
 
-    plan = build_note(read_journal(path).events, path.stem).plan
+    plan = build_note(read_for_note(path).events, path.stem).plan
     return (plan.text or "") if plan is not None else ""
 
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import Practitioner
-from sessiontimer.review import note_render
+from sessiontimer.review import note_read, note_render
 from sessiontimer.review.note import TreatmentNote, build_note
 from sessiontimer.review.note_csv import csv_cell, csv_writer, findings_csv
 from sessiontimer.review.timeline import Timeline
@@ -70,8 +70,12 @@ def write_to(
 
 
 def note_of(tl: Timeline) -> TreatmentNote:
-    """The treatment note of a loaded timeline."""
-    return build_note(tl.events, tl.summary.id, tl.summary.problems)
+    """The treatment note of a loaded timeline, its journal read again with a bound."""
+    read = note_read.read_for_note(tl.path, tl.summary.id)
+    problems = list(tl.summary.problems)
+    if read.left_out:
+        problems.append(note_read.left_out_line(read.left_out, tl.summary.id))
+    return build_note(read.events, tl.summary.id, problems)
 
 
 def to_csv(timelines: list[Timeline]) -> str:

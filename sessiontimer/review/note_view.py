@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.model import Practitioner
 from sessiontimer.review.note import build_note
+from sessiontimer.review.note_read import read_for_note
 from sessiontimer.review.note_render import render
 from sessiontimer.review.sign import check
 
@@ -39,7 +39,7 @@ def journal_note(
 ) -> ShownNote:
     """The note of the journal at ``path``; ``typed`` (closing_note / plan -> text) and
     ``pain_after`` add what the End screen holds but has not journaled yet (a preview)."""
-    read = read_journal(path)
+    read = read_for_note(path, session)  # bounded: a planted journal cannot take GBs
     events: list[dict[str, Any]] = list(read.events)
     preview = {kind: text.strip() for kind, text in (typed or {}).items() if text.strip()}
     top = max((e["t"] for e in events if isinstance(e.get("t"), (int, float))), default=0.0)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core import readable
-from sessiontimer.core.journal_read import JournalStream, read_journal
+from sessiontimer.core.journal_read import JournalStream
 from sessiontimer.review.fast_scan import Event
 from sessiontimer.review.summary import Summary, summarize
 
@@ -46,11 +46,6 @@ class Timeline:
     notes: list[Event]  # notes as they stand (amended, not retracted)
     closing: str
     hidden: int = 0  # lines the timeline would show but did not keep (past LIMIT)
-
-    @property
-    def events(self) -> list[Event]:
-        """Every line as read (the treatment-note exports): read again, not kept."""
-        return read_journal(self.path).events
 
     def each_event(self) -> Iterator[Event]:
         """Every line as read, one at a time (the JSON and events exports stream them)."""

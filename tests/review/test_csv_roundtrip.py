@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from review_journals import TZ, Session, write
 
+from sessiontimer.core.journal_read import read_journal
 from sessiontimer.review import export
 from sessiontimer.review.note_csv import _row, all_findings, csv_cell
 from sessiontimer.review.timeline import load_timeline
@@ -64,7 +65,7 @@ def _check_both_csvs(tl: Any, client: str, note: str, closing: str) -> None:
     rows = _read(findings)
     assert rows[1:] == expected  # one row per finding, each cell as given
     events = _read(export.render([tl], "events"))
-    assert len(events) == 1 + len(tl.events)
+    assert len(events) == 1 + len(read_journal(tl.path).events)
     assert {r[1] for r in events[1:]} == {csv_cell(client)}
     assert [r[9] for r in events[1:] if r[3] in ("note", "closing_note")] == [
         csv_cell(note),
