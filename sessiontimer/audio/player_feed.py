@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import struct
 import sys
+import termios
 import threading
+import time
 from array import array
 from typing import IO
 
@@ -27,6 +30,7 @@ PIPE_SECONDS = 0.25  # what the pipe may hold: slack for a busy app, the fade's 
 BUFFER_US = 100_000  # the player's own buffer, in microseconds
 AHEAD = PIPE_SECONDS + BUFFER_US / 1e6  # seconds written ahead of what is heard, at most
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python 3.10 names it too
+WATCH_FOR = 2.0  # seconds the first read is watched for; a player slower than that is hung
 
 
 def command(player: str, rate: int, channels: int) -> list[str]:
@@ -76,10 +80,42 @@ class PlayerFeed:
         self._stdin, self._prefix = stdin, prefix
         self._sound = FadingFrames(frames, channels, rate)
         self._done = threading.Event()
+        self._written = 0  # bytes
+        self._first_read: float | None = None
+        self._read = threading.Event()
         size = max(4096, int(PIPE_SECONDS * rate) * 2 * channels)
         with contextlib.suppress(OSError):  # a small pipe: the fade is heard soon after asked
             fcntl.fcntl(stdin.fileno(), _F_SETPIPE_SZ, size)
+        watched = os.dup(stdin.fileno())  # before the writer may close it
         threading.Thread(target=self._run, daemon=True, name="player-feed").start()
+        threading.Thread(target=self._watch, args=(watched,), daemon=True).start()
+
+    def began(self, timeout: float) -> float | None:
+        """When the player first read a sample (``time.monotonic()``): it opens the device
+        before it reads, so this is the sound's onset, not the process's start. None if it
+        has not read within ``timeout`` or the pipe cannot tell (not Linux)."""
+        self._read.wait(timeout)
+        return self._first_read
+
+    def _watch(self, fd: int) -> None:
+        """Poll the pipe's unread bytes (1 ms) until the player has read past the header.
+
+        ``fd`` is a copy of the pipe's end, so a short sound whose input is already closed
+        can still be watched; closing it (soon: the player reads at once) lets EOF through.
+        """
+        deadline = time.monotonic() + WATCH_FOR
+        try:
+            while time.monotonic() < deadline:
+                unread = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+                if self._written - unread > len(self._prefix):
+                    self._first_read = time.monotonic()
+                    return
+                time.sleep(0.001)
+        except OSError:
+            pass  # a pipe that cannot say: the onset stays the player's start
+        finally:
+            os.close(fd)
+            self._read.set()
 
     def fade(self) -> None:
         """Ramp down from the next piece written, then end the input: never a click."""
@@ -91,12 +127,14 @@ class PlayerFeed:
 
     def _write(self, piece: bytes, frames: int) -> int:
         _write_all(self._stdin, piece)  # blocks while the pipe is full: paced by the player
+        self._written += len(piece)
         return frames
 
     def _run(self) -> None:
         try:
             if self._prefix:
                 _write_all(self._stdin, self._prefix)
+                self._written += len(self._prefix)
             self._sound.write_all(self._write)
         except OSError:
             pass  # the player is gone (failed or stopped): its exit says why

@@ -4,7 +4,8 @@ The system player gets pre-scaled samples, so volume needs no player-specific fl
 paplay and aplay are fed them through a pipe (``player_feed``), so a cue cut short by a newer
 cue or by quit fades out over 200 ms, as on the worker; afplay and winsound read only files
 and can only be stopped at once (``fades`` says which; ``doctor`` tells the user). Its
-onset is the moment the player process was started; it counts as started once it has run for
+onset is the moment a fed player first read a sample (it opens the device first; a player
+given a file: the moment it was started); it counts as started once it has run for
 ``EARLY_EXIT`` without failing (a missing device fails at once), and a failure after that is
 reported as a later word on the cue (``PlayJob.on_lost``). Closing fades, then stops, every
 player still running, so no sound outlives the app. A player that fails hands over to the
@@ -33,6 +34,7 @@ EARLY_EXIT = 0.15  # seconds: a player still running after this is playing
 # short. afplay and winsound read only files.
 STREAMED = frozenset({"pw-play", "paplay", "aplay"})
 CLOSE_WAIT = 1.0  # seconds close waits for fades before it stops what is left
+FIRST_READ_WAIT = 1.0  # seconds a fed player may take to read its first sample (its onset)
 _PLAYERS: dict[str, list[str]] = {
     "pw-play": ["pw-play"],
     "paplay": ["paplay"],
@@ -90,6 +92,7 @@ class SystemPlayerBackend:
 
         None is ever dropped: a device that was missing may be back for the next cue.
         """
+        answered = False
         try:
             errors = []
             for player in list(self._players):
@@ -99,12 +102,17 @@ class SystemPlayerBackend:
                         if self._players[0] != player:
                             self._players.remove(player)
                             self._players.insert(0, player)
+                    answered = True
                     done(PlayResult(started))
                     if proc is not None:
                         self._finish(proc, job)
                     return
                 errors.append(error)
+            answered = True
             done(PlayResult(None, errors[-1] if errors else self.unavailable()))
+        except Exception as exc:  # a cue is always answered: the next backend takes it
+            if not answered:
+                done(PlayResult(None, f"the system player failed ({exc})"))
         finally:
             with self._cond:
                 self._running -= 1
@@ -165,7 +173,9 @@ class SystemPlayerBackend:
         try:
             proc.wait(EARLY_EXIT)  # a missing device fails within milliseconds
         except subprocess.TimeoutExpired:
-            return started, None, proc  # playing: its line is written now, at its onset
+            feed = self._feeds.get(proc)
+            began = feed.began(FIRST_READ_WAIT) if feed is not None else None
+            return began or started, None, proc  # playing: its line is written now
         error = _error_of(proc)
         self._forget(proc)
         return started, error, None

@@ -34,6 +34,7 @@ name = os.path.basename(sys.argv[0])
 base = os.path.join(os.environ["FAKE_PLAYER_OUT"], f"{{name}}-{{os.getpid()}}")
 with open(base + ".args", "w") as f:
     f.write("\\n".join(sys.argv[1:]))
+time.sleep(float(os.environ.get("FAKE_PLAYER_DELAY", "0")))  # connecting, opening the device
 per_second = 64000  # 32 kHz mono, 16-bit: read at real time, like a sound card
 with open(base + ".raw", "wb") as out:
     t0, got = time.monotonic(), 0
@@ -145,3 +146,49 @@ def test_the_fed_players_are_told_the_format_of_what_comes(fakes: Fakes, player:
     else:
         assert args[-1] == "-"  # stdin; rate and channels come in the WAV header
     assert list(samples_of(player, raw.read_bytes())) == list(sound.samples)  # all of it
+
+
+@pytest.mark.parametrize("player", ["pw-play", "paplay"])
+def test_a_fed_player_s_onset_is_its_first_read_not_its_start(
+    fakes: Fakes, player: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A player opens its device (or connects to its server) before it reads a sample: the
+    cue's line must not say it began when the process was started (issue 15: "late" says the
+    truth)."""
+    monkeypatch.setenv("FAKE_PLAYER_DELAY", "0.4")
+    backend = SystemPlayerBackend([player])
+    wav = bundled_sounds_dir() / "wooden-tap.wav"
+    sound = load_wav(wav)
+    answers: list[PlayResult] = []
+    t0 = time.monotonic()
+    try:
+        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
+        assert backend.wait_idle(WAIT)
+    finally:
+        backend.close()
+    assert answers and answers[0].started_at is not None
+    assert answers[0].started_at - t0 >= 0.4  # when it read, not when it was spawned
+
+
+def test_a_cue_is_answered_even_when_starting_the_player_breaks(
+    fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error in the play thread used to leave the cue with no answer at all
+    (the service then waits for ever: no line, no fallback)."""
+    from sessiontimer.audio import player_feed
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("I/O operation on closed file")
+
+    monkeypatch.setattr(player_feed, "PlayerFeed", broken)
+    backend = SystemPlayerBackend(["paplay"])
+    wav = bundled_sounds_dir() / "wooden-tap.wav"
+    sound = load_wav(wav)
+    answers: list[PlayResult] = []
+    try:
+        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
+        assert backend.wait_idle(WAIT)
+    finally:
+        backend.close()
+    assert len(answers) == 1 and answers[0].error is not None
+    assert "closed file" in answers[0].error
