@@ -173,7 +173,7 @@ async def test_a_cue_cut_short_by_a_crash_is_told_as_cut_short_not_as_unplayed(
     app = build_app(clock, preset="Demo", audio=CutShortAudio())
     app.notice_hold = 0.0  # no start-up quiet: the notice is shown when it comes
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
+        for _ in range(500):  # up to 5 s of loop turns; it comes within a few
             await pilot.pause(0.01)
             if app.session is not None and any(
                 "cut short" in str(n.message) for n in app._notifications
