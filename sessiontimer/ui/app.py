@@ -155,8 +155,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     def on_mount(self) -> None:
         self._notices = NoticeQueue(self.notice_clock(), self.notice_hold)
         if not self.is_headless:
-            leaving.install_signal_handlers(self)
-            self._signals_ours = True
+            self.take_signals()
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
         self.call_after_refresh(_collect_again)
         if self.audio is None:
@@ -372,18 +371,30 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         Quitting by key with lines that cannot reach the disk asks first (what to do with
         them); a signal, a lost terminal or an error cannot ask, so a complete copy goes to
         the home folder. Nothing is ever dropped without saying so.
+
+        An error on the way is logged and the way out goes on: a signal's call runs on the
+        bare loop, which would drop the error and the app would carry on as if no signal
+        had come (seen: a SIGTERM while the End screen was being built).
         """
         if self._leaving:
             return
-        if closing_note is None:  # a signal on the End screen keeps the typed note too
-            closing_note = self._typed_closing_note()
-        leaving.finalize(self.session, reason, closing_note)
-        waiting = self._waiting_sessions()
-        if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
-            self._ask_about_waiting(waiting)
-            return
+        try:
+            if closing_note is None:  # a signal on the End screen keeps the typed note too
+                closing_note = self._typed_closing_note()
+            leaving.finalize(self.session, reason, closing_note)
+            waiting = self._waiting_sessions()
+            if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
+                self._ask_about_waiting(waiting)
+                return
+        except Exception as error:
+            log_exception(self.paths.error_log, error, f"leaving ({reason})")
+            with contextlib.suppress(Exception):
+                leaving.finalize(self.session, reason, None)
         self._leaving = True
-        self.after_exit += leaving.rescue(waiting, leaving.QUIET_WAIT)
+        try:
+            self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
+        except Exception as error:
+            log_exception(self.paths.error_log, error, f"leaving ({reason})")
         self._exit_with(reason)
 
     def close_audio(self) -> None:
@@ -397,10 +408,17 @@ class SessionTimerApp(UnhandledErrorApp[None]):
             with contextlib.suppress(Exception):
                 close()
 
+    def take_signals(self) -> None:
+        """TERM, HUP, QUIT and an INT from outside become ways out (``leaving``); only a
+        real terminal's app takes them (on mount), never one run headless in tests."""
+        if not self._signals_ours:
+            leaving.install_signal_handlers(self)
+            self._signals_ours = True
+
     def _exit_with(self, reason: str, lost: bool | None = None) -> None:
         # From here a signal is held (``held_signals``) until the process ends: the way out
         # under way keeps its status; the default action would kill the exit half-way.
-        self._hand_back_signals()
+        self.hand_back_signals()
         self.close_audio()
         if lost is None:
             lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
@@ -409,7 +427,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
             status = leaving.EXIT_LINES_LOST
         self.exit(return_code=status)
 
-    def _hand_back_signals(self) -> None:
+    def hand_back_signals(self) -> None:
+        """The app is leaving: the loop lets the signals go (``leaving``)."""
         if self._signals_ours:
             self._signals_ours = False
             leaving.remove_signal_handlers()
@@ -644,7 +663,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
             return False
         set_return_code(self, 1)
         self._leaving = True
-        self._hand_back_signals()
+        self.hand_back_signals()
         self.exit(
             return_code=leaving.EXIT_ERROR,
             message=(

@@ -97,11 +97,12 @@ def rescue(sessions: list[RunningSession], timeout: float) -> list[str]:
         n = session.pending
         try:
             copy = session.write_copy(Path.home())
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RuntimeError: no home folder to be found
             session.abandon()
+            why = getattr(error, "strerror", None) or error
             told.append(
                 f"sessiontimer: {n} line(s) of {session.path} could not be written "
-                f"({error.strerror or error}); they are lost."
+                f"({why}); they are lost."
             )
             continue
         session.abandon()

@@ -16,7 +16,10 @@ import contextlib
 import os
 import random
 import re
+import shutil
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -121,7 +124,7 @@ def one_round(lane: Lane, rng: random.Random, n: int) -> None:
         stop(app, lane, rng, quitting)
     except AssertionError as error:  # what the screen showed, for whoever reads the failure
         screen = lane.home.parent / f"lane{lane.seed}-round{n}.txt"
-        screen.write_text(f"keys sent: {app.sent!r}\n{app.text()}")
+        screen.write_text(f"{error}\n{stacks(app)}keys sent: {app.sent!r}\n{app.text()}")
         raise AssertionError(f"{error} (the pty's text: {screen})") from None
     finally:
         lane.shown.update(SAVED.findall(app.text()))
@@ -178,6 +181,21 @@ def threads(app: PtyApp) -> str:
             name = (task / "comm").read_text().strip()
             found.append(f"{name}: {(task / 'wchan').read_text().strip() or '-'}")
     return f"; threads: {', '.join(found)}"
+
+
+def stacks(app: PtyApp) -> str:
+    """A process that did not exit: its Python threads' stacks (py-spy, when installed) and
+    its error log, for the failure's file."""
+    found = ""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if app.proc.poll() is None and Path(spy).exists():
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            dump = [spy, "dump", "--pid", str(app.proc.pid)]
+            found += subprocess.run(dump, capture_output=True, text=True, timeout=30).stdout
+    errors = app.home / "state" / "errors.log"
+    if errors.exists():
+        found += f"errors.log:\n{errors.read_text()}"
+    return found
 
 
 def check_journals(lane: Lane, n: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sessiontimer.core import running
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
+from sessiontimer.ui import leaving
 from sessiontimer.ui.dialogs import WaitingLinesDialog
 from sessiontimer.ui.screens.end import EndScreen
 from tests.ui.conftest import build_app
@@ -193,3 +195,104 @@ async def test_a_dialog_answer_after_a_signal_writes_nothing(clock: ManualClock)
     assert (events[-1]["type"], events[-1]["reason"]) == ("suspended", "signal TERM")
     assert "typed before the signal" not in {e.get("text") for e in events}
     assert not [n for n in messages(app) if "went wrong" in n]
+
+
+async def test_a_signal_while_the_end_screen_is_being_built_closes_and_exits(
+    clock: ManualClock,
+) -> None:
+    """The stress test's SIGTERM that never ended the app: it came after End's Enter had
+    switched to the End screen and before its fields were mounted; reading what was typed
+    raised, the loop dropped the error with the signal, and the app went on (back on Start
+    with the keys typed next, or in a new session). The way out runs in that very moment."""
+    app = build_app(clock, preset="Demo")
+    show_end = app.show_end
+    mounted: list[int] = []
+
+    def end_screen_then_signal(screen: object) -> None:
+        show_end(screen)
+        if isinstance(app.screen, EndScreen) and not mounted:
+            mounted.append(len(app.screen.children))  # nothing built yet
+            app.leave("signal TERM")
+
+    app.show_end = end_screen_then_signal  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "e", "enter")
+        session = app.screen.session  # type: ignore[attr-defined]
+        await pilot.pause()
+    assert mounted == [0]
+    assert app.return_code == 143
+    assert session.wait(5)
+    kinds = [e["type"] for e in read_journal(session.path).events]
+    assert "note" in kinds and kinds[-1] == "session_ended"
+    assert not app.session_lock.held
+
+
+async def test_a_signal_with_lines_waiting_and_no_home_folder_still_exits(
+    clock: ManualClock, disk: FullDisk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGTERM through the loop's handler, the disk full and no home folder to copy
+    the journal to (Path.home() raises RuntimeError): the app says the lines are lost and
+    exits 143; it used to drop the error with the signal and run on."""
+    monkeypatch.setattr(leaving, "QUIET_WAIT", 0.2)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.take_signals()
+        try:
+            await pilot.press("r")
+            session = app.screen.session  # type: ignore[attr-defined]
+            assert session.writer.flush(5)
+            disk.full.set()
+            await pilot.press("f")
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if app._exit:  # type: ignore[attr-defined]
+                    break
+        finally:
+            app.hand_back_signals()
+    assert app.return_code == 143
+    assert any("they are lost" in line for line in app.after_exit)
+    assert not app.session_lock.held
+
+
+async def test_an_error_on_the_way_out_of_a_signal_is_logged_and_the_app_exits(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever fails while leaving for a real SIGTERM (here the first suspend), the app
+    still suspends, exits with the signal's status and logs where it failed."""
+    finalize = leaving.finalize
+    calls: list[str] = []
+
+    def fails_once(session: object, reason: str, closing_note: str | None) -> None:
+        calls.append(reason)
+        if len(calls) == 1:
+            raise ValueError("a fault on the way out")
+        finalize(session, reason, closing_note)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leaving, "finalize", fails_once)
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.take_signals()
+        try:
+            await pilot.press("r")
+            session = app.screen.session  # type: ignore[attr-defined]
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if app._exit:  # type: ignore[attr-defined]
+                    break
+        finally:
+            app.hand_back_signals()
+    assert app.return_code == 143
+    assert session.wait(5)
+    last = read_journal(session.path).events[-1]
+    assert (last["type"], last["reason"]) == ("suspended", "signal TERM")
+    assert "leaving (signal TERM)" in app.paths.error_log.read_text()

@@ -81,7 +81,8 @@ class EndScreen(AppScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#closing-note", Input).focus()
+        for field in self.query("#closing-note").results(Input):
+            field.focus()  # none when the app left while this screen was being built
 
     def on_descendant_focus(self) -> None:
         """A field took the focus (after Tab): the keys held since go to it now."""
@@ -108,16 +109,26 @@ class EndScreen(AppScreen[None]):
         app.close_session(self.session, closing_note)
         app.back_to_start()
 
+    def _typed(self, field: str) -> str:
+        """What the field ``#field`` holds now.
+
+        Nothing yet while the screen is being built: a way out (a signal, a lost terminal)
+        can come between the switch to this screen and its fields' mount, and it must still
+        close the session instead of failing (the loop dropped the error and the signal).
+        """
+        found = next(iter(self.query(f"#{field}").results(Input)), None)
+        return "" if found is None else found.value
+
     def _pain_after(self) -> int | None:
         """The pain score typed (None: none typed, or not a score from 0 to 10)."""
-        typed = self.query_one("#pain-after", Input).value.strip()
+        typed = self._typed("pain-after").strip()
         return int(typed) if typed.isdigit() and 0 <= int(typed) <= 10 else None
 
     def _pain_ok(self) -> bool:
         """No pain typed, or a score 0-10; otherwise say so and go to the field."""
-        field = self.query_one("#pain-after", Input)
-        if not field.value.strip() or self._pain_after() is not None:
+        if not self._typed("pain-after").strip() or self._pain_after() is not None:
             return True
+        field = self.query_one("#pain-after", Input)
         field.focus()
         app = self.st_app
         app.key_hold.release(self)  # the screen stays: the keys typed after Enter are its own
@@ -131,7 +142,7 @@ class EndScreen(AppScreen[None]):
 
     def _write_plan(self) -> None:
         """The plan for next time and the pain after, if typed (``plan``, ``pain``)."""
-        plan = self.query_one("#plan", Input).value.strip()
+        plan = self._typed("plan").strip()
         if plan and not self.session.final:
             self.recorder.plan(plan)
         pain = self._pain_after()
@@ -160,7 +171,7 @@ class EndScreen(AppScreen[None]):
         path, writer = self.session.path, self.recorder.writer
         typed = {
             "closing_note": self.typed_closing_note(),
-            "plan": self.query_one("#plan", Input).value,
+            "plan": self._typed("plan"),
         }
         pain = self._pain_after()
 
@@ -193,7 +204,7 @@ class EndScreen(AppScreen[None]):
 
     def typed_closing_note(self) -> str:
         """What is in the closing-note field now (any way out keeps it)."""
-        return self.query_one("#closing-note", Input).value
+        return self._typed("closing-note")
 
 
 def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
