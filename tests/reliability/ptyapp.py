@@ -7,10 +7,12 @@ stream; ``Saved: <tag>`` is written there only after the note's line was fsynced
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -149,6 +151,33 @@ class PtyApp:
         if self.fd >= 0:
             self.pump(0.1)
         return self.proc.poll()
+
+    def threads(self) -> str:
+        """Where each thread of a process that did not exit waits (Linux /proc), for a
+        failure's message."""
+        tasks = Path(f"/proc/{self.proc.pid}/task")
+        if self.proc.poll() is not None or not tasks.exists():
+            return ""
+        found = []
+        for task in sorted(tasks.iterdir()):
+            with contextlib.suppress(OSError):
+                name = (task / "comm").read_text().strip()
+                found.append(f"{name}: {(task / 'wchan').read_text().strip() or '-'}")
+        return f"; threads: {', '.join(found)}"
+
+    def stacks(self) -> str:
+        """A process that did not exit: its Python threads' stacks (py-spy, when installed)
+        and its error log, for a failure's report."""
+        found = ""
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if self.proc.poll() is None and Path(spy).exists():
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                dump = [spy, "dump", "--pid", str(self.proc.pid)]
+                found += subprocess.run(dump, capture_output=True, text=True, timeout=30).stdout
+        errors = self.home / "state" / "errors.log"
+        if errors.exists():
+            found += f"errors.log:\n{errors.read_text()}"
+        return found
 
 
 def sessions(home: Path) -> list[Path]:

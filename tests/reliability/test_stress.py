@@ -12,14 +12,10 @@ closing bell's own line comes before it); the next start offers every unfinished
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
-import shutil
 import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -124,7 +120,7 @@ def one_round(lane: Lane, rng: random.Random, n: int) -> None:
         stop(app, lane, rng, quitting)
     except AssertionError as error:  # what the screen showed, for whoever reads the failure
         screen = lane.home.parent / f"lane{lane.seed}-round{n}.txt"
-        screen.write_text(f"{error}\n{stacks(app)}keys sent: {app.sent!r}\n{app.text()}")
+        screen.write_text(f"{error}\n{app.stacks()}keys sent: {app.sent!r}\n{app.text()}")
         raise AssertionError(f"{error} (the pty's text: {screen})") from None
     finally:
         lane.shown.update(SAVED.findall(app.text()))
@@ -167,35 +163,7 @@ def stop(app: PtyApp, lane: Lane, rng: random.Random, quitting: bool) -> None:
         os.kill(app.proc.pid, signal.SIGTERM)
         status = app.wait_exit(15)
         allowed = {128 + signal.SIGTERM, 0} if quitting else {128 + signal.SIGTERM}
-        assert status in allowed, f"SIGTERM gave status {status}{threads(app)}"  # quit: 0
-
-
-def threads(app: PtyApp) -> str:
-    """Where each thread of a process that did not exit waits (Linux /proc), for the report."""
-    tasks = Path(f"/proc/{app.proc.pid}/task")
-    if app.proc.poll() is not None or not tasks.exists():
-        return ""
-    found = []
-    for task in sorted(tasks.iterdir()):
-        with contextlib.suppress(OSError):
-            name = (task / "comm").read_text().strip()
-            found.append(f"{name}: {(task / 'wchan').read_text().strip() or '-'}")
-    return f"; threads: {', '.join(found)}"
-
-
-def stacks(app: PtyApp) -> str:
-    """A process that did not exit: its Python threads' stacks (py-spy, when installed) and
-    its error log, for the failure's file."""
-    found = ""
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    if app.proc.poll() is None and Path(spy).exists():
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            dump = [spy, "dump", "--pid", str(app.proc.pid)]
-            found += subprocess.run(dump, capture_output=True, text=True, timeout=30).stdout
-    errors = app.home / "state" / "errors.log"
-    if errors.exists():
-        found += f"errors.log:\n{errors.read_text()}"
-    return found
+        assert status in allowed, f"SIGTERM gave status {status}{app.threads()}"  # quit: 0
 
 
 def check_journals(lane: Lane, n: int) -> None:
