@@ -16,6 +16,7 @@ reported and a way to stop; what was committed stays valid and a later refresh c
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,9 +26,8 @@ from sessiontimer.review.store import Batch, Store, batch_rows, open_store, remo
 from sessiontimer.review.summary import Stamp, Summary, summarize_stamped
 
 Progress = Callable[[int, int], None]  # (journals read, journals to read)
-BATCH = 2000  # journals per commit during a build (at least)
 PARALLEL_MIN = 4000  # fewer journals than this are read in this process
-CHUNK = 250  # journals read (by one worker process) and written at a time
+CHUNK = 250  # journals read (by one worker process), written and committed at a time
 
 
 class Cancelled(Exception):
@@ -120,15 +120,44 @@ def refresh(
     processes: bool = False,
     store: Store | None = None,
 ) -> Refreshed:
-    """Bring the index in line with the journals; re-read only what changed."""
-    own = store is None
-    if store is None:
-        store = open_index(state_dir)
+    """Bring the index in line with the journals; re-read only what changed.
+
+    One refresh at a time per state folder in this process (the Start screen's, the
+    Sessions screen's): a second one waits, showing the first one's progress, then finds
+    little left to read, instead of reading every journal a second time alongside it.
+    """
+    key = str(state_dir)
+    with _BUILDS_GUARD:
+        lock = _BUILDS.setdefault(key, threading.RLock())
+    while not lock.acquire(timeout=0.1):
+        under_way = _PROGRESS.get(key)
+        if progress is not None and under_way is not None:
+            progress(*under_way)
+        if cancel is not None and cancel():
+            raise Cancelled("stopped while another refresh of the index ran")
     try:
-        return _refresh(store, sessions_dir, full, progress, cancel, processes)
+
+        def report(done: int, total: int) -> None:
+            _PROGRESS[key] = (done, total)
+            if progress is not None:
+                progress(done, total)
+
+        own = store is None
+        if store is None:
+            store = open_index(state_dir)
+        try:
+            return _refresh(store, sessions_dir, full, report, cancel, processes)
+        finally:
+            _PROGRESS.pop(key, None)
+            if own:
+                store.close()
     finally:
-        if own:
-            store.close()
+        lock.release()
+
+
+_BUILDS: dict[str, threading.RLock] = {}  # state folder -> held while it is refreshed
+_BUILDS_GUARD = threading.Lock()
+_PROGRESS: dict[str, tuple[int, int]] = {}  # state folder -> (done, total) of the one under way
 
 
 def open_index(state_dir: Path) -> Store:
@@ -182,20 +211,18 @@ def _read_into(
     processes: bool,
 ) -> int:
     """Read ``todo`` and commit their rows in batches; progress at most ten times a second."""
-    total, done, shown, committed = len(todo), 0, 0.0, 0
+    total, done, shown = len(todo), 0, 0.0
     if not total:
         return 0
+    version = store.data_version()
+    cold = version if store.empty() else None  # a cold build: nothing to drop, while alone
     if progress is not None:
         progress(0, total)
-    fresh = store.empty()  # a cold build: nothing to drop before each batch
     for count, batch in _batches(sessions_dir, todo, processes, store.next_sid()):
-        store.put_batch(batch, fresh=fresh)
-        done += count
-        if done - committed >= BATCH or done == total:
-            store.commit()  # what is committed stays if the build is stopped
-            committed = done
+        store.put_batch(batch, cold=cold)
+        store.commit()  # at once: what is committed stays if the build is stopped, and
+        done += count  # the write lock is held only while rows are written
         if cancel is not None and cancel():
-            store.commit()
             raise Cancelled(f"stopped after {done} of {total} journals")
         if progress is not None and (done == total or time.monotonic() - shown > 0.1):
             shown = time.monotonic()
@@ -250,8 +277,8 @@ def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
             return
         with store:
             batch = read_batch(str(sessions_dir), rels, store.next_sid())
-            store.drop(rels)
-            store.put_batch(batch, fresh=True)
+            store.drop(rels)  # the ones gone too
+            store.put_batch(batch)
             for rel in rels:  # the folder is looked inside at the next refresh, quick or not
                 store.conn.execute(
                     "INSERT OR IGNORE INTO folders VALUES (?, -1)", (rel.partition("/")[0],)

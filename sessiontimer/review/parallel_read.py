@@ -1,14 +1,18 @@
 """Reading many journals with every core (the standard library's process pool).
 
-Only a large cold build from the command line takes this path (see bench/review_scale.py
-for what it gains); the app reads in one thread worker and never forks. Results come back
-in chunks, in order, so the caller can commit and report progress as they arrive.
+A large cold build takes this path (see bench/review_scale.py for what it gains), from the
+command line and from the Sessions screen. A process with one thread (the CLI) forks its
+readers; one with more (the app: Textual's threads, the screen's worker) must not fork,
+since a child could inherit a lock another thread held, so its readers start fresh
+(forkserver, or spawn where there is none). Results come back in chunks, in order, so the
+caller can commit and report progress as they arrive.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -23,12 +27,18 @@ def _read_chunk(root: str, rels: list[str], first_sid: int) -> Batch:
 
 def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Batch]]:
     """(journals read, their rows) for each (first sid, journals) chunk, in order, read by
-    one process per core."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    one process per core. A pool that cannot start, or a worker that dies, costs only time:
+    what it did not read is read here."""
+    context = multiprocessing.get_context(_start_method())
     workers = min(os.cpu_count() or 1, 8)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=context)
         futures = [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
+    except Exception:  # no processes here (a limit, a sandbox, an unguarded main module)
+        for first, rels in chunks:
+            yield len(rels), _read_chunk(root, rels, first)
+        return
+    with pool:
         try:
             for (first, rels), future in zip(chunks, futures, strict=True):
                 try:
@@ -39,3 +49,11 @@ def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tup
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _start_method() -> str:
+    """fork for a process with one thread; otherwise a method that does not copy threads."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"

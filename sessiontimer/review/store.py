@@ -133,28 +133,42 @@ class Store:
 
     def put(self, summaries: Iterable[tuple[Summary, Stamp]]) -> int:
         """Insert or replace the rows of these sessions (the caller commits); returns how many."""
-        pairs = list(summaries)
-        self.drop(s.rel for s, _ in pairs)
-        return self.put_batch(batch_rows(pairs, self.next_sid()), fresh=True)
+        return self.put_batch(batch_rows(list(summaries), self.next_sid()))
 
     def next_sid(self) -> int:
         """The first free sid: rows written from here on are numbered from it."""
         row = self.conn.execute("SELECT coalesce(max(sid), 0) + 1 FROM sessions").fetchone()
         return int(row[0])
 
-    def put_batch(self, batch: Batch, *, fresh: bool = False) -> int:
-        """Insert these journals' rows (the caller commits); returns how many sessions.
+    def data_version(self) -> int:
+        """Changes when another connection commits (own commits leave it as it is)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def write_lock(self) -> None:
+        """Take the write lock now (a transaction the caller commits): what is checked under
+        it stays true until then, whoever else writes (a second build, `logs list`)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def put_batch(self, batch: Batch, *, cold: int | None = None) -> int:
+        """Insert or replace these journals' rows (the caller commits); returns how many.
 
         Three statements for the whole batch, no work per row here: a cold build writes
-        thousands at once, built by the reader processes. ``fresh``: none of them has rows
-        yet (a cold build), nothing to drop first.
+        thousands at once, built and numbered by the reader processes. ``cold``: the
+        :meth:`data_version` at which this connection found the index empty; while no one
+        else has committed since, none of these journals has rows and nothing is dropped.
+        Rows numbered before another writer took those sids are numbered anew.
         """
         sessions, marks, texts = batch
         if not sessions:
             return 0
-        cur = self.conn.cursor()
-        if not fresh:
+        self.write_lock()
+        if cold is None or self.data_version() != cold:
             self.drop(row[1] for row in sessions)
+        first = self.next_sid()
+        if first > sessions[0][0]:
+            sessions, marks, texts = _renumbered(batch, first - sessions[0][0])
+        cur = self.conn.cursor()
         # sid links marks and text; the sessions' own order (newest first) is their key
         cur.executemany(_INSERT_SESSION, sessions)
         cur.executemany("INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", marks)
@@ -165,6 +179,9 @@ class Store:
     def drop(self, rels: Iterable[str]) -> None:
         """Forget these journals' rows (the caller commits)."""
         names = list(rels)
+        if not names:
+            return
+        self.write_lock()
         cur = self.conn.cursor()
         for start in range(0, len(names), 500):
             part = names[start : start + 500]
@@ -276,6 +293,15 @@ def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
         marks += mark_rows(sid, s)
         texts.append((sid, blob))
     return sessions, marks, texts
+
+
+def _renumbered(batch: Batch, offset: int) -> Batch:
+    sessions, marks, texts = batch
+    return (
+        [(row[0] + offset, *row[1:]) for row in sessions],
+        [(row[0] + offset, *row[1:]) for row in marks],
+        [(sid + offset, text) for sid, text in texts],
+    )
 
 
 def session_row(sid: int, s: Summary, stamp: Stamp, blob: str) -> tuple[Any, ...]:

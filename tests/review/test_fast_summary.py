@@ -183,6 +183,53 @@ def test_a_parallel_cold_build_equals_a_serial_one(
     assert sum(bool(s.problems) for s in parallel) == 1
 
 
+def test_a_parallel_build_from_a_process_with_threads_never_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Sessions screen builds in a thread worker of the app: its readers start fresh
+    (a forked child could inherit a lock another thread held) and read the same."""
+    import threading
+
+    from sessiontimer.review import parallel_read
+
+    sessions = tmp_path / "sessions"
+    many(sessions, 8)
+    serial = index.indexed(sessions, tmp_path / "b")
+    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(index, "CHUNK", 3)
+    seen: list[object] = []
+
+    def build() -> None:
+        seen.append(parallel_read._start_method())
+        seen.append(index.refresh(sessions, tmp_path / "a", processes=True).reread)
+
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join(timeout=120)
+    assert seen[0] != "fork" and seen[1] == 8
+    parallel = index.indexed(sessions, tmp_path / "a")
+    assert [s.as_dict() for s in parallel] == [s.as_dict() for s in serial]
+
+
+def test_a_pool_that_cannot_start_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessiontimer.review import parallel_read
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("no processes here")
+
+    sessions = tmp_path / "sessions"
+    many(sessions, 5)
+    serial = index.indexed(sessions, tmp_path / "b")
+    monkeypatch.setattr(index, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(index, "CHUNK", 2)
+    monkeypatch.setattr(parallel_read, "ProcessPoolExecutor", no_pool)
+    assert index.refresh(sessions, tmp_path / "a", processes=True).reread == 5
+    parallel = index.indexed(sessions, tmp_path / "a")
+    assert [s.as_dict() for s in parallel] == [s.as_dict() for s in serial]
+
+
 def test_a_failed_reader_process_costs_only_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

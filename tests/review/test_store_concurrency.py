@@ -133,3 +133,65 @@ def test_a_symlink_in_place_of_the_openers_lock_is_never_followed(tmp_path: Path
     assert target.read_bytes() == b"keep me"
     assert not (state / store.LOCK_NAME).is_symlink()
     assert len(_rels_in_place(state)) == 2
+
+
+def test_two_cold_builds_at_once_both_finish_and_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second build (the Sessions screen opened again, `logs list` in another terminal)
+    runs while the first is under way: each writes rows the other may have written too."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 9)
+    monkeypatch.setattr(index, "CHUNK", 2)
+    second: list[int] = []
+    asked: list[int] = []
+
+    def meanwhile() -> bool:  # asked after every batch the first build wrote
+        asked.append(1)
+        if len(asked) == 2:  # halfway: the first build has committed 4 rows
+            with index.open_index(state) as other:
+                second.append(index.refresh(sessions, state, store=other).reread)
+        return False
+
+    with index.open_index(state) as first:
+        assert index.refresh(sessions, state, cancel=meanwhile, store=first).reread == 9
+    assert second == [5]  # the 4 the first build had committed were left as they were
+    built = index.indexed(sessions, state)
+    assert [s.rel for s in built] == sorted(_rels_in_place(state), reverse=True)
+    assert len(built) == 9
+    with index.open_index(state) as st:
+        sids = [row[0] for row in st.conn.execute("SELECT sid FROM sessions")]
+        marks = st.conn.execute("SELECT count(DISTINCT sid) FROM marks").fetchone()[0]
+    assert len(set(sids)) == 9 and marks == 9
+
+
+def test_a_second_refresh_in_the_app_waits_for_the_first_and_shows_its_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Start screen builds the index in the background (client names) and the
+    Sessions screen opens meanwhile: it waits, with the first build's progress on its
+    bar, and reads nothing a second time."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 9)
+    monkeypatch.setattr(index, "CHUNK", 2)
+    seen: list[tuple[int, int]] = []
+    second: list[int] = []
+    waiter: list[threading.Thread] = []
+
+    def sessions_screen() -> None:
+        second.append(index.refresh(sessions, state, progress=lambda *p: seen.append(p)).reread)
+
+    def meanwhile() -> bool:  # asked after each batch of the first build
+        if not waiter:
+            waiter.append(threading.Thread(target=sessions_screen))
+            waiter[0].start()
+            for _ in range(3000):  # until it shows the first build's progress (or 30 s)
+                if seen:
+                    break
+                threading.Event().wait(0.01)
+        return False
+
+    assert index.refresh(sessions, state, cancel=meanwhile).reread == 9
+    waiter[0].join(timeout=120)
+    assert seen and seen[0][1] == 9  # the first build's total, while it waited
+    assert second == [0]

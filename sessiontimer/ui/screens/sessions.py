@@ -171,6 +171,7 @@ class SessionsScreen(AppScreen[None]):
                     full=full,
                     progress=self._progress,
                     cancel=self._stop.is_set,
+                    processes=True,  # a large cold build reads with every core
                     store=writer,
                 )
             except review_index.Cancelled:
