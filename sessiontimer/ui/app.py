@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from textual import events
@@ -18,23 +16,21 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
-from sessiontimer import __version__
-from sessiontimer.core import running, volume
 from sessiontimer.core.clock import Clock, SystemClock
 from sessiontimer.core.config import ConfigError
-from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
-from sessiontimer.core.model import Preset, Settings
-from sessiontimer.core.notices import SOUND, URGENT, Notice, NoticeQueue
+from sessiontimer.core.model import Settings
+from sessiontimer.core.notices import Notice
 from sessiontimer.core.readable import count
-from sessiontimer.core.running import RunningSession, SessionRefused
+from sessiontimer.core.running import RunningSession
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
-from sessiontimer.ui import leaving, page, session_service
+from sessiontimer.ui import leaving, session_flow, session_service
+from sessiontimer.ui.app_notices import AppNotices
 from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
-from sessiontimer.ui.sound_mark import backend_words
+from sessiontimer.ui.resume_offers import ResumeOffers
 from sessiontimer.ui.textual_compat import (
     UnhandledErrorApp,
     set_return_code,
@@ -82,10 +78,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.muted = False  # mute lasts for the session it was pressed in, never saved
         self.audio = audio
         self._direct = (preset, client)
-        self._backend_note: Any = None
-        self._backend_told = ""  # the backend the last notice named (told once)
-        self._notices: NoticeQueue | None = None  # made at mount: its hold counts from there
-        self._notice_timer: Any = None
+        self.notices = AppNotices(self)
+        self.resume_offers = ResumeOffers(self)
         self.notice_clock: Callable[[], float] = time.monotonic  # tests pass a fake one
         self.sessions_closed = 0  # the Start screen clears the client after each session
         self.session_lock = SessionLock(paths.lock_file)
@@ -96,7 +90,6 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self._signals_ours = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
         self.key_hold = KeyHold(self)
         self.pending_start: Callable[[], None] | None = None  # a session waiting for sound
-        self._offer_waiting: list[tuple[Any, str]] = []  # found while away from Start
         # Journals were amended, renamed or deleted: lists of sessions show them again.
         self.journals_changed: Signal[None] = Signal(self, "journals-changed")
         self.set_keymap(dict(settings.keys))
@@ -145,7 +138,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if preset is not None:
             if self.audio is None:  # its first cue is due as soon as the screen is up
                 self.audio = session_service.open_audio(self, first=preset)
-            screen = self._new_session(self.settings.preset(preset), client)
+            screen = session_flow.new_session(self, self.settings.preset(preset), client)
             if screen is not None:
                 return switchable_first_screen(screen)
         from sessiontimer.ui.screens.start import StartScreen
@@ -153,7 +146,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         return switchable_first_screen(StartScreen())
 
     def on_mount(self) -> None:
-        self._notices = NoticeQueue(self.notice_clock(), self.notice_hold)
+        self.notices.mounted()
         if not self.is_headless:
             self.take_signals()
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
@@ -161,7 +154,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if self.audio is None:
             self.audio = session_service.open_audio(self, first=self._direct[0])
         if self.session is None:
-            self.offer_resume()
+            self.resume_offers.search()
         elif self.config_errors:
             self.tell(
                 Notice(
@@ -175,28 +168,6 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if early is not None:  # it came while the app was starting: leave for it now
             self.leave(early)
 
-    def tell(self, notice: Notice) -> None:
-        """Show ``notice`` when the one before has had its time (sound notices first)."""
-        if self._notices is None:  # before mount: nothing is shown yet anyway
-            self._notices = NoticeQueue(self.notice_clock(), self.notice_hold)
-        self._notices.add(notice)
-        self._show_notices()
-
-    def _show_notices(self) -> None:
-        queue = self._notices
-        if queue is None:
-            return
-        shown = queue.take(self.notice_clock())
-        if shown is not None:
-            self.notify(shown.text, severity=shown.severity, timeout=shown.timeout)  # type: ignore[arg-type]
-        if self._notice_timer is not None:
-            self._notice_timer.stop()
-            self._notice_timer = None
-        wake = queue.wake_at()
-        if wake is not None:
-            delay = max(0.05, wake - self.notice_clock())
-            self._notice_timer = self.set_timer(delay, self._show_notices)
-
     def back_to_start(self) -> None:
         """Leave the current screen for the Start screen, building it if it is not below."""
         from sessiontimer.ui.screens.start import StartScreen
@@ -206,134 +177,27 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         else:
             self.switch_screen(StartScreen())
 
-    def offer_resume(self) -> None:
-        """If a session was interrupted (power cut, kill), offer to continue it.
+    def tell(self, notice: Notice) -> None:
+        """Show ``notice`` when the one before has had its time (``AppNotices``)."""
+        self.notices.tell(notice)
 
-        Finding it reads the journals, so it runs in a thread worker, never on the UI loop.
-        """
-
-        def find() -> None:
-            problems: list[str] = []
-            found = session_service.interrupted_sessions(self, problems)
-            for problem in problems:
-                self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
-            if found:
-                self.call_from_thread(self._offer, found)
-
-        self.run_worker(find, thread=True, exit_on_error=False, group="resume")
-
-    def _offer(self, found: list[tuple[Any, str]]) -> None:
-        """Offer the first interrupted session; once it is closed, the next one.
-
-        Only on the Start screen: a search that ends late (a big folder) must not put its
-        dialog over a timeline or a dialog being read, where it took the focus and the keys.
-        Found elsewhere, the offer waits (a notice says so) until Start is shown again.
-        """
-        from sessiontimer.ui.dialogs import ResumeDialog
-        from sessiontimer.ui.screens.start import StartScreen
-
-        if self.session is not None or not found:
-            return  # a session was started meanwhile: offer next time
-        if not isinstance(self.screen, StartScreen):
-            self._offer_waiting = found
-            self.tell(
-                Notice(
-                    f"{count(len(found), 'interrupted session')} found: you are asked about "
-                    f"{'it' if len(found) == 1 else 'them'} on the Start screen.",
-                    "information",
-                    8,
-                )
-            )
-            return
-        (path, description), rest = found[0], found[1:]
-        if rest:
-            description += f"\n({count(len(rest), 'more interrupted session')} after this one)"
-
-        def chosen(how: str | None) -> None:
-            if how in ("pause", "session"):
-                self._resume(path, how)
-            elif how == "close" and self._close_interrupted(path):
-                self.call_after_refresh(self._offer, rest)
-
-        self.push_screen(ResumeDialog(description), chosen)
-
-    def offer_waiting(self) -> None:
-        """Start is shown again: make the offer that was found while it was not."""
-        found, self._offer_waiting = self._offer_waiting, []
-        if found:
-            self.call_after_refresh(self._offer, found)
-
-    def _resume(self, path: Any, how: str) -> None:
-        from sessiontimer.core.journal_read import describe
-
-        try:
-            session, first = running.resume(
-                path, how, clock=self.clock, settings=self.settings, lock=self.session_lock,
-                app_version=__version__, hooks=session_service.writer_hooks(self),
-            )  # fmt: skip
-        except SessionRefused as refused:
-            self.notify(str(refused), severity="warning", timeout=8)
-            return
-        except Exception as error:  # a planted journal must not stop the app
-            self.notify(f"Cannot resume {path}: {describe(error)}", severity="warning", timeout=8)
-            return
-        self._adopt(session)
-        self.push_screen(self._session_screen(session, first))
-
-    def _close_interrupted(self, path: Any) -> bool:
-        from sessiontimer.core.journal_read import describe
-
-        try:
-            running.close_interrupted(path, clock=self.clock, lock=self.session_lock)
-        except SessionRefused as refused:
-            self.notify(str(refused), severity="warning", timeout=8)
-            return False
-        except Exception as error:  # a planted journal must not stop the app
-            self.notify(f"Cannot close {path}: {describe(error)}", severity="warning", timeout=8)
-            return False
-        session_service.index_journal(self, path)
-        self.notify("The interrupted session was closed.", timeout=4)
-        return True
+    def save_state(self) -> None:
+        """Write the remembered state (theme, volume, last preset) off the UI loop."""
+        state, path = self.ui_state, self.paths.state_file
+        self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
 
     def on_service_notice(self, message: session_service.ServiceNotice) -> None:
-        if message.backend:
-            self._backend_told = message.backend
-        timeout = 8 if message.severity == "warning" else 6
-        if message.kind == URGENT:
-            self.notify(message.text, severity=message.severity, timeout=timeout)  # type: ignore[arg-type]
-            return
-        self.tell(Notice(message.text, message.severity, timeout, message.kind))
+        self.notices.from_service(message)
 
     def on_cue_finished(self, message: session_service.CueFinished) -> None:
         """The test chime played (session cues report to their session)."""
-        outcome = message.outcome
-        level = "muted" if self.muted else volume.describe(self.ui_state.volume)
-        self.notify(f"Test chime ({level}) through {outcome.backend}.", timeout=3)
-        if outcome.outcome == "failed" and outcome.message:
-            self.notify(f"A cue could not play: {outcome.message}", severity="warning")
+        self.notices.test_chime_played(message.outcome)
 
     def on_backend_changed(self, message: session_service.BackendChanged) -> None:
-        """Journal every change; tell the practitioner once, calmly, where cues now go."""
-        change = message.change
-        if self.session is not None:
-            reason = change.reason or (
-                "worker restarted" if change.previous == change.current else ""
-            )
-            self.session.audio_backend_changed(change.current, change.previous, reason)
-        if change.previous == change.current:
-            return
-        if self._backend_note is not None:
-            self._backend_note.stop()
-        self._backend_note = self.set_timer(
-            self.backend_notice_delay, lambda: self._tell_backend(change.current)
-        )
+        self.notices.backend_changed(message.change)
 
-    def _tell_backend(self, current: str) -> None:
-        """Say what the change means for the bells, unless the start-up notice has just said so."""
-        if current != self._backend_told:
-            self._backend_told = current
-            text, severity = backend_words(current)
-            self.tell(Notice(text, severity, 6 if severity == "warning" else 5, SOUND))
+    def on_session_saved(self, message: session_service.SessionSaved) -> None:
+        session_flow.saved(self, message.session)
 
     def action_quit_app(self) -> None:
         """Quit from any screen; the screen that owns a session decides how (it may ask).
@@ -443,7 +307,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         def chosen(where: str | None) -> None:
             if where is None:  # stay: the app keeps trying; the Start screen says how it goes
                 if self.session is not None and self.session.final:
-                    self._let_go(self.session)
+                    session_flow.let_go(self, self.session)
                     self.call_after_refresh(self.back_to_start)
                 return
             self._leaving = True
@@ -486,117 +350,12 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         current = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(current + 1) % len(names)]
         self.ui_state = replace(self.ui_state, theme=self.theme)
-        self._save_state()
+        self.save_state()
 
     def action_noop(self) -> None:
         """ctrl+c does nothing here: a reflex must not end a session."""
 
     # --- sessions -----------------------------------------------------------------------
-
-    def start_session(self, preset: Preset, client: str | None) -> None:
-        screen = self._new_session(preset, client)
-        if screen is not None:
-            self.push_screen(screen)
-        else:  # refused: the keys typed after Enter stay on this screen
-            self.key_hold.release(self.screen)
-
-    def _new_session(self, preset: Preset, client: str | None) -> Any:
-        """Lock, journal and a started session on a new session screen; None when refused."""
-        try:
-            session = running.begin(
-                preset, client, clock=self.clock, settings=self.settings,
-                lock=self.session_lock, sessions_dir=self.paths.sessions_dir,
-                app_version=__version__, hooks=session_service.writer_hooks(self),
-            )  # fmt: skip
-        except SessionRefused as refused:
-            self.notify(str(refused), severity="warning", timeout=8)
-            return None
-        if self.session_lock.problem:  # the disk refuses: run anyway, notes kept in memory
-            self.notify(
-                f"The session log folder is not writable: {self.session_lock.problem}. "
-                "The session goes on; notes are kept until they can be written.",
-                severity="warning",
-                timeout=10,
-            )
-        self.ui_state = replace(self.ui_state, last_preset=preset.name)
-        self._save_state()
-        self._adopt(session)
-        return self._session_screen(session, None)
-
-    def _adopt(self, session: RunningSession) -> None:
-        """The app holds the session; reports from other threads reach it on this loop."""
-        loop = asyncio.get_running_loop()
-
-        def hand_over(run: Callable[[], None]) -> None:
-            loop.call_soon_threadsafe(run)
-
-        session.hand_over = hand_over
-        self.session = session
-        page.session_running(self, True)
-        if self.keep_awake:  # spawning the inhibitor waits for the first frame of the session
-            self.call_after_refresh(session_service.keep_awake, self, session)
-
-    def _session_screen(self, session: RunningSession, first: list[Any] | None) -> Any:
-        """The screen for ``session``: a resumed one shows its ``first`` events; a new one
-        (``first`` None) starts its clock once the screen is up and the first cue can sound."""
-        from sessiontimer.ui.screens.session import SessionScreen
-
-        self.muted = False  # every session starts with sound, at the remembered volume
-        screen = SessionScreen(session)
-        if first is None:
-            # A key before the screen's first refresh (type-ahead) starts the clock at once:
-            # a note must never reach the journal before ``session_started``.
-            self.pending_start = partial(session_service.start_now, self, session, screen)
-            screen.call_after_refresh(session_service.start_when_ready, self, session, screen)
-        else:
-            screen.call_after_refresh(screen.show_moved, first)
-        return screen
-
-    def show_end(self, screen: Any) -> None:
-        from sessiontimer.ui.screens.end import EndScreen
-
-        if self.screen is screen and self.session is not None:
-            page.session_running(self, False)  # ended: a tablet's screen may sleep again
-            self.switch_screen(EndScreen(self.session))
-
-    def close_session(self, session: RunningSession, closing_note: str | None = None) -> None:
-        """The End screen is done: close the session; it is held until its lines are on disk."""
-        session.close(closing_note)
-        session.when_saved(lambda: session_service.index_journal(self, session.path))
-        self.muted = False  # mute lasts for its session only
-        self._let_go(session)
-
-    def _let_go(self, session: RunningSession) -> None:
-        if self.session is session:
-            self.session = None
-            page.session_running(self, False)
-        self.sessions_closed += 1
-        if session.saved:
-            self.notify("Session saved.", timeout=3)
-            return
-        self.held.append(session)
-
-        def saved() -> None:
-            self.post_message(session_service.SessionSaved(session))
-
-        session.when_saved(saved)
-
-    def on_session_saved(self, message: session_service.SessionSaved) -> None:
-        """Every line of a closed session is on disk: only now is it "saved"."""
-        if message.session in self.held:
-            self.held.remove(message.session)
-            self.notify("Session saved.", timeout=3)
-
-    def merge_cue(self, event: CueDue, into: CueDue, session: RunningSession) -> None:
-        session_service.merge_cue(self, event, into, session)
-
-    def play_cue(self, event: CueDue, session: RunningSession) -> None:
-        """Send a cue to the audio service; its result is journaled when it comes back."""
-        session_service.play_cue(self, event, session)
-        page.cue(self, event.cue, self.ui_state.volume, self.muted)  # served: there too
-
-    def test_chime(self) -> None:
-        session_service.test_chime(self)
 
     # --- small dialogs and state ----------------------------------------------------------
 
@@ -624,32 +383,6 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         from sessiontimer.ui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
-
-    def change_volume(self, delta: float) -> float:
-        """One step of loudness up (``delta`` > 0) or down: 3 dB a step, then off."""
-        level = volume.step(self.ui_state.volume, 1 if delta > 0 else -1)
-        self.ui_state = replace(self.ui_state, volume=level)
-        self._save_state()
-        if self.audio is not None:
-            self.audio.set_master_volume(level)
-        return level
-
-    def toggle_mute(self) -> bool:
-        """Mute or unmute this session; the next one starts with sound (DESIGN: mute)."""
-        self.muted = not self.muted
-        return self.muted
-
-    def silence_mark(self) -> str:
-        """The session screen's mark for cues that will not be heard ("" while they will)."""
-        from sessiontimer.ui.sound_mark import silence_mark, silent_reason
-
-        return silence_mark(
-            muted=self.muted, volume=self.ui_state.volume, silent_reason=silent_reason(self.audio)
-        )
-
-    def _save_state(self) -> None:
-        state, path = self.ui_state, self.paths.state_file
-        self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
 
     def unhandled_error(self, error: Exception) -> bool:
         """Last net: the traceback goes to the error log, never to the screen; the session

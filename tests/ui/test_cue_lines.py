@@ -11,6 +11,7 @@ import pytest
 from sessiontimer.audio.base import CueOutcome
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
+from sessiontimer.ui import session_flow
 from sessiontimer.ui.app import SessionTimerApp
 from sessiontimer.ui.screens.session import SessionScreen
 from tests.ui.conftest import build_app
@@ -134,7 +135,7 @@ async def test_the_close_waits_for_the_closing_bell(clock: ManualClock) -> None:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        app.close_session(session)  # what the End screen's close does, at once
+        session_flow.close(app, session, None)  # what the End screen's close does, at once
         assert session.wait(5)
     kinds = [e["kind"] for e in cue_lines(session.path)]
     assert "session_end" in kinds, kinds

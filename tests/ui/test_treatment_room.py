@@ -10,6 +10,7 @@ from textual.color import Color
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.state import load_state
 from sessiontimer.paths import resolve
+from sessiontimer.ui import session_flow
 from sessiontimer.ui.screens.session import SessionScreen
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
 from tests.ui.conftest import FakeAudio, build_app
@@ -154,8 +155,8 @@ async def test_mute_lasts_for_its_session_only(clock: ManualClock) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         session = app.screen.session  # type: ignore[attr-defined]
-        app.close_session(session)
-        app.start_session(app.settings.preset("Demo"), None)  # the next session
+        session_flow.close(app, session, None)
+        session_flow.start(app, app.settings.preset("Demo"), None)  # the next session
         await pilot.pause()
         assert app.screen.session is not session  # type: ignore[attr-defined]
         clock.advance(0.1)

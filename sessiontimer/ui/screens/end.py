@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from sessiontimer.core.readable import span
-from sessiontimer.ui import key_bindings, navigation
+from sessiontimer.ui import key_bindings, navigation, session_flow
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -106,7 +106,7 @@ class EndScreen(AppScreen[None]):
             return
         app = self.st_app
         self._write_plan()
-        app.close_session(self.session, closing_note)
+        session_flow.close(app, self.session, closing_note)
         app.back_to_start()
 
     def _typed(self, field: str) -> str:

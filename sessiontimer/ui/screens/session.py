@@ -20,7 +20,7 @@ from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
-from sessiontimer.ui import key_bindings
+from sessiontimer.ui import key_bindings, session_flow, sound_controls
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -44,6 +44,7 @@ class SessionScreen(AppScreen[None]):
     """One running session."""
 
     AUTO_FOCUS = ""
+    flash_seconds = 1.5  # how long a cue's flash of the phase name lasts
     # Keys that open a dialog: the keys typed after them wait for it (ui/key_hold.py).
     HOLD_AFTER = frozenset({"n", "e", "right", "question_mark"})
     BINDINGS = key_bindings.SESSION
@@ -100,7 +101,7 @@ class SessionScreen(AppScreen[None]):
     def on_screen_resume(self) -> None:
         """Back from a dialog: if the session ended meanwhile, go on to the End screen."""
         if self.recorder.engine.ended:
-            self.call_after_refresh(self.st_app.show_end, self)
+            self.call_after_refresh(session_flow.show_end, self.st_app, self)
             return
         try:
             self.refresh_view()
@@ -159,7 +160,7 @@ class SessionScreen(AppScreen[None]):
             self.set_class(snap.paused, "-paused")
             self.query_one(KeyBar).labels_changed()  # space now says Resume (or Pause)
         self.view.show(snap, self.recorder, self.st_app.clock.wall())
-        self.view.show_sound(self.st_app.silence_mark())
+        self.view.show_sound(sound_controls.silence_mark(self.st_app))
         return snap
 
     # --- routing engine events ---------------------------------------------------------
@@ -170,14 +171,16 @@ class SessionScreen(AppScreen[None]):
             if isinstance(event, CueDue) and not event.stale:
                 self._cue(event)
             elif isinstance(event, CueDue) and fresh:  # due with a more important one
-                self.st_app.merge_cue(event, fresh[-1], self.session)
+                sound_controls.merge_cue(self.st_app, event, fresh[-1], self.session)
             elif isinstance(event, SessionEnded):
                 self.findings.finish_rhythm()
-                self.call_after_refresh(self.st_app.show_end, self)
+                self.call_after_refresh(session_flow.show_end, self.st_app, self)
         self._pain_hint(events_)
 
     def _cue(self, event: CueDue) -> None:
-        self.st_app.play_cue(event, self.session)  # the sound first: restyling takes a moment
+        sound_controls.play_cue(
+            self.st_app, event, self.session
+        )  # the sound first: restyling takes a moment
         self._flash_phase()
 
     def _flash_phase(self) -> None:
@@ -186,7 +189,7 @@ class SessionScreen(AppScreen[None]):
         name.add_class("-flash")
         if self._flash is not None:
             self._flash.stop()
-        self._flash = self.set_timer(1.5, lambda: name.remove_class("-flash"))
+        self._flash = self.set_timer(self.flash_seconds, lambda: name.remove_class("-flash"))
 
     def show_moved(self, events_: list[EngineEvent]) -> None:
         """Show what a move (already known to the session) did: cues, the end, the clock."""
@@ -319,15 +322,15 @@ class SessionScreen(AppScreen[None]):
 
     @guarded
     def action_volume(self, direction: int) -> None:
-        level = self.st_app.change_volume(direction * VOLUME_STEP)
+        level = sound_controls.change_volume(self.st_app, direction * VOLUME_STEP)
         self._status(volume.describe(level))
-        self.view.show_sound(self.st_app.silence_mark())
+        self.view.show_sound(sound_controls.silence_mark(self.st_app))
 
     @guarded
     def action_mute(self) -> None:
-        muted = self.st_app.toggle_mute()
+        muted = sound_controls.toggle_mute(self.st_app)
         self._status("Muted for this session: cues flash on screen." if muted else "Sound on.")
-        self.view.show_sound(self.st_app.silence_mark())
+        self.view.show_sound(sound_controls.silence_mark(self.st_app))
 
     def action_dim(self) -> None:
         self.add_class("-dim")

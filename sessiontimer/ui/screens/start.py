@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
-from sessiontimer.ui import key_bindings, navigation
+from sessiontimer.ui import key_bindings, navigation, session_flow, sound_controls
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -97,7 +97,8 @@ class StartScreen(AppScreen[None]):
             self.query_one("#last-visit", Static).display = False
             self.query_one("#presets", OptionList).focus()
         self.run_worker(self._load_clients, thread=True, exit_on_error=False, group="clients")
-        self.st_app.offer_waiting()  # an interrupted session found while Start was hidden
+        # an interrupted session found while Start was hidden is offered now
+        self.st_app.resume_offers.start_shown()
 
     def _show_settings(self) -> None:
         """The preset list and any config problems, from the app's current settings."""
@@ -195,7 +196,7 @@ class StartScreen(AppScreen[None]):
         field = self.query_one("#client", Input)
         # Enter is a priority binding, so it can overtake keys still queued for the field
         # (a name typed fast, then Enter): read the name once the field has taken them all.
-        field.call_later(lambda: app.start_session(preset, field.value.strip() or None))
+        field.call_later(lambda: session_flow.start(app, preset, field.value.strip() or None))
 
     def action_sessions(self) -> None:
         navigation.sessions(self.app)
@@ -205,7 +206,7 @@ class StartScreen(AppScreen[None]):
 
     def action_test_chime(self) -> None:
         app = self.st_app
-        app.test_chime()
+        sound_controls.test_chime(app)
 
     def action_help(self) -> None:
         app = self.st_app

@@ -1,0 +1,117 @@
+"""Offering interrupted sessions (a power cut, a kill) for resume, one at a time, on Start.
+
+Finding them reads the journals, so it runs in a thread worker, never on the UI loop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sessiontimer import __version__
+from sessiontimer.core import running
+from sessiontimer.core.notices import Notice
+from sessiontimer.core.readable import count
+from sessiontimer.core.running import SessionRefused
+from sessiontimer.ui import session_flow, session_service
+
+if TYPE_CHECKING:
+    from sessiontimer.ui.app import SessionTimerApp
+
+
+class ResumeOffers:
+    """The search, the dialog, and an offer kept while Start is hidden."""
+
+    def __init__(self, app: SessionTimerApp) -> None:
+        self.app = app
+        self._waiting: list[tuple[Any, str]] = []  # found while away from Start
+
+    def search(self) -> None:
+        """If a session was interrupted, offer to continue it (a worker finds it)."""
+        app = self.app
+
+        def find() -> None:
+            problems: list[str] = []
+            found = session_service.interrupted_sessions(app, problems)
+            for problem in problems:
+                app.call_from_thread(app.notify, problem, severity="warning", timeout=10)
+            if found:
+                app.call_from_thread(self.offer, found)
+
+        app.run_worker(find, thread=True, exit_on_error=False, group="resume")
+
+    def offer(self, found: list[tuple[Any, str]]) -> None:
+        """Offer the first interrupted session; once it is closed, the next one.
+
+        Only on the Start screen: a search that ends late (a big folder) must not put its
+        dialog over a timeline or a dialog being read, where it took the focus and the keys.
+        Found elsewhere, the offer waits (a notice says so) until Start is shown again.
+        """
+        from sessiontimer.ui.dialogs import ResumeDialog
+        from sessiontimer.ui.screens.start import StartScreen
+
+        app = self.app
+        if app.session is not None or not found:
+            return  # a session was started meanwhile: offer next time
+        if not isinstance(app.screen, StartScreen):
+            self._waiting = found
+            app.tell(
+                Notice(
+                    f"{count(len(found), 'interrupted session')} found: you are asked about "
+                    f"{'it' if len(found) == 1 else 'them'} on the Start screen.",
+                    "information",
+                    8,
+                )
+            )
+            return
+        (path, description), rest = found[0], found[1:]
+        if rest:
+            description += f"\n({count(len(rest), 'more interrupted session')} after this one)"
+
+        def chosen(how: str | None) -> None:
+            if how in ("pause", "session"):
+                self._resume(path, how)
+            elif how == "close" and self._close(path):
+                app.call_after_refresh(self.offer, rest)
+
+        app.push_screen(ResumeDialog(description), chosen)
+
+    def start_shown(self) -> None:
+        """Start is shown again: make the offer that was found while it was not."""
+        found, self._waiting = self._waiting, []
+        if found:
+            self.app.call_after_refresh(self.offer, found)
+
+    def _resume(self, path: Path, how: str) -> None:
+        from sessiontimer.core.journal_read import describe
+
+        app = self.app
+        try:
+            session, first = running.resume(
+                path, how, clock=app.clock, settings=app.settings, lock=app.session_lock,
+                app_version=__version__, hooks=session_service.writer_hooks(app),
+            )  # fmt: skip
+        except SessionRefused as refused:
+            app.notify(str(refused), severity="warning", timeout=8)
+            return
+        except Exception as error:  # a planted journal must not stop the app
+            app.notify(f"Cannot resume {path}: {describe(error)}", severity="warning", timeout=8)
+            return
+        session_flow.adopt(app, session)
+        app.push_screen(session_flow.session_screen(app, session, first))
+
+    def _close(self, path: Path) -> bool:
+        from sessiontimer.core.journal_read import describe
+
+        app = self.app
+        try:
+            running.close_interrupted(path, clock=app.clock, lock=app.session_lock)
+        except SessionRefused as refused:
+            app.notify(str(refused), severity="warning", timeout=8)
+            return False
+        except Exception as error:  # a planted journal must not stop the app
+            app.notify(f"Cannot close {path}: {describe(error)}", severity="warning", timeout=8)
+            return False
+        session_service.index_journal(app, path)
+        app.notify("The interrupted session was closed.", timeout=4)
+        return True
