@@ -11,12 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 
 from sessiontimer.core import running
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
-from sessiontimer.ui import leaving
+from sessiontimer.ui import leaving, session_flow
+from sessiontimer.ui.app import SessionTimerApp
 from sessiontimer.ui.dialogs import WaitingLinesDialog
 from sessiontimer.ui.screens.end import EndScreen
 from tests.ui.conftest import build_app
@@ -198,23 +200,23 @@ async def test_a_dialog_answer_after_a_signal_writes_nothing(clock: ManualClock)
 
 
 async def test_a_signal_while_the_end_screen_is_being_built_closes_and_exits(
-    clock: ManualClock,
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The stress test's SIGTERM that never ended the app: it came after End's Enter had
     switched to the End screen and before its fields were mounted; reading what was typed
     raised, the loop dropped the error with the signal, and the app went on (back on Start
     with the keys typed next, or in a new session). The way out runs in that very moment."""
     app = build_app(clock, preset="Demo")
-    show_end = app.show_end
+    show_end = session_flow.show_end
     mounted: list[int] = []
 
-    def end_screen_then_signal(screen: object) -> None:
-        show_end(screen)
+    def end_screen_then_signal(app_: SessionTimerApp, screen: Screen[None]) -> None:
+        show_end(app_, screen)
         if isinstance(app.screen, EndScreen) and not mounted:
             mounted.append(len(app.screen.children))  # nothing built yet
             app.leave("signal TERM")
 
-    app.show_end = end_screen_then_signal  # type: ignore[method-assign]
+    monkeypatch.setattr(session_flow, "show_end", end_screen_then_signal)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("r", "e", "enter")
