@@ -12,8 +12,9 @@ each cue is the wall time its first audible sample reached the speaker minus its
 (unpaced capture, exact samples). Needs tmux, gcc and the audio extra; Linux only.
 
 ``--trace`` runs the app through ``bench/traced_app.py`` and prints, per cue, where the time
-went: the UI loop's wake after the due moment, the hop to the audio thread, and the rest (the
-backend: the worker's pipe or the player's start, the device, the sink).
+went: the UI loop's wake after the due moment, the hand-over to the backend (on the UI's own
+thread, or through the audio thread), and the rest (the backend: the worker's pipe or the
+player's start, the device, the sink).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def report_timing(
         stage = stages.get(round(cue["t"], 1))
         if stage is not None:
             wake, hop = stage
-            print(f"  | UI wake {ms(wake)}  to audio thread {ms(hop)}  rest {ms(err - wake - hop)}",
+            print(f"  | UI wake {ms(wake)}  to backend {ms(hop)}  rest {ms(err - wake - hop)}",
                   end="")  # fmt: skip
         print()
     errors = sorted(abs(e) for _, e in pairs)

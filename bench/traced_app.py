@@ -3,8 +3,9 @@
     CUE_TRACE=/path/trace.jsonl python bench/traced_app.py run --preset Demo
 
 Each cue the session screen sends appends one line: how late the UI loop woke for it (the
-engine's ``late``), and how long it took to reach the audio thread (``dispatch``), both in
-seconds on the monotonic clock. Not a test and not part of the app: it wraps two methods.
+engine's ``late``), and how long it took to reach a backend (``dispatch``: on the UI's own
+thread when the service's fast path takes it, else on the audio thread), both in seconds on
+the monotonic clock. Not a test and not part of the app: it wraps two methods.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from sessiontimer.ui.screens import session as session_module
 
 _LOG = open(os.environ["CUE_TRACE"], "a", buffering=1)  # noqa: SIM115 (open for the run)
 _sent: list[float] = []
-_cue, _dispatch = session_module.SessionScreen._cue, service_module.AudioService._dispatch
+_logged: set[int] = set()
+_cue = session_module.SessionScreen._cue
+_dispatch = service_module.AudioService._dispatch
+_play_now = service_module.AudioService._play_now
+
+
+def _hop(request: Any) -> None:
+    """The cue reached a backend's hands: on the caller's thread, or on the audio thread."""
+    if _sent and id(request) not in _logged:
+        _logged.add(id(request))
+        _LOG.write(json.dumps({"dispatch": time.monotonic() - _sent.pop(0)}) + "\n")
 
 
 def _traced_cue(self: Any, event: Any) -> None:
@@ -29,14 +40,21 @@ def _traced_cue(self: Any, event: Any) -> None:
     _cue(self, event)
 
 
+def _traced_play_now(self: Any, request: Any) -> bool:
+    sent: bool = _play_now(self, request)
+    if sent:
+        _hop(request)
+    return sent
+
+
 def _traced_dispatch(self: Any, request: Any) -> None:
-    if _sent and request.job is None:
-        _LOG.write(json.dumps({"dispatch": time.monotonic() - _sent.pop(0)}) + "\n")
+    _hop(request)
     _dispatch(self, request)
 
 
 session_module.SessionScreen._cue = _traced_cue  # type: ignore[method-assign]
 service_module.AudioService._dispatch = _traced_dispatch  # type: ignore[method-assign]
+service_module.AudioService._play_now = _traced_play_now  # type: ignore[method-assign]
 
 from sessiontimer.cli import main  # noqa: E402
 

@@ -11,6 +11,7 @@ the service's periodic retry calls :meth:`revive` to try again later.
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import json
 import os
@@ -69,6 +70,7 @@ class SimpleaudioWorkerBackend:
         self._broken: str | None = None
         self._closing = False
         self._hung: subprocess.Popen[bytes] | None = None  # killed for not answering
+        self._watchdog = _Watchdog()
 
     @property
     def pid(self) -> int | None:
@@ -123,6 +125,7 @@ class SimpleaudioWorkerBackend:
             return (line or "the audio worker did not answer").removeprefix("error 0 ")
         self._proc = proc
         threading.Thread(target=self._read, args=(proc,), daemon=True, name="audio-reader").start()
+        self._watchdog.begin()
         return None
 
     def preload(self, sound: ScaledSound) -> None:
@@ -139,12 +142,25 @@ class SimpleaudioWorkerBackend:
             self._pending[job.id] = _Pending(job, done)
             self._send_play(job)
 
+    def play_now(self, job: PlayJob, done: Done) -> bool:
+        """Send ``job`` from the caller's thread if the worker is running and free: a pipe
+        write. False (nothing sent) when it is starting, restarting or broken: the caller
+        then queues the cue as usual, so the UI never waits here."""
+        if not self._cond.acquire(blocking=False):
+            return False
+        try:
+            if self._broken or self._closing or self._proc is None:
+                return False
+            self._pending[job.id] = _Pending(job, done)
+            self._send_play(job)
+            return True
+        finally:
+            self._cond.release()
+
     def _send_play(self, job: PlayJob) -> None:
         self.sent.append(job.id)
         self._send({"cmd": "play", "id": job.id, "path": str(job.sound.wav)})
-        watch = threading.Timer(self.answer_timeout, self._unanswered, (job.id, self._proc))
-        watch.daemon = True
-        watch.start()
+        self._watchdog.watch(self.answer_timeout, partial(self._unanswered, job.id, self._proc))
 
     def _unanswered(self, play_id: int, proc: subprocess.Popen[bytes] | None) -> None:
         """No "started" nor "error" in time: the worker hung. Kill it; the reader restarts it
@@ -239,6 +255,7 @@ class SimpleaudioWorkerBackend:
             return self._cond.wait_for(lambda: not self._pending, timeout)
 
     def close(self) -> None:
+        self._watchdog.stop()
         with self._cond:
             self._closing = True
             proc, self._proc = self._proc, None
@@ -252,6 +269,50 @@ class SimpleaudioWorkerBackend:
         except (OSError, subprocess.TimeoutExpired):
             proc.kill()
             proc.wait()
+
+
+class _Watchdog:
+    """Runs each check at its deadline on one thread, started with the worker (so arming a
+    check, even from the UI's thread, never waits for a new thread to start)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._count = 0
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def watch(self, seconds: float, check: Callable[[], None]) -> None:
+        with self._cond:
+            if self._stopped:
+                return
+            self._count += 1
+            heapq.heappush(self._heap, (time.monotonic() + seconds, self._count, check))
+            self._cond.notify()
+        self.begin()
+
+    def begin(self) -> None:
+        """Start the thread if it is not running (the worker's start calls this)."""
+        with self._cond:
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="watchdog")
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._heap.clear()
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._stopped and (not self._heap or self._heap[0][0] > time.monotonic()):
+                    self._cond.wait(self._heap[0][0] - time.monotonic() if self._heap else None)
+                if self._stopped:
+                    return
+                _, _, check = heapq.heappop(self._heap)
+            check()
 
 
 class _ReadyLine:

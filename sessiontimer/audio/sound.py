@@ -169,6 +169,7 @@ class SoundLibrary:
 
         self._dirs = [*sound_dirs, bundled_sounds_dir()]
         self._sounds: dict[Path, Sound] = {}
+        self._ready: dict[tuple[Cue, float], tuple[ScaledSound, str | None]] = {}
         self._scaled: dict[tuple[Path, float, int], ScaledSound] = {}
         self._lock = threading.Lock()
         self.cache = cache if cache is not None else SoundCache()
@@ -225,7 +226,15 @@ class SoundLibrary:
             cached = ScaledSound(sound.path, samples, sound.rate, sound.channels, wav)
             with self._lock:
                 self._scaled[key] = cached
+        with self._lock:
+            self._ready[(cue, master_volume)] = (cached, message)
         return cached, message
+
+    def ready(self, cue: Cue, master_volume: float) -> tuple[ScaledSound, str | None] | None:
+        """What :meth:`scaled` gave for this cue and level before, without touching a file;
+        None if it has not been prepared yet (a cue can then start on the caller's thread)."""
+        with self._lock:
+            return self._ready.get((cue, master_volume))
 
     def _read_back(self, name: str, count: int) -> array[int] | None:
         """The samples of a whole prepared file from an earlier run, read (a few ms) rather
