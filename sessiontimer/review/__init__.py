@@ -32,11 +32,12 @@ class LastVisit:
 def load_index(sessions_dir: Path, cache_dir: Path, *, full: bool = False) -> Store:
     """The index, brought up to date with the journals (re-reads only changed files).
 
-    The caller closes it. ``full`` looks at every file, not only at changed folders.
+    The caller closes it. ``full`` looks at every file, not only at changed folders. A
+    large cold build (the first start on a big practice) reads with every core.
     """
     store = open_index(cache_dir)
     try:
-        refresh(sessions_dir, cache_dir, full=full, store=store)
+        refresh(sessions_dir, cache_dir, full=full, store=store, processes=True)
     except BaseException:
         store.close()
         raise

@@ -10,11 +10,14 @@ caller can commit and report progress as they arrive.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from sessiontimer.review.index import read_batch
 from sessiontimer.review.store import Batch
@@ -32,8 +35,9 @@ def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tup
     context = multiprocessing.get_context(_start_method())
     workers = min(os.cpu_count() or 1, 8)
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=context)
-        futures = [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
+        with _stderr_without_a_bad_fileno():
+            pool = ProcessPoolExecutor(workers, mp_context=context)
+            futures = [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
     except Exception:  # no processes here (a limit, a sandbox, an unguarded main module)
         for first, rels in chunks:
             yield len(rels), _read_chunk(root, rels, first)
@@ -57,3 +61,34 @@ def _start_method() -> str:
     if threading.active_count() == 1 and "fork" in methods:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class _NoFileno:
+    """``sys.stderr`` as it is, only without a file number."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def fileno(self) -> int:
+        raise OSError("no file number")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextlib.contextmanager
+def _stderr_without_a_bad_fileno() -> Iterator[None]:
+    """multiprocessing's resource tracker passes ``sys.stderr.fileno()`` to its process,
+    and the app's stderr (Textual captures it) answers one that is not a file: starting it
+    failed, so the app never had its readers. Writes still go where they went."""
+    real = sys.stderr
+    try:
+        os.fstat(real.fileno())
+    except Exception:
+        sys.stderr = _NoFileno(real)
+        try:
+            yield
+        finally:
+            sys.stderr = real
+        return
+    yield

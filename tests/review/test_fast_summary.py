@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -209,6 +211,50 @@ def test_a_parallel_build_from_a_process_with_threads_never_forks(
     assert seen[0] != "fork" and seen[1] == 8
     parallel = index.indexed(sessions, tmp_path / "a")
     assert [s.as_dict() for s in parallel] == [s.as_dict() for s in serial]
+
+
+_CAPTURED_STDERR = """
+import multiprocessing, sys, threading
+from sessiontimer.review import index, parallel_read
+
+class Captured:  # what Textual puts in sys.stderr while the app runs
+    def write(self, text):
+        return len(text)
+    def flush(self):
+        pass
+    def fileno(self):
+        return -1
+
+def build(root, seen):
+    rels = index.journal_names(__import__("pathlib").Path(root))
+    for _ in parallel_read.read_in_pool(root, [(1, rels[:3]), (4, rels[3:])]):
+        seen.append(len(multiprocessing.active_children()))
+
+if __name__ == "__main__":
+    real, sys.stderr = sys.stderr, Captured()
+    seen = []
+    worker = threading.Thread(target=build, args=(sys.argv[1], seen))
+    worker.start()
+    worker.join()
+    print(max(seen))
+"""
+
+
+def test_the_app_s_captured_stderr_does_not_keep_its_readers_from_starting(
+    tmp_path: Path,
+) -> None:
+    """In the app, multiprocessing's resource tracker was handed Textual's stderr, whose
+    fileno() is no file: the pool never started and the app read in one process."""
+    sessions = tmp_path / "sessions"
+    many(sessions, 6)
+    done = subprocess.run(
+        [sys.executable, "-c", _CAPTURED_STDERR, str(sessions)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert int(done.stdout.split()[-1]) > 0, done.stderr  # reader processes were running
 
 
 def test_a_pool_that_cannot_start_costs_only_time(
