@@ -92,6 +92,21 @@ def service(request: pytest.FixtureRequest) -> Iterator[AudioService]:
     made.close()
 
 
+TAP = bundled_sounds_dir() / "wooden-tap.wav"
+
+
+def play_tap(backend: SystemPlayerBackend) -> list[PlayResult]:
+    """The wooden tap through ``backend`` until it is done; its answers."""
+    sound = load_wav(TAP)
+    answers: list[PlayResult] = []
+    try:
+        backend.play(PlayJob(1, ScaledSound(TAP, sound.samples, 32000, 1, TAP)), answers.append)
+        assert backend.wait_idle(WAIT)
+    finally:
+        backend.close()
+    return answers
+
+
 def samples_of(player: str, data: bytes) -> array[int]:
     """What the player was given to play: pw-play gets a WAV stream, paplay raw samples."""
     if player == "pw-play":
@@ -129,15 +144,7 @@ def test_a_fed_player_cut_short_fades_out(
 
 @pytest.mark.parametrize("player", ["pw-play", "paplay"])
 def test_the_fed_players_are_told_the_format_of_what_comes(fakes: Fakes, player: str) -> None:
-    backend = SystemPlayerBackend([player])
-    wav = bundled_sounds_dir() / "wooden-tap.wav"
-    sound = load_wav(wav)
-    answers: list[PlayResult] = []
-    try:
-        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
-        assert backend.wait_idle(WAIT)
-    finally:
-        backend.close()
+    answers = play_tap(SystemPlayerBackend([player]))
     assert answers and answers[0].error is None
     (raw,) = fakes.plays(player)
     args = raw.with_suffix(".args").read_text().splitlines()
@@ -145,7 +152,7 @@ def test_the_fed_players_are_told_the_format_of_what_comes(fakes: Fakes, player:
         assert {"--raw", "--format=s16le", "--rate=32000", "--channels=1"} <= set(args)
     else:
         assert args[-1] == "-"  # stdin; rate and channels come in the WAV header
-    assert list(samples_of(player, raw.read_bytes())) == list(sound.samples)  # all of it
+    assert list(samples_of(player, raw.read_bytes())) == list(load_wav(TAP).samples)  # all
 
 
 @pytest.mark.parametrize("player", ["pw-play", "paplay"])
@@ -156,16 +163,8 @@ def test_a_fed_player_s_onset_is_its_first_read_not_its_start(
     cue's line must not say it began when the process was started (issue 15: "late" says the
     truth)."""
     monkeypatch.setenv("FAKE_PLAYER_DELAY", "0.4")
-    backend = SystemPlayerBackend([player])
-    wav = bundled_sounds_dir() / "wooden-tap.wav"
-    sound = load_wav(wav)
-    answers: list[PlayResult] = []
     t0 = time.monotonic()
-    try:
-        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
-        assert backend.wait_idle(WAIT)
-    finally:
-        backend.close()
+    answers = play_tap(SystemPlayerBackend([player]))
     assert answers and answers[0].started_at is not None
     assert answers[0].started_at - t0 >= 0.4  # when it read, not when it was spawned
 
@@ -181,14 +180,6 @@ def test_a_cue_is_answered_even_when_starting_the_player_breaks(
         raise ValueError("I/O operation on closed file")
 
     monkeypatch.setattr(player_feed, "PlayerFeed", broken)
-    backend = SystemPlayerBackend(["paplay"])
-    wav = bundled_sounds_dir() / "wooden-tap.wav"
-    sound = load_wav(wav)
-    answers: list[PlayResult] = []
-    try:
-        backend.play(PlayJob(1, ScaledSound(wav, sound.samples, 32000, 1, wav)), answers.append)
-        assert backend.wait_idle(WAIT)
-    finally:
-        backend.close()
+    answers = play_tap(SystemPlayerBackend(["paplay"]))
     assert len(answers) == 1 and answers[0].error is not None
     assert "closed file" in answers[0].error

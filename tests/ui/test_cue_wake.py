@@ -10,6 +10,8 @@ manual clock: nothing here sleeps.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sessiontimer.audio.base import CueOutcome
@@ -56,21 +58,34 @@ async def started(app: Any, pilot: Any, audio: DeferredAudio) -> tuple[SessionSc
     return screen, service
 
 
+@contextmanager
+def ticking(app: Any, screen: SessionScreen) -> Iterator[None]:
+    """The screen's own wake armed (tests tick by hand otherwise), and disarmed after."""
+    app.auto_tick = True
+    try:
+        yield
+    finally:
+        app.auto_tick = False
+        if screen._wake is not None:
+            screen._wake.cancel()
+
+
+def wake_in(screen: SessionScreen) -> float:
+    """Seconds from now until the screen's wake fires."""
+    wake = screen._wake
+    assert wake is not None
+    return wake.when() - asyncio.get_running_loop().time()
+
+
 async def test_the_wake_is_armed_for_the_cue_moment_not_after_it(clock: ManualClock) -> None:
     audio = DeferredAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         screen, _ = await started(app, pilot, audio)
         clock.advance(4.25)  # Demo's first interval is due at 5 s: 0.75 s from now
-        app.auto_tick = True
-        try:
+        with ticking(app, screen):
             screen.tick()
-            wake = screen._wake
-            assert wake is not None
-            delay = wake.when() - asyncio.get_running_loop().time()
-        finally:
-            app.auto_tick = False
-            wake.cancel()
+            delay = wake_in(screen)
         assert delay <= 0.75 + EARLY  # it only shrinks while the test runs: robust under load
 
 
@@ -82,19 +97,12 @@ async def test_a_wake_a_hair_early_rearms_and_the_cue_still_plays_once(
     async with app.run_test(size=(100, 30)) as pilot:
         screen, service = await started(app, pilot, audio)
         clock.advance(5.0 - 0.0001)  # the loop woke 0.1 ms before the interval's moment
-        app.auto_tick = True
-        try:
+        with ticking(app, screen):
             screen.tick()
             assert len(service.flash_first) == 1  # only the start cue so far
-            wake = screen._wake
-            assert wake is not None  # armed again for what is left
-            assert wake.when() - asyncio.get_running_loop().time() <= 0.0001 + EARLY
+            assert wake_in(screen) <= 0.0001 + EARLY  # armed again for what is left
             clock.advance(0.0001)
             screen.tick()
-        finally:
-            app.auto_tick = False
-            if screen._wake is not None:
-                screen._wake.cancel()
         assert len(service.flash_first) == 2  # the interval, once
 
 
