@@ -1,7 +1,8 @@
-"""Stats as SQL aggregates over the index: counts, hours, sessions per week, top tags.
+"""Stats and client history as SQL aggregates over the index: counts, hours, sessions per
+week, top tags; a client's tag table and the trend of their session lengths.
 
-The same figures as :func:`periods.period_stats` (which stays the reference, pure Python over
-Summaries, in the tests), without loading the sessions.
+The same figures as :func:`periods.period_stats` and :func:`history.client_history` (which
+stay the reference, pure Python over Summaries, in the tests), without counting in Python.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections import Counter
 from datetime import date
 
 from sessiontimer.review import periods
-from sessiontimer.review.history import Stats
-from sessiontimer.review.lookup import Selection
+from sessiontimer.review.history import ClientHistory, Stats, TagCount
+from sessiontimer.review.lookup import Selection, client_sessions
 from sessiontimer.review.store import Store
 
 
@@ -43,3 +44,33 @@ def period_stats(store: Store, chosen: Selection, period: periods.Period, today:
         [(str(t), n) for t, n in tags],
         clients,
     )
+
+
+def client_history(store: Store, client: str) -> ClientHistory:
+    """The client's readable sessions (newest first, for the list), and their tags (with the
+    regions they were felt in) and lengths counted by SQLite."""
+    key = client.strip().casefold()
+    if not key:
+        return ClientHistory(client, [], [], [])  # no client: no one's history
+    readable = "s.client_key = ? AND s.start != ''"
+    rows = store.conn.execute(
+        "SELECT m.tag, m.region, count(*) FROM marks m JOIN sessions s ON s.sid = m.sid "
+        f"WHERE {readable} AND m.kind = 'tag' AND m.tag IS NOT NULL AND m.tag != '' "
+        "GROUP BY m.tag, m.region",
+        (key,),
+    ).fetchall()
+    counts: dict[str, TagCount] = {}
+    for tag, region, n in rows:
+        entry = counts.setdefault(str(tag), TagCount(str(tag), 0))
+        entry.count += n
+        if region:
+            entry.regions[str(region)] = entry.regions.get(str(region), 0) + n
+    lengths = [
+        float(d)
+        for (d,) in store.conn.execute(
+            f"SELECT s.duration FROM sessions s WHERE {readable} ORDER BY s.sort_key, s.id",
+            (key,),
+        )
+    ]
+    tags = sorted(counts.values(), key=lambda c: (-c.count, c.tag))
+    return ClientHistory(client, client_sessions(store, client, readable=True), tags, lengths)

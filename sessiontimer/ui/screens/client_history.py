@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from sessiontimer.core.readable import columns, count, span
+from sessiontimer.review import aggregates, lookup
 from sessiontimer.review import index as review_index
-from sessiontimer.review import lookup
 from sessiontimer.review.edit import (
     EditError,
     RenamePlan,
@@ -23,7 +23,7 @@ from sessiontimer.review.edit import (
     rename_all,
     rename_plan,
 )
-from sessiontimer.review.history import ClientHistory, client_history, sparkline
+from sessiontimer.review.history import ClientHistory, sparkline
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui import key_bindings, navigation
 from sessiontimer.ui.app_screen import AppScreen
@@ -84,7 +84,7 @@ class ClientHistoryScreen(AppScreen[None]):
         with review_index.open_index(self.st_app.paths.state_dir) as store:
             sessions = lookup.client_sessions(store, self.client)
             known = tuple(lookup.known_clients(store))
-        history = client_history(sessions, self.client)
+            history = aggregates.client_history(store, self.client)
         self.app.call_from_thread(self._show, history, sessions, known)
 
     def _show(self, h: ClientHistory, sessions: list[Summary], known: tuple[str, ...]) -> None:
