@@ -32,6 +32,11 @@ def hold() -> None:
             signal.signal(signum, _note)
 
 
+def holding() -> bool:
+    """True in the app's own process (``hold`` was called), never in a test calling in."""
+    return _held
+
+
 def noted() -> int | None:
     """The first signal noted before the app was up, if any."""
     return _noted[0] if _noted else None

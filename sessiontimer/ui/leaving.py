@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sessiontimer.core.running import RunningSession
 from sessiontimer.ui import held_signals
+from sessiontimer.ui.textual_compat import forget_signal_handler
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -59,13 +60,23 @@ def install_signal_handlers(app: SessionTimerApp) -> None:
 
 def remove_signal_handlers() -> None:
     """The app is leaving: its loop lets the signals go and they are held until the process
-    ends (``held_signals``), so that one arriving during the exit cannot kill it half-way."""
+    ends (``held_signals``), so that one arriving during the exit cannot kill it half-way.
+
+    In the app's own process they are ignored first and only then forgotten by the loop,
+    never through the default action (the loop's own removal puts it back: a SIGTERM in
+    that moment gave -15). A test's process gets the defaults back (asyncio's removal).
+    """
+    held = held_signals.holding()
+    held_signals.app_gone()
     with contextlib.suppress(RuntimeError):
         loop = asyncio.get_running_loop()
         for signum in SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(signum)
-    held_signals.app_gone()
+                if held:
+                    forget_signal_handler(loop, signum)
+                else:
+                    loop.remove_signal_handler(signum)
+    held_signals.app_gone()  # again, had a loop without asyncio's table put a default back
 
 
 def early_signal() -> str | None:

@@ -1,4 +1,5 @@
-"""Every private Textual name the app relies on, in one place, each checked by a test.
+"""Every private Textual name the app relies on, in one place, each checked by a test
+(and the one private asyncio name: :func:`forget_signal_handler`).
 
 Textual's drivers read input through a key parser and, for the web driver, a packet stream
 that are not public API. The quiet drivers need them to wait for input instead of polling;
@@ -9,6 +10,7 @@ back to Textual's own input loop (see :func:`parser_deadline`).
 from __future__ import annotations
 
 import contextlib
+import signal
 from queue import Empty, Full
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +31,7 @@ __all__ = [
     "XTermParser",
     "app_driver",
     "driver_loop",
+    "forget_signal_handler",
     "get_time",
     "has_deadline",
     "key_parser",
@@ -150,3 +153,21 @@ def driver_loop(driver: Driver) -> Any:
     """The event loop the driver was made on (private in Textual): where input threads hand
     their work back to the app."""
     return driver._loop
+
+
+def forget_signal_handler(loop: Any, signum: int) -> None:
+    """The loop forgets its handler for ``signum`` and the signal keeps its disposition.
+
+    asyncio's ``remove_signal_handler`` (which the loop's close also calls) puts the default
+    action back first: a SIGTERM in that moment killed an app that was already leaving
+    (status -15). Called once the signal is ignored. Without the loop's private table (another
+    loop), the public removal is used and the caller ignores the signal again.
+    """
+    handlers = getattr(loop, "_signal_handlers", None)
+    if not isinstance(handlers, dict):
+        loop.remove_signal_handler(signum)
+        return
+    handlers.pop(signum, None)
+    if not handlers:  # as asyncio does: no byte for a closed loop's pipe (its number reused)
+        with contextlib.suppress(ValueError, OSError):
+            signal.set_wakeup_fd(-1)

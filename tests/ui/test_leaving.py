@@ -17,7 +17,7 @@ from sessiontimer.core import running
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
-from sessiontimer.ui import leaving, session_flow
+from sessiontimer.ui import held_signals, leaving, session_flow
 from sessiontimer.ui.app import SessionTimerApp
 from sessiontimer.ui.dialogs import WaitingLinesDialog
 from sessiontimer.ui.screens.end import EndScreen
@@ -298,3 +298,35 @@ async def test_an_error_on_the_way_out_of_a_signal_is_logged_and_the_app_exits(
     last = read_journal(session.path).events[-1]
     assert (last["type"], last["reason"]) == ("suspended", "signal TERM")
     assert "leaving (signal TERM)" in app.paths.error_log.read_text()
+
+
+async def test_leaving_never_gives_a_signal_its_default_action(
+    clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the app's own process (signals held), the hand-back at the exit goes from the
+    loop's handler straight to ignored: the loop's own removal put the default action back
+    first, and a SIGTERM in that moment killed the exit (status -15, seen when SIGTERM was
+    sent again and again after ctrl+q Enter)."""
+    before = {signum: signal.getsignal(signum) for signum in held_signals.SIGNALS}
+    monkeypatch.setattr(held_signals, "_held", False)  # back to a test's process afterwards
+    app = build_app(clock, preset="Demo")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            held_signals.hold()
+            app.take_signals()
+            set_to: list[tuple[int, object]] = []
+            real = signal.signal
+
+            def recording(signum: int, handler: object) -> object:
+                set_to.append((signum, handler))
+                return real(signum, handler)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(signal, "signal", recording)
+            app.hand_back_signals()
+            monkeypatch.setattr(signal, "signal", real)
+            assert set_to and all(handler is signal.SIG_IGN for _, handler in set_to)
+            assert all(signal.getsignal(s) is signal.SIG_IGN for s in held_signals.SIGNALS)
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+
 from textual import events
 
 from sessiontimer.ui import textual_compat as compat
@@ -110,3 +113,18 @@ async def test_a_driver_gives_its_key_parser_and_its_loop() -> None:
     parser = compat.key_parser(driver)
     assert isinstance(parser, compat.XTermParser) and compat.has_deadline(parser)
     assert compat.driver_loop(driver) is asyncio.get_running_loop()
+
+
+async def test_a_forgotten_signal_handler_leaves_the_signal_as_it_is() -> None:
+    """The loop forgets its handler and the signal stays ignored: asyncio's own removal
+    would put the default action back (for SIGTERM, a kill) before anything else could."""
+    loop = asyncio.get_running_loop()
+    before = signal.getsignal(signal.SIGUSR1)
+    try:
+        loop.add_signal_handler(signal.SIGUSR1, lambda: None)
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+        compat.forget_signal_handler(loop, signal.SIGUSR1)
+        assert signal.getsignal(signal.SIGUSR1) is signal.SIG_IGN
+        assert not loop.remove_signal_handler(signal.SIGUSR1)  # nothing left to remove
+    finally:
+        signal.signal(signal.SIGUSR1, before)
