@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from sessiontimer.review.index import read_batch
@@ -32,16 +32,12 @@ def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tup
     """(journals read, their rows) for each (first sid, journals) chunk, in order, read by
     one process per core. A pool that cannot start, or a worker that dies, costs only time:
     what it did not read is read here."""
-    context = multiprocessing.get_context(_start_method())
-    workers = min(os.cpu_count() or 1, 8)
-    try:
-        with _stderr_without_a_bad_fileno():
-            pool = ProcessPoolExecutor(workers, mp_context=context)
-            futures = [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
-    except Exception:  # no processes here (a limit, a sandbox, an unguarded main module)
+    started = _started(root, chunks)
+    if started is None:  # no processes here (a limit, a sandbox, an unguarded main module)
         for first, rels in chunks:
             yield len(rels), _read_chunk(root, rels, first)
         return
+    pool, futures = started
     with pool:
         try:
             for (first, rels), future in zip(chunks, futures, strict=True):
@@ -53,6 +49,32 @@ def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tup
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _started(
+    root: str, chunks: list[tuple[int, list[str]]]
+) -> tuple[ProcessPoolExecutor, list[Future[Batch]]] | None:
+    """A pool with every chunk handed to it, by the first start method that works here
+    (a forkserver needs a socket path short enough under TMPDIR; spawn does not)."""
+    workers = min(os.cpu_count() or 1, 8)
+    for method in _start_methods():
+        pool = None
+        try:
+            with _stderr_without_a_bad_fileno():
+                context = multiprocessing.get_context(method)
+                pool = ProcessPoolExecutor(workers, mp_context=context)
+                return pool, [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
+        except Exception:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+    return None
+
+
+def _start_methods() -> list[str]:
+    """fork for a process with one thread; otherwise methods that do not copy threads."""
+    if _start_method() == "fork":
+        return ["fork"]
+    return [m for m in ("forkserver", "spawn") if m in multiprocessing.get_all_start_methods()]
 
 
 def _start_method() -> str:

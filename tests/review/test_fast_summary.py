@@ -240,19 +240,27 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.parametrize("long_tmpdir", [False, True])
 def test_the_app_s_captured_stderr_does_not_keep_its_readers_from_starting(
-    tmp_path: Path,
+    tmp_path: Path, long_tmpdir: bool
 ) -> None:
     """In the app, multiprocessing's resource tracker was handed Textual's stderr, whose
-    fileno() is no file: the pool never started and the app read in one process."""
+    fileno() is no file: the pool never started and the app read in one process. A TMPDIR
+    too long for a forkserver's socket path falls back to spawn, not to one process."""
     sessions = tmp_path / "sessions"
     many(sessions, 6)
+    env = dict(os.environ)
+    if long_tmpdir:
+        deep = tmp_path / ("t" * 60) / ("m" * 60)
+        deep.mkdir(parents=True)
+        env["TMPDIR"] = str(deep)
     done = subprocess.run(
         [sys.executable, "-c", _CAPTURED_STDERR, str(sessions)],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
+        env=env,
     )
     assert int(done.stdout.split()[-1]) > 0, done.stderr  # reader processes were running
 
