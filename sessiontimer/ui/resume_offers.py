@@ -5,6 +5,7 @@ Finding them reads the journals, so it runs in a thread worker, never on the UI 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ class ResumeOffers:
     def __init__(self, app: SessionTimerApp) -> None:
         self.app = app
         self._waiting: list[tuple[Any, str]] = []  # found while away from Start
+        self._told = False  # the notice that an offer waits was shown
 
     def search(self) -> None:
         """If a session was interrupted, offer to continue it (a worker finds it)."""
@@ -43,9 +45,11 @@ class ResumeOffers:
     def offer(self, found: list[tuple[Any, str]]) -> None:
         """Offer the first interrupted session; once it is closed, the next one.
 
-        Only on the Start screen: a search that ends late (a big folder) must not put its
-        dialog over a timeline or a dialog being read, where it took the focus and the keys.
-        Found elsewhere, the offer waits (a notice says so) until Start is shown again.
+        Only on the Start screen, and not while a client's name is being typed: a search
+        that ends late (a big folder) must not put its dialog over a timeline or a dialog
+        being read, where it took the focus and the keys, nor under a name being typed,
+        whose "c" would answer "continue". Otherwise the offer waits (a notice says so, once)
+        until Start is shown again or its client field is left empty.
         """
         from sessiontimer.ui.dialogs import ResumeDialog
         from sessiontimer.ui.screens.start import StartScreen
@@ -53,16 +57,24 @@ class ResumeOffers:
         app = self.app
         if app.session is not None or not found:
             return  # a session was started meanwhile: offer next time
-        if not isinstance(app.screen, StartScreen):
+        screen = app.screen
+        free = screen.free_for_offer() if isinstance(screen, StartScreen) else False
+        if free is None:  # Start is being built: look again in a moment
+            app.set_timer(0.05, partial(self.offer, found))
+            return
+        if not free:
             self._waiting = found
-            app.tell(
-                Notice(
-                    f"{count(len(found), 'interrupted session')} found: you are asked about "
-                    f"{'it' if len(found) == 1 else 'them'} on the Start screen.",
-                    "information",
-                    8,
+            if not self._told:
+                self._told = True
+                app.tell(
+                    Notice(
+                        f"{count(len(found), 'interrupted session')} found: you are asked "
+                        f"about {'it' if len(found) == 1 else 'them'} on the Start screen "
+                        "(with no client name typed).",
+                        "information",
+                        8,
+                    )
                 )
-            )
             return
         (path, description), rest = found[0], found[1:]
         if rest:
@@ -77,7 +89,7 @@ class ResumeOffers:
         app.push_screen(ResumeDialog(description), chosen)
 
     def start_shown(self) -> None:
-        """Start is shown again: make the offer that was found while it was not."""
+        """Start is shown again or its field left: make the offer found while it was not."""
         found, self._waiting = self._waiting, []
         if found:
             self.app.call_after_refresh(self.offer, found)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.ui import session_service
@@ -75,7 +75,7 @@ async def test_an_offer_found_while_a_timeline_is_read_waits_for_the_start_scree
 
         let_go.set()  # the slow search finds the interrupted session now
         await _until(pilot, finished.is_set, "the search")
-        waiting = "1 interrupted session found: you are asked about it on the Start screen."
+        waiting = "1 interrupted session found: you are asked about it on the Start screen"
 
         def told() -> bool:
             return any(waiting in n.message for n in app._notifications)
@@ -114,3 +114,36 @@ async def test_an_offer_found_before_anything_else_is_shown_on_start_at_once(
         await _until(pilot, lambda: isinstance(app.screen, ResumeDialog), "the offer")
         assert isinstance(app.screen_stack[-2], StartScreen)
         assert finished.is_set()
+
+
+async def test_an_offer_found_while_a_name_is_typed_waits_until_the_field_is_left(
+    clock: ManualClock, monkeypatch: Any
+) -> None:
+    """A dialog arriving under a name being typed took its letters: "c" continued the
+    interrupted session. Now the name is typed whole and the offer comes once the field is
+    left empty."""
+    crashed_session(clock)
+    let_go, finished = _held_search(monkeypatch)
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, StartScreen), "the Start screen")
+        start = app.screen
+        field = start.query_one("#client", Input)
+        await pilot.press("tab", "a")
+        let_go.set()  # found while the name is being typed
+        await _until(pilot, finished.is_set, "the search")
+        await _until(
+            pilot,
+            lambda: any("interrupted session found" in n.message for n in app._notifications),
+            "the notice",
+        )
+        await pilot.press(*"ccarla")
+        await pilot.pause()
+        assert app.screen is start and field.value == "accarla" and app.session is None
+        field.value = ""
+        await pilot.press("shift+tab")  # back to the preset list, the field empty
+        await _until(pilot, lambda: isinstance(app.screen, ResumeDialog), "the offer")
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is start, "Start after the offer")
+        told = [n for n in app._notifications if "interrupted session found" in n.message]
+        assert len(told) == 1  # said once

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -133,6 +134,25 @@ class StartScreen(AppScreen[None]):
     def _set_clients(self, clients: list[str]) -> None:
         self.clients = clients
         self.query_one("#client", Input).suggester = SuggestFromList(clients, case_sensitive=False)
+
+    def free_for_offer(self) -> bool | None:
+        """No client name is being typed: a resume dialog now would not take its keys.
+
+        None while the screen is still being built (the search can finish first).
+        """
+        try:
+            field = self.query_one("#client", Input)
+        except NoMatches:
+            return None
+        return not field.value and not field.has_focus
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """The client field left (empty): an offer that waited for it is made now."""
+        self.st_app.resume_offers.start_shown()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Focus arriving elsewhere: the same moment as the blur, seen from the other side."""
+        self.st_app.resume_offers.start_shown()
 
     @on(Input.Changed, "#client")
     def _client_typed(self, event: Input.Changed) -> None:

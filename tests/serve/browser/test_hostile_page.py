@@ -40,7 +40,13 @@ duration = "10m"
 """
 TYPED_CLIENT = "[b]Bo[/b] <script>window.pwned=2</script> [@click=app.quit]z"
 TYPED_NOTE = "[link='http://evil.example/']felt[/link] [/] <img src=x onerror=window.pwned=3>"
+WAIT = 60.0  # seconds; a loaded CI machine, never slept: each wait ends when the text shows
 HYPERLINK = re.compile(rb"\x1b\]8;[^\x07\x1b]*evil")
+
+
+async def _shows(page: Page, text: str, timeout: float = WAIT) -> None:
+    """Wait until the page's terminal has shown ``text``; fail with what it did show."""
+    assert await page.wait_for(text, timeout), page.text()[-3000:]
 
 
 def _planted_journal(home: Path) -> None:
@@ -85,29 +91,29 @@ async def test_hostile_names_and_notes_in_the_page_are_shown_as_written_and_neve
         page = Page(await context.new_page(), [])
         await page.page.goto(served.key_url)
         # The resume offer names the planted client as written, controls made visible.
-        assert await page.wait_for("A session was interrupted"), page.text()[-3000:]
-        assert await page.wait_for("[/b]Ann [VIP] \\x1b]0;owned\\x07\\x1b[2J"), page.text()[-3000:]
-        assert await page.wait_for("[@click=app.quit]q[/]")
-        assert await page.wait_for("onerror=window.pwned=1>"), page.text()[-3000:]
+        await _shows(page, "A session was interrupted", 90)
+        await _shows(page, "[/b]Ann [VIP] \\x1b]0;owned\\x07\\x1b[2J")
+        await _shows(page, "[@click=app.quit]q[/]")
+        await _shows(page, "onerror=window.pwned=1>")
         await page.shot("7-hostile-resume")
         await page.focus()
         # Close it (not Escape: an Escape and the next key sent together read as alt+key,
         # and the dialog would take the typed name's "c" as "continue").
         await page.page.keyboard.press("x")
-        assert await page.wait_for("The interrupted session was closed.")
+        await _shows(page, "The interrupted session was closed.")
         # The Start screen: the preset named in the config, as written.
-        assert await page.wait_for("Deep [/] work [@click=app.quit]x <b>bold</b> \\x1b]0;owned2")
+        await _shows(page, "Deep [/] work [@click=app.quit]x <b>bold</b> \\x1b]0;owned2")
         await page.page.keyboard.press("Tab")  # to the client field
         await page.page.keyboard.insert_text(TYPED_CLIENT)
-        assert await page.wait_for("window.pwned=2</script>"), page.text()[-1500:]
+        await _shows(page, "window.pwned=2</script>")
         await page.page.keyboard.press("Enter")  # the highlighted preset: the hostile one
-        assert await page.wait_for("left in this phase"), page.text()[-3000:]
-        assert await page.wait_for("[/b]intake \\x1b[2J")  # the phase's name
+        await _shows(page, "left in this phase")
+        await _shows(page, "[/b]intake \\x1b[2J")  # the phase's name
         await page.page.keyboard.press("n")  # a free-text note
-        assert await page.wait_for("what you noticed")
+        await _shows(page, "what you noticed")
         await page.page.keyboard.insert_text(TYPED_NOTE)
         await page.page.keyboard.press("Enter")
-        assert await page.wait_for("Saved: [link='http://evil.example/']felt"), page.text()[-2000:]
+        await _shows(page, "Saved: [link='http://evil.example/']felt")
         await page.shot("8-hostile-session")
         _nothing_ran(page.screen)
         await _page_is_intact(page)
