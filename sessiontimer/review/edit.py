@@ -77,6 +77,11 @@ class _Scan:
         return f"e{self.top_id + 1}", self.top_t
 
 
+def next_line_of(path: Path) -> tuple[str, float]:
+    """The id and time of the next line appended to the journal at ``path`` (one pass)."""
+    return _scan(path).next_id_and_t
+
+
 def _scan(path: Path, note_id: str | None = None) -> _Scan:
     found, stream = _Scan(), JournalStream(path)
     for e in stream:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sessiontimer.core.journal import make_event
-from sessiontimer.core.journal_read import read_journal
+from sessiontimer.core.journal_read import is_finished
 from sessiontimer.core.model import Practitioner
-from sessiontimer.review.edit import EditError, append_line, next_id_and_t
+from sessiontimer.review.edit import EditError, append_line, next_line_of
 from sessiontimer.review.note import TreatmentNote, build_note
+from sessiontimer.review.note_read import read_for_note
 from sessiontimer.review.note_render import LAYOUT, body_sha256
 
 Event = dict[str, Any]
@@ -90,11 +91,11 @@ def sign(
     """Journal ``signed`` for the note as it stands; EditError says why it cannot be."""
     if practitioner is None:
         raise EditError(NO_PRACTITIONER)
-    read = read_journal(path)
+    read = read_for_note(path, session)  # the lines `logs note` and the screen check it with
     events = read.events
     if not events and read.problems:
         raise EditError(f"{read.problems[0]}; nothing was signed")
-    if not any(e.get("type") == "session_ended" for e in events):
+    if not is_finished(path):
         raise EditError(
             f"{session} has not ended; a note is signed after the session (resume it and "
             "end it, or close it as interrupted when the app offers)"
@@ -103,7 +104,7 @@ def sign(
     if done is not None and done.matches and not done.changes_since:
         raise EditError(f"{done.sentence()} Nothing changed since, so nothing was signed.")
     note = build_note(events, session)
-    ident, t = next_id_and_t(events)
+    ident, t = next_line_of(path)  # every line counts for the next id, not only those kept
     fields: dict[str, Any] = {"practitioner": practitioner.name, "format": "text", "app": app}
     fields["layout"] = LAYOUT
     if practitioner.licence:

@@ -68,3 +68,19 @@ def test_a_flood_of_notes_gives_the_first_ones_and_says_so(
     assert cli.main(["logs", "note", path.stem]) == 0
     out = capsys.readouterr().out
     assert "finding 99" not in out and said in out.replace("\n", " ")
+
+
+def test_a_flood_is_signed_from_the_bounded_lines_and_numbered_after_every_line(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``logs sign`` read every event to build the note it hashes; it now reads the lines
+    ``logs note`` checks it with, and numbers the new line after every line of the file
+    (not after the last line kept)."""
+    monkeypatch.setattr(note_read, "NOTE_LIMIT", 60, raising=False)
+    path = _flood(app_paths.sessions_dir, 100)
+    app_paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.config_file.write_text('[practitioner]\nname = "Jane Doe"\n', encoding="utf-8")
+    assert cli.main(["logs", "sign", path.stem]) == 0
+    assert "Signed the note" in capsys.readouterr().out
+    events = read_journal(path).events
+    assert [e["id"] for e in events[-2:]] == ["e204", "e205"] and events[-1]["type"] == "signed"
