@@ -179,7 +179,7 @@ def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         return 128 + early
     app.run()
     held_signals.app_gone()  # (if the app left without saying so) hold signals to the end
-    app.close_audio()  # whatever way the app ended (it is safe twice)
+    app.way_out.close_audio()  # whatever way the app ended (it is safe twice)
     from sessiontimer.ui.leaving import tell
 
     tell(app.after_exit)  # where waiting journal lines went, once the terminal is restored

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
 from collections.abc import Callable
@@ -27,13 +26,11 @@ from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
 from sessiontimer.ui import leaving, session_flow, session_service
 from sessiontimer.ui.app_notices import AppNotices
-from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.resume_offers import ResumeOffers
 from sessiontimer.ui.textual_compat import (
     UnhandledErrorApp,
-    set_return_code,
     switchable_first_screen,
 )
 from sessiontimer.ui.theme import THEMES
@@ -86,8 +83,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.session: RunningSession | None = None  # the one running (or ended, on End)
         self.held: list[RunningSession] = []  # final, with lines still waiting for the disk
         self.after_exit: list[str] = []  # printed once the terminal is restored
-        self._leaving = False
-        self._signals_ours = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
+        self.way_out = leaving.WayOut(self)
         self.key_hold = KeyHold(self)
         self.pending_start: Callable[[], None] | None = None  # a session waiting for sound
         # Journals were amended, renamed or deleted: lists of sessions show them again.
@@ -148,7 +144,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     def on_mount(self) -> None:
         self.notices.mounted()
         if not self.is_headless:
-            self.take_signals()
+            self.way_out.take_signals()
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
         self.call_after_refresh(_collect_again)
         if self.audio is None:
@@ -164,18 +160,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                     8,
                 )
             )
-        early = leaving.early_signal() if self._signals_ours else None
+        early = leaving.early_signal() if self.way_out.signals_taken else None
         if early is not None:  # it came while the app was starting: leave for it now
             self.leave(early)
-
-    def back_to_start(self) -> None:
-        """Leave the current screen for the Start screen, building it if it is not below."""
-        from sessiontimer.ui.screens.start import StartScreen
-
-        if any(isinstance(s, StartScreen) for s in self.screen_stack):
-            self.pop_screen()
-        else:
-            self.switch_screen(StartScreen())
 
     def tell(self, notice: Notice) -> None:
         """Show ``notice`` when the one before has had its time (``AppNotices``)."""
@@ -199,18 +186,12 @@ class SessionTimerApp(UnhandledErrorApp[None]):
     def on_session_saved(self, message: session_service.SessionSaved) -> None:
         session_flow.saved(self, message.session)
 
-    def action_quit_app(self) -> None:
-        """Quit from any screen; the screen that owns a session decides how (it may ask).
+    def leave(self, reason: str, closing_note: str | None = None) -> None:
+        """The one way out (``leaving.WayOut.leave``): every quit, signal and lost terminal."""
+        self.way_out.leave(reason, closing_note)
 
-        Over a dialog, the screen under it that owns the session is asked: a dialog open
-        during a session must not make ctrl+q quit without asking.
-        """
-        for screen in reversed(self.screen_stack):
-            handler = getattr(screen, "quit_requested", None)
-            if callable(handler):
-                handler()
-                return
-        self.leave("quit")
+    def action_quit_app(self) -> None:
+        self.way_out.quit_asked()
 
     def on_terminal_lost(self, message: Any) -> None:
         """End of input or a read error on the terminal: nobody is there to ask.
@@ -220,129 +201,15 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         """
         self.call_after_refresh(self.leave, "terminal closed")
 
-    def _typed_closing_note(self) -> str | None:
-        """What the End screen holds (its plan and pain after are journaled here), even
-        under a screen opened from it (the treatment-note preview)."""
-        for screen in reversed(self.screen_stack):
-            typed = getattr(screen, "keep_typed", None)
-            if callable(typed):
-                return str(typed())
-        return None
-
-    def leave(self, reason: str, closing_note: str | None = None) -> None:
-        """The one way out: suspend (or close) the session, then exit with ``reason``'s status.
-
-        Quitting by key with lines that cannot reach the disk asks first (what to do with
-        them); a signal, a lost terminal or an error cannot ask, so a complete copy goes to
-        the home folder. Nothing is ever dropped without saying so.
-
-        An error on the way is logged and the way out goes on: a signal's call runs on the
-        bare loop, which would drop the error and the app would carry on as if no signal
-        had come (seen: a SIGTERM while the End screen was being built).
-        """
-        if self._leaving:
-            return
-        try:
-            if closing_note is None:  # a signal on the End screen keeps the typed note too
-                closing_note = self._typed_closing_note()
-            leaving.finalize(self.session, reason, closing_note)
-            waiting = self._waiting_sessions()
-            if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
-                self._ask_about_waiting(waiting)
-                return
-        except Exception as error:
-            log_exception(self.paths.error_log, error, f"leaving ({reason})")
-            with contextlib.suppress(Exception):
-                leaving.finalize(self.session, reason, None)
-        self._leaving = True
-        try:
-            self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
-        except Exception as error:
-            log_exception(self.paths.error_log, error, f"leaving ({reason})")
-        self._exit_with(reason)
-
-    def close_audio(self) -> None:
-        """Close the audio service (worker, players, temporary folder) on every way out.
-
-        After the session's close, which waits briefly for cues still on their way.
-        Safe to call twice.
-        """
-        close = getattr(self.audio, "close", None)
-        if callable(close):
-            with contextlib.suppress(Exception):
-                close()
-
-    def take_signals(self) -> None:
-        """TERM, HUP, QUIT and an INT from outside become ways out (``leaving``); only a
-        real terminal's app takes them (on mount), never one run headless in tests."""
-        if not self._signals_ours:
-            leaving.install_signal_handlers(self)
-            self._signals_ours = True
-
-    def _exit_with(self, reason: str, lost: bool | None = None) -> None:
-        # From here a signal is held (``held_signals``) until the process ends: the way out
-        # under way keeps its status; the default action would kill the exit half-way.
-        self.hand_back_signals()
-        self.close_audio()
-        if lost is None:
-            lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
-        status = leaving.exit_status(reason)
-        if lost and status == leaving.EXIT_OK:
-            status = leaving.EXIT_LINES_LOST
-        self.exit(return_code=status)
-
-    def hand_back_signals(self) -> None:
-        """The app is leaving: the loop lets the signals go (``leaving``)."""
-        if self._signals_ours:
-            self._signals_ours = False
-            leaving.remove_signal_handlers()
-
-    def _waiting_sessions(self) -> list[RunningSession]:
-        sessions = [*self.held, *([self.session] if self.session is not None else [])]
-        return [s for s in sessions if s.final and not s.saved]
-
-    def _ask_about_waiting(self, waiting: list[RunningSession]) -> None:
-        from sessiontimer.ui.dialogs import WaitingLinesDialog
-
-        def chosen(where: str | None) -> None:
-            if where is None:  # stay: the app keeps trying; the Start screen says how it goes
-                if self.session is not None and self.session.final:
-                    session_flow.let_go(self, self.session)
-                    self.call_after_refresh(self.back_to_start)
-                return
-            self._leaving = True
-            saved = bool(where) and self._write_copies(waiting, where)
-            for session in waiting:
-                session.abandon()
-            self._exit_with("quit", lost=not saved)
-
-        n = sum(s.pending for s in waiting)
-        texts = [s.waiting_text() or "" for s in waiting]
-        self.push_screen(WaitingLinesDialog(n, texts), chosen)
-
-    def _write_copies(self, waiting: list[RunningSession], folder: str) -> bool:
-        """A complete journal of each in ``folder``; True if every one was written."""
-        from pathlib import Path
-
-        done = True
-        for session in waiting:
-            try:
-                copy = session.write_copy(Path(folder).expanduser())
-            except OSError as error:
-                done = False
-                self.after_exit.append(
-                    f"sessiontimer: could not write {session.pending} line(s) to {folder} "
-                    f"({error.strerror or error}); they are lost."
-                )
-            else:
-                self.after_exit.append(f"sessiontimer: the whole journal was written to {copy}.")
-        return done
-
     def waiting_text(self) -> str | None:
         """How many lines wait for the disk, and where (Start and End screens say it)."""
         sessions = [*self.held, *([self.session] if self.session is not None else [])]
         texts = [t for t in (s.waiting_text() for s in sessions) if t]
         return "\n".join(texts) or None
+
+    def unhandled_error(self, error: Exception) -> bool:
+        """Last net (``textual_compat``): logged, the session suspended, a plain message."""
+        return self.way_out.unhandled_error(error)
 
     def action_toggle_theme(self) -> None:
         """Dark room or daylight; remembered in the state file, never in the config."""
@@ -379,33 +246,6 @@ class SessionTimerApp(UnhandledErrorApp[None]):
 
         self.push_screen(ConfirmDialog(question), then)
 
-    def show_help(self) -> None:
-        from sessiontimer.ui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen())
-
-    def unhandled_error(self, error: Exception) -> bool:
-        """Last net: the traceback goes to the error log, never to the screen; the session
-        is suspended ("error") like every other way out."""
-        log_exception(self.paths.error_log, error, "unhandled")
-        with contextlib.suppress(Exception):
-            leaving.finalize(self.session, "error", None)
-            self.after_exit += leaving.rescue(self._waiting_sessions(), leaving.QUIET_WAIT)
-        self.close_audio()
-        if self.is_headless or self.reraise_errors:
-            return False
-        set_return_code(self, 1)
-        self._leaving = True
-        self.hand_back_signals()
-        self.exit(
-            return_code=leaving.EXIT_ERROR,
-            message=(
-                "sessiontimer stopped after an unexpected error. Your notes are saved and the "
-                f"session will be offered for resume. Details: {self.paths.error_log}"
-            ),
-        )
-        return True
-
 
 def _collect_again() -> None:
     """After the first frame: what start-up built stays (frozen), later garbage is collected.
@@ -417,27 +257,4 @@ def _collect_again() -> None:
         gc.enable()
 
 
-def make_app(
-    settings: Settings,
-    paths: AppPaths,
-    *,
-    config_errors: list[ConfigError] | None = None,
-    preset: str | None = None,
-    client: str | None = None,
-    clock: Clock | None = None,
-    auto_tick: bool = True,
-    audio: Any = None,
-    keep_awake: bool = True,
-) -> SessionTimerApp:
-    """The one factory the CLI and the tests share."""
-    return SessionTimerApp(
-        settings,
-        paths,
-        clock=clock,
-        config_errors=config_errors,
-        preset=preset,
-        client=client,
-        auto_tick=auto_tick,
-        audio=audio,
-        keep_awake=keep_awake,
-    )
+make_app = SessionTimerApp  # the one factory the CLI and the tests share

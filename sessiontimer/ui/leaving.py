@@ -129,3 +129,178 @@ def tell(lines: list[str]) -> None:
     for line in lines:
         with contextlib.suppress(OSError, ValueError):
             print(line, file=sys.stderr)
+
+
+class WayOut:
+    """The app's way out: once, whatever asks for it (a key, a signal, a lost terminal, an
+    error), and never with a line dropped without a word."""
+
+    def __init__(self, app: SessionTimerApp) -> None:
+        self.app = app
+        self.leaving = False
+        self.signals_taken = False  # the loop handles TERM, HUP, QUIT, INT (not headless)
+
+    def quit_asked(self) -> None:
+        """Quit from any screen; the screen that owns a session decides how (it may ask).
+
+        Over a dialog, the screen under it that owns the session is asked: a dialog open
+        during a session must not make ctrl+q quit without asking.
+        """
+        for screen in reversed(self.app.screen_stack):
+            handler = getattr(screen, "quit_requested", None)
+            if callable(handler):
+                handler()
+                return
+        self.leave("quit")
+
+    def leave(self, reason: str, closing_note: str | None = None) -> None:
+        """Suspend (or close) the session, then exit with ``reason``'s status.
+
+        Quitting by key with lines that cannot reach the disk asks first (what to do with
+        them); a signal, a lost terminal or an error cannot ask, so a complete copy goes to
+        the home folder. Nothing is ever dropped without saying so.
+
+        An error on the way is logged and the way out goes on: a signal's call runs on the
+        bare loop, which would drop the error and the app would carry on as if no signal
+        had come (seen: a SIGTERM while the End screen was being built).
+        """
+        from sessiontimer.ui.errors import log_exception
+
+        app = self.app
+        if self.leaving:
+            return
+        try:
+            if closing_note is None:  # a signal on the End screen keeps the typed note too
+                closing_note = self._typed_closing_note()
+            finalize(app.session, reason, closing_note)
+            waiting = self._waiting_sessions()
+            if reason == "quit" and waiting and not all(s.wait(1.0) for s in waiting):
+                self._ask_about_waiting(waiting)
+                return
+        except Exception as error:
+            log_exception(app.paths.error_log, error, f"leaving ({reason})")
+            with contextlib.suppress(Exception):
+                finalize(app.session, reason, None)
+        self.leaving = True
+        try:
+            app.after_exit += rescue(self._waiting_sessions(), QUIET_WAIT)
+        except Exception as error:
+            log_exception(app.paths.error_log, error, f"leaving ({reason})")
+        self._exit_with(reason)
+
+    def unhandled_error(self, error: Exception) -> bool:
+        """Last net: the traceback goes to the error log, never to the screen; the session
+        is suspended ("error") like every other way out. False: Textual's own handling
+        (headless tests, or a test that wants the error raised)."""
+        from sessiontimer.ui.errors import log_exception
+        from sessiontimer.ui.textual_compat import set_return_code
+
+        app = self.app
+        log_exception(app.paths.error_log, error, "unhandled")
+        with contextlib.suppress(Exception):
+            finalize(app.session, "error", None)
+            app.after_exit += rescue(self._waiting_sessions(), QUIET_WAIT)
+        self.close_audio()
+        if app.is_headless or app.reraise_errors:
+            return False
+        set_return_code(app, 1)
+        self.leaving = True
+        self.hand_back_signals()
+        app.exit(
+            return_code=EXIT_ERROR,
+            message=(
+                "sessiontimer stopped after an unexpected error. Your notes are saved and the "
+                f"session will be offered for resume. Details: {app.paths.error_log}"
+            ),
+        )
+        return True
+
+    def close_audio(self) -> None:
+        """Close the audio service (worker, players, temporary folder) on every way out.
+
+        After the session's close, which waits briefly for cues still on their way.
+        Safe to call twice.
+        """
+        close = getattr(self.app.audio, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
+
+    def take_signals(self) -> None:
+        """TERM, HUP, QUIT and an INT from outside become ways out; only a real terminal's
+        app takes them (on mount), never one run headless in tests."""
+        if not self.signals_taken:
+            install_signal_handlers(self.app)
+            self.signals_taken = True
+
+    def hand_back_signals(self) -> None:
+        """The app is leaving: the loop lets the signals go (``remove_signal_handlers``)."""
+        if self.signals_taken:
+            self.signals_taken = False
+            remove_signal_handlers()
+
+    def _typed_closing_note(self) -> str | None:
+        """What the End screen holds (its plan and pain after are journaled here), even
+        under a screen opened from it (the treatment-note preview)."""
+        for screen in reversed(self.app.screen_stack):
+            typed = getattr(screen, "keep_typed", None)
+            if callable(typed):
+                return str(typed())
+        return None
+
+    def _exit_with(self, reason: str, lost: bool | None = None) -> None:
+        # From here a signal is held (``held_signals``) until the process ends: the way out
+        # under way keeps its status; the default action would kill the exit half-way.
+        self.hand_back_signals()
+        self.close_audio()
+        if lost is None:
+            lost = any(s.pending for s in self._waiting_sessions() if not s.copied)
+        status = exit_status(reason)
+        if lost and status == EXIT_OK:
+            status = EXIT_LINES_LOST
+        self.app.exit(return_code=status)
+
+    def _waiting_sessions(self) -> list[RunningSession]:
+        app = self.app
+        sessions = [*app.held, *([app.session] if app.session is not None else [])]
+        return [s for s in sessions if s.final and not s.saved]
+
+    def _ask_about_waiting(self, waiting: list[RunningSession]) -> None:
+        from sessiontimer.ui import navigation, session_flow
+        from sessiontimer.ui.dialogs import WaitingLinesDialog
+
+        app = self.app
+
+        def chosen(where: str | None) -> None:
+            if where is None:  # stay: the app keeps trying; the Start screen says how it goes
+                if app.session is not None and app.session.final:
+                    session_flow.let_go(app, app.session)
+                    app.call_after_refresh(navigation.back_to_start, app)
+                return
+            self.leaving = True
+            saved = bool(where) and self._write_copies(waiting, where)
+            for session in waiting:
+                session.abandon()
+            self._exit_with("quit", lost=not saved)
+
+        n = sum(s.pending for s in waiting)
+        texts = [s.waiting_text() or "" for s in waiting]
+        app.push_screen(WaitingLinesDialog(n, texts), chosen)
+
+    def _write_copies(self, waiting: list[RunningSession], folder: str) -> bool:
+        """A complete journal of each in ``folder``; True if every one was written."""
+        done = True
+        for session in waiting:
+            try:
+                copy = session.write_copy(Path(folder).expanduser())
+            except OSError as error:
+                done = False
+                self.app.after_exit.append(
+                    f"sessiontimer: could not write {session.pending} line(s) to {folder} "
+                    f"({error.strerror or error}); they are lost."
+                )
+            else:
+                self.app.after_exit.append(
+                    f"sessiontimer: the whole journal was written to {copy}."
+                )
+        return done

@@ -77,3 +77,19 @@ def back_to_sessions(app: App[Any]) -> None:
             app.pop_screen()
     else:
         app.pop_screen()
+
+
+def back_to_start(app: App[Any]) -> None:
+    """Leave the current screen for the Start screen, building it if it is not below."""
+    from sessiontimer.ui.screens.start import StartScreen
+
+    if any(isinstance(s, StartScreen) for s in app.screen_stack):
+        app.pop_screen()
+    else:
+        app.switch_screen(StartScreen())
+
+
+def help_screen(app: App[Any]) -> None:
+    from sessiontimer.ui.screens.help import HelpScreen
+
+    app.push_screen(HelpScreen())

@@ -245,7 +245,7 @@ async def test_a_signal_with_lines_waiting_and_no_home_folder_still_exits(
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.take_signals()
+        app.way_out.take_signals()
         try:
             await pilot.press("r")
             session = app.screen.session  # type: ignore[attr-defined]
@@ -258,7 +258,7 @@ async def test_a_signal_with_lines_waiting_and_no_home_folder_still_exits(
                 if app._exit:  # type: ignore[attr-defined]
                     break
         finally:
-            app.hand_back_signals()
+            app.way_out.hand_back_signals()
     assert app.return_code == 143
     assert any("they are lost" in line for line in app.after_exit)
     assert not app.session_lock.held
@@ -282,7 +282,7 @@ async def test_an_error_on_the_way_out_of_a_signal_is_logged_and_the_app_exits(
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.take_signals()
+        app.way_out.take_signals()
         try:
             await pilot.press("r")
             session = app.screen.session  # type: ignore[attr-defined]
@@ -292,7 +292,7 @@ async def test_an_error_on_the_way_out_of_a_signal_is_logged_and_the_app_exits(
                 if app._exit:  # type: ignore[attr-defined]
                     break
         finally:
-            app.hand_back_signals()
+            app.way_out.hand_back_signals()
     assert app.return_code == 143
     assert session.wait(5)
     last = read_journal(session.path).events[-1]
@@ -314,7 +314,7 @@ async def test_leaving_never_gives_a_signal_its_default_action(
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             held_signals.hold()
-            app.take_signals()
+            app.way_out.take_signals()
             set_to: list[tuple[int, object]] = []
             real = signal.signal
 
@@ -323,7 +323,7 @@ async def test_leaving_never_gives_a_signal_its_default_action(
                 return real(signum, handler)  # type: ignore[arg-type]
 
             monkeypatch.setattr(signal, "signal", recording)
-            app.hand_back_signals()
+            app.way_out.hand_back_signals()
             monkeypatch.setattr(signal, "signal", real)
             assert set_to and all(handler is signal.SIG_IGN for _, handler in set_to)
             assert all(signal.getsignal(s) is signal.SIG_IGN for s in held_signals.SIGNALS)

@@ -107,7 +107,7 @@ class EndScreen(AppScreen[None]):
         app = self.st_app
         self._write_plan()
         session_flow.close(app, self.session, closing_note)
-        app.back_to_start()
+        navigation.back_to_start(app)
 
     def _typed(self, field: str) -> str:
         """What the field ``#field`` holds now.

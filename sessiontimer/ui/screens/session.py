@@ -20,7 +20,7 @@ from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
-from sessiontimer.ui import key_bindings, session_flow, sound_controls
+from sessiontimer.ui import key_bindings, navigation, session_flow, sound_controls
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -336,7 +336,7 @@ class SessionScreen(AppScreen[None]):
         self.add_class("-dim")
 
     def action_help(self) -> None:
-        self.st_app.show_help()
+        navigation.help_screen(self.app)
 
     # --- note and region keys (and dim mode) ---------------------------------------------
 

@@ -230,4 +230,4 @@ class StartScreen(AppScreen[None]):
 
     def action_help(self) -> None:
         app = self.st_app
-        app.show_help()
+        navigation.help_screen(app)
