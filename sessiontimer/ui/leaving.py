@@ -13,11 +13,13 @@ import asyncio
 import contextlib
 import signal
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sessiontimer.core.running import RunningSession
 from sessiontimer.ui import held_signals
+from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.textual_compat import forget_signal_handler
 
 if TYPE_CHECKING:
@@ -49,13 +51,28 @@ def exit_status(reason: str) -> int:
 
 
 def install_signal_handlers(app: SessionTimerApp) -> None:
-    """TERM, HUP, QUIT and an INT from outside suspend the session instead of killing it."""
+    """TERM, HUP, QUIT and an INT from outside suspend the session instead of killing it.
+
+    The errors of bare loop callbacks (these handlers, reports handed over from other
+    threads) go to the error log too: asyncio only prints them, to a stderr Textual captures,
+    and a lost SIGTERM stayed invisible that way.
+    """
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(partial(_log_loop_error, app.paths.error_log))
     for signum, name in SIGNALS.items():
         if signal.getsignal(signum) is signal.SIG_IGN:
             continue  # started under nohup (HUP ignored): a closed terminal ends input instead
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, app.leave, f"signal {name}")
+
+
+def _log_loop_error(
+    error_log: Path, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+) -> None:
+    error = context.get("exception")
+    if isinstance(error, BaseException):
+        log_exception(error_log, error, "loop callback")  # not its message: it may quote a note
+    loop.default_exception_handler(context)
 
 
 def remove_signal_handlers() -> None:

@@ -3,6 +3,7 @@ lines that cannot be written (issue 12, cases 1 and 5)."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import functools
 import os
@@ -330,3 +331,28 @@ async def test_leaving_never_gives_a_signal_its_default_action(
     finally:
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+async def test_an_error_in_a_bare_loop_callback_goes_to_the_error_log(clock: ManualClock) -> None:
+    """asyncio only prints such an error (to a stderr Textual captures): that is how the lost
+    SIGTERM stayed invisible. The app's loop writes it to the error log, without its message
+    (a callback's arguments may quote a note)."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        loop = asyncio.get_running_loop()
+        app.way_out.take_signals()
+        try:
+
+            def fails(text: str) -> None:
+                raise ValueError(text)
+
+            loop.call_soon(fails, "a client's words")
+            await pilot.pause()
+            await pilot.pause()
+        finally:
+            app.way_out.hand_back_signals()
+            loop.set_exception_handler(None)
+    logged = app.paths.error_log.read_text()
+    assert "--- loop callback" in logged and "ValueError" in logged
+    assert "a client's words" not in logged
