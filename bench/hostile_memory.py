@@ -136,7 +136,7 @@ import asyncio, sys
 from sessiontimer import paths
 from sessiontimer.core.config import builtin_settings
 from sessiontimer.ui.app import make_app
-from sessiontimer.ui.screens.sessions import SessionsScreen
+from sessiontimer.ui.screens.review.sessions import SessionsScreen
 
 async def main():
     app = make_app(builtin_settings(), paths.resolve(), auto_tick=False, keep_awake=False)

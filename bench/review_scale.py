@@ -91,7 +91,7 @@ async def screen_times(base: Path) -> tuple[float, float, float]:
     from sessiontimer.core.config import builtin_settings
     from sessiontimer.core.model import AudioSettings
     from sessiontimer.ui.app import make_app
-    from sessiontimer.ui.screens.sessions import SessionsScreen
+    from sessiontimer.ui.screens.review.sessions import SessionsScreen
 
     os.environ.update(
         SESSIONTIMER_DATA_DIR=str(base / "data"),

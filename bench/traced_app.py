@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from sessiontimer.audio import service as service_module
-from sessiontimer.ui.screens import session as session_module
+from sessiontimer.ui.screens.session import running as session_module
 
 _LOG = open(os.environ["CUE_TRACE"], "a", buffering=1)  # noqa: SIM115 (open for the run)
 _sent: list[float] = []

@@ -29,7 +29,7 @@ from textual_serve.download_manager import DownloadManager
 
 log = logging.getLogger("sessiontimer.serve")
 
-DRIVER = "sessiontimer.ui.quiet_web_driver:QuietWebDriver"
+DRIVER = "sessiontimer.ui.drivers.web:KeyWaitWebDriver"
 SERVED_ENV = "SESSIONTIMER_SERVED"
 OUR_META = "sessiontimer."  # meta packets the app sends for the page (cues, session state)
 SEND_TIMEOUT = 2.0  # a tab that takes no frame for this long is let go: the app never waits

@@ -24,7 +24,7 @@ from sessiontimer.core.readable import count
 from sessiontimer.core.running import RunningSession
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
-from sessiontimer.ui import leaving, session_flow, session_service
+from sessiontimer.ui import leaving, service_glue, session_flow
 from sessiontimer.ui.app_notices import AppNotices
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
@@ -119,9 +119,9 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         from textual.drivers.linux_driver import LinuxDriver
 
         if driver is LinuxDriver:
-            from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+            from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
-            return QuietLinuxDriver
+            return KeyWaitLinuxDriver
         return driver
 
     def get_default_screen(self) -> Screen[Any]:
@@ -133,11 +133,11 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         preset, client = self._direct
         if preset is not None:
             if self.audio is None:  # its first cue is due as soon as the screen is up
-                self.audio = session_service.open_audio(self, first=preset)
+                self.audio = service_glue.open_audio(self, first=preset)
             screen = session_flow.new_session(self, self.settings.preset(preset), client)
             if screen is not None:
                 return switchable_first_screen(screen)
-        from sessiontimer.ui.screens.start import StartScreen
+        from sessiontimer.ui.screens.session.start import StartScreen
 
         return switchable_first_screen(StartScreen())
 
@@ -148,7 +148,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
         self.call_after_refresh(_collect_again)
         if self.audio is None:
-            self.audio = session_service.open_audio(self, first=self._direct[0])
+            self.audio = service_glue.open_audio(self, first=self._direct[0])
         if self.session is None:
             self.resume_offers.search()
         elif self.config_errors:
@@ -173,17 +173,17 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         state, path = self.ui_state, self.paths.state_file
         self.run_worker(lambda: save_state(path, state), thread=True, exit_on_error=False)
 
-    def on_service_notice(self, message: session_service.ServiceNotice) -> None:
+    def on_service_notice(self, message: service_glue.ServiceNotice) -> None:
         self.notices.from_service(message)
 
-    def on_cue_finished(self, message: session_service.CueFinished) -> None:
+    def on_cue_finished(self, message: service_glue.CueFinished) -> None:
         """The test chime played (session cues report to their session)."""
         self.notices.test_chime_played(message.outcome)
 
-    def on_backend_changed(self, message: session_service.BackendChanged) -> None:
+    def on_backend_changed(self, message: service_glue.BackendChanged) -> None:
         self.notices.backend_changed(message.change)
 
-    def on_session_saved(self, message: session_service.SessionSaved) -> None:
+    def on_session_saved(self, message: service_glue.SessionSaved) -> None:
         session_flow.saved(self, message.session)
 
     def leave(self, reason: str, closing_note: str | None = None) -> None:
@@ -242,7 +242,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def confirm(self, question: str, then: Callable[[bool | None], None]) -> None:
-        from sessiontimer.ui.dialogs import ConfirmDialog
+        from sessiontimer.ui.dialogs.confirm import ConfirmDialog
 
         self.push_screen(ConfirmDialog(question), then)
 

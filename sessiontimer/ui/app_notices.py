@@ -15,7 +15,7 @@ from sessiontimer.ui.sound_mark import backend_words
 if TYPE_CHECKING:
     from sessiontimer.audio.base import BackendChange, CueOutcome
     from sessiontimer.ui.app import SessionTimerApp
-    from sessiontimer.ui.session_service import ServiceNotice
+    from sessiontimer.ui.service_glue import ServiceNotice
 
 
 class AppNotices:

@@ -284,7 +284,7 @@ class WayOut:
 
     def _ask_about_waiting(self, waiting: list[RunningSession]) -> None:
         from sessiontimer.ui import navigation, session_flow
-        from sessiontimer.ui.dialogs import WaitingLinesDialog
+        from sessiontimer.ui.dialogs.session import WaitingLinesDialog
 
         app = self.app
 

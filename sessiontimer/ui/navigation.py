@@ -18,37 +18,37 @@ if TYPE_CHECKING:
 
 
 def sessions(app: App[Any]) -> None:
-    from sessiontimer.ui.screens.sessions import SessionsScreen
+    from sessiontimer.ui.screens.review.sessions import SessionsScreen
 
     app.push_screen(SessionsScreen())
 
 
 def timeline(app: App[Any], summary: Summary) -> None:
-    from sessiontimer.ui.screens.session_detail import SessionDetailScreen
+    from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
 
     app.push_screen(SessionDetailScreen(summary))
 
 
 def client_history(app: App[Any], client: str) -> None:
-    from sessiontimer.ui.screens.client_history import ClientHistoryScreen
+    from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
 
     app.push_screen(ClientHistoryScreen(client))
 
 
 def stats(app: App[Any], line: str, label: str) -> None:
-    from sessiontimer.ui.screens.stats import StatsScreen
+    from sessiontimer.ui.screens.review.stats import StatsScreen
 
     app.push_screen(StatsScreen(line, label))
 
 
 def treatment_note(app: App[Any], title: str, session: str, load: Callable[[], ShownNote]) -> None:
-    from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
+    from sessiontimer.ui.screens.review.treatment_note import TreatmentNoteScreen
 
     app.push_screen(TreatmentNoteScreen(title, session, load))
 
 
 def presets(app: App[Any]) -> None:
-    from sessiontimer.ui.screens.presets import PresetsScreen
+    from sessiontimer.ui.screens.presets.presets import PresetsScreen
 
     app.push_screen(PresetsScreen())
 
@@ -56,13 +56,13 @@ def presets(app: App[Any]) -> None:
 def preset_editor(
     app: App[Any], editor: ConfigEditor, name: str, closed: Callable[[Any], None]
 ) -> None:
-    from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
+    from sessiontimer.ui.screens.presets.editor import PresetEditorScreen
 
     app.push_screen(PresetEditorScreen(editor, name), closed)
 
 
 def note_keys(app: App[Any]) -> None:
-    from sessiontimer.ui.screens.note_keys import NoteKeysScreen
+    from sessiontimer.ui.screens.presets.note_keys import NoteKeysScreen
 
     app.push_screen(NoteKeysScreen())
 
@@ -70,7 +70,7 @@ def note_keys(app: App[Any]) -> None:
 def back_to_sessions(app: App[Any]) -> None:
     """Back to the Sessions list if it is open below (a client's records are gone), else one
     screen back."""
-    from sessiontimer.ui.screens.sessions import SessionsScreen
+    from sessiontimer.ui.screens.review.sessions import SessionsScreen
 
     if any(isinstance(s, SessionsScreen) for s in app.screen_stack):
         while not isinstance(app.screen, SessionsScreen):
@@ -81,7 +81,7 @@ def back_to_sessions(app: App[Any]) -> None:
 
 def back_to_start(app: App[Any]) -> None:
     """Leave the current screen for the Start screen, building it if it is not below."""
-    from sessiontimer.ui.screens.start import StartScreen
+    from sessiontimer.ui.screens.session.start import StartScreen
 
     if any(isinstance(s, StartScreen) for s in app.screen_stack):
         app.pop_screen()
@@ -90,6 +90,6 @@ def back_to_start(app: App[Any]) -> None:
 
 
 def help_screen(app: App[Any]) -> None:
-    from sessiontimer.ui.screens.help import HelpScreen
+    from sessiontimer.ui.dialogs.help import HelpScreen
 
     app.push_screen(HelpScreen())

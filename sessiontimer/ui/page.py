@@ -24,7 +24,7 @@ def tell(app: App[Any], kind: str, **fields: object) -> None:
         return
     from sessiontimer.ui.textual_compat import app_driver  # served only: the terminal skips it
 
-    send = getattr(app_driver(app), "send_to_page", None)  # QuietWebDriver only
+    send = getattr(app_driver(app), "send_to_page", None)  # KeyWaitWebDriver only
     if callable(send):
         send(kind, **fields)
 

@@ -14,7 +14,7 @@ from sessiontimer.core import running
 from sessiontimer.core.notices import Notice
 from sessiontimer.core.readable import count
 from sessiontimer.core.running import SessionRefused
-from sessiontimer.ui import session_flow, session_service
+from sessiontimer.ui import service_glue, session_flow
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -34,7 +34,7 @@ class ResumeOffers:
 
         def find() -> None:
             problems: list[str] = []
-            found = session_service.interrupted_sessions(app, problems)
+            found = service_glue.interrupted_sessions(app, problems)
             for problem in problems:
                 app.call_from_thread(app.notify, problem, severity="warning", timeout=10)
             if found:
@@ -51,8 +51,8 @@ class ResumeOffers:
         whose "c" would answer "continue". Otherwise the offer waits (a notice says so, once)
         until Start is shown again or its client field is left empty.
         """
-        from sessiontimer.ui.dialogs import ResumeDialog
-        from sessiontimer.ui.screens.start import StartScreen
+        from sessiontimer.ui.dialogs.session import ResumeDialog
+        from sessiontimer.ui.screens.session.start import StartScreen
 
         app = self.app
         if app.session is not None or not found:
@@ -101,7 +101,7 @@ class ResumeOffers:
         try:
             session, first = running.resume(
                 path, how, clock=app.clock, settings=app.settings, lock=app.session_lock,
-                app_version=__version__, hooks=session_service.writer_hooks(app),
+                app_version=__version__, hooks=service_glue.writer_hooks(app),
             )  # fmt: skip
         except SessionRefused as refused:
             app.notify(str(refused), severity="warning", timeout=8)
@@ -124,6 +124,6 @@ class ResumeOffers:
         except Exception as error:  # a planted journal must not stop the app
             app.notify(f"Cannot close {path}: {describe(error)}", severity="warning", timeout=8)
             return False
-        session_service.index_journal(app, path)
+        service_glue.index_journal(app, path)
         app.notify("The interrupted session was closed.", timeout=4)
         return True

@@ -17,13 +17,13 @@ from sessiontimer.core import running
 from sessiontimer.core.events import EngineEvent
 from sessiontimer.core.model import Preset
 from sessiontimer.core.running import RunningSession, SessionRefused
-from sessiontimer.ui import page, session_service
+from sessiontimer.ui import page, service_glue
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
     from sessiontimer.ui.app import SessionTimerApp
-    from sessiontimer.ui.screens.session import SessionScreen
+    from sessiontimer.ui.screens.session.running import SessionScreen
 
 
 def start(app: SessionTimerApp, preset: Preset, client: str | None) -> None:
@@ -41,7 +41,7 @@ def new_session(app: SessionTimerApp, preset: Preset, client: str | None) -> Ses
         session = running.begin(
             preset, client, clock=app.clock, settings=app.settings,
             lock=app.session_lock, sessions_dir=app.paths.sessions_dir,
-            app_version=__version__, hooks=session_service.writer_hooks(app),
+            app_version=__version__, hooks=service_glue.writer_hooks(app),
         )  # fmt: skip
     except SessionRefused as refused:
         app.notify(str(refused), severity="warning", timeout=8)
@@ -70,7 +70,7 @@ def adopt(app: SessionTimerApp, session: RunningSession) -> None:
     app.session = session
     page.session_running(app, True)
     if app.keep_awake:  # spawning the inhibitor waits for the first frame of the session
-        app.call_after_refresh(session_service.keep_awake, app, session)
+        app.call_after_refresh(service_glue.keep_awake, app, session)
 
 
 def session_screen(
@@ -78,15 +78,15 @@ def session_screen(
 ) -> SessionScreen:
     """The screen for ``session``: a resumed one shows its ``first`` events; a new one
     (``first`` None) starts its clock once the screen is up and the first cue can sound."""
-    from sessiontimer.ui.screens.session import SessionScreen
+    from sessiontimer.ui.screens.session.running import SessionScreen
 
     app.muted = False  # every session starts with sound, at the remembered volume
     screen = SessionScreen(session)
     if first is None:
         # A key before the screen's first refresh (type-ahead) starts the clock at once:
         # a note must never reach the journal before ``session_started``.
-        app.pending_start = partial(session_service.start_now, app, session, screen)
-        screen.call_after_refresh(session_service.start_when_ready, app, session, screen)
+        app.pending_start = partial(service_glue.start_now, app, session, screen)
+        screen.call_after_refresh(service_glue.start_when_ready, app, session, screen)
     else:
         screen.call_after_refresh(screen.show_moved, first)
     return screen
@@ -94,7 +94,7 @@ def session_screen(
 
 def show_end(app: SessionTimerApp, screen: Screen[None]) -> None:
     """The session on ``screen`` ended: its End screen takes its place."""
-    from sessiontimer.ui.screens.end import EndScreen
+    from sessiontimer.ui.screens.session.end import EndScreen
 
     if app.screen is screen and app.session is not None:
         page.session_running(app, False)  # ended: a tablet's screen may sleep again
@@ -104,7 +104,7 @@ def show_end(app: SessionTimerApp, screen: Screen[None]) -> None:
 def close(app: SessionTimerApp, session: RunningSession, closing_note: str | None) -> None:
     """The End screen is done: close the session; it is held until its lines are on disk."""
     session.close(closing_note)
-    session.when_saved(lambda: session_service.index_journal(app, session.path))
+    session.when_saved(lambda: service_glue.index_journal(app, session.path))
     app.muted = False  # mute lasts for its session only
     let_go(app, session)
 
@@ -121,7 +121,7 @@ def let_go(app: SessionTimerApp, session: RunningSession) -> None:
     app.held.append(session)
 
     def saved() -> None:
-        app.post_message(session_service.SessionSaved(session))
+        app.post_message(service_glue.SessionSaved(session))
 
     session.when_saved(saved)
 

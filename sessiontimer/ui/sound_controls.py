@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sessiontimer.core import volume
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.running import RunningSession
-from sessiontimer.ui import page, session_service
+from sessiontimer.ui import page, service_glue
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -44,15 +44,15 @@ def silence_mark(app: SessionTimerApp) -> str:
 
 def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> None:
     """Send a cue to the audio service; its result is journaled when it comes back."""
-    session_service.play_cue(app, event, session)
+    service_glue.play_cue(app, event, session)
     page.cue(app, event.cue, app.ui_state.volume, app.muted)  # served: there too
 
 
 def merge_cue(app: SessionTimerApp, event: CueDue, into: CueDue, session: RunningSession) -> None:
     """A cue due together with a more important one: journaled as merged, not played."""
-    session_service.merge_cue(app, event, into, session)
+    service_glue.merge_cue(app, event, into, session)
 
 
 def test_chime(app: SessionTimerApp) -> None:
     """Play the test chime at the current volume (Start screen)."""
-    session_service.test_chime(app)
+    service_glue.test_chime(app)

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from sessiontimer.audio.base import CueOutcome
-from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.audio.starting import StartingAudio
 
 
 class Recorder:
@@ -30,7 +30,7 @@ class Recorder:
 
 
 def test_waiting_calls_reach_the_service_in_order_then_calls_go_straight() -> None:
-    audio, service = DeferredAudio(), Recorder()
+    audio, service = StartingAudio(), Recorder()
     audio.play("chime", 0.8, False, print)
     audio.set_master_volume(0.5)
     audio.play("bell", 0.5, False, print)
@@ -42,7 +42,7 @@ def test_waiting_calls_reach_the_service_in_order_then_calls_go_straight() -> No
 
 
 def test_no_service_answers_every_cue_as_visual() -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     results: list[CueOutcome] = []
     audio.play("chime", 0.8, False, results.append)
     audio.failed()
@@ -52,7 +52,7 @@ def test_no_service_answers_every_cue_as_visual() -> None:
 
 
 def test_calls_racing_the_hand_over_are_neither_lost_nor_reordered() -> None:
-    audio, service = DeferredAudio(), Recorder()
+    audio, service = StartingAudio(), Recorder()
     sent = [f"cue{i}" for i in range(2000)]
     player = threading.Thread(target=lambda: [audio.play(c, 1.0, False, print) for c in sent])
     player.start()
@@ -65,7 +65,7 @@ def test_silent_reason_and_close_pass_through() -> None:
     from sessiontimer.audio.service import AudioService
     from sessiontimer.core.model import AudioSettings
 
-    deferred = DeferredAudio()
+    deferred = StartingAudio()
     assert deferred.silent_reason is None and deferred.audible  # not known yet: no mark
     service = AudioService(AudioSettings(backend="visual"), [])
     deferred.ready(service)
@@ -82,19 +82,19 @@ def test_a_service_arriving_after_close_is_closed_and_failure_is_said() -> None:
     from sessiontimer.audio.service import AudioService
     from sessiontimer.core.model import AudioSettings
 
-    deferred = DeferredAudio()
+    deferred = StartingAudio()
     deferred.close()
     service = AudioService(AudioSettings(backend="visual"), [])
     deferred.ready(service)
     assert not service._thread.is_alive()
-    other = DeferredAudio()
+    other = StartingAudio()
     other.failed("sound could not start: no memory")
     assert other.silent_reason == "sound could not start: no memory"
 
 
 def test_when_prepared_calls_back_once_ready_or_given_up() -> None:
     calls: list[str] = []
-    audio = DeferredAudio()
+    audio = StartingAudio()
     audio.when_prepared(lambda: calls.append("early"))
     assert calls == []
     audio.prepared()
@@ -103,17 +103,17 @@ def test_when_prepared_calls_back_once_ready_or_given_up() -> None:
     assert calls == ["early", "late"]
     audio.prepared()  # twice: no second call
     assert calls == ["early", "late"]
-    failed = DeferredAudio()
+    failed = StartingAudio()
     failed.when_prepared(lambda: calls.append("failed"))
     failed.failed("no sound")
-    closed = DeferredAudio()
+    closed = StartingAudio()
     closed.when_prepared(lambda: calls.append("closed"))
     closed.close()
     assert calls[-2:] == ["failed", "closed"]
 
 
 def test_the_first_answer_is_waited_for_by_condition() -> None:
-    audio, service = DeferredAudio(), Recorder()
+    audio, service = StartingAudio(), Recorder()
     assert not audio.wait_first_answer(0.01)  # no cue yet
     audio.ready(service)
     results: list[Any] = []

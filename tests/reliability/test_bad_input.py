@@ -9,7 +9,7 @@ import pytest
 from textual import events
 
 from sessiontimer.core.journal_read import read_journal
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 
 # The session key table (without ctrl+q: quitting on request is not bad input) and letters.

@@ -7,7 +7,7 @@ import random
 import pytest
 from textual import events
 
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.reliability.test_bad_input import CHARS, LETTERS, TABLE
 from tests.ui.conftest import build_app
 

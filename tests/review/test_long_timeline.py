@@ -12,7 +12,7 @@ from pathlib import Path
 from review_journals import TZ, Session, write
 
 from sessiontimer.review.timeline import LIMIT, hidden_line, load_timeline
-from sessiontimer.ui.screens.session_detail import timeline_text
+from sessiontimer.ui.screens.review.timeline import timeline_text
 
 EXTRA = 25
 

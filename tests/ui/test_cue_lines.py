@@ -13,7 +13,7 @@ from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.ui import session_flow
 from sessiontimer.ui.app import SessionTimerApp
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 
 

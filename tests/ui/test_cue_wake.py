@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sessiontimer.audio.base import CueOutcome
-from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.audio.starting import StartingAudio
 from sessiontimer.core.clock import ManualClock
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 
 EARLY = 0.0005  # a loop timer never fires before its moment; the wake may follow it this closely
@@ -45,7 +45,7 @@ class Service:
         pass
 
 
-async def started(app: Any, pilot: Any, audio: DeferredAudio) -> tuple[SessionScreen, Service]:
+async def started(app: Any, pilot: Any, audio: StartingAudio) -> tuple[SessionScreen, Service]:
     service = Service(app)
     audio.ready(service)
     audio.prepared()
@@ -78,7 +78,7 @@ def wake_in(screen: SessionScreen) -> float:
 
 
 async def test_the_wake_is_armed_for_the_cue_moment_not_after_it(clock: ManualClock) -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         screen, _ = await started(app, pilot, audio)
@@ -92,7 +92,7 @@ async def test_the_wake_is_armed_for_the_cue_moment_not_after_it(clock: ManualCl
 async def test_a_wake_a_hair_early_rearms_and_the_cue_still_plays_once(
     clock: ManualClock,
 ) -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         screen, service = await started(app, pilot, audio)
@@ -109,7 +109,7 @@ async def test_a_wake_a_hair_early_rearms_and_the_cue_still_plays_once(
 async def test_the_cue_goes_to_the_audio_side_before_the_screen_is_restyled(
     clock: ManualClock,
 ) -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         screen, service = await started(app, pilot, audio)

@@ -6,7 +6,7 @@ import pytest
 
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_session_keys import journal_events, of_type
 
@@ -123,7 +123,7 @@ async def test_cst_toggles(clock: ManualClock, key: str) -> None:
 
 
 async def _to_end(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    from sessiontimer.ui.screens.end import EndScreen
+    from sessiontimer.ui.screens.session.end import EndScreen
 
     await pilot.pause()
     await pilot.press("e")
@@ -139,11 +139,11 @@ async def test_end_screen_plan_then_sign(
     import asyncio
 
     import sessiontimer.review
-    from sessiontimer.ui import session_service
+    from sessiontimer.ui import service_glue
 
     # The rows written on save and the Start screen's refresh race the signature: with
     # neither, the signing itself must write the rows (as `logs sign` does).
-    monkeypatch.setattr(session_service, "index_journal", lambda app, path: None)
+    monkeypatch.setattr(service_glue, "index_journal", lambda app, path: None)
     monkeypatch.setattr(sessiontimer.review, "refresh", lambda *a, **k: None)
     from dataclasses import replace
 
@@ -188,7 +188,7 @@ def _indexed_signature(app, path) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_end_screen_sign_without_practitioner_says_how(clock: ManualClock) -> None:
-    from sessiontimer.ui.screens.end import EndScreen
+    from sessiontimer.ui.screens.session.end import EndScreen
 
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -222,7 +222,7 @@ async def test_end_screen_pain_after_is_journaled_as_after(clock: ManualClock) -
     from textual.widgets import Input
 
     from sessiontimer.core.journal_read import read_journal
-    from sessiontimer.ui.screens.end import EndScreen
+    from sessiontimer.ui.screens.session.end import EndScreen
 
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -269,7 +269,7 @@ async def test_end_screen_fields_typed_in_a_burst_with_tab(clock: ManualClock) -
 
 
 async def test_end_screen_ctrl_q_with_a_pain_that_is_no_score_says_so(clock: ManualClock) -> None:
-    from sessiontimer.ui.screens.end import EndScreen
+    from sessiontimer.ui.screens.session.end import EndScreen
 
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from sessiontimer.audio.base import CueOutcome
-from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.audio.starting import StartingAudio
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
-from sessiontimer.ui import session_service
+from sessiontimer.ui import service_glue
 from tests.ui.conftest import build_app
 
 
@@ -50,7 +50,7 @@ def events(app: Any) -> list[dict[str, Any]]:
 async def test_the_clock_waits_for_the_sound_then_the_start_cue_goes_at_once(
     clock: ManualClock,
 ) -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -80,8 +80,8 @@ async def test_the_clock_waits_for_the_sound_then_the_start_cue_goes_at_once(
 async def test_a_sound_that_never_comes_does_not_hold_the_session(
     clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(session_service, "START_WAIT", 0.05)
-    audio = DeferredAudio()
+    monkeypatch.setattr(service_glue, "START_WAIT", 0.05)
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         session = app.session
@@ -100,7 +100,7 @@ async def test_a_sound_that_never_comes_does_not_hold_the_session(
 async def test_a_key_typed_while_the_sound_starts_starts_the_session_and_counts(
     clock: ManualClock,
 ) -> None:
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -116,7 +116,7 @@ async def test_a_key_typed_while_the_sound_starts_starts_the_session_and_counts(
 
 async def test_quit_before_the_sound_is_ready_leaves_a_whole_journal(clock: ManualClock) -> None:
     """Every way out goes through the session: one that never started is started, then left."""
-    audio = DeferredAudio()
+    audio = StartingAudio()
     app = build_app(clock, preset="Demo", audio=audio)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

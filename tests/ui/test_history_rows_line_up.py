@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sessiontimer.review.history import ClientHistory, Stats, TagCount
-from sessiontimer.ui.screens.client_history import history_text
-from sessiontimer.ui.screens.stats import stats_text
+from sessiontimer.ui.screens.review.client_history import history_text
+from sessiontimer.ui.screens.review.stats import stats_text
 
 TAGS = [("still point", 12), ("SomatoEmotional Release", 3), ("heat", 1)]
 

@@ -265,10 +265,10 @@ REGION = "[/b]occiput [@click=app.quit]x"
 
 async def test_the_preset_editor_and_note_keys_show_hostile_names_as_written() -> None:
     from sessiontimer.core.config import load_settings
-    from sessiontimer.ui.screens.help import HelpScreen
-    from sessiontimer.ui.screens.note_keys import NoteKeysScreen
-    from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
-    from sessiontimer.ui.screens.presets import PresetsScreen
+    from sessiontimer.ui.dialogs.help import HelpScreen
+    from sessiontimer.ui.screens.presets.editor import PresetEditorScreen
+    from sessiontimer.ui.screens.presets.note_keys import NoteKeysScreen
+    from sessiontimer.ui.screens.presets.presets import PresetsScreen
 
     app_paths = paths.resolve()
     app_paths.config_file.parent.mkdir(parents=True, exist_ok=True)

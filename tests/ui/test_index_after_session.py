@@ -8,7 +8,7 @@ import time
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.paths import resolve
 from sessiontimer.review import index
-from sessiontimer.ui.screens.end import EndScreen
+from sessiontimer.ui.screens.session.end import EndScreen
 from tests.ui.conftest import build_app
 
 

@@ -62,7 +62,7 @@ async def test_the_help_screen_lists_every_session_key(clock: ManualClock) -> No
     app = build_app(clock, preset="Demo", audio=FakeAudio())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        from sessiontimer.ui.screens.session import SessionScreen
+        from sessiontimer.ui.screens.session.running import SessionScreen
 
         await pilot.press("question_mark")
         await pilot.pause()

@@ -20,8 +20,8 @@ from sessiontimer.core.journal_read import read_journal
 from sessiontimer.core.journal_write import JournalWriter, OsFileLayer
 from sessiontimer.ui import held_signals, leaving, session_flow
 from sessiontimer.ui.app import SessionTimerApp
-from sessiontimer.ui.dialogs import WaitingLinesDialog
-from sessiontimer.ui.screens.end import EndScreen
+from sessiontimer.ui.dialogs.session import WaitingLinesDialog
+from sessiontimer.ui.screens.session.end import EndScreen
 from tests.ui.conftest import build_app
 
 

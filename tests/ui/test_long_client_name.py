@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from sessiontimer.core.clock import ManualClock
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 
 

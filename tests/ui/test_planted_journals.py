@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from sessiontimer.core.clock import ManualClock
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_start_screen import crashed_session
 

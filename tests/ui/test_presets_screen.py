@@ -16,10 +16,10 @@ from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.config import load_settings
 from sessiontimer.core.model import AudioSettings, Cue
 from sessiontimer.ui.app import SessionTimerApp, make_app
-from sessiontimer.ui.dialogs import NameDialog
-from sessiontimer.ui.screens.note_keys import NoteKeyDialog, NoteKeysScreen
-from sessiontimer.ui.screens.preset_editor import PresetEditorScreen
-from sessiontimer.ui.screens.presets import PresetsScreen, preset_total
+from sessiontimer.ui.dialogs.presets import NameDialog, NoteKeyDialog
+from sessiontimer.ui.screens.presets.editor import PresetEditorScreen
+from sessiontimer.ui.screens.presets.note_keys import NoteKeysScreen
+from sessiontimer.ui.screens.presets.presets import PresetsScreen, preset_total
 
 CONFIG = """\
 # my presets, by hand

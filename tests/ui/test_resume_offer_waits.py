@@ -16,11 +16,11 @@ from typing import Any
 from textual.widgets import Input, OptionList
 
 from sessiontimer.core.clock import ManualClock
-from sessiontimer.ui import session_service
-from sessiontimer.ui.dialogs import ResumeDialog
-from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-from sessiontimer.ui.screens.sessions import SessionsScreen
-from sessiontimer.ui.screens.start import StartScreen
+from sessiontimer.ui import service_glue
+from sessiontimer.ui.dialogs.session import ResumeDialog
+from sessiontimer.ui.screens.review.sessions import SessionsScreen
+from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
+from sessiontimer.ui.screens.session.start import StartScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_start_screen import crashed_session
 
@@ -36,7 +36,7 @@ async def _until(pilot: Any, done: Callable[[], bool], what: str, seconds: float
 def _held_search(monkeypatch: Any) -> tuple[threading.Event, threading.Event]:
     """The real search, held until the test lets it finish; (let_go, finished)."""
     let_go, finished = threading.Event(), threading.Event()
-    real = session_service.interrupted_sessions
+    real = service_glue.interrupted_sessions
 
     def held(app: Any, problems: Any = None) -> Any:
         try:
@@ -45,7 +45,7 @@ def _held_search(monkeypatch: Any) -> tuple[threading.Event, threading.Event]:
         finally:
             finished.set()
 
-    monkeypatch.setattr(session_service, "interrupted_sessions", held)
+    monkeypatch.setattr(service_glue, "interrupted_sessions", held)
     return let_go, finished
 
 

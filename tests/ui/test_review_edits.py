@@ -13,16 +13,12 @@ from textual.widgets import OptionList
 
 from sessiontimer import paths
 from sessiontimer.review import index as review_index
-from sessiontimer.ui.dialogs import (
-    AmendNoteDialog,
-    ConfirmDialog,
-    DeleteClientDialog,
-    RenameClientDialog,
-)
-from sessiontimer.ui.screens.client_history import ClientHistoryScreen
-from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-from sessiontimer.ui.screens.sessions import SessionsScreen
-from sessiontimer.ui.screens.stats import StatsScreen
+from sessiontimer.ui.dialogs.confirm import ConfirmDialog
+from sessiontimer.ui.dialogs.review import AmendNoteDialog, DeleteClientDialog, RenameClientDialog
+from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
+from sessiontimer.ui.screens.review.sessions import SessionsScreen
+from sessiontimer.ui.screens.review.stats import StatsScreen
+from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_sessions_screen import _clients, _fixed_data, _open, _settle, journals
 
@@ -256,7 +252,7 @@ def test_review_keys_conflict_with_no_app_wide_key() -> None:
 
 
 async def test_help_lists_the_review_keys() -> None:
-    from sessiontimer.ui.screens.help import HelpScreen
+    from sessiontimer.ui.dialogs.help import HelpScreen
 
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:

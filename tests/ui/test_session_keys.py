@@ -8,8 +8,8 @@ from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.paths import resolve
 from sessiontimer.ui.app import SessionTimerApp, make_app
-from sessiontimer.ui.screens.end import EndScreen
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.end import EndScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE
 from tests.ui.conftest import build_app, quiet_settings
 
@@ -363,7 +363,7 @@ async def test_markup_in_user_text_is_shown_as_typed(clock: ManualClock) -> None
 
 async def test_audio_backend_change_is_journaled_and_told_once(clock: ManualClock) -> None:
     from sessiontimer.audio.base import BackendChange
-    from sessiontimer.ui.session_service import BackendChanged
+    from sessiontimer.ui.service_glue import BackendChanged
 
     app = build_app(clock, preset="Demo")
     app.backend_notice_delay = 0.05
@@ -464,7 +464,7 @@ async def test_sleep_is_held_off_while_a_session_runs(
     clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The inhibitor starts after the session's first frame and is let go when it closes."""
-    from sessiontimer.ui import session_service
+    from sessiontimer.ui import service_glue
 
     held: list[str] = []
 
@@ -478,7 +478,7 @@ async def test_sleep_is_held_off_while_a_session_runs(
         def release(self) -> None:
             held.append("release")
 
-    monkeypatch.setattr(session_service, "SleepInhibitor", FakeInhibitor)
+    monkeypatch.setattr(service_glue, "SleepInhibitor", FakeInhibitor)
     app = make_app(quiet_settings(), resolve(), clock=clock, auto_tick=False, preset="Demo")
     app.reraise_errors = True
     async with app.run_test(size=(100, 30)) as pilot:
@@ -521,7 +521,7 @@ async def test_a_direct_start_tells_of_config_problems(clock: ManualClock) -> No
 async def test_a_fallback_told_at_start_is_not_told_again(clock: ManualClock) -> None:
     from sessiontimer.audio.base import BackendChange
     from sessiontimer.core.notices import SOUND
-    from sessiontimer.ui.session_service import BackendChanged, ServiceNotice
+    from sessiontimer.ui.service_glue import BackendChanged, ServiceNotice
 
     now = [0.0]
     app = build_app(clock, preset="Demo")
@@ -579,7 +579,7 @@ async def test_start_up_notices_come_one_at_a_time_in_plain_words_sound_first(
     three stacked toasts in jargon ("Cues play through aplay (simpleaudio: ...)")."""
     from sessiontimer.audio.base import BackendChange
     from sessiontimer.inhibit import SleepInhibitor
-    from sessiontimer.ui.session_service import BackendChanged
+    from sessiontimer.ui.service_glue import BackendChanged
 
     monkeypatch.setattr(SleepInhibitor, "_command", lambda self: None)  # refused here
     now = [0.0]

@@ -9,9 +9,9 @@ from typing import Any
 from textual.widgets import DataTable, Input, Static
 
 from sessiontimer import paths
-from sessiontimer.ui.screens.client_history import ClientHistoryScreen
-from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-from sessiontimer.ui.screens.sessions import MARGIN, PAGE, WINDOW, SessionsScreen
+from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
+from sessiontimer.ui.screens.review.sessions import MARGIN, PAGE, WINDOW, SessionsScreen
+from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
 from tests.ui.conftest import build_app
 
 _spec = importlib.util.spec_from_file_location(

@@ -11,7 +11,7 @@ from sessiontimer.core.recorder import SessionRecorder
 from sessiontimer.core.state import load_state
 from sessiontimer.paths import resolve
 from sessiontimer.review.edit import rename_client
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import WALL, build_app, quiet_settings
 
 
@@ -250,7 +250,7 @@ async def test_help_and_back_keeps_the_typed_client(clock: ManualClock) -> None:
 
 
 async def test_help_from_start_lists_the_start_keys(clock: ManualClock) -> None:
-    from sessiontimer.ui.screens.start import StartScreen
+    from sessiontimer.ui.screens.session.start import StartScreen
 
     app = build_app(clock)
     async with app.run_test(size=(100, 60)) as pilot:

@@ -84,7 +84,7 @@ def test_the_web_driver_names_are_imported_only_when_asked_for() -> None:
     import sys
 
     code = (
-        "import sys, sessiontimer.ui.textual_compat as c, sessiontimer.ui.quiet_driver;"
+        "import sys, sessiontimer.ui.textual_compat as c, sessiontimer.ui.drivers.terminal;"
         "assert 'textual.drivers.web_driver' not in sys.modules;"
         "c.ExitInput; assert 'textual.drivers.web_driver' in sys.modules"
     )
@@ -107,9 +107,9 @@ async def test_a_driver_gives_its_key_parser_and_its_loop() -> None:
 
     from textual.app import App
 
-    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+    from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
-    driver = QuietLinuxDriver(App())
+    driver = KeyWaitLinuxDriver(App())
     parser = compat.key_parser(driver)
     assert isinstance(parser, compat.XTermParser) and compat.has_deadline(parser)
     assert compat.driver_loop(driver) is asyncio.get_running_loop()

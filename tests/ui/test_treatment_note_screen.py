@@ -8,9 +8,9 @@ from textual.widgets import Input, Static
 
 from sessiontimer import paths
 from sessiontimer.core.clock import ManualClock
-from sessiontimer.ui.screens.end import EndScreen
-from sessiontimer.ui.screens.session_detail import SessionDetailScreen
-from sessiontimer.ui.screens.treatment_note import TreatmentNoteScreen
+from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
+from sessiontimer.ui.screens.review.treatment_note import TreatmentNoteScreen
+from sessiontimer.ui.screens.session.end import EndScreen
 from tests.ui.conftest import build_app
 from tests.ui.test_sessions_screen import _open, _settle, journals
 

@@ -11,7 +11,7 @@ from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.state import load_state
 from sessiontimer.paths import resolve
 from sessiontimer.ui import session_flow
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.screens.session.running import SessionScreen
 from sessiontimer.ui.widgets.phase_clock import PhaseClock
 from tests.ui.conftest import FakeAudio, build_app
 
@@ -231,7 +231,7 @@ async def test_hands_never_run_into_the_notes(clock: ManualClock) -> None:
 
 
 async def test_the_new_preset_name_dialog_is_centred() -> None:
-    from sessiontimer.ui.dialogs import NameDialog
+    from sessiontimer.ui.dialogs.presets import NameDialog
 
     app = build_app(audio=FakeAudio())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
 from sessiontimer.ui.app import SessionTimerApp
-from sessiontimer.ui.dialogs import ConfirmDialog
-from sessiontimer.ui.screens.session import SessionScreen
+from sessiontimer.ui.dialogs.confirm import ConfirmDialog
+from sessiontimer.ui.screens.session.running import SessionScreen
 from tests.ui.conftest import build_app
 
 

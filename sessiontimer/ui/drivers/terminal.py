@@ -55,7 +55,7 @@ class WakingEvent(threading.Event):
         self._wake_fd = -1
 
 
-class QuietLinuxDriver(LinuxDriver):
+class KeyWaitLinuxDriver(LinuxDriver):
     """``LinuxDriver`` with an input thread that blocks instead of polling."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

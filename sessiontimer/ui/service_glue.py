@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from sessiontimer.audio.base import BackendChange, CueOutcome
-from sessiontimer.audio.deferred import DeferredAudio
+from sessiontimer.audio.starting import StartingAudio
 from sessiontimer.core import readable
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.lock import SessionLock
@@ -32,7 +32,7 @@ from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE, start_notice
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
-    from sessiontimer.ui.screens.session import SessionScreen
+    from sessiontimer.ui.screens.session.running import SessionScreen
 
 TEST_CHIME = Cue("singing-bowl")
 LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
@@ -71,7 +71,7 @@ class CueFinished(Message):
     outcome: CueOutcome
 
 
-def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
+def open_audio(app: SessionTimerApp, first: str | None = None) -> StartingAudio:
     """Start the audio service in a daemon thread after the first frame; cues wait meanwhile.
 
     With no service at all (it failed to start), every cue is answered as visual.
@@ -80,7 +80,7 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> DeferredAudio:
     cues of the preset about to run (``first``, else the last one used) are prepared at once
     and the other presets' a little later, when the screen is drawn and idle.
     """
-    deferred = DeferredAudio()
+    deferred = StartingAudio()
     soon, later = _cues_by_urgency(app.settings.presets, first or app.ui_state.last_preset)
     if first:  # a direct run: the test chime (a 20 s bowl to scale) is not wanted soon
         soon, later = soon[1:], [soon[0], *later]

@@ -23,7 +23,7 @@ import pytest
 from textual import events
 
 from sessiontimer.core.journal_read import read_journal
-from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 from tests.reliability.ptyapp import PtyApp, sessions
 
 ESCAPE_ALONE_WITHIN = 2.0  # seconds: Textual's parser waits about 0.1 s for a sequence
@@ -79,14 +79,14 @@ class _App:
 
 @pytest.fixture
 def driver_on_pty(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A QuietLinuxDriver reading a pty's slave end, its input thread running."""
+    """A KeyWaitLinuxDriver reading a pty's slave end, its input thread running."""
     master, slave = pty.openpty()
     tty.setraw(slave)  # as the app puts its terminal: bytes as they come, no line editing
     app = _App()
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
 
-    async def make() -> QuietLinuxDriver:  # a driver is made inside the app's loop
-        return QuietLinuxDriver(app, size=(80, 24))  # type: ignore[arg-type]
+    async def make() -> KeyWaitLinuxDriver:  # a driver is made inside the app's loop
+        return KeyWaitLinuxDriver(app, size=(80, 24))  # type: ignore[arg-type]
 
     driver = asyncio.run(make())
     for sig, handler in saved.items():  # the driver takes ctrl+z handlers; give them back
@@ -171,13 +171,13 @@ def test_after_close_the_wake_pipe_numbers_are_left_alone(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
-def test_the_app_runs_on_the_quiet_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_runs_on_the_key_wait_driver(monkeypatch: pytest.MonkeyPatch) -> None:
     from textual import constants
 
     from tests.ui.conftest import build_app
 
     monkeypatch.setattr(constants, "DRIVER", None)
-    assert build_app().driver_class is QuietLinuxDriver
+    assert build_app().driver_class is KeyWaitLinuxDriver
 
 
 async def test_writes_after_the_output_thread_ended_never_block_the_app() -> None:
@@ -190,9 +190,9 @@ async def test_writes_after_the_output_thread_ended_never_block_the_app() -> Non
     from textual.app import App
     from textual.drivers._writer_thread import WriterThread
 
-    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+    from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
-    driver = QuietLinuxDriver(App())
+    driver = KeyWaitLinuxDriver(App())
     writer = WriterThread(io.StringIO())
     writer.start()
     writer.stop()
@@ -214,9 +214,9 @@ async def test_closing_with_the_output_thread_ended_and_its_queue_full_never_blo
     from textual.app import App
     from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 
-    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+    from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
-    driver = QuietLinuxDriver(App())
+    driver = KeyWaitLinuxDriver(App())
     writer = WriterThread(io.StringIO())
     writer.start()
     writer.stop()
@@ -235,8 +235,8 @@ async def test_closing_with_the_output_thread_stuck_on_its_terminal_gives_up() -
     from textual.app import App
     from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 
-    from sessiontimer.ui import quiet_driver
-    from sessiontimer.ui.quiet_driver import QuietLinuxDriver
+    from sessiontimer.ui.drivers import terminal as terminal_driver
+    from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
     stuck = threading.Event()
 
@@ -247,7 +247,7 @@ async def test_closing_with_the_output_thread_stuck_on_its_terminal_gives_up() -
         def flush(self) -> None:
             pass
 
-    driver = QuietLinuxDriver(App())
+    driver = KeyWaitLinuxDriver(App())
     writer = WriterThread(Terminal())  # type: ignore[arg-type]
     writer.start()
     for _ in range(MAX_QUEUED_WRITES + 1):
@@ -255,6 +255,6 @@ async def test_closing_with_the_output_thread_stuck_on_its_terminal_gives_up() -
     driver._writer_thread = writer
     closing = threading.Thread(target=driver.close, daemon=True)
     closing.start()
-    closing.join(2 * quiet_driver.OUTPUT_STOP_WAIT + 3)
+    closing.join(2 * terminal_driver.OUTPUT_STOP_WAIT + 3)
     stuck.set()
     assert not closing.is_alive()

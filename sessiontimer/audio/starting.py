@@ -21,7 +21,7 @@ from typing import Any
 Call = tuple[str, tuple[Any, ...]]
 
 
-class DeferredAudio:
+class StartingAudio:
     """The ``play``/``set_master_volume`` face of an AudioService that is not there yet."""
 
     def __init__(self) -> None:

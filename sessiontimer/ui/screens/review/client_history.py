@@ -107,7 +107,7 @@ class ClientHistoryScreen(AppScreen[None]):
             navigation.timeline(self.app, chosen)
 
     def action_rename(self) -> None:
-        from sessiontimer.ui.dialogs import RenameClientDialog
+        from sessiontimer.ui.dialogs.review import RenameClientDialog
 
         self.app.push_screen(RenameClientDialog(self.client, self.known), self._rename_chosen)
 
@@ -148,7 +148,7 @@ class ClientHistoryScreen(AppScreen[None]):
         self.load()
 
     def action_delete(self) -> None:
-        from sessiontimer.ui.dialogs import DeleteClientDialog
+        from sessiontimer.ui.dialogs.review import DeleteClientDialog
 
         gone = self.summaries
         names = ", ".join(dict.fromkeys(s.client or "" for s in gone))

@@ -268,7 +268,7 @@ class SessionScreen(AppScreen[None]):
 
     @guarded
     def action_note(self) -> None:
-        from sessiontimer.ui.dialogs import TextNoteDialog
+        from sessiontimer.ui.dialogs.session import TextNoteDialog
 
         regions = self.st_app.settings.regions
         begun = self.recorder.begin_note()  # filed at this moment, however long the typing
@@ -460,7 +460,7 @@ class SessionScreen(AppScreen[None]):
 
     @guarded
     def action_words(self) -> None:
-        from sessiontimer.ui.dialogs import TextNoteDialog
+        from sessiontimer.ui.dialogs.session import TextNoteDialog
 
         regions = self.st_app.settings.regions
         begun = self.recorder.begin_note()

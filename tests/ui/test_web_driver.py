@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from textual import events
 
-from sessiontimer.ui import quiet_web_driver
-from sessiontimer.ui.quiet_web_driver import MODES, QuietWebDriver
+from sessiontimer.ui.drivers import web as web_driver
+from sessiontimer.ui.drivers.web import MODES, KeyWaitWebDriver
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
 
@@ -52,7 +52,7 @@ def _wait(condition: Any, timeout: float = 5.0) -> bool:
 
 @pytest.fixture
 def driver(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A QuietWebDriver reading a pipe (the server's end), its input thread running."""
+    """A KeyWaitWebDriver reading a pipe (the server's end), its input thread running."""
     read_end, write_end = os.pipe()
     app = _App()
 
@@ -65,8 +65,8 @@ def driver(monkeypatch: pytest.MonkeyPatch) -> Any:
     loop_thread = threading.Thread(target=loop.run_forever, daemon=True)
     loop_thread.start()
 
-    async def make() -> QuietWebDriver:
-        return QuietWebDriver(app, size=(80, 24))  # type: ignore[arg-type]
+    async def make() -> KeyWaitWebDriver:
+        return KeyWaitWebDriver(app, size=(80, 24))  # type: ignore[arg-type]
 
     made = asyncio.run_coroutine_threadsafe(make(), loop).result(5)
     made._stdin = read_end
@@ -74,7 +74,7 @@ def driver(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(made, "_write", written.append)
     monkeypatch.setattr(made, "process_message", app.messages.append)
     signals: list[int] = []
-    monkeypatch.setattr(quiet_web_driver.os, "kill", lambda pid, sig: signals.append(sig))
+    monkeypatch.setattr(web_driver.os, "kill", lambda pid, sig: signals.append(sig))
     selects: list[float | None] = []
     real_select = selectors.SelectSelector.select
 

@@ -121,7 +121,7 @@ class SessionDetailScreen(AppScreen[None]):
         self.action_amend()
 
     def action_amend(self) -> None:
-        from sessiontimer.ui.dialogs import AmendNoteDialog
+        from sessiontimer.ui.dialogs.review import AmendNoteDialog
 
         note = self.current_note()
         if note is None:

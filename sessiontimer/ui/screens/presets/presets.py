@@ -22,7 +22,7 @@ from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
 from sessiontimer.ui import navigation, preset_actions
 from sessiontimer.ui.app_screen import AppScreen
-from sessiontimer.ui.dialogs import NameDialog
+from sessiontimer.ui.dialogs.presets import NameDialog
 from sessiontimer.ui.plain_text import cells
 from sessiontimer.ui.widgets.key_bar import KeyBar
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from sessiontimer.config_edit import ConfigEditor
 from sessiontimer.config_edit import notes as note_edits
 from sessiontimer.core.model import NoteKey
 from sessiontimer.ui import preset_actions
 from sessiontimer.ui.app_screen import AppScreen
-from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.dialogs.presets import NoteKeyDialog
 from sessiontimer.ui.plain_text import cells
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -26,34 +26,6 @@ if TYPE_CHECKING:
     pass
 
 REGION_KEYS = "1234567890"
-
-
-class NoteKeyDialog(Modal[NoteKey | None]):
-    """One quick-note key: the key, its tag, and whether it marks a start and an end."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_key_cancel")]
-
-    def __init__(self, note: NoteKey | None = None) -> None:
-        super().__init__()
-        self.note = note or NoteKey("", "")
-
-    def compose(self) -> Any:
-        with Vertical(classes="dialog"):
-            yield Static("Quick-note key", classes="dialog-question")
-            yield Input(self.note.key, placeholder="one key, like k", max_length=1, id="nk-key")
-            yield Input(self.note.tag, placeholder="the tag, like knot", id="nk-tag")
-            yield Checkbox("toggle (marks a start and an end)", self.note.toggle, id="nk-toggle")
-            yield Static("[b]enter[/] ok    [b]escape[/] cancel", classes="dialog-keys")
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        key = self.query_one("#nk-key", Input).value.strip()
-        tag = self.query_one("#nk-tag", Input).value.strip()
-        toggle = self.query_one("#nk-toggle", Checkbox).value
-        self.dismiss(NoteKey(key, tag, toggle) if key and tag else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class NoteKeysScreen(AppScreen[None]):

@@ -3,7 +3,7 @@
 Textual's ``WebDriver`` reads the server's packets in a thread that wakes ten times a second
 whether or not anything came (the served app's idle CPU was 1.4x the terminal's, and never
 zero while paused). Here the thread sleeps on the pipe from the server and a wake-up pipe,
-with the key parser's Escape deadline as the only timeout, as :mod:`quiet_driver` does for
+with the key parser's Escape deadline as the only timeout, as :mod:`terminal_driver` does for
 the terminal. It also knows what the server needs beyond textual-serve's protocol:
 
 - ``sessiontimer.reattached``: a new browser tab took over the running app; its terminal
@@ -29,7 +29,7 @@ from typing import Any
 
 from textual.drivers.web_driver import WebDriver
 
-from sessiontimer.ui.quiet_driver import WakingEvent
+from sessiontimer.ui.drivers.terminal import WakingEvent
 from sessiontimer.ui.textual_compat import (
     ByteStream,
     ExitInput,
@@ -44,7 +44,7 @@ PAGE_META = "sessiontimer."
 LOST = "connection lost"  # the journal's ``suspended`` reason for a browser gone for good
 
 
-class QuietWebDriver(WebDriver):
+class KeyWaitWebDriver(WebDriver):
     """``WebDriver`` whose input thread blocks; it reattaches and notices a lost server."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

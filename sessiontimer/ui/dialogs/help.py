@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from sessiontimer.core.rhythm import QUALITY_KEYS
 from sessiontimer.ui import key_bindings
-from sessiontimer.ui.modal import Modal
+from sessiontimer.ui.dialogs.modal import Modal
 from sessiontimer.ui.plain_text import visible_controls
 
 if TYPE_CHECKING:

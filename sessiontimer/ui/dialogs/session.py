@@ -1,0 +1,139 @@
+"""Dialogs during a session: a typed note, the resume offer, lines waiting for the disk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from sessiontimer.ui.dialogs.modal import Modal
+from sessiontimer.ui.plain_text import plain, styled
+
+
+class TextNoteDialog(Modal[tuple[str, str | None] | None]):
+    """A free-text note (imagery, dialogue), optionally naming a region other than the hands'."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_cancel")]
+
+    def __init__(self, regions: tuple[str, ...], *, words: bool = False) -> None:
+        super().__init__()
+        self.regions = regions
+        self.words = words  # the client's own words: quoted as such in the treatment note
+
+    def compose(self) -> Any:
+        title = "The client's own words" if self.words else "Note"
+        hint = "their words, as said" if self.words else "what you noticed, what the client said"
+        with Vertical(classes="dialog"):
+            yield Static(
+                f"{title}  [dim](enter saves, escape cancels)[/]", classes="dialog-question"
+            )
+            yield Input(placeholder=hint, id="note-text")
+            yield Input(
+                placeholder="region, if not where the hands are (optional)",
+                id="note-region",
+                suggester=SuggestFromList(self.regions, case_sensitive=False),
+            )
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        text = self.query_one("#note-text", Input).value.strip()
+        region = self.query_one("#note-region", Input).value.strip() or None
+        self.dismiss((text, region) if text else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ResumeDialog(Modal[str | None]):
+    """An interrupted session: continue it (gap as a pause or counted), close it, or later."""
+
+    HOLD_AFTER = frozenset({"c", "g", "x", "escape"})
+
+    BINDINGS = [
+        Binding("c", "choose('pause')", "Continue", id="resume_pause"),
+        Binding("g", "choose('session')", "Continue, count the gap", id="resume_session"),
+        Binding("x", "choose('close')", "Close as interrupted", id="resume_close"),
+        Binding("escape", "choose('later')", "Later", id="resume_later"),
+    ]
+
+    def __init__(self, description: str) -> None:
+        super().__init__()
+        self.description = description
+
+    def compose(self) -> Any:
+        with Vertical(classes="dialog"):
+            yield Static(
+                styled("[b]A session was interrupted[/]\n$what", what=self.description),
+                classes="dialog-question",
+            )
+            yield Static(
+                "[b]c[/] continue (the gap counts as a pause)\n"
+                "[b]g[/] continue, counting the gap as session time\n"
+                "[b]x[/] close it as interrupted\n"
+                "[b]escape[/] decide later",
+                classes="dialog-keys",
+            )
+
+    def action_choose(self, how: str) -> None:
+        self.dismiss(how)
+
+
+class WaitingLinesDialog(Modal[str | None]):
+    """Quitting while journal lines cannot reach the disk: say how many, offer a place.
+
+    Returns "" (quit and lose them), a folder to write the whole journal to, or None
+    (stay: the app keeps trying, and the practitioner can free some space meanwhile).
+    """
+
+    BINDINGS = [
+        Binding("escape", "choose(None)", "Stay and keep trying", id="waiting_stay"),
+        Binding("ctrl+h", "home", "Write to home folder", id="waiting_home"),
+        Binding("ctrl+d", "choose('')", "Quit, lose them", id="waiting_lose"),
+    ]
+
+    def __init__(self, count: int, where: list[str]) -> None:
+        super().__init__()
+        self.count = count
+        self.where = where
+
+    def compose(self) -> Any:
+        from pathlib import Path
+
+        lines = "line" if self.count == 1 else "lines"
+        with Vertical(classes="dialog"):
+            yield Static(
+                Content.assemble(
+                    (f"{self.count} journal {lines} would be lost.", "bold"),
+                    "\n",
+                    plain("\n".join(self.where)),
+                    "\nType a folder and press enter to write the whole journal there, or:",
+                ),
+                classes="dialog-question",
+            )
+            yield Input(str(Path.home()), id="waiting-folder")
+            yield Static(
+                "[b]enter[/] write to this folder    [b]ctrl+h[/] home folder\n"
+                "[b]escape[/] stay, keep trying    [b]ctrl+d[/] quit and lose them",
+                classes="dialog-keys",
+            )
+
+    @on(Input.Submitted)
+    def save(self, event: Input.Submitted) -> None:
+        folder = event.value.strip()
+        if folder:
+            self.dismiss(folder)
+        else:
+            self.stays_open()
+
+    def action_home(self) -> None:
+        from pathlib import Path
+
+        self.dismiss(str(Path.home()))
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,1 @@
+"""Textual's drivers, waiting for input instead of polling it (terminal and browser)."""

@@ -1,0 +1,1 @@
+"""The screens that change the config: presets, the phase editor, note keys."""

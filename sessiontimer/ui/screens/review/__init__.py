@@ -1,0 +1,1 @@
+"""The screens that review past sessions: the list, a timeline, a client, stats, a note."""
