@@ -6,8 +6,9 @@ settings, running session). The one cast lives here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -22,9 +23,21 @@ def timer_app(node: DOMNode) -> SessionTimerApp:
     return cast("SessionTimerApp", node.app)
 
 
+def stop_if_left(screen: Screen[Any], event: events.Key) -> None:
+    """A key that reaches ``screen`` after it was left (typed before the Enter that left it,
+    in one read of the terminal) stops here: going on up, the app would look it up in the
+    *next* screen's bindings ('m' of a name typed into the preset list muted the session)."""
+    if screen.app.screen is not screen:
+        event.stop()
+        event.prevent_default()
+
+
 class AppScreen(Screen[R]):
     """A full screen of sessiontimer."""
 
     @property
     def st_app(self) -> SessionTimerApp:
         return timer_app(self)
+
+    def on_key(self, event: events.Key) -> None:
+        stop_if_left(self, event)

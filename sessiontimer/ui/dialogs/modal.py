@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 
-from sessiontimer.ui.app_screen import timer_app
+from sessiontimer.ui.app_screen import stop_if_left, timer_app
 
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
@@ -28,6 +29,9 @@ class Modal(ModalScreen[R]):
     @property
     def st_app(self) -> SessionTimerApp:
         return timer_app(self)
+
+    def on_key(self, event: events.Key) -> None:
+        stop_if_left(self, event)
 
     def stays_open(self) -> None:
         """A closing key did not close it (a message instead): held keys come here now."""
