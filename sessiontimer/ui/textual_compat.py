@@ -149,6 +149,11 @@ def key_parser(driver: Driver) -> XTermParser:
     return XTermParser(driver._debug)
 
 
+def driver_app(driver: Driver) -> App[Any]:
+    """The app a driver serves (private in Textual): where a driver posts what it learns."""
+    return driver._app
+
+
 def driver_loop(driver: Driver) -> Any:
     """The event loop the driver was made on (private in Textual): where input threads hand
     their work back to the app."""

@@ -109,7 +109,9 @@ async def test_a_driver_gives_its_key_parser_and_its_loop() -> None:
 
     from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
 
-    driver = KeyWaitLinuxDriver(App())
+    app = App()
+    driver = KeyWaitLinuxDriver(app)
+    assert compat.driver_app(driver) is app
     parser = compat.key_parser(driver)
     assert isinstance(parser, compat.XTermParser) and compat.has_deadline(parser)
     assert compat.driver_loop(driver) is asyncio.get_running_loop()

@@ -23,6 +23,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
 from sessiontimer.ui.textual_compat import (
+    driver_app,
     has_deadline,
     key_parser,
     output_ended,
@@ -115,7 +116,7 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     def _terminal_lost(self) -> None:
         """Tell the app once; it suspends the session and exits ("terminal closed")."""
-        self._app.post_message(TerminalLost())
+        driver_app(self).post_message(TerminalLost())
 
     def close(self) -> None:
         # Textual's close is only the output thread's stop, which could wait for ever.

@@ -33,6 +33,7 @@ from sessiontimer.ui.drivers.terminal import WakingEvent
 from sessiontimer.ui.textual_compat import (
     ByteStream,
     ExitInput,
+    driver_app,
     driver_loop,
     has_deadline,
     key_parser,
@@ -85,15 +86,18 @@ class KeyWaitWebDriver(WebDriver):
 
     def _repaint(self) -> None:
         self.write(MODES)
-        self._app.refresh(repaint=True, layout=True)
-        self._app.screen.refresh(repaint=True, layout=True)
+        app = driver_app(self)
+        app.refresh(repaint=True, layout=True)
+        app.screen.refresh(repaint=True, layout=True)
 
     def _server_lost(self) -> None:
         """The browser is gone for good: once, the app's "connection lost" way out."""
         if self._lost.is_set() or self.exit_event.is_set():
             return
         self._lost.set()
-        leave = getattr(self._app, "leave", None)  # SessionTimerApp.leave; any other app: HUP
+        leave = getattr(
+            driver_app(self), "leave", None
+        )  # SessionTimerApp.leave; any other app: HUP
         if callable(leave):
             with contextlib.suppress(RuntimeError):  # the loop is already closed
                 driver_loop(self).call_soon_threadsafe(leave, LOST)
