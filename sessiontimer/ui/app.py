@@ -203,8 +203,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
 
     def waiting_text(self) -> str | None:
         """How many lines wait for the disk, and where (Start and End screens say it)."""
-        sessions = [*self.held, *([self.session] if self.session is not None else [])]
-        texts = [t for t in (s.waiting_text() for s in sessions) if t]
+        texts = [t for t in (s.waiting_text() for s in session_flow.kept(self)) if t]
         return "\n".join(texts) or None
 
     def unhandled_error(self, error: Exception) -> bool:

@@ -278,9 +278,9 @@ class WayOut:
         self.app.exit(return_code=status)
 
     def _waiting_sessions(self) -> list[RunningSession]:
-        app = self.app
-        sessions = [*app.held, *([app.session] if app.session is not None else [])]
-        return [s for s in sessions if s.final and not s.saved]
+        from sessiontimer.ui import session_flow
+
+        return [s for s in session_flow.kept(self.app) if s.final and not s.saved]
 
     def _ask_about_waiting(self, waiting: list[RunningSession]) -> None:
         from sessiontimer.ui import navigation, session_flow

@@ -126,6 +126,11 @@ def let_go(app: SessionTimerApp, session: RunningSession) -> None:
     session.when_saved(saved)
 
 
+def kept(app: SessionTimerApp) -> list[RunningSession]:
+    """Every session the app still holds: the closed ones waiting for the disk, the current."""
+    return [*app.held, *([app.session] if app.session is not None else [])]
+
+
 def saved(app: SessionTimerApp, session: RunningSession) -> None:
     """Every line of a closed session is on disk (on the UI loop): only now is it "saved"."""
     if session in app.held:

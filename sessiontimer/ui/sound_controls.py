@@ -46,13 +46,3 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
     """Send a cue to the audio service; its result is journaled when it comes back."""
     service_glue.play_cue(app, event, session)
     page.cue(app, event.cue, app.ui_state.volume, app.muted)  # served: there too
-
-
-def merge_cue(app: SessionTimerApp, event: CueDue, into: CueDue, session: RunningSession) -> None:
-    """A cue due together with a more important one: journaled as merged, not played."""
-    service_glue.merge_cue(app, event, into, session)
-
-
-def test_chime(app: SessionTimerApp) -> None:
-    """Play the test chime at the current volume (Start screen)."""
-    service_glue.test_chime(app)

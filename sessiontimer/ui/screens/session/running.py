@@ -20,7 +20,7 @@ from sessiontimer.core.engine import MIN_LEFT
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseStarted, SessionEnded
 from sessiontimer.core.finding_keys import FindingKeys
 from sessiontimer.core.model import OnEnd
-from sessiontimer.ui import key_bindings, navigation, session_flow, sound_controls
+from sessiontimer.ui import key_bindings, navigation, service_glue, session_flow, sound_controls
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.errors import guarded
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -171,7 +171,7 @@ class SessionScreen(AppScreen[None]):
             if isinstance(event, CueDue) and not event.stale:
                 self._cue(event)
             elif isinstance(event, CueDue) and fresh:  # due with a more important one
-                sound_controls.merge_cue(self.st_app, event, fresh[-1], self.session)
+                service_glue.merge_cue(self.st_app, event, fresh[-1], self.session)
             elif isinstance(event, SessionEnded):
                 self.findings.finish_rhythm()
                 self.call_after_refresh(session_flow.show_end, self.st_app, self)
@@ -342,6 +342,8 @@ class SessionScreen(AppScreen[None]):
 
     @guarded
     def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:  # typed before a dialog came over it: not a note key
+            return  # (AppScreen.on_key stops it)
         char = event.character or ""
         note_key = next((k for k in self.st_app.settings.note_keys if k.key == char), None)
         handled = True

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from sessiontimer.core.model import Preset
 from sessiontimer.core.readable import span
-from sessiontimer.ui import key_bindings, navigation, session_flow, sound_controls
+from sessiontimer.ui import key_bindings, navigation, service_glue, session_flow
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import styled, visible_controls
 from sessiontimer.ui.widgets.key_bar import KeyBar
@@ -226,7 +226,7 @@ class StartScreen(AppScreen[None]):
 
     def action_test_chime(self) -> None:
         app = self.st_app
-        sound_controls.test_chime(app)
+        service_glue.test_chime(app)
 
     def action_help(self) -> None:
         app = self.st_app
