@@ -106,8 +106,12 @@ class PlayerFeed:
         deadline = time.monotonic() + WATCH_FOR
         try:
             while time.monotonic() < deadline:
+                # What was written is read first: bytes written after it can only make the
+                # difference smaller. Read the other way round, a write that landed between
+                # the two looks like bytes the player took (an onset before its first read).
+                written = self._written
                 unread = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-                if self._written - unread > len(self._prefix):
+                if written - unread > len(self._prefix):
                     self._first_read = time.monotonic()
                     return
                 time.sleep(0.001)

@@ -183,3 +183,41 @@ def test_a_cue_is_answered_even_when_starting_the_player_breaks(
     answers = play_tap(SystemPlayerBackend(["paplay"]))
     assert len(answers) == 1 and answers[0].error is not None
     assert "closed file" in answers[0].error
+
+
+def test_a_write_between_the_watchers_two_looks_is_not_an_onset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The watcher looks at the pipe's unread bytes and at what was written: a write that
+    lands between the two looks must not pass for bytes the player took (CI saw a pw-play
+    onset 3 ms after its start with a player that waited 0.4 s before reading)."""
+    import fcntl
+    import threading
+
+    from sessiontimer.audio import player_feed
+
+    looked, wrote = threading.Event(), threading.Event()
+    real_ioctl, real_write_all = fcntl.ioctl, player_feed._write_all
+
+    def ioctl_then_a_write(fd: int, request: int, arg: bytes) -> bytes:
+        seen = real_ioctl(fd, request, arg)  # nothing written yet: 0 unread
+        if not looked.is_set():
+            looked.set()
+            wrote.wait(5)  # the writer's first piece lands right after this look
+        return seen
+
+    def write_after_the_look(stream: object, data: bytes) -> None:
+        looked.wait(5)
+        real_write_all(stream, data)  # type: ignore[arg-type]
+        wrote.set()
+
+    monkeypatch.setattr(player_feed.fcntl, "ioctl", ioctl_then_a_write)
+    monkeypatch.setattr(player_feed, "_write_all", write_after_the_look)
+    monkeypatch.setattr(player_feed, "WATCH_FOR", 0.3)
+    read_end, write_end = os.pipe()
+    try:
+        stdin = os.fdopen(write_end, "wb", buffering=0)
+        feed = player_feed.PlayerFeed(stdin, b"\0\0" * 3200, 1, 32000)
+        assert feed.began(5) is None  # nobody read a byte: no onset
+    finally:
+        os.close(read_end)
