@@ -12,6 +12,8 @@ from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from sessiontimer.ui.textual_compat import PaintAtOnceScreen
+
 if TYPE_CHECKING:
     from sessiontimer.ui.app import SessionTimerApp
 
@@ -32,7 +34,7 @@ def stop_if_left(screen: Screen[Any], event: events.Key) -> None:
         event.prevent_default()
 
 
-class AppScreen(Screen[R]):
+class AppScreen(PaintAtOnceScreen[R]):
     """A full screen of sessiontimer."""
 
     @property

@@ -14,6 +14,7 @@ import signal
 from queue import Empty, Full
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.app import App
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
     from textual.drivers.web_driver import _ExitInput as ExitInput
 
 __all__ = [
+    "SYNC_END",
+    "SYNC_START",
     "ByteStream",
     "ExitInput",
+    "PaintAtOnceScreen",
     "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
@@ -43,6 +47,11 @@ __all__ = [
 ]
 
 ReturnType = TypeVar("ReturnType")
+
+# What Textual writes around each frame when the terminal can hold its drawing until the
+# frame is complete (mode 2026); Textual's own constants live in a private module.
+SYNC_START = "\x1b[?2026h"
+SYNC_END = "\x1b[?2026l"
 
 
 def __getattr__(name: str) -> Any:
@@ -73,6 +82,33 @@ class UnhandledErrorApp(App[ReturnType]):
     def unhandled_error(self, error: Exception) -> bool:
         """Handle ``error``; False hands it to Textual (which shows it and exits)."""
         return False
+
+
+class PaintAtOnceScreen(Screen[ReturnType]):
+    """A screen that paints in the loop turn that changed it, not at Textual's next frame.
+
+    Textual paints a screen from a 60 Hz timer that an idle screen resumes: every change
+    costs the loop a second wake-up about 17 ms after the first. A screen whose changes come
+    once a second (the session clock) paints at once when its messages are done instead; a
+    burst of changes still paints once, at the end of the burst (idle comes only then).
+    """
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if not self.app._batch_count and self.is_current and _paint_due(self):
+            event.prevent_default()
+            self._on_timer_update()  # paints now and pauses the (not resumed) frame timer
+            return
+        await super()._on_idle(event)
+
+
+def _paint_due(screen: Screen[Any]) -> bool:
+    return bool(
+        screen._layout_required
+        or screen._scroll_required
+        or screen._repaint_required
+        or screen._recompose_required
+        or screen._dirty_widgets
+    )
 
 
 def set_return_code(app: App[Any], code: int) -> None:

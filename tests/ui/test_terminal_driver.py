@@ -258,3 +258,56 @@ async def test_closing_with_the_output_thread_stuck_on_its_terminal_gives_up() -
     closing.join(2 * terminal_driver.OUTPUT_STOP_WAIT + 3)
     stuck.set()
     assert not closing.is_alive()
+
+
+async def test_a_frame_written_in_pieces_reaches_the_terminal_as_one_write() -> None:
+    """Textual writes sync start, the frame and sync end apart: one write (and no half frame
+    on the terminal) instead of three."""
+    from textual.app import App
+
+    from sessiontimer.ui.textual_compat import SYNC_END, SYNC_START
+
+    written: list[bytes] = []
+
+    class Output:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+    driver = KeyWaitLinuxDriver(App())
+    driver._output = Output()  # type: ignore[assignment]
+    driver.write("\x1b[?25l")  # outside a frame: written as it comes
+    for piece in (SYNC_START, "\x1b[4;3H7:46 é", SYNC_END):
+        driver.write(piece)
+    assert written == [b"\x1b[?25l", f"{SYNC_START}\x1b[4;3H7:46 é{SYNC_END}".encode()]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+async def test_on_a_terminal_frames_go_out_directly_elsewhere_through_textual() -> None:
+    import io
+
+    from textual.app import App
+
+    from sessiontimer.ui.drivers.terminal_output import TerminalOutput
+
+    master, slave = pty.openpty()
+    try:
+        driver = KeyWaitLinuxDriver(App())
+        driver._file = os.fdopen(os.dup(slave), "w")  # type: ignore[assignment]
+        output = driver._open_output()
+        assert isinstance(output, TerminalOutput)
+        output.write(b"7:46")
+        os.set_blocking(master, False)
+        assert _wait(lambda: _read(master) == b"7:46")
+        output.close(1.0)
+        driver._file = io.StringIO()  # type: ignore[assignment]  # not a terminal
+        assert driver._open_output() is None
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 100)
+    except BlockingIOError:
+        return b""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import Any
 
+import pytest
 from textual import events
+from textual.app import App
 
 from sessiontimer.ui import textual_compat as compat
 
@@ -130,3 +133,37 @@ async def test_a_forgotten_signal_handler_leaves_the_signal_as_it_is() -> None:
         assert not loop.remove_signal_handler(signal.SIGUSR1)  # nothing left to remove
     finally:
         signal.signal(signal.SIGUSR1, before)
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+async def test_a_paint_at_once_screen_paints_without_textuals_frame_timer(at_once: bool) -> None:
+    """The private names PaintAtOnceScreen uses still paint a change: at once when it is done,
+    never through the 60 Hz frame timer (which cost the loop a second wake-up a second);
+    Textual's own screen (the other case) still resumes that timer."""
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    from sessiontimer.ui.textual_compat import PaintAtOnceScreen
+
+    base = PaintAtOnceScreen if at_once else Screen
+
+    class Clock(base):  # type: ignore[valid-type,misc]
+        def compose(self) -> Any:
+            yield Static("7:46")
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        screen = Clock()
+        await app.push_screen(screen)
+        await pilot.pause()
+        resumed, painted = [], []
+        timer = screen._update_timer
+        real_resume, real_refresh = timer.resume, screen._compositor_refresh
+        timer.resume = lambda: (resumed.append(1), real_resume())  # type: ignore[method-assign]
+        screen._compositor_refresh = lambda: (painted.append(1), real_refresh())
+        screen.query_one(Static).update("7:45")
+        await pilot.pause()
+        await pilot.pause()
+        assert painted
+        assert bool(resumed) is not at_once
+        assert screen.query_one(Static).render().plain == "7:45"  # type: ignore[union-attr]

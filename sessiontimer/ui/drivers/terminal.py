@@ -22,8 +22,12 @@ from typing import Any
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
+from sessiontimer.ui.drivers.terminal_output import TerminalOutput
 from sessiontimer.ui.textual_compat import (
+    SYNC_END,
+    SYNC_START,
     driver_app,
+    driver_loop,
     has_deadline,
     key_parser,
     output_ended,
@@ -65,14 +69,62 @@ class KeyWaitLinuxDriver(LinuxDriver):
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self.exit_event = WakingEvent(self._wake_write)
+        self._frame: list[str] | None = None  # the pieces of a frame still being written
+        self._output: TerminalOutput | None = None  # None: Textual's output thread writes
+
+    def start_application_mode(self) -> None:
+        """Textual's start, with frames written from the app's thread (see terminal_output)
+        when the output is a terminal; from the first write on, so they stay in order."""
+        if self._output is not None:  # back from a suspend (ctrl+z): a fresh opening
+            self._output.close(OUTPUT_STOP_WAIT)
+        self._output = self._open_output()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
+
+    def _open_output(self) -> TerminalOutput | None:
+        try:
+            fd = self._file.fileno() if self._file is not None else -1
+            if fd < 0 or not os.isatty(fd):
+                return None
+            loop = driver_loop(self)
+            app = driver_app(self)
+
+            def repaint() -> None:
+                loop.call_soon_threadsafe(lambda: app.refresh(layout=True))
+
+            return TerminalOutput(fd, repaint)
+        except (OSError, ValueError, AttributeError):  # no terminal device: Textual's thread
+            return None
 
     def write(self, data: str) -> None:
-        """Textual's write, unless its output thread has ended: then the frame is dropped
-        (there is no terminal to draw on) instead of blocking the app for ever, so that a
-        signal or the lost terminal can still be handled and the session suspended."""
+        """Write ``data`` to the terminal; never blocks the app.
+
+        A frame Textual writes in three pieces (sync start, the frame, sync end) is written
+        as one: one system call a frame, never half a frame on the terminal. Through
+        Textual's output thread (no terminal device), a write after that thread ended is
+        dropped (there is no terminal to draw on) instead of blocking the app for ever, so
+        that a signal or the lost terminal can still be handled and the session suspended."""
+        if data == SYNC_START:
+            self._frame = [data]
+            return
+        if self._frame is not None:
+            self._frame.append(data)
+            if data != SYNC_END:
+                return
+            data, self._frame = "".join(self._frame), None
+        if self._output is not None:
+            self._output.write(data.encode(self._encoding, self._errors))
+            return
         if output_ended(self):
             return
         super().write(data)
+
+    @property
+    def _encoding(self) -> str:
+        return getattr(self._file, "encoding", None) or "utf-8"
+
+    @property
+    def _errors(self) -> str:
+        return getattr(self._file, "errors", None) or "strict"
 
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""
@@ -120,6 +172,8 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     def close(self) -> None:
         # Textual's close is only the output thread's stop, which could wait for ever.
+        if self._output is not None:
+            self._output.close(OUTPUT_STOP_WAIT)
         stop_output(self, OUTPUT_STOP_WAIT)
         if isinstance(self.exit_event, WakingEvent):
             self.exit_event.detach()
