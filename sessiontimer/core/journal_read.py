@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,6 +23,7 @@ from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wal
 __all__ = ["JournalError", "ResumeInfo", "resume_state", "wall_time"]  # their old home
 
 Event = dict[str, Any]
+EVERY_LINES = 8192  # how often a long read says how far it is (and may be stopped)
 _ENDED = b'"type":"session_ended"'
 
 
@@ -64,9 +65,15 @@ class JournalStream:
     """
 
     def __init__(
-        self, path: Path, kinds: frozenset[str] | None = None, collapse: frozenset[str] = _NONE
+        self,
+        path: Path,
+        kinds: frozenset[str] | None = None,
+        collapse: frozenset[str] = _NONE,
+        *,
+        every: Callable[[int], None] | None = None,
     ) -> None:
         self.path = path
+        self.every = every  # called with the line number every EVERY_LINES lines (may raise)
         self.kinds = None if kinds is None else {k.encode() for k in kinds}
         self.collapse = {k.encode() for k in collapse}
         self.problems: list[str] = []
@@ -85,7 +92,10 @@ class JournalStream:
     def events_in(self, f: BinaryIO) -> Iterator[Event]:
         """The events of ``f``, the journal already opened (read errors are raised)."""
         held: Line | None = None  # the last of a run of collapsed lines, not yet decoded
+        every = self.every
         for line in capped_lines(f):
+            if every is not None and not line.number % EVERY_LINES:
+                every(line.number)
             if self.kinds is not None and line.ended and self._passed_over(line.data):
                 continue
             if self.collapse and line.ended and _writer_type(line.data) in self.collapse:
@@ -225,20 +235,41 @@ def describe(exc: BaseException) -> str:
     return f"it holds something this version cannot read ({type(exc).__name__})"
 
 
-def load_for_resume(path: Path) -> tuple[ResumeInfo, ResumedFile]:
+class ResumeStopped(JournalError):
+    """The practitioner stopped the reading of a journal (Escape while it was replayed)."""
+
+
+Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
+
+
+def load_for_resume(
+    path: Path, *, progress: Progress | None = None, stop: Callable[[], bool] | None = None
+) -> tuple[ResumeInfo, ResumedFile]:
     """Where an unfinished session stood, and the file it was read from (the writer's ``prior``).
 
     The file is kept open, not read into memory: a journal of a million lines is resumed in
-    the memory of one line, and the writer copies from that descriptor only if the file is
-    gone or replaced before it opens it. JournalError (in words) when it cannot be resumed.
+    the memory of one line (and of its last notes: ``replay.NOTES_HELD``), and the writer
+    copies from that descriptor only if the file is gone or replaced before it opens it.
+    JournalError (in words) when it cannot be resumed. A long read calls ``progress`` now and
+    then and ends in ResumeStopped as soon as ``stop()`` is true: it runs in a worker while
+    the screen says how far it is.
     """
     try:
         f = open_regular(path)
     except OSError as exc:
         raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with f:
+        size = os.fstat(f.fileno()).st_size
+
+        def every(_line: int) -> None:
+            if stop is not None and stop():
+                raise ResumeStopped(f"{path}: the reading was stopped; nothing was changed")
+            if progress is not None:
+                progress(f.tell(), size)
+
+        stream = JournalStream(path, collapse=_COLLAPSED, every=every)
         try:
-            info = resume_state(JournalStream(path).events_in(f))
+            info = resume_state(stream.events_in(f))
             size = os.fstat(f.fileno()).st_size
             ends = size == 0 or (f.seek(size - 1) >= 0 and f.read(1) == b"\n")
         except OSError as exc:
@@ -246,3 +277,8 @@ def load_for_resume(path: Path) -> tuple[ResumeInfo, ResumedFile]:
         if info.ended:
             raise JournalError(f"{path}: this session has already ended; nothing to resume")
         return info, ResumedFile(os.dup(f.fileno()), size, ends)
+
+
+# Each checkpoint supersedes the one before: of a run of them only the last is decoded (the
+# resume search reads them so too; tests/core/test_resume_offer_state.py holds them equal).
+_COLLAPSED = frozenset({"checkpoint"})

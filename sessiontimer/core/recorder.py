@@ -124,6 +124,8 @@ class SessionRecorder:
         self._next_id = next_id
         self._last_t = 0.0
         self.recent_notes: list[NoteRecord] = []
+        # Earlier notes of a resumed journal not held here (replay.NOTES_HELD): in the journal.
+        self.notes_not_held = 0
         self.undone: NoteRecord | None = None  # the last note undone: it can come back once
         self.region: str | None = None
         self.region_index: int | None = None
@@ -521,6 +523,7 @@ class SessionRecorder:
         self._last_t = info.session_elapsed
         self.region_index, self.region = info.region_index, info.region_name
         self.recent_notes = [_note_record(n) for n in info.notes]
+        self.notes_not_held = info.notes_not_held
         self.open_toggles = {
             tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]), e.get("region"))
             for tag, e in info.open_toggles.items()

@@ -13,8 +13,8 @@ from pathlib import Path
 from sessiontimer.core.clock import Clock
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.journal import make_event
-from sessiontimer.core.journal_read import load_for_resume
-from sessiontimer.core.journal_write import FileLayer, JournalWriter
+from sessiontimer.core.journal_read import ResumeInfo, load_for_resume
+from sessiontimer.core.journal_write import FileLayer, JournalWriter, ResumedFile
 from sessiontimer.core.model import Settings
 from sessiontimer.core.recorder import SessionRecorder
 
@@ -29,14 +29,19 @@ def resume_after_crash(
     fs: FileLayer | None = None,
     on_problem: Callable[[str], None] | None = None,
     on_recovered: Callable[[], None] | None = None,
+    loaded: tuple[ResumeInfo, ResumedFile] | None = None,
 ) -> SessionRecorder:
     """Continue an unfinished session: ``how`` is "pause" or "session" (for the gap).
 
-    Raises JournalError when the journal cannot be resumed (no start, already ended).
+    ``loaded``: the journal already read by :func:`load_for_resume` (in a worker: a long
+    journal takes seconds); the gap is counted up to now. Raises JournalError when the
+    journal cannot be resumed (no start, already ended).
     """
     if how not in ("pause", "session"):
+        if loaded is not None:
+            loaded[1].close()
         raise ValueError(f"how must be 'pause' or 'session', not {how!r}")
-    info, prior = load_for_resume(path)
+    info, prior = loaded if loaded is not None else load_for_resume(path)
     try:
         gap = info.gap_until(clock.wall())
         point = info.resume_point(how, gap)
@@ -55,9 +60,15 @@ def resume_after_crash(
     return recorder
 
 
-def close_interrupted(path: Path, clock: Clock, *, fs: FileLayer | None = None) -> bool:
+def close_interrupted(
+    path: Path,
+    clock: Clock,
+    *,
+    fs: FileLayer | None = None,
+    loaded: tuple[ResumeInfo, ResumedFile] | None = None,
+) -> bool:
     """Close an unfinished session without resuming: ``suspended`` + ``session_ended``."""
-    info, prior = load_for_resume(path)
+    info, prior = loaded if loaded is not None else load_for_resume(path)
     writer = JournalWriter(path, fs=fs, prior=prior)
     ident, t, phase = info.last_id + 1, info.session_elapsed, info.phase_index
     wall = info.last_wall or clock.wall()

@@ -20,6 +20,12 @@ from sessiontimer.core.model import Preset
 
 Event = dict[str, Any]
 
+# A resumed session holds the last NOTES_HELD notes of its journal (what its screen shows and
+# undo reaches back to); the earlier ones stay in the journal, which keeps every line. A real
+# session writes tens of notes; a planted one of a million must not be held to be resumed.
+NOTES_HELD = 1000
+TOGGLES_HELD = 100  # open still points held; a toggle's tags come from the config
+
 
 class JournalError(ValueError):
     """A journal that cannot be resumed (no session start, unreadable preset)."""
@@ -48,6 +54,7 @@ class ResumeInfo:
     region_name: str | None
     open_toggles: dict[str, Event] = field(default_factory=dict)  # tag -> toggle_started line
     notes: list[Event] = field(default_factory=list)  # not retracted, amendments applied
+    notes_not_held: int = 0  # earlier notes of the journal left out of ``notes`` (NOTES_HELD)
     runs: dict[int, int] = field(default_factory=dict)  # phase -> highest run started
     last_id: int = 0  # the highest "e<n>" number: new lines continue after it
     suspended: bool = False  # the last line is already a ``suspended``
@@ -127,6 +134,7 @@ class _Replay:
         self.info, self.start_id = info, start_id
         self.keep = keep  # notes and open toggles are kept (a resume, not an offer)
         self.phase_start_t = 0.0
+        self.notes: dict[str, Event] = {}  # the last NOTES_HELD notes by id, oldest first
 
     def run(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -136,6 +144,7 @@ class _Replay:
                 continue  # a damaged line must not stop recovery
         info = self.info
         info.phase_elapsed = max(0.0, info.session_elapsed - self.phase_start_t)
+        info.notes = list(self.notes.values())
 
     def apply(self, e: Event) -> None:
         info, kind = self.info, e["type"]
@@ -198,27 +207,38 @@ class _Replay:
         self.info.region_index, self.info.region_name = int(e["index"]), str(e["name"])
 
     def on_toggle_started(self, e: Event) -> None:
+        toggles, tag = self.info.open_toggles, str(e["tag"])
         if self.keep:
-            self.info.open_toggles[str(e["tag"])] = e
+            toggles.pop(tag, None)
+            toggles[tag] = e
+            if len(toggles) > TOGGLES_HELD:  # planted: the oldest one opened is let go
+                del toggles[next(iter(toggles))]
 
     def on_toggle_ended(self, e: Event) -> None:
         self.info.open_toggles.pop(str(e["tag"]), None)
 
     def on_note(self, e: Event) -> None:
-        if self.keep:
-            self.info.notes.append(dict(e))
+        if not self.keep:
+            return
+        notes = self.notes
+        notes[str(e.get("id"))] = dict(e)
+        if len(notes) > NOTES_HELD:  # the oldest held goes: the journal keeps it
+            del notes[next(iter(notes))]
+            self.info.notes_not_held += 1
 
     def on_note_retracted(self, e: Event) -> None:
-        self.info.notes = [n for n in self.info.notes if n.get("id") != e["note"]]
+        ident = str(e["note"])
+        if self.notes.pop(ident, None) is None and self.info.notes_not_held:
+            self.info.notes_not_held -= 1  # one of the notes left out (they are in the journal)
 
     def on_amended(self, e: Event) -> None:
         name = renamed_client(e, self.start_id)
         if name is not None:
             self.info.client = name or None
             return
-        for note in self.info.notes:
-            if note.get("id") == e["note"]:
-                note.update(dict(e["fields"]))
+        note = self.notes.get(str(e["note"]))
+        if note is not None:
+            note.update(dict(e["fields"]))
 
     def on_session_ended(self, e: Event) -> None:
         self.info.ended = True

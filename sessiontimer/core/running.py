@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,7 +24,8 @@ from sessiontimer.core.cue_book import CueBook
 from sessiontimer.core.engine import SessionEngine
 from sessiontimer.core.events import CueDue, EngineEvent, PhaseEnded, SessionEnded
 from sessiontimer.core.journal import session_path
-from sessiontimer.core.journal_write import FileLayer, JournalWriter
+from sessiontimer.core.journal_read import Progress, ResumeInfo, load_for_resume
+from sessiontimer.core.journal_write import FileLayer, JournalWriter, ResumedFile
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
 from sessiontimer.core.recorder import SessionRecorder
@@ -381,6 +383,41 @@ def begin(
     return RunningSession(recorder, lock)
 
 
+@dataclass
+class Loaded:
+    """An interrupted journal read for resume, its lock held: hand it to :func:`resume` or
+    :func:`close_interrupted`, or :meth:`give_up`."""
+
+    path: Path
+    info: ResumeInfo
+    prior: ResumedFile
+    lock: SessionLock
+
+    def give_up(self) -> None:
+        """Not resumed after all (stopped, the app moved on): the file and the lock go back."""
+        self.prior.close()
+        self.lock.let_go(self.path)
+
+
+def load(
+    path: Path,
+    *,
+    lock: SessionLock,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Loaded:
+    """Take the lock and read an interrupted journal: the slow part of a resume (seconds for
+    a long or planted journal), meant for a worker. Raises as :func:`resume` does, and
+    ResumeStopped once ``stop()`` is true; the lock is let go whenever it raises."""
+    _take(lock, path, REFUSED_RESUMING)
+    try:
+        info, prior = load_for_resume(path, progress=progress, stop=stop)
+    except BaseException:
+        lock.let_go(path)
+        raise
+    return Loaded(path, info, prior, lock)
+
+
 def resume(
     path: Path,
     how: str,
@@ -391,19 +428,23 @@ def resume(
     app_version: str,
     hooks: WriterHooks | None = None,
     fs: FileLayer | None = None,
+    loaded: Loaded | None = None,
 ) -> tuple[RunningSession, list[EngineEvent]]:
     """Continue an interrupted session, the lock taken first; its first events.
 
-    Raises SessionRefused (another instance holds the lock) or JournalError (the journal
-    cannot be resumed, e.g. another window closed it a moment ago).
+    ``loaded``: the journal already read (:func:`load`, lock held); otherwise it is read
+    here. Raises SessionRefused (another instance holds the lock) or JournalError (the
+    journal cannot be resumed, e.g. another window closed it a moment ago).
     """
     from sessiontimer.core import recovery
 
-    _take(lock, path, REFUSED_RESUMING)
+    if loaded is None:
+        _take(lock, path, REFUSED_RESUMING)
     try:
         recorder = recovery.resume_after_crash(
-            path, how, clock, settings, app_version=app_version, fs=fs, **(hooks or {})
-        )
+            path, how, clock, settings, app_version=app_version, fs=fs, **(hooks or {}),
+            loaded=None if loaded is None else (loaded.info, loaded.prior),
+        )  # fmt: skip
     except BaseException:
         lock.let_go(path)
         raise
@@ -411,16 +452,20 @@ def resume(
     return session, session.tick()
 
 
-def close_interrupted(path: Path, *, clock: Clock, lock: SessionLock) -> bool:
+def close_interrupted(
+    path: Path, *, clock: Clock, lock: SessionLock, loaded: Loaded | None = None
+) -> bool:
     """Close an interrupted session as it stands, the lock taken first; True when on disk.
 
     Raises SessionRefused or JournalError as :func:`resume` does.
     """
     from sessiontimer.core import recovery
 
-    _take(lock, path, REFUSED_RESUMING)
+    if loaded is None:
+        _take(lock, path, REFUSED_RESUMING)
     try:
-        return recovery.close_interrupted(path, clock)
+        prior = None if loaded is None else (loaded.info, loaded.prior)
+        return recovery.close_interrupted(path, clock, loaded=prior)
     finally:
         lock.let_go(path)
 

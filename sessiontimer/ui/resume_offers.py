@@ -1,10 +1,12 @@
 """Offering interrupted sessions (a power cut, a kill) for resume, one at a time, on Start.
 
-Finding them reads the journals, so it runs in a thread worker, never on the UI loop.
+Finding them reads the journals, and so does continuing or closing the one chosen: both run
+in thread workers, never on the UI loop.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,10 +83,8 @@ class ResumeOffers:
             description += f"\n({count(len(rest), 'more interrupted session')} after this one)"
 
         def chosen(how: str | None) -> None:
-            if how in ("pause", "session"):
-                self._resume(path, how)
-            elif how == "close" and self._close(path):
-                app.call_after_refresh(self.offer, rest)
+            if how in ("pause", "session", "close"):
+                self._read(path, how, rest)
 
         app.push_screen(ResumeDialog(description), chosen)
 
@@ -94,36 +94,89 @@ class ResumeOffers:
         if found:
             self.app.call_after_refresh(self.offer, found)
 
-    def _resume(self, path: Path, how: str) -> None:
+    def _read(self, path: Path, how: str, rest: list[tuple[Any, str]]) -> None:
+        """Read the chosen journal in a worker, a dialog saying how far (Escape stops it);
+        then continue the session (on the UI thread) or close it (in the worker).
+
+        A planted journal of a million lines takes half a minute to replay: on the UI loop
+        the screen froze for all of it and no key, Escape included, was answered.
+        """
+        from textual.worker import get_current_worker
+
+        from sessiontimer.core.journal_read import ResumeStopped, describe
+        from sessiontimer.ui.dialogs.session import ReadingJournalDialog
+
+        app, stop = self.app, threading.Event()
+        closing = how == "close"
+        dialog = ReadingJournalDialog(
+            "Closing the interrupted session" if closing else "Continuing the interrupted session"
+        )
+        app.push_screen(dialog, lambda result: None if result else stop.set())
+
+        def progress(done: int, size: int) -> None:
+            dialog.done = (done, size)
+
+        def read() -> None:
+            worker = get_current_worker()
+            said: str | None = None
+            try:
+                loaded = running.load(
+                    path, lock=app.session_lock, progress=progress,
+                    stop=lambda: stop.is_set() or worker.is_cancelled,
+                )  # fmt: skip
+                if closing and stop.is_set():  # Escape as the reading ended
+                    loaded.give_up()
+                    return
+                if closing:
+                    running.close_interrupted(
+                        path, clock=app.clock, lock=app.session_lock, loaded=loaded
+                    )
+            except ResumeStopped:
+                return  # the dialog is gone already; nothing was changed
+            except SessionRefused as refused:
+                said = str(refused)
+            except Exception as error:  # a planted journal must not stop the app
+                doing = "close" if closing else "resume"
+                said = f"Cannot {doing} {path}: {describe(error)}"
+            try:
+                if said is not None:
+                    app.call_from_thread(self._failed, dialog, said)
+                elif closing:
+                    app.call_from_thread(self._closed, dialog, path, rest)
+                else:
+                    app.call_from_thread(self._resume, dialog, stop, loaded, how)
+            except RuntimeError:  # the app is gone (quit meanwhile)
+                if said is None and not closing:
+                    loaded.give_up()
+
+        app.run_worker(read, thread=True, exit_on_error=False, group="resume-read")
+
+    def _failed(self, dialog: Any, said: str) -> None:
+        dialog.finished()
+        self.app.notify(said, severity="warning", timeout=8)
+
+    def _closed(self, dialog: Any, path: Path, rest: list[tuple[Any, str]]) -> None:
+        app = self.app
+        dialog.finished()
+        service_glue.index_journal(app, path)
+        app.notify("The interrupted session was closed.", timeout=4)
+        app.call_after_refresh(self.offer, rest)
+
+    def _resume(self, dialog: Any, stop: threading.Event, loaded: running.Loaded, how: str) -> None:
         from sessiontimer.core.journal_read import describe
 
-        app = self.app
+        app, path = self.app, loaded.path
+        if stop.is_set() or not dialog.is_active or app.session is not None:
+            loaded.give_up()  # stopped as the reading ended: nothing is changed
+            return
+        dialog.finished()
         try:
             session, first = running.resume(
                 path, how, clock=app.clock, settings=app.settings, lock=app.session_lock,
-                app_version=__version__, hooks=service_glue.writer_hooks(app),
+                app_version=__version__, hooks=service_glue.writer_hooks(app), loaded=loaded,
             )  # fmt: skip
-        except SessionRefused as refused:
-            app.notify(str(refused), severity="warning", timeout=8)
-            return
         except Exception as error:  # a planted journal must not stop the app
             app.notify(f"Cannot resume {path}: {describe(error)}", severity="warning", timeout=8)
             return
         session_flow.adopt(app, session)
         app.push_screen(session_flow.session_screen(app, session, first))
-
-    def _close(self, path: Path) -> bool:
-        from sessiontimer.core.journal_read import describe
-
-        app = self.app
-        try:
-            running.close_interrupted(path, clock=app.clock, lock=app.session_lock)
-        except SessionRefused as refused:
-            app.notify(str(refused), severity="warning", timeout=8)
-            return False
-        except Exception as error:  # a planted journal must not stop the app
-            app.notify(f"Cannot close {path}: {describe(error)}", severity="warning", timeout=8)
-            return False
-        service_glue.index_journal(app, path)
-        app.notify("The interrupted session was closed.", timeout=4)
-        return True

@@ -33,6 +33,7 @@ async def test_a_planted_phase_and_a_naive_wall_time_still_resume(clock: ManualC
         await _started(app, pilot)
         assert type(app.screen).__name__ == "ResumeDialog"
         await pilot.press("c")  # continue: the gap is measured from an offset-less time
+        await app.workers.wait_for_complete()  # the journal is read in a worker
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.recorder.engine.snapshot().phase_index == 1

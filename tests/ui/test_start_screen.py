@@ -59,6 +59,7 @@ async def test_interrupted_session_is_offered_and_continues_where_it_stood(
         await pilot.pause()
         assert type(app.screen).__name__ == "ResumeDialog"
         await pilot.press("c")  # continue, the gap as a pause
+        await app.workers.wait_for_complete()  # the journal is read in a worker
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         snap = app.screen.recorder.engine.snapshot()
@@ -90,6 +91,7 @@ async def test_a_client_renamed_after_the_crash_is_offered_and_resumed_under_the
         shown = str(app.screen.query_one(".dialog-question").render())
         assert "for Carla D.," in shown and "C.D." not in shown
         await pilot.press("c")
+        await app.workers.wait_for_complete()  # the journal is read in a worker
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.recorder.client == "Carla D."
@@ -123,6 +125,7 @@ async def test_interrupted_session_can_be_closed(clock: ManualClock) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("x")
+        await app.workers.wait_for_complete()  # the journal is read in a worker
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
     ended = [e for e in read_journal(path).events if e["type"] == "session_ended"]

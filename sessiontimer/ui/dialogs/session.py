@@ -1,4 +1,5 @@
-"""Dialogs during a session: a typed note, the resume offer, lines waiting for the disk."""
+"""Dialogs during a session: a typed note, the resume offer and its reading, lines waiting
+for the disk."""
 
 from __future__ import annotations
 
@@ -81,6 +82,51 @@ class ResumeDialog(Modal[str | None]):
 
     def action_choose(self, how: str) -> None:
         self.dismiss(how)
+
+
+class ReadingJournalDialog(Modal[str | None]):
+    """A chosen interrupted session's journal being read (a worker): how far, and Escape.
+
+    A planted or very long journal takes seconds to replay; the app answers keys meanwhile.
+    Escape stops the reading and changes nothing (the session is offered again next start).
+    Returns None when stopped; "done" when the reading's end closed it.
+    """
+
+    BINDINGS = [Binding("escape", "stop", "Stop reading", id="reading_stop")]
+
+    def __init__(self, doing: str) -> None:
+        super().__init__()
+        self.doing = doing  # "Continuing the session" / "Closing the session"
+        self.done: tuple[int, int] | None = None  # (bytes read, bytes): set by the worker
+
+    def compose(self) -> Any:
+        with Vertical(classes="dialog"):
+            yield Static(self._said(), id="reading-what", classes="dialog-question")
+            yield Static(
+                "[b]escape[/] stop: nothing is changed, you are asked again at the next start",
+                classes="dialog-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.set_interval(0.25, self._show)
+
+    def _said(self) -> Content:
+        done = self.done
+        far = ""
+        if done is not None and done[1] > 0:
+            read, size = done
+            far = f": {min(100, read * 100 // size)} % ({read / 1e6:,.1f} of {size / 1e6:,.1f} MB)"
+        return plain(f"{self.doing}\nreading its journal{far} …")
+
+    def _show(self) -> None:
+        self.query_one("#reading-what", Static).update(self._said())
+
+    def finished(self) -> None:
+        """The reading ended (or failed): the dialog goes, with no question left open."""
+        self.dismiss("done")
+
+    def action_stop(self) -> None:
+        self.dismiss(None)
 
 
 class WaitingLinesDialog(Modal[str | None]):

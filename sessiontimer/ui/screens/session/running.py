@@ -286,7 +286,13 @@ class SessionScreen(AppScreen[None]):
         """Undo the last note; a typed one (words that cannot be typed again) asks first."""
         notes = self.recorder.recent_notes
         if not notes:
-            self._status("No note to undo.")
+            older = self.recorder.notes_not_held
+            self._status(
+                f"No more notes to undo here: its journal keeps "
+                f"{readable.count(older, 'earlier note')} of this session."
+                if older
+                else "No note to undo."
+            )
             return
         last = notes[-1]
         if last.text and not last.tag:
