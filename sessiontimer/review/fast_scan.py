@@ -2,12 +2,13 @@
 
 Reading 20,000 journals (a gigabyte) must take well under a second, so a file the app wrote,
 in its compact form, takes a fast path: one regular-expression pass finds the lines review
-uses (notes, toggles, closing note, ends, amendments, signatures) and checks that every line has the
-writer's form (starts ``{"v":1,"type":"`` and ends ``}``); only those lines, the first and the
-last are decoded, and the first line's preset and plan, the same in most sessions, are decoded
-once per distinct text. Checkpoints and cues are never decoded. Any surprise (other spacing,
-a foreign or half-written line, bad UTF-8, a bad value) falls back to the tolerant reader of
-the core, so a damaged file is listed with what could be read, and never modified.
+uses (notes, toggles, closing note, ends, amendments, signatures, findings, the plan) and
+checks that every line has the writer's form (starts ``{"v":1,"type":"`` and ends ``}``);
+only those lines, the first and the last are decoded, and the first line's preset and plan,
+the same in most sessions, are decoded once per distinct text. Checkpoints and cues are
+never decoded. Any surprise (other spacing, a foreign or half-written line, bad UTF-8, a bad
+value) falls back to the tolerant reader of the core, so a damaged file is listed with what
+could be read, and never modified.
 
 What the fast path trusts without decoding: a line it skips is a valid event of a type review
 ignores when it starts and ends as the writer writes, and ``t`` never decreases (the largest
@@ -32,7 +33,8 @@ _HEAD = b'{"v":1,"type":"session_started"'
 # runs of skipped lines stay inside the regular-expression engine: one pass, in C.
 _LINE = rb'\{"v":1,"type":"'
 _KINDS_READ = (
-    rb"(?:note|toggle_started|closing_note|session_ended|amended|resumed_after_crash|signed)"
+    rb"(?:note|toggle_started|closing_note|session_ended|amended|resumed_after_crash|signed"
+    rb"|pain|rhythm|plan)"
 )
 # Possessive (``*+``, never backtracking) needs Python 3.11; on 3.10 a greedy ``*`` finds
 # the same match (the last alternative takes any byte, so it never backtracks into the run).

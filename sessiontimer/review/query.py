@@ -101,10 +101,11 @@ def matches(query: Query, s: Summary) -> bool:
     tags = _tags(s) if query.tag or query.region else []
     if any(not any(q in t for t, _ in tags) for q in query.tag):
         return False
-    if any(not any(q in r for _, r in tags) for q in query.region):
+    regions = [*tags, *_tags(s, s.findings)] if query.region else []
+    if any(not any(q in r for _, r in regions) for q in query.region):
         return False
     if query.text:
-        texts = " ".join([*s.texts, s.closing]).casefold()
+        texts = " ".join([*s.texts, s.closing, s.plan]).casefold()
         if any(q not in texts for q in query.text):
             return False
     if query.words:
@@ -113,16 +114,18 @@ def matches(query: Query, s: Summary) -> bool:
     return True
 
 
-def _tags(s: Summary) -> list[tuple[str, str]]:
-    return [(str(t or "").casefold(), str(r or "").casefold()) for t, r in s.tags]
+def _tags(s: Summary, marks: list[list[str | None]] | None = None) -> list[tuple[str, str]]:
+    """(tag, region) lower-cased, of the tags (or of ``marks``: the findings)."""
+    pairs = s.tags if marks is None else marks
+    return [(str(t or "").casefold(), str(r or "").casefold()) for t, r in pairs]
 
 
 def search_blob(s: Summary) -> str:
     """Everything plain words search, lower-cased; cached on the Summary (it never changes)."""
     blob: str | None = s.__dict__.get("_blob")
     if blob is None:
-        parts = [s.client or "", s.preset, s.start, s.status, *s.texts, s.closing]
-        parts += [f"{t or ''} {r or ''}" for t, r in s.tags]
+        parts = [s.client or "", s.preset, s.start, s.status, *s.texts, s.closing, s.plan]
+        parts += [f"{t or ''} {r or ''}" for t, r in [*s.tags, *s.findings]]
         blob = " ".join(parts).casefold()
         s.__dict__["_blob"] = blob
     return blob

@@ -16,7 +16,7 @@ from typing import Any
 from sessiontimer.review.query import Query
 from sessiontimer.review.store import SEP
 
-_TAG = "EXISTS (SELECT 1 FROM marks m WHERE m.sid = s.sid AND m.kind = 'tag' AND instr(m.{}, ?))"
+_TAG = "EXISTS (SELECT 1 FROM marks m WHERE m.sid = s.sid AND m.kind {} AND instr(m.{}, ?))"
 
 
 def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[Any]]:
@@ -40,7 +40,8 @@ def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[A
         mark = column.replace("s_fold", "_fold")
         for value in values:
             if SEP in value:  # cannot be told apart from the separator: ask the marks
-                parts.append(_TAG.format(mark))
+                kinds = "= 'tag'" if mark == "tag_fold" else "IN ('tag', 'finding')"
+                parts.append(_TAG.format(kinds, mark))  # a region: a tag's or a finding's
             else:
                 parts.append(f"instr(s.{column}, ?)")
             args.append(value)

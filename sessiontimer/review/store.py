@@ -30,15 +30,16 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 5  # 4: notes count still points, a typed note keeps its region (issue 14);
-# 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18)
+SCHEMA_VERSION = 6  # 4: notes count still points, a typed note keeps its region (issue 14);
+# 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18);
+# 6: findings (pain, rhythm) as marks, the plan text in the search text
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
 _SESSION_COLUMNS = (
     "sid, rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, "
     "preset, preset_fold, duration, planned, notes, status, closing, problems, amended, "
-    "tags_fold, regions_fold, text_fold, blob, signature"
+    "tags_fold, regions_fold, text_fold, blob, signature, plan"
 )
 RARE = 50  # the trigram index is used when its rarest trigram is in under 1/RARE sessions
 SEP = "\x1f"  # between the tags (and the regions) of one session: a typed filter has none
@@ -51,7 +52,7 @@ CREATE TABLE sessions(
     duration REAL NOT NULL, planned REAL NOT NULL, notes INTEGER NOT NULL,
     status TEXT NOT NULL, closing TEXT NOT NULL, problems TEXT NOT NULL,
     amended INTEGER NOT NULL, tags_fold TEXT NOT NULL, regions_fold TEXT NOT NULL,
-    text_fold TEXT NOT NULL, blob TEXT NOT NULL, signature TEXT NOT NULL,
+    text_fold TEXT NOT NULL, blob TEXT NOT NULL, signature TEXT NOT NULL, plan TEXT NOT NULL,
     PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
 CREATE INDEX sessions_client ON sessions(client_key, sort_key);
 CREATE TABLE marks(
@@ -242,19 +243,22 @@ class Store:
 
 SUMMARY_COLUMNS = (
     "id, rel, start, client, preset, duration, planned, notes, status, closing, problems, "
-    "amended, signature"
+    "amended, signature, plan"
 )
 
 
 def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, Any]]) -> Summary:
     """The Summary stored in a ``sid, `` + SUMMARY_COLUMNS row and its marks."""
     _, ident, rel, start, client, preset, duration, planned, notes, status = row[:10]
-    closing, problems, amended, signature = row[10:14]
+    closing, problems, amended, signature, plan = row[10:15]
     tags: list[list[str | None]] = []
     texts: list[str] = []
+    findings: list[list[str | None]] = []
     for kind, tag, region, text in marks:
         if kind == "tag":
             tags.append([tag, region])
+        elif kind == "finding":
+            findings.append([tag, region])
         else:
             texts.append(text)
     return Summary(
@@ -273,13 +277,15 @@ def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, 
         json.loads(problems),
         bool(amended),
         signature,
+        findings,
+        plan,
     )
 
 
 Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[int, str]]]
 """Some journals' rows ready to insert: sessions, marks, search texts, sids given. Plain
 tuples: a reader process sends them to the writer cheaply, and the writer only binds them."""
-_INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 25)})"
+_INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 26)})"
 
 
 def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
@@ -328,33 +334,40 @@ def session_row(sid: int, s: Summary, stamp: Stamp, blob: str) -> tuple[Any, ...
         json.dumps(s.problems, ensure_ascii=False),
         int(s.amended),
         SEP.join(str(t or "").casefold() for t, _ in s.tags),
-        SEP.join(str(r or "").casefold() for _, r in s.tags),
+        SEP.join(str(r or "").casefold() for _, r in [*s.tags, *s.findings]),
         text_fold(s),
         blob,
         s.signature,
+        s.plan,
     )
 
 
 def mark_rows(sid: int, s: Summary) -> list[tuple[Any, ...]]:
-    """(sid, seq, kind, tag, tag_fold, region, region_fold, text): the tags, then texts."""
+    """(sid, seq, kind, tag, tag_fold, region, region_fold, text): the tags, then texts, then
+    findings (their label in ``tag``)."""
     rows: list[tuple[Any, ...]] = []
     for seq, (tag, region) in enumerate(s.tags):
         fold = str(region or "").casefold()
         rows.append((sid, seq, "tag", tag, str(tag or "").casefold(), region, fold, None))
     base = len(rows)
     rows += [(sid, base + i, "text", None, None, None, None, t) for i, t in enumerate(s.texts)]
+    base = len(rows)
+    for seq, (label, region) in enumerate(s.findings, start=base):
+        fold = str(region or "").casefold()
+        rows.append((sid, seq, "finding", label, str(label).casefold(), region, fold, None))
     return rows
 
 
 def text_fold(s: Summary) -> str:
-    """What ``text:`` searches: every note's text and the closing note, lower-cased."""
-    return " ".join([*s.texts, s.closing]).casefold()
+    """What ``text:`` searches: every note's text, the closing note and the plan, lower-cased."""
+    return " ".join([*s.texts, s.closing, s.plan]).casefold()
 
 
 def search_blob(s: Summary) -> str:
-    """What plain words search: client, preset, start, status, texts, tags, lower-cased."""
-    parts = [s.client or "", s.preset, s.start, s.status, *s.texts, s.closing]
-    parts += [f"{t or ''} {r or ''}" for t, r in s.tags]
+    """What plain words search: client, preset, start, status, texts, tags, the plan and the
+    findings, lower-cased."""
+    parts = [s.client or "", s.preset, s.start, s.status, *s.texts, s.closing, s.plan]
+    parts += [f"{t or ''} {r or ''}" for t, r in [*s.tags, *s.findings]]
     return " ".join(parts).casefold()
 
 

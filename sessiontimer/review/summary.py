@@ -40,6 +40,9 @@ class Summary:
     problems: list[str] = field(default_factory=list)
     amended: bool = False
     signature: str = ""  # "signed", "unsigned" (ended, no signed line) or "" (not ended)
+    # Findings (issue 18): [label, region], e.g. ["pain 6", "sacrum"], ["rhythm 8/min", None]
+    findings: list[list[str | None]] = field(default_factory=list)
+    plan: str = ""  # "plan for next time": the latest plan line's text
 
     @property
     def date(self) -> str:
@@ -105,9 +108,11 @@ def summarize_stamped(
 
 
 # The types review reads; the rest (checkpoints, cues) only count for the session's length.
+FINDING_KINDS = frozenset({"pain", "rhythm", "plan"})  # issue 18's lines the index holds
 _REVIEWED = frozenset({"session_started", "note"}) | frozenset(
     {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
     | {"resumed_after_crash", "signed"}
+    | FINDING_KINDS
 )
 
 
@@ -169,6 +174,7 @@ def _apply(
         _apply_start(summary, start)
     notes: dict[str, Event] = {}
     toggles: list[Event] = []
+    found: dict[str, Event] = {}  # pain and rhythm lines, by id (amended like notes)
     seen = {"ended": None, "resumed": False, "start_id": start.get("id") if start else None}
     seen["signed"] = False  # a ``signed`` line: the treatment note was signed
     for e in events:
@@ -177,7 +183,7 @@ def _apply(
             if e.get("tag") or e.get("text"):
                 notes[str(e.get("id"))] = e
         elif kind in _KINDS:
-            _apply_event(summary, e, notes, toggles, seen)
+            _apply_event(summary, e, notes, toggles, seen, found)
     if last_is_top:
         top = events[-1]["t"]
     elif top is None:
@@ -191,6 +197,7 @@ def _apply(
         [None, n["region"]] for n in notes.values() if not n.get("tag") and n.get("region")
     ]
     summary.texts = [str(n["text"]) for n in notes.values() if n.get("text")]
+    summary.findings = [f for f in map(_finding, found.values()) if f is not None]
     summary.status = _status(summary, seen["ended"], bool(seen["resumed"]))
     if seen["signed"]:
         summary.signature = "signed"
@@ -211,7 +218,25 @@ def _top(events: list[Event]) -> float | None:
 _KINDS = frozenset(
     {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
     | {"resumed_after_crash", "signed"}
+    | FINDING_KINDS
 )
+
+
+def _finding(e: Event) -> list[str | None] | None:
+    """[label, region] of a pain or rhythm line, as the treatment note reads it (a value it
+    would not show makes none): "pain 6" at its region ("pain 6 after" once the session
+    ended), "rhythm 8/min" at its station."""
+    region = e.get("station") if e.get("type") == "rhythm" else e.get("region")
+    where = region if isinstance(region, str) and region else None
+    if e.get("type") == "pain":
+        value = e.get("value")
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+            return None
+        return [f"pain {value}" + (" after" if e.get("after") is True else ""), where]
+    rate = e.get("rate")
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
+        return None
+    return [f"rhythm {rate:g}/min", where]
 
 
 def _apply_start(summary: Summary, start: Event) -> None:
@@ -258,12 +283,23 @@ def _planned_total(planned: list[Any]) -> float:
 
 
 def _apply_event(
-    summary: Summary, e: Event, notes: dict[str, Event], toggles: list[Event], seen: dict[str, Any]
+    summary: Summary,
+    e: Event,
+    notes: dict[str, Event],
+    toggles: list[Event],
+    seen: dict[str, Any],
+    found: dict[str, Event],
 ) -> None:
     """The rarer kinds; a note is never changed in place (amendments make a new dict)."""
     kind = e.get("type")
     if kind == "note_retracted":
         notes.pop(str(e.get("note")), None)
+        found.pop(str(e.get("note")), None)
+    elif kind in ("pain", "rhythm"):
+        found[str(e.get("id"))] = e
+    elif kind == "plan":
+        if isinstance(e.get("text"), str):
+            summary.plan = e["text"]
     elif kind == "toggle_started":
         toggles.append(e)
     elif kind == "amended" and isinstance(e.get("fields"), dict):
@@ -271,6 +307,8 @@ def _apply_event(
         target = str(e.get("note"))
         if target in notes:
             notes[target] = {**notes[target], **e["fields"]}
+        elif target in found:
+            found[target] = {**found[target], **e["fields"]}
         elif (name := renamed_client(e, seen["start_id"])) is not None:
             summary.client = name or None
     elif kind == "closing_note" and isinstance(e.get("text"), str):

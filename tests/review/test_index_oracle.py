@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from review_journals import known_session
 from test_index import dicts, fresh_read
 
+from sessiontimer.core.journal import encode_line
 from sessiontimer.review import edit, index, lookup, query, store
 
 WALL = datetime(2026, 11, 1, 12, 0, tzinfo=timezone(timedelta(hours=1)))
 CLIENTS = ["Anna", "anna ", "Ben", "Chloé", None]
 LINES = ["", "anna", "client:ben", "tag:release", "region:sac", "text:headache", "text:zq"]
+LINES += ["region:hallux", "text:psoas", "rhythm", "pain 3"]  # findings and the plan
 
 op = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(CLIENTS), st.integers(1, 28)),
@@ -29,6 +31,7 @@ op = st.one_of(
     st.tuples(st.just("damage"), st.integers(0, 50), st.just(0)),
     st.tuples(st.just("remove"), st.integers(0, 50), st.just(0)),
     st.tuples(st.just("refresh"), st.booleans(), st.just(0)),
+    st.tuples(st.just("findings"), st.integers(0, 50), st.sampled_from(["pain", "rhythm", "plan"])),
 )
 
 
@@ -59,6 +62,19 @@ def _apply(sessions: Path, state: Path, step: tuple[object, object, object], n: 
         pick.write_text(text.replace('"client":"', f'"client":"{b}', 1))
     elif kind == "damage" and pick is not None:
         pick.write_bytes(pick.read_bytes()[:-7])
+    elif kind == "findings" and pick is not None:  # issue 18's lines, appended by hand
+        try:  # the last line's time, if it can be read (the file may have been damaged)
+            t = json.loads(pick.read_bytes().splitlines()[-1])["t"]
+        except (ValueError, IndexError, KeyError, TypeError):
+            t = 0
+        head = {"v": 1, "type": b, "id": f"e{9000 + n}", "at": "2026-11-01T12:00:00+01:00", "t": t}
+        extra = {
+            "pain": {"value": n % 11, "region": "hallux"},
+            "rhythm": {"rate": 8.0, "taps": 4, "station": "hallux"},
+            "plan": {"text": "psoas stretch"},
+        }[str(b)]
+        with pick.open("ab") as out:
+            out.write(encode_line({**head, **extra}))
     elif kind == "remove" and pick is not None:
         pick.unlink()
     elif kind == "refresh":
