@@ -121,6 +121,16 @@ class Store:
             args = (folder + "/", folder + "0")  # "0" sorts right after "/"
         return {rel: (size, mtime) for rel, size, mtime in self.conn.execute(sql, args)}
 
+    def ended_stamps(self, folder: str) -> dict[str, Stamp]:
+        """rel -> (size, mtime_ns) of the journals of a year folder that hold a session_ended
+        line (with a reason) as the index read them: the resume search passes them over."""
+        sql = (
+            "SELECT rel, size, mtime_ns FROM sessions WHERE rel >= ? AND rel < ? "
+            "AND status IN ('complete', 'ended early', 'interrupted', 'resumed')"
+        )
+        rows = self.conn.execute(sql, (folder + "/", folder + "0"))
+        return {rel: (size, mtime) for rel, size, mtime in rows}
+
     def folders(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT name, mtime_ns FROM folders").fetchall())
 

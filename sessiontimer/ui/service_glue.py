@@ -221,9 +221,17 @@ def interrupted_sessions(
     if SessionLock(app.paths.lock_file).held_elsewhere():
         return []
     from sessiontimer.core.interrupted import resume_offers
+    from sessiontimer.review.store import open_store
 
+    said = [] if problems is None else problems
     found = []
-    for path, info in resume_offers(app.paths.sessions_dir, [] if problems is None else problems):
+    store = open_store(app.paths.state_dir, create=False)  # which journals are known ended
+    try:
+        offers = resume_offers(app.paths.sessions_dir, said, store.ended_stamps if store else None)
+    finally:
+        if store is not None:
+            store.close()
+    for path, info in offers:
         phase = info.preset.phases[info.phase_index].name
         minutes = readable.minutes_in(info.session_elapsed)
         who = f" for {info.client}" if info.client else ""
