@@ -5,9 +5,11 @@ something woke it. Preemptions (involuntary switches) are shown apart: they are 
 machine's load, not the app's. Threads are named by the app itself (a wrapper writes each
 native thread id's Python name to a file once, after start-up; its own thread is left out).
 
-Run: ``.venv/bin/python bench/wakeups.py [--window 20] [--preset "Craniosacral 60"]``.
-The sound goes wherever the machine sends it (no sound card: the visual backend; set
-ALSA_CONFIG_PATH to one of ../shared/audio-capture/ to measure a playing backend).
+Run: ``.venv/bin/python bench/wakeups.py [--window 20] [--preset "Craniosacral 60"] [--sink]``.
+The sound goes wherever the machine sends it; with no sound card cues are visual and the
+audio thread probes for a device every 20 s (each probe shows as wake-ups). ``--sink`` plays
+into ALSA's file plugin (../shared/audio-capture/asoundrc.capture, thrown away): the figures
+of a machine whose sound device works.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOCKET = f"st-wake-{os.getpid()}"
+SINK = ROOT.parent / "shared" / "audio-capture" / "asoundrc.capture"
 
 WRAPPER = """
 import json, sys, threading, time
@@ -85,9 +88,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--window", type=float, default=20.0, help="seconds per figure")
     parser.add_argument("--preset", default="Craniosacral 60")
+    parser.add_argument("--sink", action="store_true", help="a working (file) sound device")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="st-wake-") as tmp:
         home = Path(tmp)
+        if args.sink:  # the tmux server started below inherits these
+            os.environ["ALSA_CONFIG_PATH"] = str(SINK)
+            os.environ["AUDIO_CAPTURE_FILE"] = str(home / "sink.raw")
         (home / "config.toml").touch()
         names_file = home / "threads.json"
         wrapper = home / "wrapper.py"
