@@ -6,14 +6,13 @@ Textual is imported only when the app actually opens, so subcommands stay quick.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sessiontimer import __version__, paths
+from sessiontimer import __version__, gc_hold, paths
 from sessiontimer.core.visible import shown
 
 if TYPE_CHECKING:  # the config code loads only for the commands that read the config
@@ -147,10 +146,7 @@ def _print_errors(errors: list[ConfigError]) -> None:
 
 
 def _open_app(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
-    # Importing Textual and building the first screen allocate ~500k objects that live for
-    # the whole run; the collector would walk them a hundred times before the first frame.
-    # The app freezes them and turns collection back on once that frame is drawn.
-    gc.disable()
+    gc_hold.hold()
     settings, errors = _load(app_paths)
     preset = None
     if args.command == "run":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,25 +14,23 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
+from sessiontimer import gc_hold
 from sessiontimer.core.clock import Clock, SystemClock
 from sessiontimer.core.config import ConfigError
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Settings
 from sessiontimer.core.notices import Notice
-from sessiontimer.core.readable import count
 from sessiontimer.core.running import RunningSession
 from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
-from sessiontimer.ui import leaving, service_glue, session_flow
+from sessiontimer.ui import drivers, leaving, service_glue, session_flow, theme
 from sessiontimer.ui.app_notices import AppNotices
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.resume_offers import ResumeOffers
 from sessiontimer.ui.textual_compat import (
     UnhandledErrorApp,
-    switchable_first_screen,
 )
-from sessiontimer.ui.theme import THEMES
 
 
 class SessionTimerApp(UnhandledErrorApp[None]):
@@ -89,18 +86,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         # Journals were amended, renamed or deleted: lists of sessions show them again.
         self.journals_changed: Signal[None] = Signal(self, "journals-changed")
         self.set_keymap(dict(settings.keys))
-        for theme in THEMES:
-            self.register_theme(theme)
-        # Set without the watcher now: it would parse the whole stylesheet a second time before
-        # the first frame. The stylesheet is first parsed with this theme's colours anyway; the
-        # watcher (theme classes, ANSI colour map) runs after the first frame (on_mount).
-        self.set_reactive(
-            SessionTimerApp.theme,
-            self.ui_state.theme
-            if self.ui_state.theme in {t.name for t in THEMES}
-            else THEMES[0].name,
-        )
-        self.stylesheet.set_variables(self.get_css_variables())
+        theme.start_with_saved(self, self.ui_state.theme)
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed after a closing key wait until that screen is gone (``key_hold``)."""
@@ -114,52 +100,24 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's terminal driver, with an input thread that sleeps until a key arrives."""
-        driver = super().get_driver_class()
-        from textual.drivers.linux_driver import LinuxDriver
-
-        if driver is LinuxDriver:
-            from sessiontimer.ui.drivers.terminal import KeyWaitLinuxDriver
-
-            return KeyWaitLinuxDriver
-        return driver
+        return drivers.our_driver(super().get_driver_class())
 
     def get_default_screen(self) -> Screen[Any]:
-        """The first screen itself, not an empty one with it pushed on top: one layout, one frame.
-
-        A direct run (``run --preset``) opens on its session; the Start screen is built only
-        when it is needed. A refused session (another instance holds the lock) opens on Start.
-        """
-        preset, client = self._direct
-        if preset is not None:
-            if self.audio is None:  # its first cue is due as soon as the screen is up
-                self.audio = service_glue.open_audio(self, first=preset)
-            screen = session_flow.new_session(self, self.settings.preset(preset), client)
-            if screen is not None:
-                return switchable_first_screen(screen)
-        from sessiontimer.ui.screens.session.start import StartScreen
-
-        return switchable_first_screen(StartScreen())
+        """The first screen itself, not an empty one with it pushed on top: one frame."""
+        return session_flow.first_screen(self, *self._direct)
 
     def on_mount(self) -> None:
         self.notices.mounted()
         if not self.is_headless:
             self.way_out.take_signals()
         self.call_after_refresh(self.mutate_reactive, SessionTimerApp.theme)
-        self.call_after_refresh(_collect_again)
+        self.call_after_refresh(gc_hold.release)
         if self.audio is None:
             self.audio = service_glue.open_audio(self, first=self._direct[0])
         if self.session is None:
             self.resume_offers.search()
-        elif self.config_errors:
-            self.tell(
-                Notice(
-                    f"The config has {count(len(self.config_errors), 'problem')}: they are "
-                    "listed on the Start screen and by `sessiontimer config check`.",
-                    "warning",
-                    8,
-                )
-            )
+        elif self.config_errors:  # a direct run: the Start screen that lists them is not up
+            self.notices.config_problems(len(self.config_errors))
         early = leaving.early_signal() if self.way_out.signals_taken else None
         if early is not None:  # it came while the app was starting: leave for it now
             self.leave(early)
@@ -201,29 +159,18 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         """
         self.call_after_refresh(self.leave, "terminal closed")
 
-    def waiting_text(self) -> str | None:
-        """How many lines wait for the disk, and where (Start and End screens say it)."""
-        texts = [t for t in (s.waiting_text() for s in session_flow.kept(self)) if t]
-        return "\n".join(texts) or None
-
     def unhandled_error(self, error: Exception) -> bool:
         """Last net (``textual_compat``): logged, the session suspended, a plain message."""
         return self.way_out.unhandled_error(error)
 
     def action_toggle_theme(self) -> None:
         """Dark room or daylight; remembered in the state file, never in the config."""
-        names = [t.name for t in THEMES]
-        current = names.index(self.theme) if self.theme in names else -1
-        self.theme = names[(current + 1) % len(names)]
+        self.theme = theme.next_theme(self.theme)
         self.ui_state = replace(self.ui_state, theme=self.theme)
         self.save_state()
 
     def action_noop(self) -> None:
         """ctrl+c does nothing here: a reflex must not end a session."""
-
-    # --- sessions -----------------------------------------------------------------------
-
-    # --- small dialogs and state ----------------------------------------------------------
 
     def notify(
         self,
@@ -244,16 +191,6 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         from sessiontimer.ui.dialogs.confirm import ConfirmDialog
 
         self.push_screen(ConfirmDialog(question), then)
-
-
-def _collect_again() -> None:
-    """After the first frame: what start-up built stays (frozen), later garbage is collected.
-
-    Only the launcher holds the collector off (``cli``); an app built in tests leaves it alone.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 make_app = SessionTimerApp  # the one factory the CLI and the tests share

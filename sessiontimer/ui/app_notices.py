@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sessiontimer.core import volume
 from sessiontimer.core.notices import SOUND, URGENT, Notice, NoticeQueue
+from sessiontimer.core.readable import count
 from sessiontimer.ui.sound_mark import backend_words
 
 if TYPE_CHECKING:
@@ -30,6 +31,16 @@ class AppNotices:
 
     def mounted(self) -> None:
         self._queue = NoticeQueue(self.app.notice_clock(), self.app.notice_hold)
+
+    def config_problems(self, problems: int) -> None:
+        self.tell(
+            Notice(
+                f"The config has {count(problems, 'problem')}: they are listed on the Start "
+                "screen and by `sessiontimer config check`.",
+                "warning",
+                8,
+            )
+        )
 
     def tell(self, notice: Notice) -> None:
         """Show ``notice`` when the one before has had its time (sound notices first)."""

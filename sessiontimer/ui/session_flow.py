@@ -18,12 +18,27 @@ from sessiontimer.core.events import EngineEvent
 from sessiontimer.core.model import Preset
 from sessiontimer.core.running import RunningSession, SessionRefused
 from sessiontimer.ui import page, service_glue
+from sessiontimer.ui.textual_compat import switchable_first_screen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
     from sessiontimer.ui.app import SessionTimerApp
     from sessiontimer.ui.screens.session.running import SessionScreen
+
+
+def first_screen(app: SessionTimerApp, preset: str | None, client: str | None) -> Screen[None]:
+    """A direct run (``run --preset``) opens on its session; the Start screen is built only
+    when it is needed. A refused session (another instance holds the lock) opens on Start."""
+    if preset is not None:
+        if app.audio is None:  # its first cue is due as soon as the screen is up
+            app.audio = service_glue.open_audio(app, first=preset)
+        screen = new_session(app, app.settings.preset(preset), client)
+        if screen is not None:
+            return switchable_first_screen(screen)
+    from sessiontimer.ui.screens.session.start import StartScreen
+
+    return switchable_first_screen(StartScreen())
 
 
 def start(app: SessionTimerApp, preset: Preset, client: str | None) -> None:
@@ -129,6 +144,12 @@ def let_go(app: SessionTimerApp, session: RunningSession) -> None:
 def kept(app: SessionTimerApp) -> list[RunningSession]:
     """Every session the app still holds: the closed ones waiting for the disk, the current."""
     return [*app.held, *([app.session] if app.session is not None else [])]
+
+
+def waiting_text(app: SessionTimerApp) -> str | None:
+    """How many lines wait for the disk, and where (Start and End screens say it)."""
+    texts = [t for t in (s.waiting_text() for s in kept(app)) if t]
+    return "\n".join(texts) or None
 
 
 def saved(app: SessionTimerApp, session: RunningSession) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
 from textual.theme import Theme
 
 EMBER = Theme(
@@ -41,3 +44,23 @@ DAYLIGHT = Theme(
 )
 
 THEMES = (EMBER, DAYLIGHT)
+
+
+def start_with_saved(app: App[Any], saved: str) -> None:
+    """Open in the theme the practitioner last chose (the first one if it is unknown).
+
+    Set without the watcher: it would parse the whole stylesheet a second time before the
+    first frame. The stylesheet is first parsed with this theme's colours anyway; the watcher
+    (theme classes, ANSI colour map) runs after the first frame (``app.mutate_reactive``).
+    """
+    for theme in THEMES:
+        app.register_theme(theme)
+    names = [t.name for t in THEMES]
+    app.set_reactive(type(app).theme, saved if saved in names else names[0])
+    app.stylesheet.set_variables(app.get_css_variables())
+
+
+def next_theme(current: str) -> str:
+    """Dark room, then daylight, then dark again."""
+    names = [t.name for t in THEMES]
+    return names[(names.index(current) + 1) % len(names) if current in names else 0]

@@ -6,7 +6,7 @@ for as long as the app runs); the End and Start screens say so until the disk ta
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from textual.timer import Timer
 from textual.widgets import Static
@@ -24,8 +24,10 @@ class WaitingLine(Static):
     WaitingLine.-waiting { display: block; }
     """
 
-    def __init__(self, *, always: bool = True) -> None:
+    def __init__(self, text: Callable[[], str | None], *, always: bool = True) -> None:
+        """``text`` says what waits now (None: nothing); the screen passes where to ask."""
         super().__init__(id="waiting")
+        self._text = text
         self._always = always  # poll even while nothing waits (the End screen: it may start)
         self._timer: Timer | None = None
         self._shown: str | None = None
@@ -45,8 +47,3 @@ class WaitingLine(Static):
         elif text is None and not self._always and self._timer is not None:
             self._timer.stop()
             self._timer = None
-
-    def _text(self) -> str | None:
-        app: Any = self.app
-        waiting = getattr(app, "waiting_text", None)
-        return waiting() if callable(waiting) else None

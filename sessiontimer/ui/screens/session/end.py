@@ -77,7 +77,7 @@ class EndScreen(AppScreen[None]):
                 restrict=r"[0-9]{0,2}",
                 max_length=2,
             )
-            yield WaitingLine()
+            yield WaitingLine(lambda: session_flow.waiting_text(self.st_app))
         yield KeyBar()
 
     def on_mount(self) -> None:

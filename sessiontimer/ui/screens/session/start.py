@@ -73,7 +73,7 @@ class StartScreen(AppScreen[None]):
                 id="start-hint",
             )
             yield Static(id="start-messages")
-            yield WaitingLine(always=False)
+            yield WaitingLine(lambda: session_flow.waiting_text(self.st_app), always=False)
         yield KeyBar()
 
     def on_resize(self, event: events.Resize) -> None:
