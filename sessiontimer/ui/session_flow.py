@@ -7,6 +7,7 @@ still wait for the disk (``app.held``); these functions are the only ones that c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -74,14 +75,21 @@ def new_session(app: SessionTimerApp, preset: Preset, client: str | None) -> Ses
     return session_screen(app, session, None)
 
 
-def adopt(app: SessionTimerApp, session: RunningSession) -> None:
-    """The app holds the session; reports from other threads reach it on this loop."""
-    loop = asyncio.get_running_loop()
+def loop_hand_over(loop: asyncio.AbstractEventLoop) -> Callable[[Callable[[], None]], None]:
+    """Run a report from another thread on ``loop``; once the loop has closed (the app has
+    gone, its way out journaled what had come back), the report is dropped, and the
+    reporting thread (the audio thread, a cue's late outcome) goes on."""
 
     def hand_over(run: Callable[[], None]) -> None:
-        loop.call_soon_threadsafe(run)
+        with contextlib.suppress(RuntimeError):  # "Event loop is closed"
+            loop.call_soon_threadsafe(run)
 
-    session.hand_over = hand_over
+    return hand_over
+
+
+def adopt(app: SessionTimerApp, session: RunningSession) -> None:
+    """The app holds the session; reports from other threads reach it on this loop."""
+    session.hand_over = loop_hand_over(asyncio.get_running_loop())
     app.session = session
     page.session_running(app, True)
     if app.keep_awake:  # spawning the inhibitor waits for the first frame of the session

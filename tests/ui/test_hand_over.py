@@ -1,0 +1,34 @@
+"""Reports from other threads reach the app's loop, and never break the thread that sends
+them once the app has gone (seen: a cue's outcome after the app had exited killed the audio
+thread with "Event loop is closed")."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from sessiontimer.ui.session_flow import loop_hand_over
+
+
+def test_a_report_runs_on_the_loop_and_one_after_the_loop_closed_is_dropped() -> None:
+    loop = asyncio.new_event_loop()
+    hand_over = loop_hand_over(loop)
+    ran: list[str] = []
+    errors: list[BaseException] = []
+
+    def report(name: str) -> None:
+        try:
+            hand_over(lambda: ran.append(name))
+        except BaseException as exc:
+            errors.append(exc)
+
+    sender = threading.Thread(target=report, args=("before",))
+    sender.start()
+    sender.join(5)
+    loop.run_until_complete(asyncio.sleep(0))  # the loop takes the report in its next turn
+    loop.close()
+    late = threading.Thread(target=report, args=("after",))
+    late.start()
+    late.join(5)
+    assert ran == ["before"]
+    assert errors == []
