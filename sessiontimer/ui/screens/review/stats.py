@@ -6,11 +6,13 @@ The period keys (w, m, y, a) recompute in a thread worker through ``review.perio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from sessiontimer.core.readable import columns, count
@@ -58,6 +60,14 @@ def period_bar(chosen: Period) -> Content:
     return Content.assemble(*parts)
 
 
+@dataclass
+class StatsComputed(Message):
+    """A period's figures, computed off the UI loop."""
+
+    period: Period
+    stats: Stats
+
+
 class StatsScreen(AppScreen[None]):
     BINDINGS = key_bindings.STATS
 
@@ -85,9 +95,10 @@ class StatsScreen(AppScreen[None]):
         with review_index.open_index(app.paths.state_dir) as store:
             selected = lookup.select(store, self.line)
             st = aggregates.period_stats(store, selected, chosen, app.clock.wall().date())
-        self.app.call_from_thread(self._show, chosen, st)
+        self.post_message(StatsComputed(chosen, st))
 
-    def _show(self, chosen: Period, st: Stats) -> None:
+    def on_stats_computed(self, message: StatsComputed) -> None:
+        chosen, st = message.period, message.stats
         if chosen != self.period:
             return  # a newer choice is on its way
         self.stats = st

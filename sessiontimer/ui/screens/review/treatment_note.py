@@ -9,10 +9,12 @@ prints the same text.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from textual import work
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from sessiontimer.review.note_view import ShownNote
@@ -20,6 +22,13 @@ from sessiontimer.ui import key_bindings
 from sessiontimer.ui.app_screen import AppScreen
 from sessiontimer.ui.plain_text import plain
 from sessiontimer.ui.widgets.key_bar import KeyBar
+
+
+@dataclass
+class NoteRead(Message):
+    """The treatment note, built from its journal off the UI loop."""
+
+    shown: ShownNote
 
 
 class TreatmentNoteScreen(AppScreen[None]):
@@ -53,10 +62,10 @@ class TreatmentNoteScreen(AppScreen[None]):
             shown = self._load()
         except OSError as exc:
             shown = ShownNote("", f"The journal cannot be read: {exc.strerror or exc}")
-        self.app.call_from_thread(self._show, shown)
+        self.post_message(NoteRead(shown))
 
-    def _show(self, shown: ShownNote) -> None:
-        self.shown = shown
+    def on_note_read(self, message: NoteRead) -> None:
+        shown = self.shown = message.shown
         self.query_one("#treatment-note-status", Static).update(plain(shown.status))
         self.query_one("#treatment-note-text", Static).update(plain(shown.text))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -44,6 +46,24 @@ class PresetList(OptionList):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.scroll_to_highlight)
+
+
+@dataclass
+class ClientsKnown(Message):
+    """Past clients' names, read off the UI loop (for completion of the client field).
+
+    Posted by the worker: a message to a screen that has gone is dropped, where a call from
+    the thread would run on it; and the worker does not wait for the UI."""
+
+    clients: list[str]
+
+
+@dataclass
+class VisitRead(Message):
+    """A client's last visit, read off the UI loop."""
+
+    client: str
+    visit: Any
 
 
 class StartScreen(AppScreen[None]):
@@ -128,12 +148,13 @@ class StartScreen(AppScreen[None]):
         app = self.st_app
         from sessiontimer.review import known_clients
 
-        clients = known_clients(app.paths.sessions_dir, app.paths.state_dir)
-        self.app.call_from_thread(self._set_clients, clients)
+        self.post_message(ClientsKnown(known_clients(app.paths.sessions_dir, app.paths.state_dir)))
 
-    def _set_clients(self, clients: list[str]) -> None:
-        self.clients = clients
-        self.query_one("#client", Input).suggester = SuggestFromList(clients, case_sensitive=False)
+    def on_clients_known(self, message: ClientsKnown) -> None:
+        self.clients = message.clients
+        self.query_one("#client", Input).suggester = SuggestFromList(
+            message.clients, case_sensitive=False
+        )
 
     def free_for_offer(self) -> bool | None:
         """No client name is being typed: a resume dialog now would not take its keys.
@@ -171,10 +192,14 @@ class StartScreen(AppScreen[None]):
         def load() -> None:
             from sessiontimer.review import last_visit
 
-            visit = last_visit(paths.sessions_dir, paths.state_dir, typed)
-            self.app.call_from_thread(self._show_visit, typed, visit)
+            self.post_message(
+                VisitRead(typed, last_visit(paths.sessions_dir, paths.state_dir, typed))
+            )
 
         self.run_worker(load, thread=True, exit_on_error=False, group="visit", exclusive=True)
+
+    def on_visit_read(self, message: VisitRead) -> None:
+        self._show_visit(message.client, message.visit)
 
     def _show_visit(self, client: str, visit: Any) -> None:
         panel = self.query_one("#last-visit", Static)
