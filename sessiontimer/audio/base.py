@@ -41,12 +41,15 @@ class PlayJob:
     """One sound to play; ``id`` is unique within a service.
 
     ``on_lost`` is called (once, from any thread) when a sound that had started is lost
-    before its end through no wish of ours (the worker died, the player failed).
+    before its end through no wish of ours (the worker died, the player failed). ``at``
+    (``time.monotonic()``) is set on a cue handed over ahead of its moment: a backend that
+    ``schedules`` starts the sound then (and reports that onset); others never get one.
     """
 
     id: int
     sound: ScaledSound
     on_lost: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    at: float | None = None
 
 
 @dataclass(frozen=True)

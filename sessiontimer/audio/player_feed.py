@@ -9,6 +9,12 @@ the player's buffer short, so at most about ``AHEAD`` s is written ahead of what
 worker's raised cosine, through the same write loop, ``fade.FadingFrames``), then ends the
 input, and the player plays the fade out and exits by itself. afplay (macOS) and winsound
 (Windows) read only files: they cannot be fed, so a cue cut short there stops at once.
+
+A cue handed over ahead of its moment (``at``) starts the player early and feeds it silence
+first: one piece, then, once the player has read it (its device is open and its clock runs),
+as much more as lies between that first read and ``at``, so the sound is heard at ``at``
+however long the player took to start. The silence is written at most ``FEED_AHEAD`` ahead
+of the player's clock, so a cancel before then (:meth:`PlayerFeed.cancel`) is never heard.
 """
 
 from __future__ import annotations
@@ -24,13 +30,14 @@ import time
 from array import array
 from typing import IO
 
-from sessiontimer.audio.fade import FadingFrames
+from sessiontimer.audio.fade import PIECE, FadingFrames
 
 PIPE_SECONDS = 0.25  # what the pipe may hold: slack for a busy app, the fade's delay
 BUFFER_US = 100_000  # the player's own buffer, in microseconds
 AHEAD = PIPE_SECONDS + BUFFER_US / 1e6  # seconds written ahead of what is heard, at most
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python 3.10 names it too
 WATCH_FOR = 2.0  # seconds the first read is watched for; a player slower than that is hung
+FEED_AHEAD = 0.2  # seconds of leading silence written ahead of the player's clock, at most
 
 
 def command(player: str, rate: int, channels: int) -> list[str]:
@@ -75,10 +82,21 @@ class PlayerFeed:
     """Writes ``prefix`` then ``frames`` to the player's unbuffered stdin in a thread."""
 
     def __init__(
-        self, stdin: IO[bytes], frames: bytes, channels: int, rate: int, prefix: bytes = b""
+        self,
+        stdin: IO[bytes],
+        frames: bytes,
+        channels: int,
+        rate: int,
+        prefix: bytes = b"",
+        at: float | None = None,
     ) -> None:
-        self._stdin, self._prefix = stdin, prefix
+        self._stdin, self._prefix, self._at = stdin, prefix, at
+        self._channels, self._rate = channels, rate
         self._sound = FadingFrames(frames, channels, rate)
+        self._lock = threading.Lock()
+        self._begun = self._cancelled = False
+        self._onset: float | None = None
+        self._onset_known = threading.Event()
         self._done = threading.Event()
         self._written = 0  # bytes
         self._first_read: float | None = None
@@ -121,8 +139,29 @@ class PlayerFeed:
             os.close(fd)
             self._read.set()
 
+    def onset(self, timeout: float) -> float | None:
+        """When the sound is heard (``time.monotonic()``): its first read for a sound fed at
+        once, the planned moment (or later, if the player ran dry) for one fed ahead."""
+        if self._at is None:
+            return self.began(timeout)
+        self._onset_known.wait(timeout)
+        return self._onset
+
+    def cancel(self) -> bool:
+        """Before the sound is written: end the input after the silence (True, never
+        heard). After: fade it out (False)."""
+        with self._lock:
+            if not self._begun:
+                self._cancelled = True
+                return True
+        self.fade()
+        return False
+
     def fade(self) -> None:
         """Ramp down from the next piece written, then end the input: never a click."""
+        with self._lock:
+            if not self._begun:
+                self._cancelled = True  # not begun: nothing of it is heard
         self._sound.fade()
 
     def wait_done(self, timeout: float | None = None) -> bool:
@@ -134,15 +173,51 @@ class PlayerFeed:
         self._written += len(piece)
         return frames
 
+    def _lead_in(self) -> bool:
+        """Silence up to ``at`` on the player's clock (from its first read); False if the
+        cue was cancelled meanwhile."""
+        width, step = 2 * self._channels, max(1, int(self._rate * PIECE))
+        self._write(bytes(step * width), step)
+        self._read.wait(WATCH_FOR)
+        base = self._first_read or time.monotonic()
+        planned = max(step, round(((self._at or base) - base) * self._rate))
+        written = step
+        while written < planned:
+            ahead = base + written / self._rate - FEED_AHEAD - time.monotonic()
+            if ahead > 0:
+                time.sleep(min(ahead, PIECE))
+                with self._lock:
+                    if self._cancelled:
+                        return False
+                continue
+            n = min(step, planned - written)
+            self._write(bytes(n * width), n)
+            written += n
+        with self._lock:
+            if self._cancelled:
+                return False
+            self._begun = True
+        # The player's clock has passed what was written: it ran dry, the sound is late.
+        self._onset = max(base + planned / self._rate, time.monotonic())
+        return True
+
     def _run(self) -> None:
         try:
             if self._prefix:
                 _write_all(self._stdin, self._prefix)
                 self._written += len(self._prefix)
+            if self._at is not None:
+                if not self._lead_in():
+                    return
+                self._onset_known.set()
+            else:
+                with self._lock:
+                    self._begun = True
             self._sound.write_all(self._write)
         except OSError:
             pass  # the player is gone (failed or stopped): its exit says why
         finally:
+            self._onset_known.set()
             with contextlib.suppress(OSError):  # the end of input: it drains and exits
                 self._stdin.close()
             self._done.set()

@@ -22,7 +22,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -58,6 +58,9 @@ def build_chain(settings: AudioSettings, ring: Callable[[], None] | None = None)
     return chain
 
 
+# How long before its moment a planned cue is handed over: more than a loaded machine's late
+# wake-ups (tens of ms), far less than a cue's spacing, so the device is not held between cues.
+AHEAD = 0.25
 RETRY_EVERY = 20.0  # seconds: while degraded, how often the better backends are probed
 # A cue crosses threads (the UI's to the audio thread, the worker's reply to its reader): at
 # Python's default 5 ms switch interval each hop could wait 5 ms behind the UI's rendering.
@@ -79,6 +82,16 @@ class _Request:
     job: PlayJob | None = None
     message: str | None = None
     position: int | None = None  # the chain index being tried (each cue starts at the best)
+    at: float | None = None  # handed over ahead: the moment it is due (time.monotonic())
+    cancelled: bool = False
+    over: bool = False  # on_result called (or cancelled): never twice
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A cue given to :meth:`AudioService.play`: what :meth:`AudioService.cancel` takes."""
+
+    request: _Request = field(repr=False)
 
 
 class AudioService:
@@ -218,16 +231,49 @@ class AudioService:
                 problems.append(message)
         return problems
 
-    def play(self, cue: Cue, master_volume: float, muted: bool, on_result: OnResult) -> None:
-        """Play ``cue`` without blocking; ``on_result`` is called once, from an audio thread."""
+    def play(
+        self,
+        cue: Cue,
+        master_volume: float,
+        muted: bool,
+        on_result: OnResult,
+        at: float | None = None,
+    ) -> Ticket:
+        """Play ``cue`` without blocking; ``on_result`` is called once, from an audio thread.
+
+        ``at`` (``time.monotonic()``, a little ahead: ``AHEAD``) hands a cue over before its
+        moment: the worker starts the sound exactly then on the device's clock, so a late
+        wake-up of the app or the worker does not move it; a backend that cannot schedule is
+        given the cue at ``at``. The ticket cancels it (:meth:`cancel`) until it is heard.
+        """
         with self._lock:
             self._inflight += 1
-        request = _Request(cue, master_volume, muted, on_result)
+        request = _Request(cue, master_volume, muted, on_result, at=at)
         if self._closed:  # after close: answered at once, as the visual cue it will be
             self._finish(request, CueOutcome("visual", "visual", time.monotonic()))
-            return
+            return Ticket(request)
         if not self._play_now(request):
             self._queue.put(request)
+        return Ticket(request)
+
+    def cancel(self, ticket: Ticket) -> bool:
+        """Withdraw a cue handed over ahead (paused, skipped, muted, the volume changed, the
+        session ended before its moment). True if it had no outcome yet: it then gets none,
+        and a sound not yet begun is never heard. A cue whose sound began a moment before
+        the cancel arrived fades out (on the worker), its outcome dropped."""
+        request = ticket.request
+        with self._lock:
+            if request.over:
+                return False
+            request.cancelled = request.over = True
+            self._inflight -= 1
+            self._idle.notify_all()
+            job = request.job
+        if job is not None and request.position is not None:
+            cancel = getattr(self._chain[request.position], "cancel", None)
+            if cancel is not None:
+                cancel(job.id)
+        return True
 
     def _play_now(self, request: _Request) -> bool:
         """The common case without the hop to the audio thread (under load, waiting for that
@@ -245,7 +291,10 @@ class AudioService:
         if play_now is None or ready is None or request.cue.volume * request.master_volume <= 0:
             return False
         sound, request.message = ready
-        request.job = PlayJob(next(self._ids), sound, partial(self._lost, request))
+        at = request.at if getattr(backend, "schedules", False) else None
+        if request.at is not None and at is None:
+            return False  # held until its moment by the audio thread (see _attempt)
+        request.job = PlayJob(next(self._ids), sound, partial(self._lost, request), at)
         request.position = 0
         sent: bool = play_now(
             request.job, lambda result: self._on_played(request, 0, backend, result)
@@ -306,6 +355,8 @@ class AudioService:
             pass
 
     def _dispatch(self, request: _Request) -> None:
+        if request.cancelled:
+            return
         backend = self.backend
         factor = request.cue.volume * request.master_volume
         if request.muted or factor <= 0:
@@ -319,7 +370,7 @@ class AudioService:
                     request, CueOutcome("failed", backend.name, time.monotonic(), str(exc))
                 )
                 return
-            request.job = PlayJob(next(self._ids), sound, partial(self._lost, request))
+            request.job = PlayJob(next(self._ids), sound, partial(self._lost, request), request.at)
         if request.position is None:
             request.position = 0  # every cue tries the best backend first: sound comes back
         self._attempt(request)
@@ -336,9 +387,21 @@ class AudioService:
                 break
             self._record(backend, why)
             request.position = pos + 1
+        if request.cancelled:
+            return
+        if request.job.at is not None and not getattr(backend, "schedules", False):
+            request.job = replace(request.job, at=None)  # this one is handed the cue at its moment
+            wait = (request.at or 0.0) - time.monotonic()
+            if wait > 0:
+                timer = threading.Timer(wait, self._queue.put, (request,))
+                timer.daemon = True
+                timer.start()
+                return
         backend.play(request.job, lambda result: self._on_played(request, pos, backend, result))
 
     def _on_played(self, request: _Request, pos: int, backend: Backend, result: PlayResult) -> None:
+        if request.cancelled:
+            return
         if result.error is None and result.started_at is not None:
             self._settle(pos)
             outcome: Outcome = "visual" if isinstance(backend, VisualBackend) else "played"
@@ -352,6 +415,8 @@ class AudioService:
 
     def _lost(self, request: _Request, reason: str) -> None:
         """A cue that had started was cut short: a later word, so its journal line is updated."""
+        if request.cancelled:
+            return
         words = in_words(reason)
         request.on_result(CueOutcome("failed", self.backend_name, time.monotonic(), words, True))
 
@@ -428,6 +493,10 @@ class AudioService:
             self.on_backend_changed(BackendChange(name, name, reason, seconds))
 
     def _finish(self, request: _Request, outcome: CueOutcome) -> None:
+        with self._lock:
+            if request.over:
+                return
+            request.over = True
         try:
             request.on_result(outcome)
         finally:

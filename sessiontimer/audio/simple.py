@@ -40,6 +40,14 @@ class _Pending:
     started: bool = False
 
 
+def _onset(text: str) -> float:
+    """The onset the worker told ("started N T"), or now if it told none."""
+    try:
+        return float(text)
+    except ValueError:
+        return time.monotonic()
+
+
 def _describe_exit(code: int | None) -> str:
     if code is not None and code < 0:
         try:
@@ -53,6 +61,7 @@ class SimpleaudioWorkerBackend:
     """Plays through ``python -m sessiontimer.audio.worker`` (simpleaudio in a subprocess)."""
 
     name = "simpleaudio"
+    schedules = True  # a job's ``at`` is kept by the worker (see its docstring)
 
     def __init__(
         self, max_crashes: int = 3, ready_timeout: float = 5.0, answer_timeout: float = 3.0
@@ -157,9 +166,20 @@ class SimpleaudioWorkerBackend:
         finally:
             self._cond.release()
 
+    def cancel(self, play_id: int) -> None:
+        """Drop a cue handed over ahead if it has not begun (else it fades): no answer."""
+        with self._cond:
+            if self._pending.pop(play_id, None) is None:
+                return
+            self._cond.notify_all()
+        self._send({"cmd": "cancel", "id": play_id})
+
     def _send_play(self, job: PlayJob) -> None:
         self.sent.append(job.id)
-        self._send({"cmd": "play", "id": job.id, "path": str(job.sound.wav)})
+        cmd: dict[str, object] = {"cmd": "play", "id": job.id, "path": str(job.sound.wav)}
+        if job.at is not None:
+            cmd["at"] = job.at
+        self._send(cmd)
         self._watchdog.watch(self.answer_timeout, partial(self._unanswered, job.id, self._proc))
 
     def _unanswered(self, play_id: int, proc: subprocess.Popen[bytes] | None) -> None:
@@ -211,7 +231,7 @@ class SimpleaudioWorkerBackend:
                 return
             if word == "started":
                 pending.started = True
-                callback = partial(pending.done, PlayResult(time.monotonic()))
+                callback = partial(pending.done, PlayResult(_onset(message)))
             elif word in ("done", "error"):
                 del self._pending[int(id_text)]
                 self._cond.notify_all()

@@ -105,8 +105,20 @@ class StartingAudio:
         self.prepared()
 
     def play(
-        self, cue: Any, master_volume: float, muted: bool, on_result: Callable[[Any], None]
-    ) -> None:
+        self,
+        cue: Any,
+        master_volume: float,
+        muted: bool,
+        on_result: Callable[[Any], None],
+        at: float | None = None,
+    ) -> Any:
+        """As the service's ``play``; a cue ahead of its moment (``at``) is taken only once
+        the service is there (its ticket is returned), else None and nothing is done."""
+        if at is not None:
+            service = self._service
+            if service is None or self._closed or getattr(service, "cancel", None) is None:
+                return None
+            return service.play(cue, master_volume, muted, on_result, at)
         if not self._asked:
             self._asked = True
             on_result = self._noting_answer(on_result)
@@ -118,6 +130,11 @@ class StartingAudio:
             self._service.play(cue, master_volume, muted, on_result)
         else:
             _visual(on_result)
+
+    def cancel(self, ticket: Any) -> bool:
+        """Withdraw a cue handed over ahead (the service's ``cancel``)."""
+        service = self._service
+        return bool(service.cancel(ticket)) if service is not None else False
 
     def _noting_answer(self, on_result: Callable[[Any], None]) -> Callable[[Any], None]:
         def answered(outcome: Any) -> None:

@@ -60,11 +60,25 @@ class SystemPlayerBackend:
         self._cond = threading.Condition()
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._feeds: dict[subprocess.Popen[bytes], PlayerFeed] = {}
+        self._by_job: dict[int, PlayerFeed] = {}  # a job's feed, for a cancel
         self._closed = False
 
     @property
     def name(self) -> str:
         return self._players[0] if self._players else "system"
+
+    @property
+    def schedules(self) -> bool:
+        """Whether a cue handed over ahead is heard at its moment (a fed player: leading
+        silence from its first read); others are given the cue at its moment."""
+        return self.fades
+
+    def cancel(self, play_id: int) -> None:
+        """A cue handed over ahead is withdrawn: never heard if its sound is not yet fed."""
+        with self._cond:
+            feed = self._by_job.get(play_id)
+        if feed is not None:
+            feed.cancel()
 
     @property
     def fades(self) -> bool:
@@ -166,15 +180,17 @@ class SystemPlayerBackend:
                 frames = player_feed.pcm_bytes(sound.samples)
                 n = len(frames) // (2 * sound.channels)
                 prefix = player_feed.header(player, sound.rate, sound.channels, n)
-                self._feeds[proc] = player_feed.PlayerFeed(
-                    proc.stdin, frames, sound.channels, sound.rate, prefix
+                feed = player_feed.PlayerFeed(
+                    proc.stdin, frames, sound.channels, sound.rate, prefix, job.at
                 )
+                self._feeds[proc] = self._by_job[job.id] = feed
         started = time.monotonic()
         try:
             proc.wait(EARLY_EXIT)  # a missing device fails within milliseconds
         except subprocess.TimeoutExpired:
-            feed = self._feeds.get(proc)
-            began = feed.began(FIRST_READ_WAIT) if feed is not None else None
+            fed = self._feeds.get(proc)
+            wait = FIRST_READ_WAIT + max(0.0, (job.at or 0.0) - time.monotonic())
+            began = fed.onset(wait) if fed is not None else None
             return began or started, None, proc  # playing: its line is written now
         error = _error_of(proc)
         self._forget(proc)
@@ -196,6 +212,7 @@ class SystemPlayerBackend:
         with self._cond:
             self._procs.discard(proc)
             feed = self._feeds.pop(proc, None)
+            self._by_job = {k: f for k, f in self._by_job.items() if f is not feed}
             self._cond.notify_all()
         if feed is not None:
             feed.fade()  # a player that died early: its feed ends at once (a broken pipe)

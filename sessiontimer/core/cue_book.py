@@ -23,6 +23,12 @@ class CueBook:
         with self._cond:
             self._out += 1
 
+    def withdrawn(self) -> None:
+        """A cue sent ahead of its moment was taken back before it had an outcome."""
+        with self._cond:
+            self._out = max(0, self._out - 1)
+            self._cond.notify_all()
+
     @property
     def out(self) -> int:
         """Cues sent whose first outcome has not come back."""

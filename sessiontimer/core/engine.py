@@ -17,6 +17,7 @@ audio plays only the fresh one, never a burst.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -242,6 +243,26 @@ class SessionEngine:
             moments.append(target)
         found = [moment for moment in moments if moment is not None]
         return self._clock_at(min(found)) if found else None
+
+    def upcoming(self, within: float) -> tuple[float, CueDue] | None:
+        """The cue the next due moment will sound if nothing changes, and that moment (a
+        ``clock.now()`` reading), when it falls within ``within`` seconds; else None.
+
+        Worked out by the same rules as ``tick()`` on a copy of this engine (nothing here
+        changes), so a cue handed to the audio side ahead of its moment is the one ``tick()``
+        will produce then: the fresh cue of that moment, not one merged into it. Any move,
+        pause or end before it changes what is due; callers ask again after each.
+        """
+        if not self._running or self._pause_clock is not None:
+            return None
+        due = self.next_due()
+        if due is None or due - self._clock.now() > within:
+            return None
+        ghost = copy.deepcopy(self, {id(self._clock): self._clock, id(self.preset): self.preset})
+        fresh = [
+            e for e in _mark_stale(ghost._catch_up(due)) if isinstance(e, CueDue) and not e.stale
+        ]
+        return (due, fresh[-1]) if fresh else None
 
     # -- moves ---------------------------------------------------------------------------
 

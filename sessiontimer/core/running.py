@@ -199,10 +199,17 @@ class RunningSession:
             self.recorder.cue_result(event, backend, outcome)
             self._resolved(event)
 
-    def cue_sent(self, event: CueDue) -> None:
-        """A cue went to the audio side: the close will wait (briefly) for its outcome."""
-        self._due[event] = time.monotonic() - event.late  # its moment, on the audio's clock
+    def cue_sent(self, event: CueDue, due: float | None = None) -> None:
+        """A cue went to the audio side: the close will wait (briefly) for its outcome.
+
+        ``due`` (``time.monotonic()``) is its moment when it went ahead of it."""
+        self._due[event] = time.monotonic() - event.late if due is None else due
         self._cues.sent()
+
+    def cue_withdrawn(self, event: CueDue) -> None:
+        """A cue sent ahead of its moment was taken back (a move, mute, volume, the end)."""
+        if self._due.pop(event, None) is not None:
+            self._cues.withdrawn()
 
     def cue_arrived(self, event: CueDue, outcome: Any) -> None:
         """An audio outcome (a ``CueOutcome``), from any thread: kept, then journaled on the
@@ -221,7 +228,8 @@ class RunningSession:
                 continue
             now = time.monotonic()
             delay = now - outcome.started_at  # how long ago it began, on the audio's clock
-            if not 0.0 <= delay <= 10.0:  # a test double's made-up time: the onset is now
+            # (told a moment ahead by a device that plans it: negative, by up to its buffer)
+            if not -1.0 <= delay <= 10.0:  # a test double's made-up time: the onset is now
                 delay = 0.0
             due = self._due.pop(event, None)
             late = (now - delay) - due if due is not None else 0.0

@@ -274,6 +274,30 @@ def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> No
     app.audio.play(event.cue, app.ui_state.volume, app.muted, finished)
 
 
+def send_ahead(app: SessionTimerApp, event: CueDue, session: RunningSession, at: float) -> Any:
+    """Hand a cue to the audio side before its moment ``at`` (``time.monotonic()``), so the
+    sound starts then on the device's clock; its ticket, or None if it was not taken (no
+    service yet): then it is sent at its moment as usual."""
+
+    def finished(outcome: CueOutcome) -> None:
+        session.cue_arrived(event, outcome)
+        if outcome.outcome == "failed" and outcome.message:
+            app.post_message(ServiceNotice(cue_trouble(outcome), "warning"))
+
+    if getattr(app.audio, "cancel", None) is None:  # a stand-in that plays only at once
+        return None
+    ticket = app.audio.play(event.cue, app.ui_state.volume, app.muted, finished, at)
+    if ticket is not None:
+        session.cue_sent(event, due=at)
+    return ticket
+
+
+def take_back(app: SessionTimerApp, event: CueDue, session: RunningSession, ticket: Any) -> None:
+    """A cue sent ahead is no longer due then (a move, pause, mute, volume, the end)."""
+    if app.audio.cancel(ticket):
+        session.cue_withdrawn(event)
+
+
 def cue_trouble(outcome: CueOutcome) -> str:
     """A failed cue in words: one that sounded and was cut short is not one that never played."""
     message = outcome.message or ""

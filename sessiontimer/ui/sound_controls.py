@@ -45,4 +45,10 @@ def silence_mark(app: SessionTimerApp) -> str:
 def play_cue(app: SessionTimerApp, event: CueDue, session: RunningSession) -> None:
     """Send a cue to the audio service; its result is journaled when it comes back."""
     service_glue.play_cue(app, event, session)
-    page.cue(app, event.cue, app.ui_state.volume, app.muted)  # served: there too
+    served_cue(app, event)
+
+
+def served_cue(app: SessionTimerApp, event: CueDue) -> None:
+    """A cue due now, told to a served page (its sound: the page's); the terminal's own was
+    sent ahead or just now."""
+    page.cue(app, event.cue, app.ui_state.volume, app.muted)

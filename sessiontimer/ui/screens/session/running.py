@@ -8,6 +8,7 @@ falls due, whichever is first.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 # to 0.5 ms early, so theirs keeps 2 ms. The old 2 ms on the cue wake made every cue later.
 WAKE_MARGIN = 0.0001
 TIMER_MARGIN = 0.002
+# A planned cue goes to the audio side this long before its moment (the sound then starts at
+# its moment on the device's clock, whatever this loop's or the worker's wake-ups do).
+AHEAD = 0.25
 REGION_KEYS = "1234567890"
 VOLUME_STEP = 0.1
 
@@ -71,6 +75,8 @@ class SessionScreen(AppScreen[None]):
         self._asking_quit = False
         self._wake: asyncio.TimerHandle | None = None
         self._flash: Timer | None = None
+        # The cue sent ahead of its moment: what it was sent as, the event, its ticket.
+        self._ahead: tuple[tuple[Any, ...], CueDue, Any] | None = None
 
     @property
     def recorder(self) -> SessionRecorder:
@@ -129,6 +135,7 @@ class SessionScreen(AppScreen[None]):
             self._wake = None
         engine = self.recorder.engine
         if not self.st_app.auto_tick or engine.ended or engine.paused:
+            self._send_ahead()
             return
         now = self.st_app.clock.now()
         elapsed = (snap or engine.snapshot()).phase_elapsed
@@ -136,10 +143,56 @@ class SessionScreen(AppScreen[None]):
         due = engine.next_due()
         if due is not None:
             delay = min(delay, due - now)
+            if due - now > AHEAD:  # wake to send the cue ahead of its moment
+                delay = min(delay, due - now - AHEAD)
+        self._send_ahead()
         # A bare loop timer, not a Textual Timer: that one starts a task per wake, and the
         # extra loop turns showed in idle CPU. The callback runs on the UI loop all the same.
         loop = asyncio.get_running_loop()
         self._wake = loop.call_later(max(0.0, delay) + WAKE_MARGIN, self._woken)
+
+    def _send_ahead(self) -> None:
+        """Keep the cue sent ahead in step with what the core says is due next: send the
+        next one once it is within ``AHEAD``, take it back when a move, pause, mute, volume
+        or the end changed it. Muted or silent cues go at their moment, as visual ones."""
+        engine = self.recorder.engine
+        app = self.st_app
+        coming = None
+        if app.auto_tick and not engine.ended and not app.muted and app.ui_state.volume > 0:
+            coming = engine.upcoming(AHEAD)
+        key: tuple[Any, ...] | None = None
+        if coming is not None:
+            due, event = coming
+            key = (due, event.kind, event.phase, event.t, event.cue, app.ui_state.volume)
+        if self._ahead is not None and self._ahead[0] == key:
+            return
+        self._take_back()
+        if coming is None or key is None:
+            return
+        due, event = coming
+        at = time.monotonic() + (due - app.clock.now())  # the audio's clock
+        ticket = service_glue.send_ahead(app, event, self.session, at)
+        if ticket is not None:
+            self._ahead = (key, event, ticket)
+
+    def _take_back(self) -> None:
+        if self._ahead is not None:
+            _, event, ticket = self._ahead
+            self._ahead = None
+            service_glue.take_back(self.st_app, event, self.session, ticket)
+
+    def _sent_ahead(self, event: CueDue) -> bool:
+        """Whether ``event`` (just due) is the cue already sent ahead: then not again."""
+        if self._ahead is None:
+            return False
+        _, sent, _ = self._ahead
+        same = (sent.kind, sent.phase, sent.t, sent.cue) == (
+            event.kind, event.phase, event.t, event.cue,
+        )  # fmt: skip
+        if not same:
+            return False
+        self._ahead = None
+        return True
 
     def _woken(self) -> None:
         self._wake = None
@@ -147,6 +200,7 @@ class SessionScreen(AppScreen[None]):
             self.tick()
 
     def on_unmount(self) -> None:
+        self._take_back()
         if self._wake is not None:
             self._wake.cancel()
             self._wake = None
@@ -178,9 +232,12 @@ class SessionScreen(AppScreen[None]):
         self._pain_hint(events_)
 
     def _cue(self, event: CueDue) -> None:
-        sound_controls.play_cue(
-            self.st_app, event, self.session
-        )  # the sound first: restyling takes a moment
+        if self._sent_ahead(event):  # its sound starts by itself, at its moment
+            sound_controls.served_cue(self.st_app, event)
+        else:
+            sound_controls.play_cue(
+                self.st_app, event, self.session
+            )  # the sound first: restyling takes a moment
         self._flash_phase()
 
     def _flash_phase(self) -> None:
@@ -331,12 +388,14 @@ class SessionScreen(AppScreen[None]):
         level = sound_controls.change_volume(self.st_app, direction * VOLUME_STEP)
         self._status(volume.describe(level))
         self.view.show_sound(sound_controls.silence_mark(self.st_app))
+        self._send_ahead()  # a cue sent ahead goes again at the new level
 
     @guarded
     def action_mute(self) -> None:
         muted = sound_controls.toggle_mute(self.st_app)
         self._status("Muted for this session: cues flash on screen." if muted else "Sound on.")
         self.view.show_sound(sound_controls.silence_mark(self.st_app))
+        self._send_ahead()  # muted: the cue sent ahead is taken back (it will flash)
 
     def action_dim(self) -> None:
         self.add_class("-dim")
