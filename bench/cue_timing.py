@@ -124,7 +124,9 @@ def report_timing(
         print(f"  t={cue['t']:6.1f} {cue['kind']:<12} onset error {ms(err)}  journal late "
               f"{ms(cue['late'])}", end="")  # fmt: skip
         stage = stages.get(round(cue["t"], 1))
-        if stage is not None:
+        if stage == "ahead":
+            print("  | sent ahead: starts at its moment on the device's clock", end="")
+        elif stage is not None:
             wake, hop = stage
             print(f"  | UI wake {ms(wake)}  to backend {ms(hop)}  rest {ms(err - wake - hop)}",
                   end="")  # fmt: skip
@@ -136,13 +138,16 @@ def report_timing(
               f"{ms(statistics.median(errors))}  p99 {ms(p99)}  max {ms(errors[-1])}")  # fmt: skip
 
 
-def read_trace(trace: Path) -> dict[float, tuple[float, float]]:
-    """Session time of each cue -> (UI wake after its moment, hop to the audio thread)."""
-    out: dict[float, tuple[float, float]] = {}
+def read_trace(trace: Path) -> dict[float, tuple[float, float] | str]:
+    """Session time of each cue -> (UI wake after its moment, hop to the audio thread), or
+    "ahead" for a cue sent before its moment."""
+    out: dict[float, tuple[float, float] | str] = {}
     pending: list[tuple[float, float]] = []
     for line in trace.read_text().splitlines():
         row = json.loads(line)
-        if "t" in row:
+        if "t" in row and row.get("ahead"):
+            out[round(row["t"], 1)] = "ahead"
+        elif "t" in row:
             pending.append((row["t"], row["late"]))
         elif pending:
             t, late = pending.pop(0)

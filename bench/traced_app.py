@@ -5,7 +5,9 @@
 Each cue the session screen sends appends one line: how late the UI loop woke for it (the
 engine's ``late``), and how long it took to reach a backend (``dispatch``: on the UI's own
 thread when the service's fast path takes it, else on the audio thread), both in seconds on
-the monotonic clock. Not a test and not part of the app: it wraps two methods.
+the monotonic clock. A cue sent ahead of its moment (the session screen's ``_ahead``) is
+marked ``ahead``: its onset does not wait on either. Not a test and not part of the app: it
+wraps three methods.
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ def _hop(request: Any) -> None:
 
 
 def _traced_cue(self: Any, event: Any) -> None:
-    _sent.append(time.monotonic())
-    _LOG.write(json.dumps({"t": event.t, "late": event.late}) + "\n")
+    ahead = self._ahead is not None and self._ahead[1].t == event.t
+    if not ahead:  # a cue sent ahead of its moment was handed over already: no hop to time
+        _sent.append(time.monotonic())
+    _LOG.write(json.dumps({"t": event.t, "late": event.late, "ahead": ahead}) + "\n")
     _cue(self, event)
 
 

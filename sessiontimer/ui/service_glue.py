@@ -38,6 +38,9 @@ TEST_CHIME = Cue("singing-bowl")
 LATER_PREPARE_DELAY = 3.0  # seconds: past the first frames of the screen
 START_WAIT = 2.0  # seconds a new session's clock waits, at most, for its first cue to sound
 FIRST_CUE_GRACE = 2.0  # seconds the other sounds wait for the first cue's onset
+# After the first cue's onset is told, its device is still starting (and, on the paced sink,
+# a process): the scaling (hundreds of ms of CPU on a cold cache) waits this long more.
+FIRST_CUE_SETTLE = 0.2
 
 
 @dataclass
@@ -106,7 +109,8 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> StartingAudio:
         if said:
             app.post_message(ServiceNotice(said, "warning", service.backend_name, SOUND))
         if first:  # scaling holds the interpreter: let the first cue start before it
-            deferred.wait_first_answer(FIRST_CUE_GRACE)
+            if deferred.wait_first_answer(FIRST_CUE_GRACE):
+                time.sleep(FIRST_CUE_SETTLE)  # its device and the worker still need a core
         told += [t for t in service.prepare(soon[1:], app.ui_state.volume) if t not in told]
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
