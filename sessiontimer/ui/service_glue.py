@@ -108,9 +108,10 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> StartingAudio:
         said = start_notice(service)  # told before the slow scaling, so the story is in order
         if said:
             app.post_message(ServiceNotice(said, "warning", service.backend_name, SOUND))
-        if first:  # scaling holds the interpreter: let the first cue start before it
-            if deferred.wait_first_answer(FIRST_CUE_GRACE):
-                time.sleep(FIRST_CUE_SETTLE)  # its device and the worker still need a core
+        # Scaling holds the interpreter: let the first cue start before it, and its device
+        # and the worker have a core a moment longer.
+        if first and deferred.wait_first_answer(FIRST_CUE_GRACE):
+            time.sleep(FIRST_CUE_SETTLE)
         told += [t for t in service.prepare(soon[1:], app.ui_state.volume) if t not in told]
         for text in told:
             app.post_message(ServiceNotice(text, "warning"))
