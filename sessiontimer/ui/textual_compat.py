@@ -34,6 +34,7 @@ __all__ = [
     "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
+    "driver_file",
     "driver_loop",
     "forget_signal_handler",
     "get_time",
@@ -183,6 +184,11 @@ def key_parser(driver: Driver) -> XTermParser:
     """Textual's key parser, set up as the driver's own input loop sets it up (its debug flag
     is private)."""
     return XTermParser(driver._debug)
+
+
+def driver_file(driver: Driver) -> Any:
+    """The file the Linux driver writes frames to (private in Textual: ``sys.__stderr__``)."""
+    return getattr(driver, "_file", None)
 
 
 def driver_app(driver: Driver) -> App[Any]:

@@ -167,3 +167,12 @@ async def test_a_paint_at_once_screen_paints_without_textuals_frame_timer(at_onc
         assert painted
         assert bool(resumed) is not at_once
         assert screen.query_one(Static).render().plain == "7:45"  # type: ignore[union-attr]
+
+
+async def test_the_linux_driver_writes_to_the_file_we_read() -> None:
+    import sys
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    driver = LinuxDriver(App())
+    assert compat.driver_file(driver) is sys.__stderr__

@@ -27,6 +27,7 @@ from sessiontimer.ui.textual_compat import (
     SYNC_END,
     SYNC_START,
     driver_app,
+    driver_file,
     driver_loop,
     has_deadline,
     key_parser,
@@ -82,7 +83,8 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     def _open_output(self) -> TerminalOutput | None:
         try:
-            fd = self._file.fileno() if self._file is not None else -1
+            file = driver_file(self)
+            fd = file.fileno() if file is not None else -1
             if fd < 0 or not os.isatty(fd):
                 return None
             loop = driver_loop(self)
@@ -120,11 +122,11 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     @property
     def _encoding(self) -> str:
-        return getattr(self._file, "encoding", None) or "utf-8"
+        return getattr(driver_file(self), "encoding", None) or "utf-8"
 
     @property
     def _errors(self) -> str:
-        return getattr(self._file, "errors", None) or "strict"
+        return getattr(driver_file(self), "errors", None) or "strict"
 
     def run_input_thread(self) -> None:
         """Textual's input loop, waiting for input, a stop, or the parser's deadline."""
