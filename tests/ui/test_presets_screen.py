@@ -369,6 +369,34 @@ async def test_editor_preview_plays_the_resolved_start_cue(config: Path) -> None
         assert len(audio.played) == 1
 
 
+@pytest.mark.parametrize("from_thread", [False, True])
+async def test_a_preview_that_cannot_play_says_so(config: Path, from_thread: bool) -> None:
+    """The audio service answers on its own thread (or at once, on this one)."""
+    import threading
+
+    class FailingAudio(FakeAudio):
+        def play(self, cue: Cue, volume: float, muted: bool, on_result: Any) -> None:
+            failed = SimpleNamespace(outcome="failed", message="no sound device")
+            if from_thread:
+                answer = threading.Thread(target=on_result, args=(failed,))
+                answer.start()
+                answer.join(5)
+            else:
+                on_result(failed)
+
+    app = build(FailingAudio())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_editor(pilot)
+        await pilot.press("p")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if any("could not play" in n.message for n in app._notifications):
+                break
+        assert any(
+            n.message == "The cue could not play: no sound device" for n in app._notifications
+        )
+
+
 async def test_editor_leave_unsaved_asks(config: Path) -> None:
     app = build()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from sessiontimer.config_edit import ON_END_CHOICES, SOUND_CHOICES, ConfigEditor, PhaseDraft
@@ -42,6 +44,13 @@ _FIELD_OF_KEY = {"target": "duration", "duration": "duration", "on_end": "on_end
 
 def shown(value: str) -> str:
     return value if value else "·"
+
+
+@dataclass
+class PreviewPlayed(Message):
+    """What became of a previewed cue (the audio service's outcome)."""
+
+    outcome: Any
 
 
 class PresetEditorScreen(AppScreen[None]):
@@ -259,13 +268,11 @@ class PresetEditorScreen(AppScreen[None]):
         app.audio.play(cue, state.volume, app.muted, self._preview_result)
 
     def _preview_result(self, outcome: Any) -> None:
-        """Called by the audio service, possibly from its own thread."""
-        try:
-            self.app.call_from_thread(self._previewed, outcome)
-        except RuntimeError:  # already on the app's thread
-            self._previewed(outcome)
+        """Called by the audio service, from its thread or this one: a message serves both."""
+        self.post_message(PreviewPlayed(outcome))
 
-    def _previewed(self, outcome: Any) -> None:
+    def on_preview_played(self, message: PreviewPlayed) -> None:
+        outcome = message.outcome
         if getattr(outcome, "outcome", "") == "failed":
             self.notify(f"The cue could not play: {getattr(outcome, 'message', '')}")
 
