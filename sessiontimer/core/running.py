@@ -79,7 +79,8 @@ class RunningSession:
         # ``session_ended`` comes after the closing bell's line: the recorder holds it until
         # the cues of the end have their outcome (or END_WAIT passed, or the close).
         recorder.hold_end = True
-        self._end_cues: set[CueDue] = set()
+        self._end_cues: set[tuple[object, ...]] = set()  # cues the end waits for (_which)
+        self._heard: set[tuple[object, ...]] = set()  # cues whose line is written
         self._end_deadline: Callable[[], None] | None = None
         # How a deadline is set: ``later(seconds, run)`` returns a cancel; ``run`` is then
         # called through ``hand_over`` (tests pass a hand-driven one).
@@ -165,7 +166,9 @@ class RunningSession:
         that what the caller writes in this turn, and the bell's line, come before it."""
         if not self.recorder.end_held:
             return
-        self._end_cues = set(cues)
+        # A cue sent ahead of its moment may have its line already (the tick that brought it
+        # differs from the one sent only by its ``late``): the end does not wait for it.
+        self._end_cues = {_which(c) for c in cues} - self._heard
         if self._end_cues:
             cancel = self.later(END_WAIT, lambda: self.hand_over(self._end_now))
             self._end_deadline = cancel
@@ -173,7 +176,8 @@ class RunningSession:
 
     def _resolved(self, event: CueDue) -> None:
         """A cue's line is written (or decided): the end may follow once all are."""
-        self._end_cues.discard(event)
+        self._heard.add(_which(event))
+        self._end_cues.discard(_which(event))
         self._end_if_settled()
 
     def _end_if_settled(self) -> None:
@@ -236,7 +240,8 @@ class RunningSession:
             began = event.t + max(0.0, late)  # the session clock may have stopped (the end)
             at = self.recorder.clock.wall() - timedelta(seconds=delay)
             self.recorder.cue_result(event, outcome.backend, outcome.outcome, began=began, at=at)
-            self._end_cues.discard(event)
+            self._heard.add(_which(event))
+            self._end_cues.discard(_which(event))
         if self.recorder.end_held:  # a later word in this batch comes before the end too
             self._end_if_settled()
 
@@ -489,3 +494,8 @@ def _timer(seconds: float, run: Callable[[], None]) -> Callable[[], None]:
     timer.daemon = True
     timer.start()
     return timer.cancel
+
+
+def _which(event: CueDue) -> tuple[object, ...]:
+    """A cue without its ``late``: the one sent ahead and the one its moment's tick brought."""
+    return (event.kind, event.phase, event.t, event.cue)

@@ -422,3 +422,34 @@ def test_a_callback_asked_for_as_the_last_line_lands_still_runs(tmp_path: Path) 
     finisher.join(5)
     assert session.wait(0)
     assert calls == ["ran"]
+
+
+def test_a_closing_bell_sent_ahead_and_heard_does_not_hold_the_end(tmp_path: Path) -> None:
+    """The bell went to the audio side before its moment (issue 15) and its line is written
+    before the tick that ends the session: ``session_ended`` follows at once, not after
+    ``END_WAIT`` (the tick's event differs from the one sent ahead only by its ``late``)."""
+    later = Later()
+    session, loop = start(tmp_path), Loop()
+    session.hand_over, session.later = loop.hand_over, later
+    clock = session.recorder.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(25.0)
+    session.tick()  # on to the treatment (a hold), then on by key to the last phase
+    session.route(session.recorder.next())
+    session.route(session.recorder.next())
+    clock.advance(19.9)
+    session.tick()
+    coming = session.engine.upcoming(0.25)
+    assert coming is not None and coming[1].kind.value == "session_end"
+    bell = coming[1]
+    onset = time.monotonic() + 0.1
+    session.cue_sent(bell, due=onset)
+    session.cue_arrived(bell, CueOutcome("played", "simpleaudio", onset))
+    loop.run()
+    clock.advance(0.1 + 0.003)  # the tick that ends it comes 3 ms after the moment
+    events = session.tick()
+    (due,) = [e for e in events if isinstance(e, CueDue)]
+    assert due.late > 0 and due != bell
+    loop.run()
+    assert pending_types(session)[-1] == "session_ended"
+    assert later.due == []  # no deadline was waited for
