@@ -70,6 +70,47 @@ def test_keys_a_lone_escape_and_quit_in_a_real_terminal(tmp_path: Path) -> None:
     assert [n.get("tag") for n in notes] == ["release"]  # the cancelled note saved nothing
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal driver")
+def test_stopped_and_continued_the_app_takes_keys_again(tmp_path: Path) -> None:
+    """SIGTSTP (a job stopped from the shell) then SIGCONT (fg): Textual stops and starts the
+    driver again; our input thread's wake pipe had been closed by the stop, and the restart
+    crashed the app with a traceback ("Invalid file descriptor: -1")."""
+    (tmp_path / "config.toml").touch()
+    app = PtyApp(tmp_path, ["run", "--preset", "Demo"])
+    try:
+        assert app.wait_for("left in this phase", 30), app.text()[-2000:]
+        _settle(app)
+        os.kill(app.proc.pid, signal.SIGTSTP)
+        stopped = time.monotonic() + 15
+        while time.monotonic() < stopped and not _stopped(app.proc.pid):
+            app.pump(0.05)
+        assert _stopped(app.proc.pid)
+        mark = len(app.text())
+        os.kill(app.proc.pid, signal.SIGCONT)
+        assert app.wait_for("left in this phase", 30, mark), app.text()[-2000:]
+        mark = _settle(app)
+        app.send(b"r")
+        assert app.wait_for("Saved: release", 15, mark), app.text()[-2000:]
+        assert "Traceback" not in app.text()
+        app.send(b"\x11")  # ctrl+q
+        assert app.wait_for("Quit?", 15)
+        _settle(app)
+        app.send(b"\r")
+        assert app.wait_exit(30) == 0
+    finally:
+        app.close()
+    (journal,) = sessions(tmp_path)
+    notes = [e for e in read_journal(journal).events if e["type"] == "note"]
+    assert [n.get("tag") for n in notes] == ["release"]
+
+
+def _stopped(pid: int) -> bool:
+    try:
+        return "T (stopped)" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
 class _App:
     """Stands in for the app: the driver's messages are collected."""
 

@@ -66,20 +66,35 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_read, False)
-        os.set_blocking(self._wake_write, False)
-        self.exit_event = WakingEvent(self._wake_write)
+        self._wake_read = self._wake_write = -1
+        self._open_wake_pipe()
         self._frame: list[str] | None = None  # the pieces of a frame still being written
         self._output: TerminalOutput | None = None  # None: Textual's output thread writes
 
     def start_application_mode(self) -> None:
         """Textual's start, with frames written from the app's thread (see terminal_output)
         when the output is a terminal; from the first write on, so they stay in order."""
-        if self._output is not None:  # back from a suspend (ctrl+z): a fresh opening
+        restart = self._wake_read < 0  # back from a stop (SIGTSTP, then fg): it closed them
+        if restart:
+            self._open_wake_pipe()
+        if self._output is not None:
             self._output.close(OUTPUT_STOP_WAIT)
         self._output = self._open_output()
         super().start_application_mode()  # type: ignore[no-untyped-call]
+        if restart:  # the shell drew over the screen: every line again, not only the changes
+            self._repaint_all()
+
+    def _repaint_all(self) -> None:
+        """Ask the app, from any thread, to draw the whole screen again."""
+        app = driver_app(self)
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to draw
+            driver_loop(self).call_soon_threadsafe(lambda: app.refresh(layout=True))
+
+    def _open_wake_pipe(self) -> None:
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self.exit_event = WakingEvent(self._wake_write)
 
     def _open_output(self) -> TerminalOutput | None:
         try:
@@ -87,13 +102,7 @@ class KeyWaitLinuxDriver(LinuxDriver):
             fd = file.fileno() if file is not None else -1
             if fd < 0 or not os.isatty(fd):
                 return None
-            loop = driver_loop(self)
-            app = driver_app(self)
-
-            def repaint() -> None:
-                loop.call_soon_threadsafe(lambda: app.refresh(layout=True))
-
-            return TerminalOutput(fd, repaint)
+            return TerminalOutput(fd, self._repaint_all)
         except (OSError, ValueError, AttributeError):  # no terminal device: Textual's thread
             return None
 

@@ -81,6 +81,7 @@ class TerminalOutput:
         self.drain(timeout)
         with self._cond:
             self._closed = True
+            self._backlog = bytearray()  # what the terminal did not take in time: never later
             self._cond.notify_all()
             fd, self._direct = self._direct, -1
         if fd >= 0:
@@ -91,7 +92,7 @@ class TerminalOutput:
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: bool(self._backlog) or self._closed)
-                if self._closed and not self._backlog:
+                if self._closed:
                     return
                 chunk, self._backlog = bytes(self._backlog), bytearray()
                 self._busy = True
