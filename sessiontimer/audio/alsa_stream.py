@@ -36,6 +36,7 @@ LATENCY = 0.06  # seconds the device may hold ahead of what is heard
 # wake (a loaded machine) without the device running dry, so without moving the onset. The
 # price: a cancel within this of the onset is too late, and a fade is heard this much later.
 BUFFER = 0.15
+DROP_MARGIN = 0.03  # a cancel this close to the onset fades instead (the drop could be late)
 _PLAYBACK, _S16_LE, _RW_INTERLEAVED = 0, 2, 3
 
 
@@ -114,10 +115,19 @@ class AlsaStream:
         if not self.cancel():
             self.fade()
 
-    def cancel(self) -> bool:
-        """Drop the sound if it has not begun (True); once it has, nothing (False)."""
+    @property
+    def cancelled(self) -> bool:
+        """Dropped before it was heard."""
         with self._lock:
-            if not self._begun:
+            return self._cancelled
+
+    def cancel(self) -> bool:
+        """Drop the sound if it is not yet heard (True): before its first piece is written,
+        or written but still ``DROP_MARGIN`` before its onset (what is queued is dropped,
+        silence and all). Once heard, nothing (False): the caller fades it."""
+        with self._lock:
+            soon = self.onset is not None and time.monotonic() < self.onset - DROP_MARGIN
+            if not self._begun or soon:
                 self._cancelled = True
             return self._cancelled
 
@@ -147,11 +157,17 @@ class AlsaStream:
             onset = max(now, self._start + self._fed / self._rate)
         with self._lock:
             self._begun = True
-        self.onset = onset
+            self.onset = onset
         if self._on_onset is not None:
             self._on_onset(onset)
 
     def _paced(self, piece: bytes, frames: int) -> int | None:
+        with self._lock:
+            if self._cancelled:
+                return None  # dropped before it was heard: no more writing
+        return self._paced_write(piece, frames)
+
+    def _paced_write(self, piece: bytes, frames: int) -> int | None:
         """A planned stream's write, never more than ``BUFFER`` ahead of the device's clock
         (its start plus the frames fed since), also on a sink that would take everything at
         once. Behind that clock, the device ran dry: its clock starts again with this write."""
@@ -184,7 +200,12 @@ class AlsaStream:
                 return
             self._begin()
             self._sound.write_all(self._write if self._at is None else self._paced)
-            self._lib.snd_pcm_drain(self._pcm)  # what is queued plays out: the fade's tail
+            with self._lock:
+                dropped = self._cancelled
+            if dropped:  # cancelled before its onset: what is queued is never heard
+                self._lib.snd_pcm_drop(self._pcm)
+            else:
+                self._lib.snd_pcm_drain(self._pcm)  # what is queued plays out: the fade's tail
         except OSError as exc:  # the device went away: before the onset, say so
             with self._lock:
                 told = self._begun or self._cancelled

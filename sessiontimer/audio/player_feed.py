@@ -38,6 +38,7 @@ AHEAD = PIPE_SECONDS + BUFFER_US / 1e6  # seconds written ahead of what is heard
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux; Python 3.10 names it too
 WATCH_FOR = 2.0  # seconds the first read is watched for; a player slower than that is hung
 FEED_AHEAD = 0.2  # seconds of leading silence written ahead of the player's clock, at most
+DROP_MARGIN = 0.03  # a cancel this close to the onset fades instead
 
 
 def command(player: str, rate: int, channels: int) -> list[str]:
@@ -147,11 +148,18 @@ class PlayerFeed:
         self._onset_known.wait(timeout)
         return self._onset
 
+    @property
+    def cancelled(self) -> bool:
+        with self._lock:
+            return self._cancelled
+
     def cancel(self) -> bool:
         """Before the sound is written: end the input after the silence (True, never
-        heard). After: fade it out (False)."""
+        heard). Written, but still ``DROP_MARGIN`` before its onset: True, and the caller
+        stops the player (what it holds is not yet heard). After: fade it out (False)."""
         with self._lock:
-            if not self._begun:
+            soon = self._onset is not None and time.monotonic() < self._onset - DROP_MARGIN
+            if not self._begun or soon:
                 self._cancelled = True
                 return True
         self.fade()

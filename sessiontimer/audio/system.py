@@ -14,6 +14,7 @@ next one; none is dropped for good, so a device that comes back is used again.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -77,8 +78,11 @@ class SystemPlayerBackend:
         """A cue handed over ahead is withdrawn: never heard if its sound is not yet fed."""
         with self._cond:
             feed = self._by_job.get(play_id)
-        if feed is not None:
-            feed.cancel()
+            procs = [proc for proc, f in self._feeds.items() if f is feed]
+        if feed is not None and feed.cancel():
+            for proc in procs:  # it holds silence and the sound not yet heard: stop it
+                with contextlib.suppress(OSError):
+                    proc.kill()
 
     @property
     def fades(self) -> bool:
@@ -117,6 +121,8 @@ class SystemPlayerBackend:
                             self._players.remove(player)
                             self._players.insert(0, player)
                     answered = True
+                    if self._cancelled_before(job, started):
+                        return  # withdrawn before its onset: it never sounded
                     done(PlayResult(started))
                     if proc is not None:
                         self._finish(proc, job)
@@ -150,6 +156,17 @@ class SystemPlayerBackend:
             self._wait_gone(fading, CLOSE_WAIT)
             started, error, proc = self._spawn(player, job)
         return started, error, proc
+
+    def _cancelled_before(self, job: PlayJob, onset: float) -> bool:
+        """A cue fed ahead is told at its onset, not before: True if it was cancelled
+        while it waited for it (a pause, a move just before its moment)."""
+        with self._cond:
+            feed = self._by_job.get(job.id)
+        if feed is None or job.at is None:
+            return False
+        while (wait := onset - time.monotonic()) > 0 and not feed.cancelled:
+            time.sleep(min(wait, 0.01))
+        return feed.cancelled
 
     def _spawn(
         self, player: str, job: PlayJob

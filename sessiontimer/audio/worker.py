@@ -140,10 +140,22 @@ class Player:
 
         holder: list[Any] = []
 
-        def onset(when: float) -> None:
+        def heard() -> None:
+            stream = holder[0] if holder else None
+            if stream is not None and stream.cancelled:
+                return  # dropped before its onset: it never sounded
             if at is not None:  # a newer cue: the one still sounding fades as this begins
-                self._reaper.stop_all(keep=holder[0] if holder else None)
-            reply(f"started {play_id} {when:.6f}")
+                self._reaper.stop_all(keep=stream)
+            reply(f"started {play_id} {stream.onset if stream else time.monotonic():.6f}")
+
+        def onset(when: float) -> None:
+            wait = when - time.monotonic()  # a planned sound is told at its onset, not ahead
+            if wait <= 0:
+                heard()
+                return
+            timer = threading.Timer(wait, heard)
+            timer.daemon = True
+            timer.start()
 
         def failed(why: str) -> None:
             reply(f"error {play_id} {why}")
