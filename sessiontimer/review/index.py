@@ -192,7 +192,9 @@ def _refresh(
         store.set_folder(name, -1)  # will have rows, not yet all read
     if removed or plan.dropped_folders or fresh:
         store.commit()
-    plan.todo.sort()  # by name, so by date: rows go in near the end of the table (no splits)
+    # Newest first (the names hold the date): a cold build shows the newest sessions at once,
+    # and one stopped halfway has indexed the ones a practitioner looks for first.
+    plan.todo.sort(reverse=True)
     read = _read_into(store, sessions_dir, plan.todo, progress, cancel, processes)
     moved = {name: mtime for name, mtime in plan.folders.items() if known.get(name) != mtime}
     for name, mtime in moved.items():

@@ -206,3 +206,19 @@ def test_filters_answer_as_matching_a_fresh_read(
             ]
             assert dicts(lookup.page(st, chosen, 0, None)) == dicts(expected), line
             assert lookup.count(st, chosen) == len(expected), line
+
+
+def test_a_cold_build_indexes_the_newest_sessions_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped after its first batch, a cold build has the newest journals (the Sessions
+    screen shows the committed rows while it runs: they must be the top of the list)."""
+    monkeypatch.setattr(index, "CHUNK", 3)
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 9)
+    with pytest.raises(index.Cancelled):
+        index.refresh(sessions, state, cancel=lambda: True)
+    with index.open_index(state) as st:
+        committed = [s.id for s in lookup.everything(st)]
+    assert committed == [s.id for s in fresh_read(sessions)][:3]
+    assert index.refresh(sessions, state).reread == 6  # the rest, on the next refresh
