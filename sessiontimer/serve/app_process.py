@@ -44,6 +44,7 @@ class AppProcess(AppService):
         super().__init__(" ".join(argv), **kwargs)
         self.argv = list(argv)
         self._on_page_message = on_page_message
+        self.leaving = False  # asked to leave (its session is being suspended): no new tab
 
     @property
     def process(self) -> Process | None:
@@ -129,6 +130,7 @@ class AppProcess(AppService):
         process = self._process
         if process is None:
             return None
+        self.leaving = True
         if process.returncode is None:
             await self.send_meta({"type": "sessiontimer.leave"})
             if not await self._exits_within(timeout):
@@ -188,11 +190,25 @@ class AppHost:
                 taken = json.dumps(["sessiontimer", {"type": "taken_over"}])
                 await self._send(previous, previous.send_str(taken))
                 self._close_soon(previous)
+            if self.app is not None and self.app.alive and self.app.leaving:
+                await self._let_leave(self.app)  # the grace ran out: this tab gets a new app
             if self.app is not None and self.app.alive:
                 await self.app.set_terminal_size(width, height)
                 await self.app.send_meta({"type": "sessiontimer.reattached"})
                 return
             await self._start(width, height)
+
+    async def _let_leave(self, app: AppProcess) -> None:
+        """Wait (bounded) for a leaving app to be gone; it is no longer the tabs' app, so its
+        end does not close the tab that came meanwhile."""
+        assert app.process is not None
+        try:
+            await asyncio.wait_for(app.process.wait(), self.stop_timeout + 5.0)
+        except asyncio.TimeoutError:
+            app.kill_group()
+            await app.process.wait()
+        if self.app is app:
+            self.app = None
 
     async def prestart(self, width: int = 100, height: int = 30) -> None:
         """Start the app before any tab asks: the first page then only has to draw it."""

@@ -70,5 +70,6 @@ while True:
             send(b"D", b"REPAINT")
         elif kind == b"M" and json.loads(payload).get("type") == "sessiontimer.leave":
             note(f"leave {os.getpid()}")
+            time.sleep(float(os.environ.get("FAKE_APP_LEAVE_SECONDS", "0")))  # suspending
             if not os.environ.get("FAKE_APP_STUBBORN"):
                 sys.exit(0)
