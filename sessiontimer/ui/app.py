@@ -25,6 +25,7 @@ from sessiontimer.core.state import UiState, load_state, save_state
 from sessiontimer.paths import AppPaths
 from sessiontimer.ui import drivers, leaving, service_glue, session_flow, theme
 from sessiontimer.ui.app_notices import AppNotices
+from sessiontimer.ui.drivers.escape_keys import split_alt
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.resume_offers import ResumeOffers
@@ -93,6 +94,11 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         if isinstance(event, events.Key):
             if not self.screen_stack:  # shutting down: a key still on its way has no screen
                 return  # (a forwarded one too: Textual's binding check would raise)
+            split = None if event.is_forwarded else split_alt(event)
+            if split is not None:  # an Escape and a key read as one: each in turn
+                for key in split:
+                    await self.on_event(key)
+                return
             if not event.is_forwarded and self.key_hold.take(event):
                 return
         if self.pending_start is not None and isinstance(event, (events.Key, events.MouseDown)):

@@ -7,6 +7,10 @@ became part of the note. Here a key that may close a screen (Enter and Escape in
 the closing note's Enter, a dialog's own answer keys) starts a hold: later keys are kept, in
 order, until that screen is gone (or says it stays open), then go on to the screen below as
 if just typed. A screen names its closing keys in ``HOLD_AFTER``.
+
+Tab and shift+tab move the focus the same late way: in one read (Tab, then a client's name)
+the letters were routed to the preset list before the Tab reached it, and were lost. On a
+screen with more than one focusable widget, keys after a Tab wait until the focus has moved.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
 
 POLL = 0.01  # seconds between looks at the screen stack while holding
 GIVE_UP = 1.0  # seconds: a screen that neither closed nor said so gets its keys anyway
+FOCUS_MOVES = frozenset({"tab", "shift+tab"})
+_CLOSING = object()  # the hold waits for its screen to go (not for the focus to move)
 
 
 class KeyHold:
@@ -33,6 +39,7 @@ class KeyHold:
         self._held: list[events.Key] = []
         self._timer: Timer | None = None
         self._waited = 0.0
+        self._focus_from: object = _CLOSING  # the widget focused when a Tab started the hold
 
     @property
     def holding(self) -> bool:
@@ -47,9 +54,14 @@ class KeyHold:
             return False
         screen = self._app.screen
         if event.key in getattr(screen, "HOLD_AFTER", ()):
-            self._holder, self._waited = screen, 0.0
-            self._timer = self._app.set_interval(POLL, self._check)
+            self._hold(screen, _CLOSING)
+        elif event.key in FOCUS_MOVES and len(screen.focus_chain) > 1:
+            self._hold(screen, self._app.focused)
         return False
+
+    def _hold(self, screen: Screen[Any], focus_from: object) -> None:
+        self._holder, self._waited, self._focus_from = screen, 0.0, focus_from
+        self._timer = self._app.set_interval(POLL, self._check)
 
     def release(self, screen: Screen[Any]) -> None:
         """``screen`` handled its closing key and stays open: its keys go on now."""
@@ -63,6 +75,8 @@ class KeyHold:
             return
         stack = self._app.screen_stack
         gone = not stack or holder is not stack[-1] or not holder.is_attached
+        if self._focus_from is not _CLOSING and self._app.focused is not self._focus_from:
+            gone = True  # the Tab has been handled: the keys after it go where it led
         if self._waited >= GIVE_UP:
             self._let_go()
         elif gone and self._timer is not None:

@@ -34,6 +34,7 @@ __all__ = [
     "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
+    "deliver_pending",
     "driver_file",
     "driver_loop",
     "forget_signal_handler",
@@ -142,6 +143,13 @@ def parser_deadline(parser: Any) -> float | None:
     """When a lone Escape (a sequence still incomplete) must be delivered; None: no deadline."""
     deadline: float | None = parser._timeout_time
     return deadline
+
+
+def deliver_pending(parser: Any) -> Any:
+    """What the parser holds waiting for its deadline (a lone ESC), delivered now: the key
+    after it arrived, and it is not part of a sequence (ui/drivers/escape_keys)."""
+    parser._timeout_time = 0.0
+    return parser.tick()
 
 
 def seconds_to_deadline(parser: Any) -> float | None:

@@ -24,6 +24,14 @@ def test_the_key_parser_has_the_escape_deadline_we_sleep_until() -> None:
     assert deadline is not None and deadline > compat.get_time() - 1
 
 
+def test_a_lone_escape_the_parser_holds_can_be_delivered_before_its_deadline() -> None:
+    parser = compat.XTermParser(False)
+    assert list(parser.feed("\x1b")) == []
+    keys = [e.key for e in compat.deliver_pending(parser) if isinstance(e, events.Key)]
+    assert keys == ["escape"] and compat.parser_deadline(parser) is None
+    assert [e.key for e in parser.feed("c") if isinstance(e, events.Key)] == ["c"]
+
+
 def test_the_parser_turns_text_into_keys() -> None:
     keys = [e for e in compat.XTermParser(False).feed("s") if isinstance(e, events.Key)]
     assert [k.key for k in keys] == ["s"]

@@ -22,6 +22,7 @@ from typing import Any
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
+from sessiontimer.ui.drivers.escape_keys import EscapeFirst
 from sessiontimer.ui.drivers.terminal_output import TerminalOutput
 from sessiontimer.ui.textual_compat import (
     SYNC_END,
@@ -147,6 +148,7 @@ class KeyWaitLinuxDriver(LinuxDriver):
         selector.register(self.fileno, selectors.EVENT_READ)
         selector.register(self._wake_read, selectors.EVENT_READ)
         decode = getincrementaldecoder("utf-8")().decode
+        keys = EscapeFirst(parser)  # an Escape before a key is never read as alt+key
 
         def process(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> bool:
             """Handle what is ready; False once the terminal is gone (end of input, error)."""
@@ -161,7 +163,7 @@ class KeyWaitLinuxDriver(LinuxDriver):
                         raw = b""
                     if not raw:  # end of input: a closed terminal, or stdin at its end
                         return False
-                    for event in parser.feed(decode(raw, final=final)):
+                    for event in keys.feed(decode(raw, final=final)):
                         self.process_message(event)
             for event in parser.tick():  # a lone Escape whose deadline has passed
                 self.process_message(event)

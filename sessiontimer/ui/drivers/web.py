@@ -29,6 +29,7 @@ from typing import Any
 
 from textual.drivers.web_driver import WebDriver
 
+from sessiontimer.ui.drivers.escape_keys import EscapeFirst
 from sessiontimer.ui.drivers.terminal import WakingEvent
 from sessiontimer.ui.textual_compat import (
     ByteStream,
@@ -116,6 +117,7 @@ class KeyWaitWebDriver(WebDriver):
         selector.register(self._wake_read, selectors.EVENT_READ)
         decode = getincrementaldecoder("utf-8")().decode
         stream = ByteStream()
+        keys = EscapeFirst(parser)  # an Escape before a key is never read as alt+key
         try:
             while not self.exit_event.is_set():
                 for key, _ in selector.select(seconds_to_deadline(parser)):
@@ -129,7 +131,7 @@ class KeyWaitWebDriver(WebDriver):
                         return
                     for packet_type, payload in stream.feed(data):
                         if packet_type == "D":
-                            for event in parser.feed(decode(payload)):
+                            for event in keys.feed(decode(payload)):
                                 self.process_message(event)
                         else:
                             self._on_meta(packet_type, payload)
