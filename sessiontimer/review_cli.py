@@ -120,6 +120,12 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
         return EXIT_PROBLEM
 
 
+def typed(text: str) -> str:
+    """A name or note quoted as typed, for a line :func:`shown` escapes: ``repr`` doubled every
+    backslash and swapped the quotes (the rename dialog quotes so too)."""
+    return f"“{text}”"
+
+
 def _err(message: str) -> None:
     print(f"sessiontimer: {shown(message)}", file=sys.stderr)
 
@@ -201,7 +207,7 @@ def _find(app_paths: AppPaths, ident: str) -> Summary | None:
     with _index(app_paths) as store:
         found = lookup.by_id(store, ident)
     if found is None:
-        _err(f"no single session matches {ident!r}; `sessiontimer logs list` shows the ids")
+        _err(f"no single session matches {typed(ident)}; `sessiontimer logs list` shows the ids")
     return found
 
 
@@ -309,7 +315,7 @@ def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
     with _index(app_paths) as store:
         matching = lookup.client_sessions(store, args.client)
     if not matching:
-        _err(f"no sessions of a client named {args.client!r}")
+        _err(f"no sessions of a client named {typed(args.client)}")
         return EXIT_PROBLEM
     if _refuse_live(app_paths, [app_paths.sessions_dir / s.rel for s in matching], "delete"):
         return EXIT_PROBLEM
@@ -346,7 +352,8 @@ def _amend(args: argparse.Namespace, app_paths: AppPaths) -> int:
         _err(str(error))
         return EXIT_PROBLEM
     index.update(app_paths.sessions_dir, app_paths.state_dir, [s.rel])
-    print(f"Amended note {args.note}: " + ", ".join(f"{k} = {v!r}" for k, v in fields.items()))
+    said = ", ".join(f"{k} = {typed(v)}" for k, v in fields.items())
+    print(shown(f"Amended note {args.note}: {said}"))
     return EXIT_OK
 
 
@@ -361,9 +368,9 @@ def _rename(args: argparse.Namespace, app_paths: AppPaths) -> int:
         app_paths.sessions_dir, app_paths.state_dir, args.old, args.new, datetime.now().astimezone()
     )
     if not done.sessions:
-        _err(f"no sessions of a client named exactly {args.old!r}")
+        _err(f"no sessions of a client named exactly {typed(args.old)}")
         return EXIT_PROBLEM
-    print(f"Renamed {args.old!r} to {args.new!r} in {done.sessions} session(s).")
+    print(shown(f"Renamed {typed(args.old)} to {typed(args.new)} in {done.sessions} session(s)."))
     for ident in done.skipped:
         _err(f"{ident}: damaged journal, not renamed")
     return EXIT_OK

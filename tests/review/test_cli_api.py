@@ -66,7 +66,7 @@ def test_logs_show_and_export(
     # csv: one row per finding (the two notes left, the toggle, the closing note)
     assert target.read_text().count("\n") == 1 + 4
     assert cli.main(["logs", "show", "nope"]) == 1
-    assert "no single session matches 'nope'" in capsys.readouterr().err
+    assert "no single session matches “nope”" in capsys.readouterr().err
 
 
 def test_delete_refuses_without_a_terminal_unless_yes(

@@ -49,6 +49,25 @@ def test_logs_list_and_show_escape_controls_and_newlines(
     assert "\\x1b]0;owned\\x07\\x1b[31mpwned" in out
 
 
+def test_rename_and_amend_print_names_as_typed_with_controls_escaped(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They printed ``repr``: every backslash doubled, quotes swapped, ESC as ``\\x1b``."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    new = f"O'Brien \\ {CLEAR}\nB"
+    assert cli.main(["logs", "rename", "Anna", new]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == [] and len(out.splitlines()) == 1
+    assert out == "Renamed “Anna” to “O'Brien \\ \\x1b[2J\\nB” in 1 session(s).\n"
+    assert cli.main(["logs", "rename", "Nobody \\ x", "Y"]) == 1
+    assert "named exactly “Nobody \\ x”" in capsys.readouterr().err
+    note = next(e["id"] for e in read_journal(path).events if e.get("type") == "note")
+    assert cli.main(["logs", "amend", path.stem[:12], note, "--text", f"a \\ b {TITLE}"]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == []
+    assert out == f"Amended note {note}: text = “a \\ b \\x1b]0;owned\\x07”\n"
+
+
 def test_json_stays_exact(app_paths: AppPaths, capsys: pytest.CaptureFixture[str]) -> None:
     _hostile(app_paths)
     assert cli.main(["logs", "list", "--json"]) == 0
