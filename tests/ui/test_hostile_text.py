@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -132,9 +133,21 @@ async def _walk(text: str) -> None:
         await pilot.press("escape", "f4")
         assert one_line in await settle()  # client history
         await _rename_and_delete(pilot, app, text, settle)
-        await pilot.press("escape", "f3")
-        await settle()  # stats
-        await pilot.press("escape", "escape", "ctrl+e")
+        await pilot.press("escape")
+        sessions_filter = app.screen.query_one("#sessions-filter", Input)
+        sessions_filter.value = text  # the stats are of what the filter finds, named by it
+        await settle()
+        await pilot.press("f3")
+        said = await settle()  # stats, computed in a worker
+        deadline = time.monotonic() + 60
+        while "computing…" in said and time.monotonic() < deadline:
+            said = await settle()
+        assert type(app.screen).__name__ == "StatsScreen"
+        assert f"Stats · {visible_controls(text.strip(), newlines=False)}" in said
+        await pilot.press("escape")
+        await settle()
+        sessions_filter.value = ""
+        await pilot.press("escape", "ctrl+e")
         assert one_line in await settle()  # presets
         app.screen.app.confirm(f'Delete the preset "{text}"?', lambda _: None)
         assert one_line in await settle()

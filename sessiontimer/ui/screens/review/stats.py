@@ -65,7 +65,8 @@ class StatsComputed(Message):
     """A period's figures, computed off the UI loop."""
 
     period: Period
-    stats: Stats
+    stats: Stats | None
+    problem: str = ""  # why there are none (the filter could not be searched)
 
 
 class StatsScreen(AppScreen[None]):
@@ -92,17 +93,25 @@ class StatsScreen(AppScreen[None]):
     def load(self) -> None:
         app = self.st_app
         chosen = self.period
-        with review_index.open_index(app.paths.state_dir) as store:
-            selected = lookup.select(store, self.line)
-            st = aggregates.period_stats(store, selected, chosen, app.clock.wall().date())
+        try:
+            with review_index.open_index(app.paths.state_dir) as store:
+                selected = lookup.select(store, self.line)
+                st = aggregates.period_stats(store, selected, chosen, app.clock.wall().date())
+        except Exception as error:  # said on screen: "computing…" must not stay for ever
+            self.post_message(StatsComputed(chosen, None, type(error).__name__))
+            return
         self.post_message(StatsComputed(chosen, st))
 
     def on_stats_computed(self, message: StatsComputed) -> None:
         chosen, st = message.period, message.stats
         if chosen != self.period:
             return  # a newer choice is on its way
-        self.stats = st
         label = f"{self.label} · {chosen.label}"
+        if st is None:
+            said = f"Stats · {label}\n\nThese sessions could not be counted ({message.problem})."
+            self.query_one("#stats-text", Static).update(plain(said))
+            return
+        self.stats = st
         self.query_one("#stats-text", Static).update(plain(stats_text(st, label)))
 
     def action_period(self, key: str) -> None:
