@@ -101,7 +101,9 @@ async def _until(pilot: Any, done: Callable[[], bool], what: str, seconds: float
 
 
 def _client(app: Any) -> str:
-    return str(app.screen.query_one("#client", Input).value)
+    """The client field's text ("" while Start is not composed yet)."""
+    found = app.screen.query("#client").results(Input)
+    return next((str(field.value) for field in found), "")
 
 
 async def test_tab_and_a_name_in_one_burst_reach_the_client_field(clock: ManualClock) -> None:

@@ -48,6 +48,12 @@ def _held_reading(monkeypatch: Any) -> tuple[threading.Event, threading.Event]:
     return let_go, reading
 
 
+def _notes(app: Any) -> str:
+    """The session screen's notes, "" until it is composed."""
+    found = app.screen.query("#notes")
+    return str(found.first().render()) if found else ""
+
+
 def _shown(app: Any) -> str:
     return " ".join(str(w.render()) for w in app.screen.query("Static"))
 
@@ -98,8 +104,7 @@ async def test_a_reading_let_go_continues_the_session(clock: ManualClock, monkey
             let_go.set()
             await _until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session")
             assert app.screen.recorder.engine.snapshot().phase.name == "settling"
-            notes = app.screen.query_one("#notes")
-            await _until(pilot, lambda: "release" in str(notes.render()), "the note shown")
+            await _until(pilot, lambda: "release" in _notes(app), "the note shown")
             app.screen.recorder.writer.flush(5)
     finally:
         let_go.set()
