@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sessiontimer import __version__
+from sessiontimer.core.visible import shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.review.summary import Summary
 
@@ -44,7 +45,7 @@ def show_note(s: Summary, fmt: str, app_paths: AppPaths) -> int:
     from sessiontimer.review.note import build_note
     from sessiontimer.review.note_read import read_for_note
     from sessiontimer.review.note_render import render
-    from sessiontimer.review.sign import check
+    from sessiontimer.review.sign import check_read
 
     who, problems = practitioner(app_paths)
     for problem in problems:
@@ -52,7 +53,7 @@ def show_note(s: Summary, fmt: str, app_paths: AppPaths) -> int:
     read = read_for_note(app_paths.sessions_dir / s.rel, s.id)  # bounded, whatever it holds
     note = build_note(read.events, s.id, read.problems)
     sys.stdout.write(render(note, fmt, who))
-    signature = check(read.events, s.id)
+    signature = check_read(read, s.id)
     _err(signature.sentence() if signature else "Not signed yet: `sessiontimer logs sign ID`.")
     return 1 if signature is not None and signature.matches is False else 0
 
@@ -60,7 +61,7 @@ def show_note(s: Summary, fmt: str, app_paths: AppPaths) -> int:
 def sign_note(s: Summary, app_paths: AppPaths) -> int:
     """Journal ``signed``; refused for a live journal or without a practitioner."""
     from sessiontimer.review.edit import EditError
-    from sessiontimer.review.sign import NO_PRACTITIONER, sign
+    from sessiontimer.review.sign import NO_PRACTITIONER, covered, sign
 
     who, problems = practitioner(app_paths)
     if problems:
@@ -76,14 +77,18 @@ def sign_note(s: Summary, app_paths: AppPaths) -> int:
         _err(refusal)
         return 1
     try:
-        sign(app_paths.sessions_dir / s.rel, s.id, who, datetime.now().astimezone(), __version__)
+        done = sign(
+            app_paths.sessions_dir / s.rel, s.id, who, datetime.now().astimezone(), __version__
+        )
     except EditError as error:
         _err(str(error))
         return 1
     from sessiontimer.review import index
 
     index.update(app_paths.sessions_dir, app_paths.state_dir, [s.rel])  # no longer unsigned
-    print(f"Signed the note of {s.id} as {who.name}.")
+    print(shown(f"Signed the note of {s.id} as {who.name}."))
+    if done.left_out:
+        print(covered(done.left_out))
     return 0
 
 

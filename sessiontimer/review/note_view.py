@@ -14,7 +14,7 @@ from sessiontimer.core.model import Practitioner
 from sessiontimer.review.note import build_note
 from sessiontimer.review.note_read import read_for_note
 from sessiontimer.review.note_render import render
-from sessiontimer.review.sign import check
+from sessiontimer.review.sign import check_read
 
 PREVIEW = (
     "Preview: the closing note, plan and pain after as typed; Enter on the End screen saves them."
@@ -52,5 +52,5 @@ def journal_note(
     text = render(note, "text", practitioner)
     if typed is not None:
         return ShownNote(text, PREVIEW)
-    signature = check(read.events, session)
+    signature = check_read(read, session)
     return ShownNote(text, signature.sentence() if signature else "Not signed yet.")

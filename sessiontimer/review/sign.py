@@ -9,7 +9,7 @@ do not break it: they are shown dated beside the original in every view instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,10 @@ from typing import Any
 from sessiontimer.core.journal import make_event
 from sessiontimer.core.journal_read import is_finished
 from sessiontimer.core.model import Practitioner
+from sessiontimer.review import note_read
 from sessiontimer.review.edit import EditError, append_line, next_line_of
 from sessiontimer.review.note import TreatmentNote, build_note
-from sessiontimer.review.note_read import read_for_note
+from sessiontimer.review.note_read import CHANGES, NoteRead, read_for_note
 from sessiontimer.review.note_render import LAYOUT, body_sha256
 
 Event = dict[str, Any]
@@ -30,7 +31,6 @@ NO_PRACTITIONER = (
     '  licence = "your licence number"   # optional\n'
     "(`sessiontimer paths` shows where the config file is; `sessiontimer config check` checks it)"
 )
-_CHANGES = frozenset({"amended", "closing_note", "plan", "note", "pain", "rhythm"})
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,16 @@ class SignatureCheck:
     matches: bool | None  # None: signed with another note layout, which this version lacks
     changes_since: int  # amendments and added lines after it (shown dated in the note)
     app: str = "?"
+    left_out: int = 0  # journal lines past NOTE_LIMIT: neither in the note nor signed
 
     def sentence(self) -> str:
-        """What ``logs note`` says about the signature."""
+        """What ``logs note`` says about the signature (and what it does not cover)."""
+        said = self._said()
+        if self.left_out:
+            said += f" {covered(self.left_out)}"
+        return said
+
+    def _said(self) -> str:
         who = f"Signed by {self.practitioner} on {self.at[:10]} {self.at[11:16]}"
         if self.matches is None:
             return (
@@ -77,7 +84,7 @@ def check(events: list[Event], session: str) -> SignatureCheck | None:
     line = events[last]
     licence = line.get("licence") if isinstance(line.get("licence"), str) else None
     who = Practitioner(str(line.get("practitioner") or "?"), licence)
-    since = sum(1 for e in events[last + 1 :] if e.get("type") in _CHANGES)
+    since = sum(1 for e in events[last + 1 :] if e.get("type") in CHANGES)
     matches: bool | None = None
     if line.get("layout") == LAYOUT and line.get("format") == "text":
         matches = body_sha256(build_note(events[:last], session), who) == line.get("sha256")
@@ -85,9 +92,36 @@ def check(events: list[Event], session: str) -> SignatureCheck | None:
     return SignatureCheck(who.name, str(line.get("at") or ""), matches, since, app)
 
 
+def covered(left_out: int) -> str:
+    """What a signature of a note built from the first NOTE_LIMIT lines covers, plainly."""
+    return (
+        f"The note and its signature cover only the first {note_read.NOTE_LIMIT:,} lines of "
+        f"the journal; {left_out:,} more lines are in neither."
+    )
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A note just signed, and the journal lines it was not built from (0: none)."""
+
+    note: TreatmentNote
+    left_out: int
+
+
+def check_read(read: NoteRead, session: str) -> SignatureCheck | None:
+    """:func:`check` of a bounded read: a ``signed`` line past NOTE_LIMIT is still the
+    latest signature (of the note of the lines kept), and what is left out is said."""
+    events = read.events if read.late_signed is None else [*read.events, read.late_signed]
+    found = check(events, session)
+    if found is None:
+        return None
+    since = found.changes_since + (read.late_changes if read.late_signed is not None else 0)
+    return replace(found, changes_since=since, left_out=read.left_out)
+
+
 def sign(
     path: Path, session: str, practitioner: Practitioner | None, wall: datetime, app: str
-) -> TreatmentNote:
+) -> Signed:
     """Journal ``signed`` for the note as it stands; EditError says why it cannot be."""
     if practitioner is None:
         raise EditError(NO_PRACTITIONER)
@@ -100,7 +134,7 @@ def sign(
             f"{session} has not ended; a note is signed after the session (resume it and "
             "end it, or close it as interrupted when the app offers)"
         )
-    done = check(events, session)
+    done = check_read(read, session)
     if done is not None and done.matches and not done.changes_since:
         raise EditError(f"{done.sentence()} Nothing changed since, so nothing was signed.")
     note = build_note(events, session)
@@ -111,4 +145,4 @@ def sign(
         fields["licence"] = practitioner.licence
     digest = body_sha256(note, practitioner)
     append_line(path, make_event("signed", id=ident, at=wall, t=t, sha256=digest, **fields))
-    return note
+    return Signed(note, read.left_out)

@@ -84,3 +84,21 @@ def test_a_flood_is_signed_from_the_bounded_lines_and_numbered_after_every_line(
     assert "Signed the note" in capsys.readouterr().out
     events = read_journal(path).events
     assert [e["id"] for e in events[-2:]] == ["e204", "e205"] and events[-1]["type"] == "signed"
+
+
+def test_a_signature_past_the_limit_is_found_and_says_what_it_covers(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ``signed`` line of a long note comes after the lines kept: ``logs note`` said
+    "Not signed yet", and nothing said that the signature covers the first lines only."""
+    monkeypatch.setattr(note_read, "NOTE_LIMIT", 60, raising=False)
+    path = _flood(app_paths.sessions_dir, 100)
+    app_paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    app_paths.config_file.write_text('[practitioner]\nname = "Jane Doe"\n', encoding="utf-8")
+    assert cli.main(["logs", "sign", path.stem]) == 0
+    out = capsys.readouterr().out
+    assert "cover only the first 60 lines of the journal" in out, out
+    assert cli.main(["logs", "note", path.stem]) == 0
+    said = capsys.readouterr().err
+    assert "Not signed" not in said and "the note matches its signature" in said, said
+    assert "cover only the first 60 lines of the journal; 145 more lines are in neither" in said

@@ -217,16 +217,18 @@ def sign_when_saved(app: SessionTimerApp, session: RunningSession) -> None:
 
     def run() -> None:
         from sessiontimer.review.edit import EditError
-        from sessiontimer.review.sign import sign
+        from sessiontimer.review.sign import covered, sign
 
         if not session.wait(30):
             message, severity = "Not signed: the journal is still waiting for the disk.", "error"
         else:
             try:
-                sign(session.path, session.path.stem, app.settings.practitioner,
-                     datetime.now().astimezone(), __version__)  # fmt: skip
+                done = sign(session.path, session.path.stem, app.settings.practitioner,
+                            datetime.now().astimezone(), __version__)  # fmt: skip
                 _index_signed(app, session.path)  # the Sessions list no longer says unsigned
                 message, severity = "Note signed.", "information"
+                if done.left_out:
+                    message += " " + covered(done.left_out)
             except (EditError, OSError) as exc:
                 message, severity = f"Not signed: {exc}", "error"
         with contextlib.suppress(RuntimeError):  # the app has gone: the journal says it all
