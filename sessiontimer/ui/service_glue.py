@@ -8,6 +8,7 @@ which Textual queues thread-safely, or through the session's ``hand_over``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -182,7 +183,8 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Sess
         start_now(app, session, screen)
 
     def prepared() -> None:  # from the audio's thread: back to the UI loop, in its context
-        loop.call_soon_threadsafe(go, context=context)
+        with contextlib.suppress(RuntimeError):  # the app has gone before the sound was ready
+            loop.call_soon_threadsafe(go, context=context)
 
     app.pending_start = go
     when_prepared = getattr(app.audio, "when_prepared", None)

@@ -32,3 +32,38 @@ def test_a_report_runs_on_the_loop_and_one_after_the_loop_closed_is_dropped() ->
     late.join(5)
     assert ran == ["before"]
     assert errors == []
+
+
+def test_a_sound_ready_after_the_app_has_gone_does_not_break_the_audio_thread() -> None:
+    """The start waits for the first cue's sound; if the app's loop closed first, the audio
+    thread's "prepared" must not raise there (seen as an unhandled thread exception)."""
+    from types import SimpleNamespace
+
+    from sessiontimer.ui import service_glue
+
+    ready: list[object] = []
+    app = SimpleNamespace(
+        pending_start=None,
+        audio=SimpleNamespace(when_prepared=ready.append),
+        set_timer=lambda delay, callback: SimpleNamespace(stop=lambda: None),
+    )
+    session = SimpleNamespace(engine=SimpleNamespace(started=False))
+
+    async def start() -> None:
+        service_glue.start_when_ready(app, session, None)  # type: ignore[arg-type]
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(start())
+    loop.close()
+    errors: list[BaseException] = []
+
+    def sound_ready() -> None:
+        try:
+            ready[0]()  # type: ignore[operator]
+        except BaseException as exc:
+            errors.append(exc)
+
+    audio_thread = threading.Thread(target=sound_ready)
+    audio_thread.start()
+    audio_thread.join(5)
+    assert len(ready) == 1 and errors == []

@@ -83,7 +83,8 @@ class KeyWaitWebDriver(WebDriver):
             super().on_meta(packet_type, payload)
 
     def _reattached(self) -> None:
-        driver_loop(self).call_soon_threadsafe(self._repaint)  # from the input thread to the app's
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to draw
+            driver_loop(self).call_soon_threadsafe(self._repaint)  # input thread -> app's loop
 
     def _repaint(self) -> None:
         self.write(MODES)
