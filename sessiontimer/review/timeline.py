@@ -46,16 +46,23 @@ class Timeline:
     notes: list[Event]  # notes as they stand (amended, not retracted)
     closing: str
     hidden: int = 0  # lines the timeline would show but did not keep (past LIMIT)
+    page: int = 0  # which LIMIT other events are kept: the first (0), the next (1), ...
+    before: int = 0  # other events of the pages before this one (not kept)
 
     def each_event(self) -> Iterator[Event]:
         """Every line as read, one at a time (the JSON and events exports stream them)."""
         return iter(JournalStream(self.path))
 
 
-def load_timeline(path: Path, sessions_dir: Path) -> Timeline:
-    """Read one journal line by line; a damaged file gives what could be read."""
+def load_timeline(path: Path, sessions_dir: Path, page: int = 0) -> Timeline:
+    """Read one journal line by line; a damaged file gives what could be read.
+
+    ``page``: which ``LIMIT`` other events (cues, pauses, phases) are kept; the notes kept
+    are the same on every page. A planted journal of a million lines is read in pages, each
+    in bounded memory, rather than cut at the first ``LIMIT``.
+    """
     summary = summarize(path, sessions_dir)
-    kept = _Kept()
+    kept = _Kept(page * LIMIT)
     planned: list[Any] | None = None
     stopped: Any = None  # the reason of the last `suspended` line
     for e in JournalStream(path, _READ):
@@ -77,7 +84,7 @@ def load_timeline(path: Path, sessions_dir: Path) -> Timeline:
     for phase in phases:
         phase.items = [e for e in phase.items if e.get("type") != "note" or _live(e, kept)]
     notes = list(kept.notes.values())
-    return Timeline(summary, phases, path, notes, summary.closing, kept.hidden)
+    return Timeline(summary, phases, path, notes, summary.closing, kept.hidden, page, kept.before)
 
 
 def _live(note: Event, kept: _Kept) -> bool:
@@ -86,30 +93,40 @@ def _live(note: Event, kept: _Kept) -> bool:
 
 def hidden_line(tl: Timeline) -> str:
     """What the timeline says of the lines it did not keep ("" when it kept them all)."""
-    if not tl.hidden:
+    if not tl.hidden and not tl.before:
         return ""
-    return (
-        f"{tl.hidden:,} more lines not shown: a timeline shows at most {LIMIT:,} notes and "
-        f"{LIMIT:,} other events. `sessiontimer logs export {tl.summary.id} --format events` "
-        "lists every line."
+    first = tl.before + 1
+    said = (
+        f"Other events {first:,}–{tl.before + LIMIT:,} are shown (a timeline shows at most "
+        f"{LIMIT:,} notes and {LIMIT:,} other events at a time)"
     )
+    if tl.hidden:
+        said += f"; {tl.hidden:,} more lines are not shown: page down with ]"
+    if tl.before:
+        said += "; [ goes back to the earlier ones"
+    return f"{said}. `sessiontimer logs export {tl.summary.id} --format events` lists every line."
 
 
 class _Kept:
     """What the timeline holds while it reads: phases, their items, the notes by id."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: int = 0) -> None:
         self.phases: list[PhaseRun] = []
         self.notes: dict[str, Event] = {}
         self.clinical = 0  # notes and closing notes kept
         self.other = 0  # phases and other items kept
         self.hidden = 0
+        self.skip = skip  # other events of the pages before: passed over, counted
+        self.before = 0
 
     def _room(self, clinical: bool) -> bool:
         """Count one more kept line of its kind; False (counted as hidden) when full."""
         if clinical and self.clinical < LIMIT:
             self.clinical += 1
             return True
+        if not clinical and self.before < self.skip:
+            self.before += 1
+            return False
         if not clinical and self.other < LIMIT:
             self.other += 1
             return True
@@ -129,8 +146,10 @@ class _Kept:
             index = int(e["phase"])
             name = planned[index]["name"] if index < len(planned) else f"phase {index + 1}"
             run = PhaseRun(index, str(name), e.get("target"), start_t=float(e["t"]))
-            if self._room(False):
+            if self._room(False) or not self.phases:  # a page's items need a phase to be in
                 self.phases.append(run)
+            elif self.before <= self.skip and self.other == 0:
+                self.phases[-1] = run  # still before this page: its latest phase holds them
         elif kind == "phase_ended" and self.phases:
             self.phases[-1].real = float(e["length"])
         elif kind in _SHOWN and self.phases:

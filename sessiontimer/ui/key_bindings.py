@@ -64,6 +64,8 @@ TIMELINE: list[BindingType] = [
     Binding("a", "amend", "Amend note", id="detail_amend"),
     Binding("t", "treatment_note", "Treatment note", id="detail_treatment_note"),
     Binding("f4", "history", "Client history", id="detail_history"),
+    Binding("right_square_bracket", "page(1)", "More", id="detail_later", key_display="]"),
+    Binding("left_square_bracket", "page(-1)", "Earlier events", id="detail_earlier", show=False),
 ]
 
 # ClientHistoryScreen (client_history.py)

@@ -58,3 +58,20 @@ def test_a_short_session_says_nothing_of_hidden_lines(tmp_path: Path) -> None:
     tl = load_timeline(write(tmp_path, s.wall, s.events, "eeeeee"), tmp_path)
     assert tl.hidden == 0 and hidden_line(tl) == ""
     assert "not shown" not in timeline_text(tl)
+
+
+def test_the_events_past_the_first_page_are_reached_page_by_page(tmp_path: Path) -> None:
+    """The timeline kept the first LIMIT other events and no way to see the rest."""
+    path = _flooded(tmp_path)
+    first = load_timeline(path, tmp_path)
+    second = load_timeline(path, tmp_path, page=1)
+    cues = [e for p in second.phases for e in p.items if e["type"] == "cue"]
+    assert len(cues) == EXTRA + 1 and second.hidden == 0 and second.before == LIMIT
+    all_cues = [e for p in first.phases for e in p.items if e["type"] == "cue"] + cues
+    assert len({e["id"] for e in all_cues}) == len(all_cues)  # none twice
+    assert len(all_cues) == LIMIT + EXTRA  # every cue, on one page or the other
+    notes = [e.get("text") for p in second.phases for e in p.items if e["type"] == "note"]
+    assert notes == ["first, corrected", "after the flood"]  # the notes on every page
+    said = hidden_line(second)
+    assert f"Other events {LIMIT + 1:,}–" in said and "[ goes back" in said
+    assert "page down with ]" in hidden_line(first)

@@ -75,6 +75,7 @@ class SessionDetailScreen(AppScreen[None]):
         self.text = ""
         self.timeline: Timeline | None = None
         self.lines: list[Line] = []
+        self.page = 0  # which LIMIT other events are shown (review.timeline.load_timeline)
 
     def compose(self) -> Any:
         with Vertical(id="detail"):
@@ -93,8 +94,17 @@ class SessionDetailScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="detail-load", exit_on_error=False)
     def load(self, keep: str | None = None) -> None:
         sessions_dir = self.st_app.paths.sessions_dir
-        tl = load_timeline(sessions_dir / self.summary.rel, sessions_dir)
+        tl = load_timeline(sessions_dir / self.summary.rel, sessions_dir, self.page)
         self.app.call_from_thread(self._show, tl, keep)
+
+    def action_page(self, step: int) -> None:
+        """The next (or earlier) LIMIT other events of a long journal, read again."""
+        tl = self.timeline
+        if tl is None or (step > 0 and not tl.hidden) or (step < 0 and not self.page):
+            self.notify("No more events that way.", timeout=3)
+            return
+        self.page += step
+        self.load()
 
     def _show(self, tl: Timeline, keep: str | None) -> None:
         """Fill the list; the cursor goes to note ``keep``, else the first note, else the top."""
