@@ -229,7 +229,7 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
             print(shown(f"  {session_t:>6}  {wall}  {ident}{describe(item)}"))
     print()
     if tl.hidden:
-        print(shown(hidden_line(tl)))
+        print(shown(hidden_line(tl, keys=False)))
         print()
     print(shown(f"closing note: {tl.closing or '-'}"))
     return EXIT_OK

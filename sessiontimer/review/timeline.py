@@ -91,18 +91,19 @@ def _live(note: Event, kept: _Kept) -> bool:
     return kept.notes.get(str(note.get("id"))) is note
 
 
-def hidden_line(tl: Timeline) -> str:
-    """What the timeline says of the lines it did not keep ("" when it kept them all)."""
+def hidden_line(tl: Timeline, *, keys: bool = True) -> str:
+    """What the timeline says of the lines it did not keep ("" when it kept them all);
+    ``keys``: name the screen's page keys (``logs show`` has none)."""
     if not tl.hidden and not tl.before:
         return ""
     first = tl.before + 1
     said = (
-        f"Other events {first:,}–{tl.before + LIMIT:,} are shown (a timeline shows at most "
+        f"Other events from no. {first:,} on are shown (a timeline shows at most "
         f"{LIMIT:,} notes and {LIMIT:,} other events at a time)"
     )
     if tl.hidden:
-        said += f"; {tl.hidden:,} more lines are not shown: page down with ]"
-    if tl.before:
+        said += f"; {tl.hidden:,} more lines are not shown" + (": page down with ]" if keys else "")
+    if tl.before and keys:
         said += "; [ goes back to the earlier ones"
     return f"{said}. `sessiontimer logs export {tl.summary.id} --format events` lists every line."
 

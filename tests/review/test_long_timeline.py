@@ -73,5 +73,6 @@ def test_the_events_past_the_first_page_are_reached_page_by_page(tmp_path: Path)
     notes = [e.get("text") for p in second.phases for e in p.items if e["type"] == "note"]
     assert notes == ["first, corrected", "after the flood"]  # the notes on every page
     said = hidden_line(second)
-    assert f"Other events {LIMIT + 1:,}–" in said and "[ goes back" in said
+    assert f"Other events from no. {LIMIT + 1:,} on" in said and "[ goes back" in said
+    assert said in timeline_text(second)  # the last page says how to go back too
     assert "page down with ]" in hidden_line(first)

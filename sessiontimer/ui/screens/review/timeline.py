@@ -44,7 +44,7 @@ def timeline_lines(tl: Timeline) -> list[Line]:
             note = str(item.get("id")) if item.get("type") == "note" else None
             lines.append((f"  {session_t:>6}  {wall}  {describe(item)}", note))
         lines.append(("", None))
-    if tl.hidden:
+    if hidden_line(tl):  # lines past this page, or pages before it
         lines.append((hidden_line(tl), None))
     if tl.summary.problems:
         lines.append(("damaged journal: " + "; ".join(tl.summary.problems), None))
