@@ -29,9 +29,7 @@ from sessiontimer.ui.drivers.escape_keys import split_alt
 from sessiontimer.ui.key_hold import KeyHold
 from sessiontimer.ui.plain_text import visible_controls
 from sessiontimer.ui.resume_offers import ResumeOffers
-from sessiontimer.ui.textual_compat import (
-    UnhandledErrorApp,
-)
+from sessiontimer.ui.textual_compat import UnhandledErrorApp
 
 
 class SessionTimerApp(UnhandledErrorApp[None]):
@@ -158,11 +156,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.way_out.quit_asked()
 
     def on_terminal_lost(self, message: Any) -> None:
-        """End of input or a read error on the terminal: nobody is there to ask.
-
-        After the next frame: at start-up (``run < /dev/null``) the first screen is still
-        being mounted, and leaving under it would break its mount.
-        """
+        """End of input or a read error on the terminal: nobody is there to ask. After the
+        next frame: at start-up (``run < /dev/null``) the first screen is still mounting."""
         self.call_after_refresh(self.leave, "terminal closed")
 
     def unhandled_error(self, error: Exception) -> bool:
