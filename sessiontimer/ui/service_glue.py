@@ -8,7 +8,6 @@ which Textual queues thread-safely, or through the session's ``hand_over``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import threading
 import time
@@ -29,6 +28,7 @@ from sessiontimer.core.notices import OTHER, SOUND, URGENT
 from sessiontimer.core.running import RunningSession
 from sessiontimer.inhibit import SleepInhibitor
 from sessiontimer.paths import bundled_sounds_dir
+from sessiontimer.ui import loop_calls
 from sessiontimer.ui.sound_mark import NO_SOUND_NOTICE, start_notice
 
 if TYPE_CHECKING:
@@ -183,8 +183,7 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Sess
         start_now(app, session, screen)
 
     def prepared() -> None:  # from the audio's thread: back to the UI loop, in its context
-        with contextlib.suppress(RuntimeError):  # the app has gone before the sound was ready
-            loop.call_soon_threadsafe(go, context=context)
+        loop_calls.call_soon(loop, go, context=context)  # dropped if the app has gone
 
     app.pending_start = go
     when_prepared = getattr(app.audio, "when_prepared", None)

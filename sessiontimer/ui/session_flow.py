@@ -7,7 +7,6 @@ still wait for the disk (``app.held``); these functions are the only ones that c
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -18,7 +17,7 @@ from sessiontimer.core import running
 from sessiontimer.core.events import EngineEvent
 from sessiontimer.core.model import Preset
 from sessiontimer.core.running import RunningSession, SessionRefused
-from sessiontimer.ui import page, service_glue
+from sessiontimer.ui import loop_calls, page, service_glue
 from sessiontimer.ui.textual_compat import switchable_first_screen
 
 if TYPE_CHECKING:
@@ -81,8 +80,7 @@ def loop_hand_over(loop: asyncio.AbstractEventLoop) -> Callable[[Callable[[], No
     reporting thread (the audio thread, a cue's late outcome) goes on."""
 
     def hand_over(run: Callable[[], None]) -> None:
-        with contextlib.suppress(RuntimeError):  # "Event loop is closed"
-            loop.call_soon_threadsafe(run)
+        loop_calls.call_soon(loop, run)
 
     return hand_over
 

@@ -67,3 +67,17 @@ def test_a_sound_ready_after_the_app_has_gone_does_not_break_the_audio_thread() 
     audio_thread.start()
     audio_thread.join(5)
     assert len(ready) == 1 and errors == []
+
+
+def test_call_soon_says_whether_the_loop_took_the_work() -> None:
+    """The served app's driver falls back to SIGHUP when the loop can no longer take its
+    "connection lost"; that choice reads this answer."""
+    from sessiontimer.ui.loop_calls import call_soon
+
+    loop = asyncio.new_event_loop()
+    ran: list[int] = []
+    assert call_soon(loop, ran.append, 1) is True
+    loop.run_until_complete(asyncio.sleep(0))
+    loop.close()
+    assert call_soon(loop, ran.append, 2) is False
+    assert ran == [1]

@@ -17,6 +17,7 @@ import os
 import selectors
 import threading
 from codecs import getincrementaldecoder
+from functools import partial
 from typing import Any
 
 from textual.drivers.linux_driver import LinuxDriver
@@ -24,6 +25,7 @@ from textual.message import Message
 
 from sessiontimer.ui.drivers.escape_keys import EscapeFirst
 from sessiontimer.ui.drivers.terminal_output import TerminalOutput
+from sessiontimer.ui.loop_calls import call_soon
 from sessiontimer.ui.textual_compat import (
     SYNC_END,
     SYNC_START,
@@ -87,9 +89,7 @@ class KeyWaitLinuxDriver(LinuxDriver):
 
     def _repaint_all(self) -> None:
         """Ask the app, from any thread, to draw the whole screen again."""
-        app = driver_app(self)
-        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to draw
-            driver_loop(self).call_soon_threadsafe(lambda: app.refresh(layout=True))
+        call_soon(driver_loop(self), partial(driver_app(self).refresh, layout=True))
 
     def _open_wake_pipe(self) -> None:
         self._wake_read, self._wake_write = os.pipe()

@@ -31,6 +31,7 @@ from textual.drivers.web_driver import WebDriver
 
 from sessiontimer.ui.drivers.escape_keys import EscapeFirst
 from sessiontimer.ui.drivers.terminal import WakingEvent
+from sessiontimer.ui.loop_calls import call_soon
 from sessiontimer.ui.textual_compat import (
     ByteStream,
     ExitInput,
@@ -83,8 +84,7 @@ class KeyWaitWebDriver(WebDriver):
             super().on_meta(packet_type, payload)
 
     def _reattached(self) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to draw
-            driver_loop(self).call_soon_threadsafe(self._repaint)  # input thread -> app's loop
+        call_soon(driver_loop(self), self._repaint)  # input thread -> app's loop
 
     def _repaint(self) -> None:
         self.write(MODES)
@@ -100,10 +100,8 @@ class KeyWaitWebDriver(WebDriver):
         leave = getattr(
             driver_app(self), "leave", None
         )  # SessionTimerApp.leave; any other app: HUP
-        if callable(leave):
-            with contextlib.suppress(RuntimeError):  # the loop is already closed
-                driver_loop(self).call_soon_threadsafe(leave, LOST)
-                return
+        if callable(leave) and call_soon(driver_loop(self), leave, LOST):
+            return
         with contextlib.suppress(OSError):
             os.kill(os.getpid(), signal.SIGHUP)
 
