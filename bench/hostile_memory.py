@@ -166,7 +166,7 @@ async def main():
             await pilot.pause()
             if screen.loaded:
                 break
-        print(len(screen.all), "sessions listed", file=sys.stderr)
+        print(getattr(screen, "everything", "?"), "sessions listed", file=sys.stderr)
 
 asyncio.run(main())
 """

@@ -7,18 +7,15 @@ what could be read, and never modified.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.core.journal import renamed_client
-from sessiontimer.review.fast_scan import Event, fast_events
-
-_TOTALS: dict[int, tuple[list[Any], float]] = {}  # id(plan) -> (plan, total of its targets)
-_TOTALS_MAX = 512
+from sessiontimer.review.fast_scan import fast_events
+from sessiontimer.review.summary_read import FINDING_KINDS, Reading, apply_events
 
 
 @dataclass
@@ -101,14 +98,13 @@ def summarize_stamped(
         return summary, None
     events = fast_events(data) if fast and data is not None else None
     if events is not None:
-        _apply(summary, events, last_is_top=True)  # checked by fast_scan
+        apply_events(summary, events, last_is_top=True)  # checked by fast_scan
         return summary, stamp
     _apply_streamed(summary, full)
     return summary, stamp
 
 
 # The types review reads; the rest (checkpoints, cues) only count for the session's length.
-FINDING_KINDS = frozenset({"pain", "rhythm", "plan"})  # issue 18's lines the index holds
 _REVIEWED = frozenset({"session_started", "note"}) | frozenset(
     {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
     | {"resumed_after_crash", "signed"}
@@ -117,25 +113,38 @@ _REVIEWED = frozenset({"session_started", "note"}) | frozenset(
 
 
 def _apply_streamed(summary: Summary, full: str) -> None:
-    """The tolerant reader's events, one line at a time: only what review shows is kept."""
+    """The tolerant reader's events, one line at a time, fed to the summary as they come:
+    no list of the journal's events (a planted one may hold millions)."""
     from sessiontimer.core.journal_read import JournalStream
 
     stream = JournalStream(Path(full))
-    kept: list[Event] = []
+    events = iter(stream)
+    first = next(events, None)
+    reading = Reading(summary)
+    if first is None or first.get("type") == "session_started":
+        reading.begin(first)
+        if first is not None:
+            events = itertools.chain([first], events)
+    else:  # the start further in (or none): found first, as the fast path does, then read
+        found = JournalStream(Path(full), frozenset({"session_started"}))
+        start = next((e for e in found if e.get("type") == "session_started"), None)
+        reading.begin(start)
+        stream = JournalStream(Path(full))
+        events = iter(stream)
     top: float | None = None
     count = 0
-    for count, e in enumerate(stream, start=1):  # noqa: B007 - used after
+    for count, e in enumerate(events, start=1):  # noqa: B007 - used after
         t = e.get("t")
         if isinstance(t, (int, float)) and (top is None or t > top):
             top = t
         if e["type"] in _REVIEWED:
-            kept.append(e)
+            reading.feed(e)
     summary.problems.extend(p.replace(f"{full}, ", "") for p in stream.problems)
     if stream.truncated_tail:
         summary.problems.append("the last line is half-written")
     if not count and not summary.problems:
         summary.problems.append("the file is empty")
-    _apply(summary, kept, top=top)
+    reading.finish(top)
 
 
 FAST_MAX = 8 << 20  # a larger file (no session the app writes is) is read line by line
@@ -157,177 +166,3 @@ def _read(path: str) -> tuple[bytes | None, Stamp]:
     finally:
         os.close(fd)
     return data, (st.st_size, st.st_mtime_ns)  # a stale stamp only means a re-read later
-
-
-def _apply(
-    summary: Summary, events: list[Event], last_is_top: bool = False, top: float | None = None
-) -> None:
-    """Fill ``summary`` from the events; bad values are skipped, never raised.
-
-    ``last_is_top``: the last event's ``t`` is a number and no other is larger (the fast
-    path has checked it), so the session's length need not be searched for.
-    """
-    start = next((e for e in events if e.get("type") == "session_started"), None)
-    if start is None:
-        summary.problems.append("no session_started line: not a session journal")
-    else:
-        _apply_start(summary, start)
-    notes: dict[str, Event] = {}
-    toggles: list[Event] = []
-    found: dict[str, Event] = {}  # pain and rhythm lines, by id (amended like notes)
-    seen = {"ended": None, "resumed": False, "start_id": start.get("id") if start else None}
-    seen["signed"] = False  # a ``signed`` line: the treatment note was signed
-    for e in events:
-        kind = e.get("type")
-        if kind == "note":  # the common case, kept out of the call
-            if e.get("tag") or e.get("text"):
-                notes[str(e.get("id"))] = e
-        elif kind in _KINDS:
-            _apply_event(summary, e, notes, toggles, seen, found)
-    if last_is_top:
-        top = events[-1]["t"]
-    elif top is None:
-        top = _top(events)
-    summary.duration = float(top) if top is not None else 0.0
-    summary.notes = len(notes) + len(toggles)  # a still point is an observation too
-    summary.tags = [[n.get("tag"), n.get("region")] for n in notes.values() if n.get("tag")]
-    summary.tags += [[t.get("tag"), t.get("region")] for t in toggles if t.get("tag")]
-    # A typed note taken at a region: no tag, but ``region:`` must find it.
-    summary.tags += [
-        [None, n["region"]] for n in notes.values() if not n.get("tag") and n.get("region")
-    ]
-    summary.texts = [str(n["text"]) for n in notes.values() if n.get("text")]
-    summary.findings = [f for f in map(_finding, found.values()) if f is not None]
-    summary.status = _status(summary, seen["ended"], bool(seen["resumed"]))
-    if seen["signed"]:
-        summary.signature = "signed"
-    elif seen["ended"] is not None:
-        summary.signature = "unsigned"
-
-
-def _top(events: list[Event]) -> float | None:
-    """The largest numeric ``t`` (None when there is none)."""
-    top = None
-    for e in events:
-        t = e.get("t")
-        if isinstance(t, (int, float)) and (top is None or t > top):
-            top = t
-    return top
-
-
-_KINDS = frozenset(
-    {"note_retracted", "toggle_started", "amended", "closing_note", "session_ended"}
-    | {"resumed_after_crash", "signed"}
-    | FINDING_KINDS
-)
-
-
-def _finding(e: Event) -> list[str | None] | None:
-    """[label, region] of a pain or rhythm line, as the treatment note reads it (a value it
-    would not show makes none): "pain 6" at its region ("pain 6 after" once the session
-    ended), "rhythm 8/min" at its station."""
-    region = e.get("station") if e.get("type") == "rhythm" else e.get("region")
-    where = region if isinstance(region, str) and region else None
-    if e.get("type") == "pain":
-        value = e.get("value")
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
-            return None
-        return [f"pain {value}" + (" after" if e.get("after") is True else ""), where]
-    rate = e.get("rate")
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
-        return None
-    return [f"rhythm {rate:g}/min", where]
-
-
-def _apply_start(summary: Summary, start: Event) -> None:
-    at = start.get("at")
-    if isinstance(at, str) and _is_wall_time(at):
-        summary.start = at
-    else:
-        summary.problems.append("the session_started line has no readable start time")
-    client = start.get("client")
-    summary.client = client if isinstance(client, str) and client else None
-    preset = start.get("preset")
-    if isinstance(preset, dict) and isinstance(preset.get("name"), str):
-        summary.preset = preset["name"]
-    planned = start.get("planned")
-    if isinstance(planned, list):
-        summary.planned = _planned_total(planned)
-
-
-def _is_wall_time(text: str) -> bool:
-    """An ISO date and time the screens can sort and group by (a planted line may hold any)."""
-    if len(text) < 16 or not text[:4].isdigit():
-        return False
-    try:
-        datetime.fromisoformat(text[:-1] if text.endswith("Z") else text)
-    except ValueError:
-        return False
-    return True
-
-
-def _planned_total(planned: list[Any]) -> float:
-    """Sum of the phases' targets; once per plan shared through the memo (same object)."""
-    known = _TOTALS.get(id(planned))
-    if known is not None and known[0] is planned:  # the object itself is kept: id not reused
-        return known[1]
-    total = sum(
-        float(p["target"])
-        for p in planned
-        if isinstance(p, dict) and isinstance(p.get("target"), (int, float))
-    )
-    if len(_TOTALS) >= _TOTALS_MAX:
-        _TOTALS.clear()
-    _TOTALS[id(planned)] = (planned, total)
-    return total
-
-
-def _apply_event(
-    summary: Summary,
-    e: Event,
-    notes: dict[str, Event],
-    toggles: list[Event],
-    seen: dict[str, Any],
-    found: dict[str, Event],
-) -> None:
-    """The rarer kinds; a note is never changed in place (amendments make a new dict)."""
-    kind = e.get("type")
-    if kind == "note_retracted":
-        notes.pop(str(e.get("note")), None)
-        found.pop(str(e.get("note")), None)
-    elif kind in ("pain", "rhythm"):
-        found[str(e.get("id"))] = e
-    elif kind == "plan":
-        if isinstance(e.get("text"), str):
-            summary.plan = e["text"]
-    elif kind == "toggle_started":
-        toggles.append(e)
-    elif kind == "amended" and isinstance(e.get("fields"), dict):
-        summary.amended = True
-        target = str(e.get("note"))
-        if target in notes:
-            notes[target] = {**notes[target], **e["fields"]}
-        elif target in found:
-            found[target] = {**found[target], **e["fields"]}
-        elif (name := renamed_client(e, seen["start_id"])) is not None:
-            summary.client = name or None
-    elif kind == "closing_note" and isinstance(e.get("text"), str):
-        summary.closing = e["text"]
-    elif kind == "session_ended":
-        seen["ended"] = e.get("reason")
-    elif kind == "resumed_after_crash":
-        seen["resumed"] = True
-    elif kind == "signed":
-        seen["signed"] = True
-
-
-def _status(summary: Summary, ended: Any, resumed: bool) -> str:
-    if summary.problems and not summary.start:
-        return "damaged"
-    if ended is None:
-        return "unfinished"
-    if ended == "interrupted":
-        return "interrupted"
-    if resumed:
-        return "resumed"
-    return "complete" if ended == "completed" else "ended early"
