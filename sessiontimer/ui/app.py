@@ -99,6 +99,8 @@ class SessionTimerApp(UnhandledErrorApp[None]):
                 return
             if not event.is_forwarded and self.key_hold.take(event):
                 return
+        elif isinstance(event, events.Paste) and self.key_hold.take(event):
+            return
         if self.pending_start is not None and isinstance(event, (events.Key, events.MouseDown)):
             self.pending_start()  # the practitioner acts while the sound starts: go at once
         await super().on_event(event)

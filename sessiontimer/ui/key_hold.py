@@ -11,6 +11,8 @@ if just typed. A screen names its closing keys in ``HOLD_AFTER``.
 Tab and shift+tab move the focus the same late way: in one read (Tab, then a client's name)
 the letters were routed to the preset list before the Tab reached it, and were lost. On a
 screen with more than one focusable widget, keys after a Tab wait until the focus has moved.
+A paste (a terminal's bracketed paste) waits in the same line as the keys: pasted right after
+Tab, a client's name went to the preset list, which drops pastes.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class KeyHold:
     def __init__(self, app: App[Any]) -> None:
         self._app = app
         self._holder: Screen[Any] | None = None
-        self._held: list[events.Key] = []
+        self._held: list[events.Key | events.Paste] = []
         self._timer: Timer | None = None
         self._waited = 0.0
         self._focus_from: object = _CLOSING  # the widget focused when a Tab started the hold
@@ -45,11 +47,13 @@ class KeyHold:
     def holding(self) -> bool:
         return self._holder is not None
 
-    def take(self, event: events.Key) -> bool:
-        """True when the key is held (the caller must not route it)."""
+    def take(self, event: events.Key | events.Paste) -> bool:
+        """True when the key or paste is held (the caller must not route it)."""
         if self._holder is not None:
             self._held.append(event)
             return True
+        if isinstance(event, events.Paste):  # a paste never closes a screen or moves focus
+            return False
         if not self._app.screen_stack:  # starting up or shutting down: nothing to wait for
             return False
         screen = self._app.screen
@@ -98,4 +102,7 @@ class KeyHold:
         self._holder = None
         held, self._held = self._held, []
         for key in held:  # one that closes a screen starts the next hold, in order
-            self._app.post_message(events.Key(key.key, key.character))
+            if isinstance(key, events.Paste):
+                self._app.post_message(events.Paste(key.text))
+            else:
+                self._app.post_message(events.Key(key.key, key.character))

@@ -116,6 +116,23 @@ async def test_tab_and_a_name_in_one_burst_reach_the_client_field(clock: ManualC
         await _until(pilot, lambda: _client(app) == "carla", f"the name (field: {_client(app)!r})")
 
 
+async def test_tab_then_a_pasted_name_in_one_burst_reach_the_client_field(
+    clock: ManualClock,
+) -> None:
+    """A paste right after Tab (one read, as a page's terminal or a fast hand sends it) went to
+    the preset list, which drops pastes: the session started without the client's name."""
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, StartScreen), "Start")
+        await pilot.pause()
+        await _burst(app, "tab")
+        app.post_message(events.Paste("[b]Ann[/b] Lee"))
+        await _burst(app, *"!")
+        await _until(
+            pilot, lambda: _client(app) == "[b]Ann[/b] Lee!", f"the name (field: {_client(app)!r})"
+        )
+
+
 async def test_escape_tab_and_a_name_at_once_put_the_offer_off(clock: ManualClock) -> None:
     path = Path(crashed_session(clock))
     before = path.read_bytes()
