@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -169,10 +170,13 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
             _err(f"filter: {problem}")
         _err("nothing listed: fix the filter and try again")
         return EXIT_USAGE
+    limit = None if args.all else args.limit + 1  # one more: are there more to show?
     with _index(app_paths, full=args.check_all) as store:
-        chosen = lookup.select(store, line)
-        limit = None if args.all else args.limit + 1  # one more: are there more to show?
-        found = lookup.page(store, chosen, args.offset, limit)
+        try:
+            found = lookup.page(store, lookup.select(store, line), args.offset, limit)
+        except sqlite3.Error as error:
+            _err(f"this filter could not be asked of the index ({error}); try fewer words")
+            return EXIT_USAGE
     more = limit is not None and len(found) == limit
     if more:
         found.pop()

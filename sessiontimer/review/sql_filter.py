@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from sessiontimer.review.query import Query
-from sessiontimer.review.store import SEP
+from sessiontimer.review.store import SEP, grams
 
+MATCHED = 64  # trigrams in one MATCH, at most (each narrows less than the one before)
+ASKED = 16  # typed words asked whether they are rare, at most (one query each)
 _TAG = "EXISTS (SELECT 1 FROM marks m WHERE m.sid = s.sid AND m.kind {} AND instr(m.{}, ?))"
 
 
@@ -30,10 +32,10 @@ def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[A
         parts.append("s.day != '' AND s.day <= ?")
         args.append(query.until)
     for column, values in (("client_fold", query.client), ("preset_fold", query.preset)):
-        for value in values:
+        for value in dict.fromkeys(values):
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-    for value in query.status:  # how it ended, or exactly "signed" / "unsigned"
+    for value in dict.fromkeys(query.status):  # how it ended, or exactly "signed" / "unsigned"
         parts.append("(instr(s.status, ?) OR s.signature = ?)")
         args += [value, value]
     for column, values in (("tags_fold", query.tag), ("regions_fold", query.region)):
@@ -45,17 +47,28 @@ def where(query: Query, rare: Callable[[str], bool] | None) -> tuple[str, list[A
             else:
                 parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-    matches: list[str] = []
+    matches: dict[str, None] = {}
+    asked = 0
     for column, values in (("text_fold", query.text), ("blob", query.words)):
-        for value in values:
+        for value in dict.fromkeys(values):  # a word typed twice asks once
             parts.append(f"instr(s.{column}, ?)")
             args.append(value)
-            if rare is not None and rare(value):  # the text is part of the blob indexed
-                matches += sorted({_phrase(value[i : i + 3]) for i in range(len(value) - 2)})
+            asked += rare is not None and len(value) >= 3
+            if asked <= ASKED and len(matches) < MATCHED and rare is not None and rare(value):
+                matches.update((_phrase(g), None) for g in sorted(grams(value)))  # in the blob
     if matches:  # the trigram index narrows the rows first; instr above stays exact
         parts.insert(0, "s.sid IN (SELECT rowid FROM search WHERE search MATCH ?)")
-        args.insert(0, " AND ".join(matches))
-    return (" AND ".join(parts) or "1"), args
+        args.insert(0, " AND ".join(list(matches)[:MATCHED]))
+    return _all(parts), args
+
+
+def _all(parts: list[str]) -> str:
+    """``parts`` joined by AND as a balanced tree: SQLite refuses an expression deeper than
+    1,000, which a flat chain of 1,000 typed words is."""
+    if len(parts) <= 8:
+        return " AND ".join(parts) or "1"
+    half = len(parts) // 2
+    return f"({_all(parts[:half])}) AND ({_all(parts[half:])})"
 
 
 def _phrase(value: str) -> str:

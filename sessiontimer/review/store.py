@@ -30,9 +30,10 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 6  # 4: notes count still points, a typed note keeps its region (issue 14);
+SCHEMA_VERSION = 7  # 4: notes count still points, a typed note keeps its region (issue 14);
 # 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18);
-# 6: findings (pain, rhythm) as marks, the plan text in the search text
+# 6: findings (pain, rhythm) as marks, the plan text in the search text;
+# 7: a NUL in the search text is a space (FTS5 had kept only the text before it)
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
@@ -218,15 +219,15 @@ class Store:
     def rare(self, value: str) -> bool:
         """Whether the trigram index narrows ``value`` down to few sessions (then it pays;
         for a common word the newest-first scan fills a page sooner). Needs 3+ characters."""
-        if not self.has_fts or len(value) < 3:
+        asked = list(grams(value))
+        if not self.has_fts or not asked:
             return False
-        grams = list({value[i : i + 3] for i in range(len(value) - 2)})
         row = self.conn.execute(
             "SELECT count(*), min(doc) FROM search_terms "
-            f"WHERE term IN ({','.join('?' * len(grams))})",
-            grams,
+            f"WHERE term IN ({','.join('?' * len(asked))})",
+            asked,
         ).fetchone()
-        if row[0] < len(grams):
+        if row[0] < len(asked):
             return True  # a trigram no session has: the index answers at once (none)
         total = self.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
         return bool(row[1] * RARE <= total)
@@ -292,10 +293,27 @@ def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, 
     )
 
 
+GRAMS = 32  # trigrams of one word asked of the index, at most
+
+
 Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[int, str]]]
 """Some journals' rows ready to insert: sessions, marks, search texts, sids given. Plain
 tuples: a reader process sends them to the writer cheaply, and the writer only binds them."""
 _INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 26)})"
+
+
+def grams(value: str) -> set[str]:
+    """Some of the trigrams of ``value`` the index can be asked for: never one with a NUL (the
+    index holds a space there: FTS5 reads a NUL as the end of the text), at most :data:`GRAMS`.
+    Fewer trigrams narrow less, never wrongly: ``instr`` decides."""
+    found: dict[str, None] = {}
+    for i in range(len(value) - 2):
+        gram = value[i : i + 3]
+        if "\0" not in gram:
+            found[gram] = None
+            if len(found) == GRAMS:
+                break
+    return set(found)
 
 
 def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
@@ -307,7 +325,7 @@ def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
         blob = search_blob(s)
         sessions.append(session_row(sid, s, stamp, blob))
         marks += mark_rows(sid, s)
-        texts.append((sid, blob))
+        texts.append((sid, blob.replace("\0", " ") if "\0" in blob else blob))  # see grams()
     return sessions, marks, texts
 
 

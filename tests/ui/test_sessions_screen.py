@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from sessiontimer import paths
+from sessiontimer.review import lookup
 from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
 from sessiontimer.ui.screens.review.sessions import MARGIN, PAGE, WINDOW, SessionsScreen
 from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
@@ -187,3 +190,46 @@ async def test_an_older_filter_result_arriving_late_is_dropped() -> None:
         assert _clients(screen) == ["Chloé"]
         screen._filtered("client:ann", 0, list(screen.rows), [])  # for an older line
         assert _clients(screen) == ["Chloé"]
+
+
+async def test_a_hostile_filter_lists_rows_or_none_never_a_stale_list() -> None:
+    """A NUL, 1,000 words or FTS5 syntax in the filter: the list and the count follow it."""
+    sessions = _fixed_data()
+    journals.known_session(sessions, 'Da\x00na "x" NEAR( AND -x*', day=25, token="ffffff")
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        box = screen.query_one("#sessions-filter", Input)
+        dana = 'Da\\x00na "x" NEAR( AND -x*'  # controls are shown escaped
+        for line, clients, count in [
+            ("a\x00n", [dana], "1 of 6"),
+            ("client:ann", ["Anna", "anna", "Anna"], "3 of 6"),
+            (" ".join(f"w{i}" for i in range(1000)), [], "0 of 6"),
+            ("client:ben", ["Ben"], "1 of 6"),
+            ("anna " * 1000, ["Anna", "anna", "Anna"], "3 of 6"),
+            ('near( "x" and', [dana], "1 of 6"),
+        ]:
+            box.value = line
+            await _settle(pilot)
+            assert _clients(screen) == clients, repr(line[:20])
+            status = str(screen.query_one("#sessions-status", Static).content)
+            assert status.startswith(f"{count} sessions"), (repr(line[:20]), status)
+
+
+async def test_a_filter_the_index_refuses_is_said_in_the_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+
+        def refuse(*_: object, **__: object) -> None:
+            raise sqlite3.OperationalError("too many SQL variables")
+
+        monkeypatch.setattr(lookup, "page", refuse)
+        screen.query_one("#sessions-filter", Input).value = "anna"
+        await _settle(pilot)
+        assert _clients(screen) == []
+        status = str(screen.query_one("#sessions-status", Static).content)
+        assert "this filter could not be asked of the index (too many SQL variables)" in status

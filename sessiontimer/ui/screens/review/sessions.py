@@ -9,6 +9,7 @@ it (what was read is kept).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -234,8 +235,13 @@ class SessionsScreen(AppScreen[None]):
         with self._lock:
             if self._store is None:
                 return
-            chosen = lookup.select(self._store, line)
-            rows = lookup.page(self._store, chosen, base, WINDOW, marks=False)
+            try:
+                chosen = lookup.select(self._store, line)
+                rows = lookup.page(self._store, chosen, base, WINDOW, marks=False)
+            except sqlite3.Error as error:  # said, not a list left as it was
+                said = f"this filter could not be asked of the index ({error})"
+                self.app.call_from_thread(self._filtered, line, base, [], [said], keep)
+                return
         self.app.call_from_thread(self._filtered, line, base, rows, chosen.problems, keep)
         with self._lock:
             if self._store is None:
