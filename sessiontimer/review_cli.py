@@ -62,6 +62,16 @@ def register(sub: Any) -> None:
     )
     show = acts.add_parser("show", help="a session's timeline")
     show.add_argument("id", help="session id (or a unique start of one), as `logs list` shows")
+    pages = show.add_mutually_exclusive_group()
+    pages.add_argument(
+        "--page",
+        type=int,
+        default=1,
+        metavar="N",
+        help="a long timeline is shown 10,000 notes and 10,000 other events a page: page N "
+        "(default 1)",
+    )
+    pages.add_argument("--all", action="store_true", help="every page, one after the other")
     exp = acts.add_parser(
         "export",
         help="export sessions: md or text (treatment notes), csv (one row per finding), "
@@ -215,24 +225,58 @@ def _find(app_paths: AppPaths, ident: str) -> Summary | None:
     return found
 
 
+CLINICAL = ("note", "closing_note")  # kept alike on every page of a timeline
+
+
 def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     s = _find(app_paths, args.id)
     if s is None:
         return EXIT_PROBLEM
-    from sessiontimer.review.timeline import describe, hidden_line, load_timeline, stamp
+    from sessiontimer.review.timeline import LIMIT, describe, hidden_line, load_timeline, stamp
 
-    tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir)
-    print(shown(row_text(s)))
-    for phase in tl.phases:
-        planned = readable.span(phase.planned) if phase.planned else "open"
-        print()
-        print(shown(f"{phase.name}: planned {planned}, real {readable.span(phase.real)}"))
-        for item in phase.items:
-            session_t, wall = stamp(item)
-            ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""
-            print(shown(f"  {session_t:>6}  {wall}  {ident}{describe(item)}"))
+    if args.page < 1:
+        _err("--page takes a page number, 1 or more")
+        return EXIT_USAGE
+    page, last = args.page - 1, None  # last: the phase run the page before ended in
+    while True:  # one page, or (--all) each page in turn, each read in bounded memory
+        tl = load_timeline(app_paths.sessions_dir / s.rel, app_paths.sessions_dir, page)
+        if page and not tl.shown:  # past the last page
+            if last is None:
+                pages = max(1, -(-tl.before // LIMIT))
+                _err(f"session {s.id} has {pages} page{'s' * (pages > 1)}; try --page {pages}")
+                return EXIT_USAGE
+            break
+        if last is None:
+            print(shown(row_text(s)))
+        for phase in tl.phases:
+            items = [i for i in phase.items if last is None or i.get("type") not in CLINICAL]
+            more = last is not None and (phase.index, phase.start_t) == last
+            planned = readable.span(phase.planned) if phase.planned else "open"
+            print()
+            print(
+                shown(
+                    f"{phase.name}{' (continued)' if more else ''}: planned {planned}, "
+                    f"real {readable.span(phase.real)}"
+                )
+            )
+            for item in items:  # a later page's notes are the first page's: shown once
+                session_t, wall = stamp(item)
+                ident = f"[{item['id']}] " if item.get("type") == "note" and item.get("id") else ""
+                print(shown(f"  {session_t:>6}  {wall}  {ident}{describe(item)}"))
+        last = (tl.phases[-1].index, tl.phases[-1].start_t) if tl.phases else (-1, 0.0)
+        if not args.all or not tl.hidden:
+            break
+        page += 1
     print()
-    if tl.hidden:
+    if args.all and tl.hidden:  # notes past the cap: every page holds the same first ones
+        print(
+            shown(
+                f"{tl.hidden:,} more lines are not shown (a timeline keeps {LIMIT:,} notes). "
+                f"`sessiontimer logs export {s.id} --format events` lists every line."
+            )
+        )
+        print()
+    elif not args.all and (tl.hidden or tl.before):
         print(shown(hidden_line(tl, keys=False)))
         print()
     print(shown(f"closing note: {tl.closing or '-'}"))

@@ -48,6 +48,7 @@ class Timeline:
     hidden: int = 0  # lines the timeline would show but did not keep (past LIMIT)
     page: int = 0  # which LIMIT other events are kept: the first (0), the next (1), ...
     before: int = 0  # other events of the pages before this one (not kept)
+    shown: int = 0  # other events kept on this page (0: a page past the last)
 
     def each_event(self) -> Iterator[Event]:
         """Every line as read, one at a time (the JSON and events exports stream them)."""
@@ -84,7 +85,9 @@ def load_timeline(path: Path, sessions_dir: Path, page: int = 0) -> Timeline:
     for phase in phases:
         phase.items = [e for e in phase.items if e.get("type") != "note" or _live(e, kept)]
     notes = list(kept.notes.values())
-    return Timeline(summary, phases, path, notes, summary.closing, kept.hidden, page, kept.before)
+    return Timeline(
+        summary, phases, path, notes, summary.closing, kept.hidden, page, kept.before, kept.other
+    )
 
 
 def _live(note: Event, kept: _Kept) -> bool:
@@ -93,7 +96,7 @@ def _live(note: Event, kept: _Kept) -> bool:
 
 def hidden_line(tl: Timeline, *, keys: bool = True) -> str:
     """What the timeline says of the lines it did not keep ("" when it kept them all);
-    ``keys``: name the screen's page keys (``logs show`` has none)."""
+    ``keys``: name the screen's page keys; else ``logs show``'s ``--page`` and ``--all``."""
     if not tl.hidden and not tl.before:
         return ""
     first = tl.before + 1
@@ -101,10 +104,13 @@ def hidden_line(tl: Timeline, *, keys: bool = True) -> str:
         f"Other events from no. {first:,} on are shown (a timeline shows at most "
         f"{LIMIT:,} notes and {LIMIT:,} other events at a time)"
     )
+    show = f"`sessiontimer logs show {tl.summary.id} --page"
     if tl.hidden:
-        said += f"; {tl.hidden:,} more lines are not shown" + (": page down with ]" if keys else "")
-    if tl.before and keys:
-        said += "; [ goes back to the earlier ones"
+        said += f"; {tl.hidden:,} more lines are not shown" + (
+            ": page down with ]" if keys else f": {show} {tl.page + 2}` shows them, `--all` all"
+        )
+    if tl.before:
+        said += "; [ goes back to the earlier ones" if keys else f"; {show} {tl.page}` goes back"
     return f"{said}. `sessiontimer logs export {tl.summary.id} --format events` lists every line."
 
 

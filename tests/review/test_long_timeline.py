@@ -9,8 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from review_journals import TZ, Session, write
 
+from sessiontimer import cli
+from sessiontimer.paths import AppPaths
 from sessiontimer.review.timeline import LIMIT, hidden_line, load_timeline
 from sessiontimer.ui.screens.review.timeline import timeline_text
 
@@ -76,3 +79,39 @@ def test_the_events_past_the_first_page_are_reached_page_by_page(tmp_path: Path)
     assert f"Other events from no. {LIMIT + 1:,} on" in said and "[ goes back" in said
     assert said in timeline_text(second)  # the last page says how to go back too
     assert "page down with ]" in hidden_line(first)
+
+
+def _cue_lines(out: str) -> int:
+    return sum("soft-bell" in line for line in out.splitlines())
+
+
+def test_logs_show_prints_one_page_or_all_of_them(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`logs show` printed only the first page, with no way to the others."""
+    path = _flooded(app_paths.sessions_dir)
+    assert cli.main(["logs", "show", path.stem]) == 0
+    first = capsys.readouterr().out
+    assert _cue_lines(first) == LIMIT - 1
+    assert f"logs show {path.stem} --page 2" in first and "--all" in first
+    assert cli.main(["logs", "show", path.stem, "--page", "2"]) == 0
+    second = capsys.readouterr().out
+    assert _cue_lines(second) == EXTRA + 1
+    assert second.count("first, corrected") == 1 and second.count("after the flood") == 1
+    assert f"Other events from no. {LIMIT + 1:,} on" in second and "--page 1" in second
+    assert cli.main(["logs", "show", path.stem, "--all"]) == 0
+    every = capsys.readouterr().out
+    assert _cue_lines(every) == LIMIT + EXTRA  # every cue, once
+    assert every.count("first, corrected") == 1 and every.count("after the flood") == 1
+    assert every.count("closing note: calm") == first.count("closing note: calm") == 2
+    assert "not shown" not in every
+
+
+def test_logs_show_past_the_last_page_says_so(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _flooded(app_paths.sessions_dir)
+    assert cli.main(["logs", "show", path.stem, "--page", "3"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "has 2 pages" in err
+    assert cli.main(["logs", "show", path.stem, "--page", "0"]) == 2
