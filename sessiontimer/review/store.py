@@ -30,10 +30,11 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 7  # 4: notes count still points, a typed note keeps its region (issue 14);
+SCHEMA_VERSION = 8  # 4: notes count still points, a typed note keeps its region (issue 14);
 # 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18);
 # 6: findings (pain, rhythm) as marks, the plan text in the search text;
-# 7: a NUL in the search text is a space (FTS5 had kept only the text before it)
+# 7: a NUL in the search text is a space (FTS5 had kept only the text before it);
+# 8: a covering index for the refresh's size/mtime comparison (sessions_stamps)
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
@@ -56,6 +57,7 @@ CREATE TABLE sessions(
     text_fold TEXT NOT NULL, blob TEXT NOT NULL, signature TEXT NOT NULL, plan TEXT NOT NULL,
     PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
 CREATE INDEX sessions_client ON sessions(client_key, sort_key);
+CREATE INDEX sessions_stamps ON sessions(rel, size, mtime_ns, status);
 CREATE TABLE marks(
     sid INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
     tag TEXT, tag_fold TEXT, region TEXT, region_fold TEXT, text TEXT,
