@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
-from sessiontimer.core.readable import span
+from sessiontimer.core.readable import minutes_in, span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
 from sessiontimer.review.store import Store, open_store
@@ -50,13 +50,34 @@ COLUMNS = (
 )
 
 
+def _length(seconds: float) -> str:
+    """The length in its column: seconds go past an hour, then minutes (never a cut number)."""
+    width = dict(COLUMNS)["length"]
+    for text in (span(seconds), minutes_in(seconds)):
+        if len(text) <= width:
+            return text
+    return f"{int(seconds // 3600)} h"
+
+
+def _count(n: int) -> str:
+    """A count in the notes column, rounded down where its digits would not fit."""
+    if n < 100_000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    if n < 10_000_000:
+        return f"{n // 100_000 / 10:.1f}M"
+    return f"{n // 1_000_000}M" if n < 1_000_000_000 else ">999M"
+
+
 def row_cells(s: Summary) -> tuple[Text, ...]:
     """The table cells of one session (a damaged file shows what could be read)."""
     if not s.start:
         return tuple(plain_cell(x) for x in ("?", "", "", "damaged", "", "", s.id))
     status = s.status + (", unsigned" if s.signature == "unsigned" else "")
     status += " (damaged)" if s.problems else ""
-    cells = (s.date, s.time, s.client or "—", status, span(s.duration), s.notes, s.preset)
+    length, notes = _length(s.duration), _count(s.notes)
+    cells = (s.date, s.time, s.client or "—", status, length, notes, s.preset)
     return tuple(plain_cell(x) for x in cells)
 
 
