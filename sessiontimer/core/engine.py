@@ -266,13 +266,26 @@ class SessionEngine:
 
     # -- moves ---------------------------------------------------------------------------
 
-    def start(self) -> list[EngineEvent]:
-        """Start the first phase now: PhaseStarted(0) and its start cue."""
+    def start(self, at: float | None = None) -> list[EngineEvent]:
+        """Start the first phase: PhaseStarted(0) and its start cue.
+
+        ``at`` (a ``clock.now()`` reading, at most now) is the moment session time 0 was
+        planned for, when the start cue went to the audio side ahead of it; default now."""
         if self._started:
             return []
         self._started = True
-        self._start_clock = self._clock.now()
+        now = self._clock.now()
+        self._start_clock = now if at is None else min(at, now)
         return _mark_stale(self._begin(0, 0.0, late=0.0))
+
+    def opening(self) -> CueDue | None:
+        """The start cue ``start()`` would sound, worked out on a copy (nothing changes here),
+        so that it can go to the audio side ahead of the session's first moment."""
+        if self._started:
+            return None
+        ghost = copy.deepcopy(self, {id(self._clock): self._clock, id(self.preset): self.preset})
+        fresh = [e for e in ghost.start() if isinstance(e, CueDue) and not e.stale]
+        return fresh[-1] if fresh else None
 
     def pause(self) -> list[EngineEvent]:
         """Stop the phase and session clocks; nothing falls due until ``resume()``."""

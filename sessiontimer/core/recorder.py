@@ -241,12 +241,13 @@ class SessionRecorder:
 
     # -- moves ------------------------------------------------------------------------------
 
-    def start(self) -> list[EngineEvent]:
-        """Write ``session_started``, then start the engine and journal its events."""
+    def start(self, at: float | None = None) -> list[EngineEvent]:
+        """Write ``session_started``, then start the engine (``at``: its planned moment, see
+        ``SessionEngine.start``) and journal its events."""
         preset = self.engine.preset
         self._write("session_started", t=0.0, app=self.app_version, preset=preset_to_dict(preset),
                     client=self.client, planned=planned_phases(preset))  # fmt: skip
-        return self._journal(self.engine.start())
+        return self._journal(self.engine.start(at))
 
     def tick(self) -> list[EngineEvent]:
         """Let time pass in the engine; journal what it produced; checkpoint when due."""

@@ -140,9 +140,12 @@ class RunningSession:
 
     # -- running ------------------------------------------------------------------------
 
-    def start(self) -> list[EngineEvent]:
-        """A new session's first events (``session_started``, the first phase)."""
-        return self.route(self.recorder.start())
+    def start(self, at: float | None = None) -> list[EngineEvent]:
+        """A new session's first events (``session_started``, the first phase); ``at`` is
+        its planned first moment when the start cue went ahead (``SessionEngine.start``)."""
+        events = self.route(self.recorder.start(at))
+        self.journal_cues()  # a cue sent ahead may have told its onset before the start
+        return events
 
     def tick(self) -> list[EngineEvent]:
         """Time passes (nothing once suspended or closed: a timer may still fire)."""
@@ -222,7 +225,12 @@ class RunningSession:
         self.hand_over(self.journal_cues)
 
     def journal_cues(self) -> None:
-        """Journal every outcome that has come back, each with the moment its sound began."""
+        """Journal every outcome that has come back, each with the moment its sound began.
+
+        Not before the session has started: a start cue sent ahead can tell its onset a
+        moment before its planned start (its device plans it); it is journaled at the start."""
+        if not self.recorder.engine.started:
+            return
         for event, outcome in self._cues.take():
             if self._cues_closed:
                 continue

@@ -42,6 +42,10 @@ FIRST_CUE_GRACE = 2.0  # seconds the other sounds wait for the first cue's onset
 # After the first cue's onset is told, its device is still starting (and, on the paced sink,
 # a process): the scaling (hundreds of ms of CPU on a cold cache) waits this long more.
 FIRST_CUE_SETTLE = 0.2
+# Once the sound is ready, a new session's start cue goes to the audio side this long before
+# its moment, and the session's clock starts at that moment: the device starts meanwhile, as
+# for the cues sent ahead during the session (``SessionScreen``'s AHEAD).
+FIRST_AHEAD = 0.25
 
 
 @dataclass
@@ -154,11 +158,41 @@ def start_now(app: SessionTimerApp, session: RunningSession, screen: SessionScre
     is over (a key may come before the screen's first refresh: its widgets then follow it)."""
     app.pending_start = None
     if app.session is session and not session.final and not session.engine.started:
+        if screen.is_mounted:
+            screen.take_back_first()  # sent ahead for a later moment: it goes now
         moved = session.start()
         if screen.is_mounted:
             screen.show_moved(moved)
         else:
             screen.call_after_refresh(screen.show_moved, moved)
+
+
+def start_ahead(app: SessionTimerApp, session: RunningSession, screen: SessionScreen) -> None:
+    """Start a new session whose first cue can sound: that cue goes to the audio side
+    ``FIRST_AHEAD`` s before its moment, and the clock starts at that moment (a key typed
+    meanwhile starts it at once). Without a service that takes cues ahead, at once."""
+    if app.session is not session or session.final or session.engine.started:
+        app.pending_start = None
+        return
+    planned = screen.send_first_ahead(FIRST_AHEAD) if screen.is_mounted else None
+    if planned is None:
+        start_now(app, session, screen)
+        return
+
+    def early() -> None:  # a key (or the end) before the moment: the clock starts now
+        start_now(app, session, screen)
+
+    def at_moment() -> None:
+        if app.pending_start is not early:
+            return  # started already
+        app.pending_start = None
+        if app.session is session and not session.final and not session.engine.started:
+            screen.show_moved(session.start(at=planned))
+
+    app.pending_start = early
+    # A bare loop timer never fires before its moment (the screen's WAKE_MARGIN).
+    delay = max(0.0, planned - app.clock.now()) + 0.0001
+    asyncio.get_running_loop().call_later(delay, at_moment)
 
 
 def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: SessionScreen) -> None:
@@ -180,7 +214,7 @@ def start_when_ready(app: SessionTimerApp, session: RunningSession, screen: Sess
             return  # started already (a key, the timer or the sound, whichever came first)
         if timer is not None:
             timer.stop()
-        start_now(app, session, screen)
+        start_ahead(app, session, screen)
 
     def prepared() -> None:  # from the audio's thread: back to the UI loop, in its context
         loop_calls.call_soon(loop, go, context=context)  # dropped if the app has gone

@@ -7,6 +7,7 @@ its start cue, waits for both (bounded), so the start cue sounds at its moment, 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -126,3 +127,65 @@ async def test_quit_before_the_sound_is_ready_leaves_a_whole_journal(clock: Manu
         assert session.wait(5)
     types = [e["type"] for e in read_journal(session.path).events]
     assert types[0] == "session_started" and types[-1] == "suspended", types
+
+
+class AheadService(Service):
+    """A ready service that takes cues ahead of their moment (``at``), as the real one does,
+    and notes, for each cue, when it was handed over and the moment it is to sound at."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.handed: list[tuple[float, float | None, Any]] = []  # (when, at, on_result)
+
+    def play(  # type: ignore[override]
+        self, cue: Any, volume: float, muted: bool, on_result: Any, at: float | None = None
+    ) -> object:
+        self.handed.append((time.monotonic(), at, on_result))
+        if at is None:
+            on_result(CueOutcome("played", "simpleaudio", time.monotonic()))
+        return object()
+
+    def cancel(self, ticket: object) -> bool:
+        return True
+
+
+async def test_the_start_cue_goes_ahead_of_its_moment_like_the_others(
+    clock: ManualClock,
+) -> None:
+    """The first cue used to be handed over at the very moment it was due, so the device's
+    start (8-150 ms) made it late; it now goes ahead with its moment, as planned cues do, and
+    the session's clock starts at that moment; its line says how late it really began."""
+    audio = StartingAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    app.auto_tick = True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and not session.engine.started
+        service = AheadService(app)
+        audio.ready(service)
+        audio.prepared()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if service.handed:
+                break
+        ((handed, at, on_result),) = service.handed
+        assert at is not None, "the start cue was not sent ahead of its moment"
+        assert at - handed >= 0.1  # time for the device to start
+        assert not session.engine.started  # the clock starts at the cue's moment
+        clock.advance(at - handed)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if session.engine.started:
+                break
+        assert session.engine.started
+        assert session.engine.snapshot().phase_elapsed == 0.0
+        on_result(CueOutcome("played", "simpleaudio", at + 0.012))  # it began 12 ms late
+        await pilot.pause()
+        app.auto_tick = False
+        lines = events(app)
+        assert len(service.handed) == 1  # not sent again at its moment
+    assert [e["type"] for e in lines][:2] == ["session_started", "phase_started"]
+    cue = next(e for e in lines if e["type"] == "cue")
+    assert cue["kind"] == "phase_start" and cue["outcome"] == "played"
+    assert 0.011 <= cue["late"] <= 0.013, cue

@@ -77,6 +77,7 @@ class SessionScreen(AppScreen[None]):
         self._flash: Timer | None = None
         # The cue sent ahead of its moment: what it was sent as, the event, its ticket.
         self._ahead: tuple[tuple[Any, ...], CueDue, Any] | None = None
+        self._first_ahead = False  # that cue is the start cue of a clock not yet started
 
     @property
     def recorder(self) -> SessionRecorder:
@@ -157,6 +158,10 @@ class SessionScreen(AppScreen[None]):
         or the end changed it. Muted or silent cues go at their moment, as visual ones."""
         engine = self.recorder.engine
         app = self.st_app
+        if self._first_ahead and not engine.started:  # its clock starts at its moment
+            if app.muted or (self._ahead is not None and self._ahead[0][-1] != app.ui_state.volume):
+                self.take_back_first()  # muted or a new level: it goes at its moment instead
+            return
         coming = None
         if app.auto_tick and not engine.ended and not app.muted and app.ui_state.volume > 0:
             coming = engine.upcoming(AHEAD)
@@ -176,10 +181,42 @@ class SessionScreen(AppScreen[None]):
             self._ahead = (key, event, ticket)
 
     def _take_back(self) -> None:
+        self._first_ahead = False
         if self._ahead is not None:
             _, event, ticket = self._ahead
             self._ahead = None
             service_glue.take_back(self.st_app, event, self.session, ticket)
+
+    def send_first_ahead(self, lead: float) -> float | None:
+        """Send a new session's start cue ``lead`` s ahead of its moment, as planned cues go
+        (its device then starts in time); that moment (a ``clock.now()`` reading), at which
+        the session's clock is to start, or None if it did not go (it then goes at once)."""
+        app = self.st_app
+        engine = self.recorder.engine
+        if not app.auto_tick or app.muted or app.ui_state.volume <= 0 or self._ahead:
+            return None
+        event = engine.opening()
+        if event is None:
+            return None
+        planned = app.clock.now() + lead
+        ticket = service_glue.send_ahead(app, event, self.session, time.monotonic() + lead)
+        if ticket is None:
+            return None
+        key = (planned, event.kind, event.phase, event.t, event.cue, app.ui_state.volume)
+        self._ahead = (key, event, ticket)
+        self._first_ahead = True
+        return planned
+
+    def take_back_first(self) -> None:
+        """The clock starts before the start cue's planned moment (a key, a mute): the cue
+        sent ahead is taken back and goes at once; if it is already sounding, it stays."""
+        if not self._first_ahead or self._ahead is None:
+            return
+        _, event, ticket = self._ahead
+        self._first_ahead = False
+        if self.st_app.audio.cancel(ticket):
+            self._ahead = None
+            self.session.cue_withdrawn(event)
 
     def _sent_ahead(self, event: CueDue) -> bool:
         """Whether ``event`` (just due) is the cue already sent ahead: then not again."""
@@ -192,6 +229,7 @@ class SessionScreen(AppScreen[None]):
         if not same:
             return False
         self._ahead = None
+        self._first_ahead = False
         return True
 
     def _woken(self) -> None:
