@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sessiontimer.core.clock import Clock
@@ -245,8 +245,10 @@ class SessionRecorder:
         """Write ``session_started``, then start the engine (``at``: its planned moment, see
         ``SessionEngine.start``) and journal its events."""
         preset = self.engine.preset
+        since = 0.0 if at is None else max(0.0, self.clock.now() - at)  # its moment, passed
         self._write("session_started", t=0.0, app=self.app_version, preset=preset_to_dict(preset),
-                    client=self.client, planned=planned_phases(preset))  # fmt: skip
+                    client=self.client, planned=planned_phases(preset),
+                    at=self.clock.wall() - timedelta(seconds=since))  # fmt: skip
         return self._journal(self.engine.start(at))
 
     def tick(self) -> list[EngineEvent]:
