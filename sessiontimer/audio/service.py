@@ -65,6 +65,10 @@ RETRY_EVERY = 20.0  # seconds: while degraded, how often the better backends are
 # A cue crosses threads (the UI's to the audio thread, the worker's reply to its reader): at
 # Python's default 5 ms switch interval each hop could wait 5 ms behind the UI's rendering.
 SWITCH_INTERVAL = 0.001
+# A cancel this close to a cue's moment may reach its device too late to drop it (the stream
+# and the fed player fade what is within 30 ms of its onset; the hop to the worker comes on
+# top): if the backend then says the sound began, that outcome is passed on all the same.
+LATE_CANCEL = 0.06
 
 
 def quick_handover() -> None:
@@ -85,6 +89,7 @@ class _Request:
     at: float | None = None  # handed over ahead: the moment it is due (time.monotonic())
     cancelled: bool = False
     over: bool = False  # on_result called (or cancelled): never twice
+    cancelled_late: bool = False  # within LATE_CANCEL of its moment: it may yet begin (fading)
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,9 @@ class AudioService:
             if request.over:
                 return False
             request.cancelled = request.over = True
+            request.cancelled_late = (
+                request.at is not None and time.monotonic() >= request.at - LATE_CANCEL
+            )
             self._inflight -= 1
             self._idle.notify_all()
             job = request.job
@@ -401,6 +409,10 @@ class AudioService:
 
     def _on_played(self, request: _Request, pos: int, backend: Backend, result: PlayResult) -> None:
         if request.cancelled:
+            if request.cancelled_late and result.error is None and result.started_at is not None:
+                request.cancelled_late = False  # once
+                heard = CueOutcome("played", backend.name, result.started_at, request.message)
+                request.on_result(heard)  # it sounded (and faded): it gets its line
             return
         if result.error is None and result.started_at is not None:
             self._settle(pos)

@@ -75,6 +75,7 @@ class SimpleaudioWorkerBackend:
         self.sent: list[int] = []  # ids of play commands written, in order (replays repeat)
         self._proc: subprocess.Popen[bytes] | None = None
         self._pending: dict[int, _Pending] = {}
+        self._withdrawn: dict[int, _Pending] = {}  # cancelled ahead: until "done", never replayed
         self._cond = threading.Condition(threading.RLock())
         self._broken: str | None = None
         self._closing = False
@@ -169,8 +170,11 @@ class SimpleaudioWorkerBackend:
     def cancel(self, play_id: int) -> None:
         """Drop a cue handed over ahead if it has not begun (else it fades): no answer."""
         with self._cond:
-            if self._pending.pop(play_id, None) is None:
+            pending = self._pending.pop(play_id, None)
+            if pending is None:
                 return
+            if not pending.started:  # too late to drop, it fades: its "started" still counts
+                self._withdrawn[play_id] = pending
             self._cond.notify_all()
         self._send({"cmd": "cancel", "id": play_id})
 
@@ -228,8 +232,10 @@ class SimpleaudioWorkerBackend:
         with self._cond:
             pending = self._pending.get(int(id_text))
             if pending is None:
-                return
-            if word == "started":
+                late = self._withdrawn.pop(int(id_text), None)  # an answer, once, then gone
+                if late is not None and word == "started":
+                    callback = partial(late.done, PlayResult(_onset(message)))
+            elif word == "started":
                 pending.started = True
                 callback = partial(pending.done, PlayResult(_onset(message)))
             elif word in ("done", "error"):
@@ -251,6 +257,7 @@ class SimpleaudioWorkerBackend:
             partial(f, f"cut short: the audio worker stopped ({why})") for f in cut
         ]
         self._pending.clear()
+        self._withdrawn.clear()
         self._cond.notify_all()
         t0 = time.monotonic()
         error = None if self.crashes >= self.max_crashes else self._spawn()

@@ -32,6 +32,7 @@ from sessiontimer.core.recorder import SessionRecorder
 
 CUE_WAIT = 1.5  # seconds the close waits for the outcome of a cue still on its way
 END_WAIT = 5.0  # seconds ``session_ended`` waits for the closing bell's outcome at most
+WITHDRAWN_KEPT = 8  # cues taken back whose late outcome (they began, then faded) is still placed
 REFUSED_RUNNING = (
     "Another sessiontimer is running a session. This one can review logs, not run a session."
 )
@@ -75,6 +76,7 @@ class RunningSession:
         # the UI sets its loop's call_soon_threadsafe. The recorder is single-threaded.
         self.hand_over: Callable[[Callable[[], None]], None] = lambda run: run()
         self._cues = CueBook()
+        self._withdrawn: dict[CueDue, float] = {}  # cues taken back: the moment each was for
         self._due: dict[CueDue, float] = {}  # time.monotonic() of each cue's moment
         # ``session_ended`` comes after the closing bell's line: the recorder holds it until
         # the cues of the end have their outcome (or END_WAIT passed, or the close).
@@ -215,13 +217,24 @@ class RunningSession:
 
     def cue_withdrawn(self, event: CueDue) -> None:
         """A cue sent ahead of its moment was taken back (a move, mute, volume, the end)."""
-        if self._due.pop(event, None) is not None:
+        due = self._due.pop(event, None)
+        if due is not None:
             self._cues.withdrawn()
+            self._withdrawn[event] = due  # too late to drop, it may still begin: its moment
+            while len(self._withdrawn) > WITHDRAWN_KEPT:
+                del self._withdrawn[next(iter(self._withdrawn))]
+
+    def _moment(self, event: CueDue) -> float | None:
+        """The moment a cue was sent for (``time.monotonic()``), also when withdrawn."""
+        due = self._due.pop(event, None)
+        withdrawn = self._withdrawn.pop(event, None)
+        return due if due is not None else withdrawn
 
     def cue_arrived(self, event: CueDue, outcome: Any) -> None:
         """An audio outcome (a ``CueOutcome``), from any thread: kept, then journaled on the
         owner's thread (``hand_over``), or by the close if that comes first."""
-        self._cues.arrived(event, outcome, first=not outcome.update)
+        late = event in self._withdrawn  # its first outcome, after it was taken back
+        self._cues.arrived(event, outcome, first=not outcome.update and not late)
         self.hand_over(self.journal_cues)
 
     def journal_cues(self) -> None:
@@ -243,7 +256,7 @@ class RunningSession:
             # (told a moment ahead by a device that plans it: negative, by up to its buffer)
             if not -1.0 <= delay <= 10.0:  # a test double's made-up time: the onset is now
                 delay = 0.0
-            due = self._due.pop(event, None)
+            due = self._moment(event)
             late = (now - delay) - due if due is not None else 0.0
             began = event.t + max(0.0, late)  # the session clock may have stopped (the end)
             at = self.recorder.clock.wall() - timedelta(seconds=delay)

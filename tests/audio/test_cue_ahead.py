@@ -12,7 +12,9 @@ import signal
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from audio_helpers import WAIT, PacedSink, Recorder
@@ -223,3 +225,45 @@ def test_a_cancel_after_its_first_piece_but_before_its_onset_tells_nothing(
     assert paced.finished(idx)
     assert service.wait_idle(WAIT) and recorder.outcomes == []  # never told as heard
     assert paced.played_seconds(idx) < 5.0  # the lead-in's 2 s and what the pipe held: not 20 s
+
+
+def test_a_cue_taken_back_as_it_begins_still_gets_its_outcome(services, recorder: Recorder) -> None:  # type: ignore[no-untyped-def]
+    """A pause under 30 ms before a cue sent ahead comes too late to drop it (the device
+    holds it): it sounds a moment and fades. The backend then says it began: that outcome
+    is passed on (its journal line), not dropped as for a cue withdrawn in time."""
+    keeper = Keeper(schedules=True)
+    service = service_with(services, keeper)
+    at = time.monotonic() + 0.01  # the pause comes 10 ms (or less) before the onset
+    ticket = service.play(Cue("wooden-tap"), 1.0, False, recorder.result, at)
+    assert keeper.got.wait(WAIT)
+    service.cancel(ticket)
+    job, done, _ = keeper.jobs[0]
+    assert keeper.cancelled == [job.id]  # it is asked to fade
+    done(PlayResult(at))  # it began at its moment, the fade follows
+    (outcome,) = recorder.wait_outcomes(1)
+    assert outcome.outcome == "played" and outcome.started_at == at
+    assert service.wait_idle(WAIT)
+
+
+def test_the_worker_backend_tells_the_onset_of_a_cue_cancelled_too_late() -> None:
+    """The worker fades a cue whose cancel came within 30 ms of its onset, and says
+    "started": the backend passes that on (it used to forget the cue at the cancel)."""
+    from sessiontimer.audio.simple import SimpleaudioWorkerBackend
+
+    backend = SimpleaudioWorkerBackend()  # no worker process: lines are fed by hand
+    answers: list[PlayResult] = []
+    tap = Path("tap.wav")
+    job = PlayJob(7, ScaledSound(tap, array("h"), 44100, 1, tap), at=time.monotonic())
+    backend._pending[job.id] = simple_pending(job, answers.append)
+    backend.cancel(job.id)
+    backend._on_line(f"started 7 {job.at:.6f}")
+    assert [a.started_at for a in answers] == [pytest.approx(job.at, abs=1e-5)]
+    backend._on_line("done 7")
+    backend._on_line("started 7 1.0")  # once
+    assert len(answers) == 1
+
+
+def simple_pending(job: PlayJob, done: Done) -> object:
+    from sessiontimer.audio.simple import _Pending
+
+    return _Pending(job, done)

@@ -453,3 +453,27 @@ def test_a_closing_bell_sent_ahead_and_heard_does_not_hold_the_end(tmp_path: Pat
     loop.run()
     assert pending_types(session)[-1] == "session_ended"
     assert later.due == []  # no deadline was waited for
+
+
+def test_a_cue_taken_back_too_late_to_drop_gets_its_line_with_its_moment(tmp_path: Path) -> None:
+    """A pause a moment before a cue sent ahead: the cue was withdrawn, but its device had
+    it and it began (then faded). Its outcome, arriving after the withdrawal, is journaled,
+    late against the moment it was sent for (not 0)."""
+    session, loop = start(tmp_path), Loop()
+    session.hand_over = loop.hand_over
+    clock = session.recorder.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(4.9)
+    coming = session.engine.upcoming(0.25)
+    assert coming is not None and coming[1].kind.value == "interval"
+    cue = coming[1]
+    due = time.monotonic() + 0.1
+    session.cue_sent(cue, due=due)
+    session.route(session.recorder.pause())  # 100 ms before: too late on this device
+    session.cue_withdrawn(cue)
+    session.cue_arrived(cue, CueOutcome("played", "simpleaudio", due + 0.004))
+    loop.run()
+    assert session.writer.flush(5)
+    lines = [e for e in read_journal(session.path).events if e["type"] == "cue"]
+    assert [(e["kind"], e["outcome"]) for e in lines[-1:]] == [("interval", "played")]
+    assert lines[-1]["late"] == pytest.approx(0.004, abs=0.0015)
