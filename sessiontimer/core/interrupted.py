@@ -22,8 +22,10 @@ from sessiontimer.core.journal_read import (
 )
 from sessiontimer.core.replay import NoSessionStart
 
-# Each checkpoint supersedes the one before: of a run of them only the last is decoded.
-_COLLAPSED = frozenset({"checkpoint"})
+# Each checkpoint supersedes the one before, and an offer keeps no notes (a note tells it
+# only its time and id, which the next line's supersede): of a run of them only the last is
+# decoded. A planted journal of a million notes took the offer 28.6 s, every note decoded.
+_COLLAPSED = frozenset({"checkpoint", "note"})
 
 
 Ended = Callable[[str], Mapping[str, tuple[int, int]]]
@@ -37,8 +39,9 @@ def resume_offers(
     """Unfinished journals that can be resumed, newest first; the rest said in ``problems``.
 
     One pass over each journal that does not end in ``session_ended``, in the memory of a
-    line: notes are not kept (``light``) and runs of checkpoints are passed over undecoded
-    but their last, so a planted journal of a million lines is described in a second or two.
+    line: notes are not kept (``light``) and runs of checkpoints and notes are passed over
+    undecoded but their last, so a planted journal of a million lines is described in a
+    second or two.
     ``ended``: a journal known as ended whose size and mtime are still the same is passed
     over without being opened (at 200,000 journals, 200,000 opens at every start).
     """
