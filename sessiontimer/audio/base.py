@@ -12,7 +12,9 @@ from typing import Literal, Protocol
 
 from sessiontimer.audio.sound import ScaledSound
 
-Outcome = Literal["played", "failed", "muted", "visual"]
+# "faded": it began, but was taken back as it did (a pause or a move at its moment): it
+# sounded a moment and faded out, cut short (docs/journal-format.md).
+Outcome = Literal["played", "faded", "failed", "muted", "visual"]
 
 
 @dataclass(frozen=True)

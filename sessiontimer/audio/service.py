@@ -69,6 +69,7 @@ SWITCH_INTERVAL = 0.001
 # and the fed player fade what is within 30 ms of its onset; the hop to the worker comes on
 # top): if the backend then says the sound began, that outcome is passed on all the same.
 LATE_CANCEL = 0.06
+FADED = "cut short: taken back as it began, it faded out"
 
 
 def quick_handover() -> None:
@@ -97,6 +98,12 @@ class Ticket:
     """A cue given to :meth:`AudioService.play`: what :meth:`AudioService.cancel` takes."""
 
     request: _Request = field(repr=False)
+
+    @property
+    def may_sound(self) -> bool:
+        """Cancelled so close to its moment that it may yet begin (then fade): its outcome,
+        ``faded``, may still come (``LATE_CANCEL``); False for one dropped for sure."""
+        return self.request.cancelled_late
 
 
 class AudioService:
@@ -264,8 +271,9 @@ class AudioService:
     def cancel(self, ticket: Ticket) -> bool:
         """Withdraw a cue handed over ahead (paused, skipped, muted, the volume changed, the
         session ended before its moment). True if it had no outcome yet: it then gets none,
-        and a sound not yet begun is never heard. A cue whose sound began a moment before
-        the cancel arrived fades out (on the worker), its outcome dropped."""
+        and a sound not yet begun is never heard. A cue whose device held its sound when the
+        cancel came (within ``LATE_CANCEL`` of its moment: ``Ticket.may_sound``) sounds a
+        moment and fades out; its outcome then comes all the same, as ``faded``."""
         request = ticket.request
         with self._lock:
             if request.over:
@@ -411,8 +419,8 @@ class AudioService:
         if request.cancelled:
             if request.cancelled_late and result.error is None and result.started_at is not None:
                 request.cancelled_late = False  # once
-                heard = CueOutcome("played", backend.name, result.started_at, request.message)
-                request.on_result(heard)  # it sounded (and faded): it gets its line
+                heard = CueOutcome("faded", backend.name, result.started_at, FADED)
+                request.on_result(heard)  # it sounded a moment and faded: its line says so
             return
         if result.error is None and result.started_at is not None:
             self._settle(pos)

@@ -68,7 +68,9 @@ SCHEMA: dict[str, EventSpec] = {
 CHOICES: dict[tuple[str, str], frozenset[str]] = {
     ("phase_ended", "reason"): frozenset({"target", "key", "session_end"}),
     ("session_ended", "reason"): frozenset({"completed", "key", "interrupted"}),
-    ("cue", "outcome"): frozenset({"played", "failed", "muted", "visual", "skipped", "merged"}),
+    ("cue", "outcome"): frozenset(
+        {"played", "faded", "failed", "muted", "visual", "skipped", "merged"}
+    ),
     ("cue_updated", "outcome"): frozenset({"failed"}),
     ("suspended", "reason"): frozenset(
         {

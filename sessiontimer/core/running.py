@@ -32,6 +32,10 @@ from sessiontimer.core.recorder import SessionRecorder
 
 CUE_WAIT = 1.5  # seconds the close waits for the outcome of a cue still on its way
 END_WAIT = 5.0  # seconds ``session_ended`` waits for the closing bell's outcome at most
+# A cue taken back as its device already held it sounds a moment and fades; its word (outcome
+# ``faded``) comes within tens of ms of the take-back, or never (dropped after all). The close
+# and ``session_ended`` wait for it this long after the take-back, at most.
+FADE_WAIT = 0.5
 WITHDRAWN_KEPT = 8  # cues taken back whose late outcome (they began, then faded) is still placed
 REFUSED_RUNNING = (
     "Another sessiontimer is running a session. This one can review logs, not run a session."
@@ -186,8 +190,16 @@ class RunningSession:
         self._end_if_settled()
 
     def _end_if_settled(self) -> None:
-        if not self._end_cues and self._cues.out == 0:
-            self._end_now()
+        if self._end_cues or self._cues.out:
+            return
+        left = self._cues.fading_left()  # a cue taken back as it began: its word first
+        if left > 0:
+            if self.recorder.end_held:  # the end's cues are settled: only this word is left
+                if self._end_deadline is not None:
+                    self._end_deadline()
+                self._end_deadline = self.later(left, lambda: self.hand_over(self._end_now))
+            return
+        self._end_now()
 
     def _end_now(self) -> None:
         """Write ``session_ended`` now, if still held: from here on no cue lines."""
@@ -215,11 +227,14 @@ class RunningSession:
         self._due[event] = time.monotonic() - event.late if due is None else due
         self._cues.sent()
 
-    def cue_withdrawn(self, event: CueDue) -> None:
-        """A cue sent ahead of its moment was taken back (a move, mute, volume, the end)."""
+    def cue_withdrawn(self, event: CueDue, may_sound: bool = False) -> None:
+        """A cue sent ahead of its moment was taken back (a move, mute, volume, the end).
+
+        ``may_sound``: taken back so close to its moment that it may yet sound a moment and
+        fade (``Ticket.may_sound``): the close and the end wait ``FADE_WAIT`` for its word."""
         due = self._due.pop(event, None)
         if due is not None:
-            self._cues.withdrawn()
+            self._cues.withdrawn(event if may_sound else None, FADE_WAIT)
             self._withdrawn[event] = due  # too late to drop, it may still begin: its moment
             while len(self._withdrawn) > WITHDRAWN_KEPT:
                 del self._withdrawn[next(iter(self._withdrawn))]
@@ -362,8 +377,10 @@ class RunningSession:
         return lost
 
     def _settle_cues(self) -> None:
-        """Before the last lines: wait (bounded) for a cue on its way, e.g. the closing bell."""
+        """Before the last lines: wait (bounded) for a cue on its way, e.g. the closing bell,
+        and for the word on one taken back as it began (``FADE_WAIT``): its line says faded."""
         self._cues.wait(CUE_WAIT)
+        self._cues.wait_fading(FADE_WAIT)
         self.journal_cues()
 
     def _finish(self) -> None:

@@ -178,6 +178,8 @@ STOPPED = {
     "connection lost": "the connection was lost",
     "crash": "the app stopped unexpectedly",
 }
+# A cue's outcome as the timeline says it, where the journal's one word is not enough.
+OUTCOMES = {"faded": "cut short as it began: faded out"}
 
 _SHOWN = {
     "note",
@@ -232,7 +234,8 @@ def describe(e: Event) -> str:
     if kind == "resumed":
         return f"resumed after {_secs(e.get('paused_for'))}"
     if kind == "cue":
-        return f"cue {e.get('kind')}: {e.get('sound')} ({e.get('outcome')})"
+        outcome = OUTCOMES.get(str(e.get("outcome")), e.get("outcome"))
+        return f"cue {e.get('kind')}: {e.get('sound')} ({outcome})"
     if kind == "region_set":
         return f"hands at {e.get('name')}"
     if kind == "target_changed":

@@ -332,10 +332,14 @@ def send_ahead(app: SessionTimerApp, event: CueDue, session: RunningSession, at:
     return ticket
 
 
-def take_back(app: SessionTimerApp, event: CueDue, session: RunningSession, ticket: Any) -> None:
-    """A cue sent ahead is no longer due then (a move, pause, mute, volume, the end)."""
-    if app.audio.cancel(ticket):
-        session.cue_withdrawn(event)
+def take_back(app: SessionTimerApp, event: CueDue, session: RunningSession, ticket: Any) -> bool:
+    """A cue sent ahead is no longer due then (a move, pause, mute, volume, the end): True if
+    it had no outcome yet. One taken back at its moment may yet sound and fade: the session
+    then waits (``FADE_WAIT``) for its word."""
+    if not app.audio.cancel(ticket):
+        return False
+    session.cue_withdrawn(event, may_sound=bool(getattr(ticket, "may_sound", False)))
+    return True
 
 
 def cue_trouble(outcome: CueOutcome) -> str:

@@ -105,6 +105,7 @@ def test_a_cancel_before_the_onset_withdraws_the_cue(services, recorder: Recorde
     ticket = service.play(Cue("wooden-tap"), 1.0, False, recorder.result, time.monotonic() + 5)
     assert keeper.got.wait(WAIT)
     assert service.cancel(ticket)
+    assert not ticket.may_sound  # 5 s ahead: dropped for sure, nothing to wait for
     job, done, _ = keeper.jobs[0]
     assert keeper.cancelled == [job.id]
     done(PlayResult(time.monotonic()))  # an answer that crossed the cancel: dropped
@@ -236,12 +237,14 @@ def test_a_cue_taken_back_as_it_begins_still_gets_its_outcome(services, recorder
     at = time.monotonic() + 0.01  # the pause comes 10 ms (or less) before the onset
     ticket = service.play(Cue("wooden-tap"), 1.0, False, recorder.result, at)
     assert keeper.got.wait(WAIT)
-    service.cancel(ticket)
+    assert service.cancel(ticket)
+    assert ticket.may_sound  # too close to its moment: the session waits for its word
     job, done, _ = keeper.jobs[0]
     assert keeper.cancelled == [job.id]  # it is asked to fade
     done(PlayResult(at))  # it began at its moment, the fade follows
     (outcome,) = recorder.wait_outcomes(1)
-    assert outcome.outcome == "played" and outcome.started_at == at
+    assert outcome.outcome == "faded" and outcome.started_at == at  # not a whole "played"
+    assert outcome.message and "cut short" in outcome.message
     assert service.wait_idle(WAIT)
 
 
@@ -267,3 +270,58 @@ def simple_pending(job: PlayJob, done: Done) -> object:
     from sessiontimer.audio.simple import _Pending
 
     return _Pending(job, done)
+
+
+@pytest.mark.parametrize("backend", ["simpleaudio", "system"])
+def test_a_cue_taken_back_as_it_sounds_fades_and_says_so(
+    paced: PacedSink,
+    services,
+    recorder: Recorder,
+    backend: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    """A cue taken back when its device already holds its first sound (a pause at its
+    moment) sounds a moment and fades: its outcome is ``faded``, not a whole ``played``, on
+    the worker and on aplay, and the sink heard it begin and end early.
+
+    The window for that case is 30 ms wide on a real device; to hit it on a loaded machine
+    the worker is stopped (SIGSTOP) from just before the cancel until after the moment, so
+    its "started" cannot overtake the cancel; aplay's feed runs in this process, so its
+    margin is widened instead (DROP_MARGIN 150 ms, the service's LATE_CANCEL with it)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the planned stream is ALSA's")
+    request.getfixturevalue("need_simpleaudio" if backend == "simpleaudio" else "need_aplay")
+    from sessiontimer.audio import player_feed
+    from sessiontimer.audio import service as service_module
+
+    monkeypatch.setattr(player_feed, "DROP_MARGIN", 0.15)
+    monkeypatch.setattr(service_module, "LATE_CANCEL", 0.2)
+    service = AudioService(AudioSettings(backend=backend), [])
+    services.append(service)
+    cue = Cue("soft-bell")  # 6 s, struck: one that fades shows as a short play
+    service.prepare([cue])
+    worker = getattr(service.backend, "pid", None)
+    at = time.monotonic() + 0.5
+    ticket = service.play(cue, 1.0, False, recorder.result, at)
+    while time.monotonic() < at - (0.08 if worker else 0.1):  # its first sound is written
+        time.sleep(0.002)
+    if worker:
+        os.kill(worker, signal.SIGSTOP)
+    try:
+        assert service.cancel(ticket)  # no outcome yet: taken back
+        assert ticket.may_sound
+        if worker:
+            while time.monotonic() < at + 0.1:  # the worker wakes after the moment
+                time.sleep(0.005)
+    finally:
+        if worker:
+            os.kill(worker, signal.SIGCONT)
+    (outcome,) = recorder.wait_outcomes(1)
+    assert outcome.outcome == "faded", outcome
+    assert outcome.backend == ("simpleaudio" if worker else "aplay")
+    (idx,) = paced.plays()
+    assert paced.finished(idx)
+    assert paced.onset_ns(idx) is not None  # it was heard
+    assert paced.played_seconds(idx) < 2.0  # the lead-in, a moment and the fade: not 6.5 s
+    assert service.wait_idle(WAIT) and len(recorder.outcomes) == 1

@@ -22,6 +22,7 @@ from sessiontimer.audio.base import CueOutcome
 from sessiontimer.core import running
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.config import builtin_settings
+from sessiontimer.core.cue_book import CueBook
 from sessiontimer.core.events import CueDue
 from sessiontimer.core.journal import encode_line, make_event
 from sessiontimer.core.journal_read import JournalError, read_journal
@@ -470,10 +471,126 @@ def test_a_cue_taken_back_too_late_to_drop_gets_its_line_with_its_moment(tmp_pat
     due = time.monotonic() + 0.1
     session.cue_sent(cue, due=due)
     session.route(session.recorder.pause())  # 100 ms before: too late on this device
-    session.cue_withdrawn(cue)
-    session.cue_arrived(cue, CueOutcome("played", "simpleaudio", due + 0.004))
+    session.cue_withdrawn(cue, may_sound=True)
+    session.cue_arrived(cue, faded(due + 0.004))
     loop.run()
     assert session.writer.flush(5)
     lines = [e for e in read_journal(session.path).events if e["type"] == "cue"]
-    assert [(e["kind"], e["outcome"]) for e in lines[-1:]] == [("interval", "played")]
+    assert [(e["kind"], e["outcome"]) for e in lines[-1:]] == [("interval", "faded")]
     assert lines[-1]["late"] == pytest.approx(0.004, abs=0.0015)
+
+
+def faded(onset: float) -> CueOutcome:
+    """The service's word on a cue taken back as it began (``AudioService``)."""
+    return CueOutcome("faded", "aplay", onset, "cut short: taken back as it began")
+
+
+class FakeNow:
+    """A monotonic clock by hand, for the cue book's deadlines."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def taken_back_at_its_moment(
+    tmp_path: Path, book: CueBook
+) -> tuple[RunningSession, Loop, CueDue, float]:
+    """A session paused at the moment of its interval cue, sent ahead: taken back as it may
+    already sound (``may_sound``)."""
+    session, loop = start(tmp_path), Loop()
+    session.hand_over, session._cues = loop.hand_over, book
+    clock = session.recorder.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(4.9)
+    coming = session.engine.upcoming(0.25)
+    assert coming is not None and coming[1].kind.value == "interval"
+    cue, due = coming[1], time.monotonic() + 0.01
+    session.cue_sent(cue, due=due)
+    session.route(session.recorder.pause())
+    session.cue_withdrawn(cue, may_sound=True)
+    return session, loop, cue, due
+
+
+def cue_lines(session: RunningSession) -> list[tuple[str, str]]:
+    events = read_journal(session.path).events
+    return [(str(e["kind"]), str(e["outcome"])) for e in events if e["type"] == "cue"]
+
+
+def test_a_quit_right_after_a_cue_taken_back_as_it_began_waits_for_its_faded_word(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: a pause at a cue's moment, then quit at once: the cue sounded a moment and
+    faded, and its word comes from the audio side while the quit is under way. The quit
+    waits for it (``FADE_WAIT`` at most) so its line says ``faded`` before ``suspended``."""
+    now = FakeNow()
+    answer: list[Callable[[], None]] = []
+
+    class AnswersWhileWaitedFor(CueBook):  # the backend's word comes during the wait
+        def wait_fading(self, timeout: float) -> bool:
+            threading.Thread(target=answer[0]).start()
+            return super().wait_fading(timeout)
+
+    session, _, cue, due = taken_back_at_its_moment(tmp_path, AnswersWhileWaitedFor(now))
+    answer.append(lambda: session.cue_arrived(cue, faded(due + 0.003)))
+    assert session._cues.fading_left() == running.FADE_WAIT
+    session.suspend("quit")
+    assert session.wait(5)
+    assert cue_lines(session)[-1] == ("interval", "faded")
+    assert types(session.path)[-1] == "suspended"
+
+
+def test_a_faded_word_that_never_comes_is_given_up_after_the_fade_wait(tmp_path: Path) -> None:
+    """Taken back in time after all (dropped, never heard): no word comes. Once
+    ``FADE_WAIT`` has passed since the take-back, the close waits for nothing and writes
+    no line for it."""
+    now = FakeNow()
+    session, _, _, _ = taken_back_at_its_moment(tmp_path, CueBook(now))
+    now.t += running.FADE_WAIT
+    assert session._cues.fading_left() == 0
+    assert session._cues.wait_fading(60.0)  # at once: the clock above says it is over
+    session.close("calm")
+    assert session.wait(5)
+    assert ("interval", "faded") not in cue_lines(session)
+    assert types(session.path)[-2:] == ["session_ended", "closing_note"]
+
+
+def test_the_end_waits_for_the_word_on_a_cue_taken_back_as_it_began(tmp_path: Path) -> None:
+    """End pressed at a cue's moment: the cue sent ahead is taken back (it fades), the
+    closing bell rings. ``session_ended`` waits for both words, the faded one at most
+    ``FADE_WAIT``: every cue line comes before the end."""
+    now, later = FakeNow(), Later()
+    session, loop, cue, due = taken_back_at_its_moment(tmp_path, CueBook(now))
+    session.later = later
+    session.route(session.recorder.resume())
+    events = session.route(session.recorder.end("key"))
+    (bell,) = [e for e in events if isinstance(e, CueDue)]
+    session.cue_sent(bell)
+    session.cue_arrived(bell, played())
+    loop.run()
+    assert "session_ended" not in pending_types(session)
+    assert [s for s, _ in later.due] == [running.FADE_WAIT]  # bounded
+    session.cue_arrived(cue, faded(due + 0.002))
+    loop.run()
+    assert later.due == []  # ended by the word, not the deadline
+    assert pending_types(session)[-3:] == ["cue", "cue", "session_ended"]
+    assert cue_lines(session)[-2:] == [("session_end", "played"), ("interval", "faded")]
+
+
+def test_the_end_gives_up_a_faded_word_at_its_deadline(tmp_path: Path) -> None:
+    now, later = FakeNow(), Later()
+    session, loop, _, _ = taken_back_at_its_moment(tmp_path, CueBook(now))
+    session.later = later
+    (bell,) = [e for e in session.route(session.recorder.end("key")) if isinstance(e, CueDue)]
+    session.cue_sent(bell)
+    session.cue_arrived(bell, played())
+    loop.run()
+    assert [s for s, _ in later.due] == [running.FADE_WAIT]
+    assert "session_ended" not in pending_types(session)
+    now.t += running.FADE_WAIT
+    later.fire()
+    loop.run()
+    assert pending_types(session)[-2:] == ["cue", "session_ended"]
+    assert cue_lines(session)[-1] == ("session_end", "played")

@@ -75,3 +75,16 @@ def test_region_finds_typed_notes_and_toggles_taken_there(tmp_path: Path) -> Non
         assert found == [summary], region
     found, _ = select([summary], "region:feet")
     assert found == []
+
+
+def test_a_cue_cut_short_as_it_began_is_not_shown_as_played(tmp_path: Path) -> None:
+    """A cue taken back at its moment (a pause) sounded a moment and faded (issue 15): the
+    timeline says it was cut short, not that it played."""
+    s = Session(datetime(2026, 10, 22, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add("cue", 30, 0, kind="interval", sound="wooden-tap", backend="aplay",
+          outcome="faded", late=0.004, began=30.004)  # fmt: skip
+    s.add("session_ended", 55, 0, reason="key")
+    lines = _lines(write(tmp_path, s.wall, s.events, "dddddd"), tmp_path)
+    (cue,) = [line for line in lines if line.startswith("cue ")]
+    assert "cut short" in cue and "faded" in cue and "played" not in cue, cue

@@ -9,6 +9,7 @@ every move, pause, mute and volume change. Driven by a manual clock: nothing her
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from sessiontimer.audio.base import CueOutcome
 from sessiontimer.audio.starting import StartingAudio
 from sessiontimer.core.clock import ManualClock
 from sessiontimer.core.journal_read import read_journal
+from sessiontimer.ui import session_flow
 from sessiontimer.ui.screens.session.running import AHEAD, SessionScreen
 from tests.ui.conftest import build_app
 
@@ -31,6 +33,7 @@ class Sent:
     on_result: Any
     at: float | None
     sent_at: float = field(default_factory=time.monotonic)
+    may_sound: bool = False  # taken back as its device held it: it fades (``Ticket``)
 
 
 class Service:
@@ -188,3 +191,52 @@ async def test_a_volume_change_sends_the_cue_again_at_the_new_level(clock: Manua
             assert service.cancelled == [sent]
             again = service.ahead()[-1]
             assert again is not sent and again.volume < sent.volume and again.cue == sent.cue
+
+
+class FadingService(Service):
+    """Every cue taken back is too close to its moment to drop: it sounds a moment and
+    fades, and its word (``faded``) comes from the audio thread 50 ms after the cancel."""
+
+    def cancel(self, ticket: Sent) -> bool:
+        ticket.may_sound = True
+        word = CueOutcome("faded", "aplay", time.monotonic(), "cut short: taken back")
+        threading.Timer(0.05, ticket.on_result, (word,)).start()
+        return super().cancel(ticket)
+
+
+async def test_end_at_a_cues_moment_then_closing_at_once_keeps_its_faded_line(
+    clock: ManualClock,
+) -> None:
+    """End confirmed at the interval's moment, the End screen closed at once: the interval
+    sent ahead was taken back as it began (it fades), the closing bell rang. Both lines are
+    in the journal, before ``session_ended``: the close waited for the faded word."""
+    app = demo(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        audio: StartingAudio = app.audio
+        service = FadingService()
+        audio.ready(service)
+        audio.prepared()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app.session is not None and app.session.engine.started:
+                break
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        session = app.session
+        assert session is not None
+        with ticking(app, screen):
+            clock.advance(4.9)
+            screen.tick()
+            (sent,) = service.ahead()
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert service.cancelled == [sent] and sent.may_sound
+            session_flow.close(app, session, None)  # what the End screen's close does
+        assert session.wait(5)
+    events = read_journal(session.path).events
+    kinds = [(e["type"], e.get("kind"), e.get("outcome")) for e in events]
+    end = kinds.index(("session_ended", None, None))
+    assert ("cue", "interval", "faded") in kinds[:end], kinds
+    assert ("cue", "session_end", "played") in kinds[:end], kinds

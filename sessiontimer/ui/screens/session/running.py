@@ -214,9 +214,8 @@ class SessionScreen(AppScreen[None]):
             return
         _, event, ticket = self._ahead
         self._first_ahead = False
-        if self.st_app.audio.cancel(ticket):
+        if service_glue.take_back(self.st_app, event, self.session, ticket):
             self._ahead = None
-            self.session.cue_withdrawn(event)
 
     def _sent_ahead(self, event: CueDue) -> bool:
         """Whether ``event`` (just due) is the cue already sent ahead: then not again."""
