@@ -16,8 +16,10 @@ lie between the stream's start and ``at``: the sound's first sample is then hear
 the device's own clock, so a late wake-up of this thread (it only has to keep the device's
 buffer from running dry) no longer moves the onset. The onset told back is that planned moment,
 or the moment the sound's first piece reached the device if the device ran dry first (then the
-plan slipped and the truth is the later time). :meth:`AlsaStream.cancel` before the onset
-drops it silently.
+plan slipped and the truth is the later time), or later still if the device's own count of
+what it holds before that piece (``snd_pcm_delay``, read as it is handed over) says it will be
+heard later (a device that started late). :meth:`AlsaStream.cancel` before the onset drops it
+silently.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def load() -> ctypes.CDLL | None:
     lib.snd_pcm_recover.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
     for fn in ("snd_pcm_drain", "snd_pcm_drop", "snd_pcm_close"):
         getattr(lib, fn).argtypes = [ctypes.c_void_p]
+    lib.snd_pcm_delay.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_long)]
     return lib
 
 
@@ -149,17 +152,35 @@ class AlsaStream:
                 raise OSError("the sound device stopped")
 
     def _begin(self) -> None:
-        """The sound's first piece goes next: its onset (where it lands on the device's
-        clock, or now if the device ran dry), told back."""
+        """The sound's first piece goes next: its onset, told back. That is where it lands
+        by the frames fed since the device started (or now, if the device ran dry), or later
+        if the device itself says so: what it still holds before this piece (``snd_pcm_delay``:
+        a device that started late, or plays behind). A sink that says nothing there (0,
+        e.g. the null plugin, which plays at once) leaves the count by frames."""
         now = time.monotonic()
         onset = now
         if self._start is not None:
             onset = max(now, self._start + self._fed / self._rate)
+        heard = self._device_onset()
+        if heard is not None:
+            onset = max(onset, heard)
         with self._lock:
             self._begun = True
             self.onset = onset
         if self._on_onset is not None:
             self._on_onset(onset)
+
+    def _device_onset(self) -> float | None:
+        """When a frame written now is heard, by the device's own count, or None when it
+        cannot say (no delay reported, or 0)."""
+        delay = ctypes.c_long(0)
+        try:
+            rc = int(self._lib.snd_pcm_delay(self._pcm, ctypes.byref(delay)))
+        except (AttributeError, OSError):
+            return None
+        if rc < 0 or delay.value <= 0:
+            return None
+        return time.monotonic() + delay.value / self._rate
 
     def _paced(self, piece: bytes, frames: int) -> int | None:
         with self._lock:
