@@ -2,12 +2,15 @@
 
 A suspended laptop does not lose time (the clock counts through suspend), but it plays no
 cues; so while a session runs we hold an inhibitor: ``systemd-inhibit`` on Linux,
-``caffeinate`` on macOS. Each is a child process that holds the lock until we end it.
+``caffeinate`` on macOS. Each runs a small holder child for as long as it holds the lock; the
+holder says ``held`` on its output once it runs (so the lock is taken) and reads its input until
+we close it (or this process dies). Held means the holder said so: a helper that refuses
+slowly on a loaded machine is reported, not taken for a lock.
 """
 
 from __future__ import annotations
 
-import os
+import select
 import shutil
 import subprocess
 import sys
@@ -16,6 +19,8 @@ MAY_SLEEP = (
     "This computer may go to sleep during the session ({why}), and then no bells play: "
     "turn sleep off in its power settings."
 )
+HOLDER = "import sys; print('held', flush=True); sys.stdin.read()"
+ANSWER_WITHIN = 10.0  # seconds for the helper to say held or refuse (a worker thread waits)
 
 
 class SleepInhibitor:
@@ -27,7 +32,7 @@ class SleepInhibitor:
 
     def _command(self) -> list[str] | None:
         if sys.platform == "darwin" and shutil.which("caffeinate"):
-            return ["caffeinate", "-i", "-w", str(os.getpid())]
+            return ["caffeinate", "-i", sys.executable, "-c", HOLDER]
         if sys.platform.startswith("linux") and shutil.which("systemd-inhibit"):
             return [
                 "systemd-inhibit",
@@ -37,7 +42,7 @@ class SleepInhibitor:
                 "--mode=block",
                 sys.executable,
                 "-c",
-                "import sys; sys.stdin.read()",
+                HOLDER,
             ]
         return None
 
@@ -53,19 +58,28 @@ class SleepInhibitor:
             self._proc = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
         except OSError as error:
             self.message = MAY_SLEEP.format(why=f"the stay-awake helper failed: {error.strerror}")
             return False
-        try:
-            self._proc.wait(timeout=0.2)  # an inhibitor that exits at once was refused
-        except subprocess.TimeoutExpired:
+        answer = self._answer(self._proc)
+        if answer == "held":
             return True
-        self._proc = None
-        self.message = MAY_SLEEP.format(why="it would not stay awake")
+        self.release()
+        why = "it did not answer" if answer is None else "it would not stay awake"
+        self.message = MAY_SLEEP.format(why=why)
         return False
+
+    @staticmethod
+    def _answer(proc: subprocess.Popen[bytes]) -> str | None:
+        """``held`` once the holder runs, ``""`` if the helper ended first, None if neither."""
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], ANSWER_WITHIN)
+        if not ready:
+            return None
+        return proc.stdout.readline().decode(errors="replace").strip()
 
     def release(self) -> None:
         """Stop holding the lock; closing stdin ends the child that holds it."""
@@ -73,8 +87,9 @@ class SleepInhibitor:
         if proc is None:
             return
         try:
-            if proc.stdin:
-                proc.stdin.close()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe:
+                    pipe.close()
             proc.terminate()
             proc.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
