@@ -3,10 +3,13 @@
 Every note the screen showed as "Saved" must be in the journal, every journal must parse,
 and the replayed state must agree with the journal (every fifth trial restarts the real app
 and continues the session, which must reopen in the journaled phase).
+
+20 trials here; ``SESSIONTIMER_POWER_CUT_TRIALS`` asks for more (CI's stress step runs 100).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +19,7 @@ from pathlib import Path
 from sessiontimer.core.journal_read import read_journal, resume_state
 from tests.reliability.ptyapp import PtyApp, sessions
 
-TRIALS = 50
+TRIALS = int(os.environ.get("SESSIONTIMER_POWER_CUT_TRIALS", "20"))
 AT_ONCE = 5
 TAGS = {"r": "release", "f": "softening", "l": "lengthening", "h": "heat", "t": "tingling",
         "p": "pulsation", "b": "breath change"}  # fmt: skip
@@ -136,5 +139,5 @@ def test_sigkill_at_random_moments_loses_no_saved_note(tmp_path: Path) -> None:
         f"{pending} sent but not confirmed, {sum(t.restarted for t in done)} restarts resumed"
     )
     assert shown >= TRIALS  # the trials did take notes the screen confirmed
-    assert sum(t.restarted for t in done) >= 5
-    assert time.monotonic() - began < 120
+    assert sum(t.restarted for t in done) >= TRIALS // 10  # of the TRIALS // 5 that restart
+    assert time.monotonic() - began < 120 * max(1.0, TRIALS / 50)  # a hang, not a speed goal
