@@ -91,6 +91,7 @@ class _Request:
     cancelled: bool = False
     over: bool = False  # on_result called (or cancelled): never twice
     cancelled_late: bool = False  # within LATE_CANCEL of its moment: it may yet begin (fading)
+    backend: str | None = None  # the name of the backend that played it (its later words)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class AudioService:
         self._latest_volume: float | None = None
         self._next_probe = 0.0
         self._closed = False
+        self._told: str | None = None  # the backend name the outcomes and changes last carried
         self._skip_unavailable()
         for backend in self._chain:
             if isinstance(backend, SimpleaudioWorkerBackend):
@@ -424,10 +426,10 @@ class AudioService:
             return
         if result.error is None and result.started_at is not None:
             self._settle(pos)
+            name = self._named(backend)
+            request.backend = name
             outcome: Outcome = "visual" if isinstance(backend, VisualBackend) else "played"
-            self._finish(
-                request, CueOutcome(outcome, backend.name, result.started_at, request.message)
-            )
+            self._finish(request, CueOutcome(outcome, name, result.started_at, request.message))
             return
         self._record(backend, result.error or "failed")
         request.position = pos + 1
@@ -438,7 +440,26 @@ class AudioService:
         if request.cancelled:
             return
         words = in_words(reason)
-        request.on_result(CueOutcome("failed", self.backend_name, time.monotonic(), words, True))
+        name = request.backend or self.backend_name  # the one that played it, not the one now
+        request.on_result(CueOutcome("failed", name, time.monotonic(), words, True))
+
+    def _named(self, backend: Backend) -> str:
+        """The name an outcome of ``backend`` carries. One backend's name can change without
+        a fallback (the system player moving from pw-play to aplay): that is told as a change
+        first, so no line names a backend the journal was not told of."""
+        name = backend.name
+        with self._lock:
+            previous, self._told = self._told, name
+        if previous is not None and previous != name and self.on_backend_changed is not None:
+            self.on_backend_changed(BackendChange(previous, name, f"{previous} could not play"))
+        return name
+
+    def _tell(self, change: BackendChange) -> None:
+        """Tell a fallback or a return; the name outcomes carry from now on is its current."""
+        with self._lock:
+            self._told = change.current
+        if self.on_backend_changed is not None:
+            self.on_backend_changed(change)
 
     def _settle(self, pos: int) -> None:
         """Backend ``pos`` just worked: it is the one in use now; say so if that changed."""
@@ -455,9 +476,8 @@ class AudioService:
             self._index = pos
             self._next_probe = time.monotonic() + self.retry_every
             self._update_silence()
-            change = BackendChange(previous, current, reason)
-        if self.on_backend_changed is not None:
-            self.on_backend_changed(change)
+            change = BackendChange(self._told or previous, current, reason)
+        self._tell(change)
 
     def _probe(self) -> None:
         """While degraded: try each better backend with a moment of silence; settle on one."""
@@ -502,9 +522,10 @@ class AudioService:
             self._index += 1
             self._next_probe = time.monotonic() + self.retry_every
             self._skip_unavailable()
-            change = BackendChange(previous, self.backend_name, self._reasons[previous])
-        if self.on_backend_changed is not None:
-            self.on_backend_changed(change)
+            change = BackendChange(
+                self._told or previous, self.backend_name, self._reasons[previous]
+            )
+        self._tell(change)
 
     def _on_restart(self, why: str, seconds: float) -> None:
         name = SimpleaudioWorkerBackend.name
