@@ -131,10 +131,17 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
         return EXIT_PROBLEM
 
 
-def typed(text: str) -> str:
+def typed(text: str, limit: int | None = None) -> str:
     """A name or note quoted as typed, for a line :func:`shown` escapes: ``repr`` doubled every
-    backslash and swapped the quotes (the rename dialog quotes so too)."""
-    return f"“{text}”"
+    backslash and swapped the quotes (the rename dialog quotes so too). An error echoing what
+    was typed gives a ``limit``: a longer text is cut and its length said (a 10 kB filter is
+    not printed back); a confirmation of what was written shows it whole."""
+    if limit is None or len(text) <= limit:
+        return f"“{text}”"
+    return f"“{text[:limit]}…” ({len(text):,} characters)"
+
+
+ECHO = 80  # characters of a typed text an error message quotes back
 
 
 def _err(message: str) -> None:
@@ -198,7 +205,7 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
         sys.stdout.flush()
         _err(f"the newest {len(found)} shown; more match (--all, or --limit N --offset N)")
     if not found and line.strip() and not args.offset:
-        _err(f"no sessions match {line}")
+        _err(f"no sessions match {typed(line, ECHO)}")
         return EXIT_PROBLEM
     return EXIT_OK
 
@@ -221,7 +228,8 @@ def _find(app_paths: AppPaths, ident: str) -> Summary | None:
     with _index(app_paths) as store:
         found = lookup.by_id(store, ident)
     if found is None:
-        _err(f"no single session matches {typed(ident)}; `sessiontimer logs list` shows the ids")
+        said = typed(ident, ECHO)
+        _err(f"no single session matches {said}; `sessiontimer logs list` shows the ids")
     return found
 
 
@@ -363,7 +371,7 @@ def _delete(args: argparse.Namespace, app_paths: AppPaths) -> int:
     with _index(app_paths) as store:
         matching = lookup.client_sessions(store, args.client)
     if not matching:
-        _err(f"no sessions of a client named {typed(args.client)}")
+        _err(f"no sessions of a client named {typed(args.client, ECHO)}")
         return EXIT_PROBLEM
     if _refuse_live(app_paths, [app_paths.sessions_dir / s.rel for s in matching], "delete"):
         return EXIT_PROBLEM
@@ -416,7 +424,7 @@ def _rename(args: argparse.Namespace, app_paths: AppPaths) -> int:
         app_paths.sessions_dir, app_paths.state_dir, args.old, args.new, datetime.now().astimezone()
     )
     if not done.sessions:
-        _err(f"no sessions of a client named exactly {typed(args.old)}")
+        _err(f"no sessions of a client named exactly {typed(args.old, ECHO)}")
         return EXIT_PROBLEM
     print(shown(f"Renamed {typed(args.old)} to {typed(args.new)} in {done.sessions} session(s)."))
     for ident in done.skipped:

@@ -41,7 +41,7 @@ def test_a_bad_filter_lists_nothing_and_a_filter_that_matches_nothing_says_so(
     assert "since:yesterday is not a date" in told.err and "YYYY-MM-DD" in told.err
     assert cli.main(["logs", "list", "client:zoe"]) == 1
     told = capsys.readouterr()
-    assert told.out == "" and "no sessions match client:zoe" in told.err
+    assert told.out == "" and "no sessions match “client:zoe”" in told.err
     assert cli.main(["logs", "list", "client:zoe", "--json"]) == 1
     assert capsys.readouterr().out == ""  # JSON lines only on stdout
     assert cli.main(["logs", "list", "--offset", "5"]) == 0  # past the end: not "no match"

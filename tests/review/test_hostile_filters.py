@@ -110,7 +110,8 @@ def test_logs_list_with_a_hostile_filter_lists_or_says_none_match(
     out, err = capsys.readouterr()
     if line.startswith("w0"):
         assert (code, out) == (1, "")
-        assert err.startswith("sessiontimer: no sessions match w0 w1 w2")
+        assert err.startswith("sessiontimer: no sessions match “w0 w1 w2")
+        assert len(err) < 200 and f"({len(line):,} characters)" in err  # not the whole line back
     else:
         assert code == 0, err
         assert len(out.splitlines()) == 1 and "bbbbbb" not in out
