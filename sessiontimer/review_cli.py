@@ -148,13 +148,17 @@ def _err(message: str) -> None:
     print(f"sessiontimer: {shown(message)}", file=sys.stderr)
 
 
-def _index(app_paths: AppPaths, full: bool = False) -> Store:
+def _index(app_paths: AppPaths, full: bool = False, listable_only: bool = False) -> Store:
     """The index, brought up to date (a progress line on a terminal); the caller closes it.
 
     Ctrl+C stops a long build: what was read stays in the index for the next run.
+    ``listable_only``: a large cold build stops once every session is listed (partial
+    rows: see review/index.py); otherwise their notes and text are read too, with their
+    own progress line.
     """
     store = index.open_index(app_paths.state_dir)
-    bar = ProgressLine("reading session logs")
+    bar = ProgressLine("listing session logs")
+    notes = ProgressLine("indexing notes and text")
     try:
         index.refresh(
             app_paths.sessions_dir,
@@ -163,12 +167,16 @@ def _index(app_paths: AppPaths, full: bool = False) -> Store:
             progress=bar,
             processes=True,
             store=store,
+            listable_only=listable_only,
+            filling=notes,
+            listable=bar.close,
         )
     except BaseException:
         store.close()
         raise
     finally:
         bar.close()
+        notes.close()
     return store
 
 
@@ -181,19 +189,22 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
         _err("--limit and --offset take a number of sessions, 0 or more")
         return EXIT_USAGE
     line = " ".join(args.filters)
-    problems = query.parse(line).problems
+    parsed = query.parse(line)
+    problems = parsed.problems
     if problems:
         for problem in problems:
             _err(f"filter: {problem}")
         _err("nothing listed: fix the filter and try again")
         return EXIT_USAGE
     limit = None if args.all else args.limit + 1  # one more: are there more to show?
-    with _index(app_paths, full=args.check_all) as store:
+    listable_only = not index.needs_full(parsed)
+    with _index(app_paths, full=args.check_all, listable_only=listable_only) as store:
         try:
             found = lookup.page(store, lookup.select(store, line), args.offset, limit)
         except sqlite3.Error as error:
             _err(f"this filter could not be asked of the index ({error}); try fewer words")
             return EXIT_USAGE
+        partial = index.partial_count(store) if any(s.partial for s in found) else 0
     more = limit is not None and len(found) == limit
     if more:
         found.pop()
@@ -204,6 +215,13 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if more:
         sys.stdout.flush()
         _err(f"the newest {len(found)} shown; more match (--all, or --limit N --offset N)")
+    if partial:
+        sys.stdout.flush()
+        _err(
+            f"{partial:,} sessions are listed from their first and last lines: their notes "
+            "are not read yet (shown as …; a session resumed after a crash shows how it "
+            "ended). A filter on notes, tags or text, or the Sessions screen, reads them."
+        )
     if not found and line.strip() and not args.offset:
         _err(f"no sessions match {typed(line, ECHO)}")
         return EXIT_PROBLEM
@@ -219,7 +237,7 @@ def row_text(s: Summary) -> str:
     return (
         f"{s.id}  {start[:10]} {start[11:16]}  {(s.client or '-')[:20]:<20}  "
         f"{s.preset[:24]:<24}  {readable.span(s.duration):>14}  "
-        f"{readable.count(s.notes, 'note'):>9}  "
+        f"{'…' if s.partial else readable.count(s.notes, 'note'):>9}  "
         f"{s.status}{', unsigned' if s.signature == 'unsigned' else ''}{flag}"
     )
 

@@ -137,3 +137,38 @@ def _memo(text: str) -> Any:
         _MEMO.clear()
     _MEMO[key] = (text, value)
     return value
+
+
+# -- the first stage of a cold build: what a list row needs, from two short reads ---------
+_ENDED = b'{"v":1,"type":"session_ended"'
+_AMENDED = b'{"v":1,"type":"amended"'
+
+
+def listable_events(head: bytes, tail: bytes) -> list[Event] | None:
+    """The events a list row needs, from the file's first line (``head``, ending in its
+    newline) and its last bytes (``tail``): the start, then the last ``session_ended`` and
+    every line after it (signatures and amendments are only ever appended there), the last
+    line giving the session's length. None when these bytes cannot tell (no
+    ``session_ended`` in the tail, a line not in the writer's form): read the file whole.
+
+    What these lines cannot tell: the notes, marks, findings, texts, whether the session was
+    resumed after a crash (a line further in) and whether a line in between is damaged, nor
+    an amendment made before a resume; the row is partial until the full read.
+    """
+    if not head.startswith(_HEAD) or not head.endswith(b"}\n") or not tail.endswith(b"}\n"):
+        return None
+    ended_at = tail.rfind(_ENDED)
+    if ended_at < 0 or (ended_at and tail[ended_at - 1] != 0x0A):
+        return None  # no session_ended here (unfinished, or far from the end), or cut
+    after = tail[ended_at:]
+    try:
+        events: list[Event] = [_start_event(head[:-1].decode())]
+        if after.count(b'{"v":1,"type":"') != after.count(b"\n"):
+            return None  # a line holding a second line's start: lines run together
+        rest = json.loads(b"[" + after[:-1].replace(b"\n", b",") + b"]")
+    except ValueError:
+        return None
+    if not isinstance(rest, list) or len(rest) != after.count(b"\n"):
+        return None
+    events += rest
+    return events if _plausible(events) else None

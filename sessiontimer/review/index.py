@@ -11,6 +11,12 @@ delete) updates its rows at once: :func:`update`.
 
 A cold build streams: rows are committed in batches as journals are read, with progress
 reported and a way to stop; what was committed stays valid and a later refresh continues.
+A large one (:data:`STAGED_MIN` journals or more) goes in two stages: first every session
+becomes listable from its first and last lines (rows marked ``partial``: no notes, marks,
+findings or text yet), then each is read whole and its row filled in (:func:`fill`), newest
+first. A refresh always finishes the second stage, also one a stopped build left, unless
+asked for ``listable_only``; whoever reads the rows that way must not answer a question of
+notes, tags, regions or text from a partial row (:func:`needs_full`, :func:`partial_count`).
 """
 
 from __future__ import annotations
@@ -22,12 +28,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sessiontimer.review.query import Query
 from sessiontimer.review.store import Batch, Store, batch_rows, open_store, remove
-from sessiontimer.review.summary import Stamp, Summary, summarize_stamped
+from sessiontimer.review.summary import Stamp, Summary, listable_stamped, summarize_stamped
 
 Progress = Callable[[int, int], None]  # (journals read, journals to read)
 PARALLEL_MIN = 4000  # fewer journals than this are read in this process
 CHUNK = 250  # journals read (by one worker process), written and committed at a time
+STAGED_MIN = 2000  # this many journals to read or more: listable first, then filled in
+LISTABLE_CHUNK = 1000  # partial rows are small: fewer, larger commits (each costs ~10 ms)
+Chunk = tuple[list[int], list[str]]  # (sids, journals): read together, written together
 
 
 class Cancelled(Exception):
@@ -36,8 +46,9 @@ class Cancelled(Exception):
 
 @dataclass
 class Refreshed:
-    reread: int  # journals read by this refresh
+    reread: int  # journals read by this refresh (made listable, at least)
     removed: int  # rows dropped for journals that are gone
+    filled: int = 0  # partial rows filled in (the second stage)
 
 
 @dataclass
@@ -119,8 +130,15 @@ def refresh(
     cancel: Callable[[], bool] | None = None,
     processes: bool = False,
     store: Store | None = None,
+    listable_only: bool = False,
+    filling: Progress | None = None,
+    listable: Callable[[], None] | None = None,
 ) -> Refreshed:
     """Bring the index in line with the journals; re-read only what changed.
+
+    ``listable_only``: stop once every session is listable (partial rows may stay: see the
+    module's notes). ``filling``: the progress of the second stage (``progress`` when not
+    given); ``listable``: called once every session is listable, before it.
 
     One refresh at a time per state folder in this process (the Start screen's, the
     Sessions screen's): a second one waits, showing the first one's progress, then finds
@@ -146,7 +164,12 @@ def refresh(
         if store is None:
             store = open_index(state_dir)
         try:
-            return _refresh(store, sessions_dir, full, report, cancel, processes)
+            done = _refresh(store, sessions_dir, full, report, cancel, processes)
+            if listable is not None:
+                listable()
+            if not listable_only:
+                done.filled = fill(store, sessions_dir, filling or report, cancel, processes)
+            return done
         finally:
             _PROGRESS.pop(key, None)
             if own:
@@ -212,24 +235,88 @@ def _read_into(
     cancel: Callable[[], bool] | None,
     processes: bool,
 ) -> int:
-    """Read ``todo`` and commit their rows in batches; progress at most ten times a second."""
-    total, done, shown = len(todo), 0, 0.0
+    """Read ``todo`` and commit their rows in batches; progress at most ten times a second.
+    Many journals are made listable only (partial rows; :func:`fill` reads them whole)."""
+    total = len(todo)
     if not total:
         return 0
     version = store.data_version()
     cold = version if store.empty() else None  # a cold build: nothing to drop, while alone
+    first = store.next_sid()
+    staged = total >= STAGED_MIN
+    chunks = _chunks([first + i for i in range(total)], todo, LISTABLE_CHUNK if staged else CHUNK)
+
+    def write(batch: Batch, asked: list[int]) -> None:
+        store.put_batch(batch, cold=cold)
+
+    _stream(store, sessions_dir, chunks, staged, write, progress, cancel, processes)
+    return total
+
+
+def _chunks(sids: list[int], rels: list[str], size: int | None = None) -> list[Chunk]:
+    size = size or CHUNK
+    return [(sids[i : i + size], rels[i : i + size]) for i in range(0, len(rels), size)]
+
+
+def _stream(
+    store: Store,
+    sessions_dir: Path,
+    chunks: list[Chunk],
+    listable: bool,
+    write: Callable[[Batch, list[int]], object],
+    progress: Progress | None,
+    cancel: Callable[[], bool] | None,
+    processes: bool,
+) -> None:
+    total, done, shown = sum(len(rels) for _, rels in chunks), 0, 0.0
     if progress is not None:
         progress(0, total)
-    for count, batch in _batches(sessions_dir, todo, processes, store.next_sid()):
-        store.put_batch(batch, cold=cold)
+    batches = _batches(sessions_dir, chunks, processes, listable)
+    for (sids, _), batch in zip(chunks, batches, strict=True):
+        write(batch, sids)
         store.commit()  # at once: what is committed stays if the build is stopped, and
-        done += count  # the write lock is held only while rows are written
+        done += len(sids)  # the write lock is held only while rows are written
         if cancel is not None and cancel():
             raise Cancelled(f"stopped after {done} of {total} journals")
         if progress is not None and (done == total or time.monotonic() - shown > 0.1):
             shown = time.monotonic()
             progress(done, total)
-    return total
+
+
+def fill(
+    store: Store,
+    sessions_dir: Path,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+    processes: bool = False,
+) -> int:
+    """The second stage: read every journal that has a partial row whole, newest first, and
+    write its full rows (a journal changed since is read as it is now; one gone is
+    dropped). Returns how many partial rows there were."""
+    pending = store.partial_rows()
+    if not pending:
+        return 0
+    chunks = _chunks([sid for sid, _ in pending], [rel for _, rel in pending])
+    _stream(store, sessions_dir, chunks, False, store.fill_batch, progress, cancel, processes)
+    return len(pending)
+
+
+def partial_count(store: Store) -> int:
+    """How many sessions are listed from their first and last lines only (notes not read)."""
+    return store.partial_count()
+
+
+_UNSURE = ("complete", "ended early", "resumed")  # a partial row may say the first two
+# for a session resumed after a crash (the line telling is further in the journal)
+
+
+def needs_full(query: Query) -> bool:
+    """Whether a partial row could answer this filter otherwise than its full row: notes,
+    tags, regions, findings and texts are not in it (plain words search them too), a
+    client renamed before a resume is further in the journal, and so is "resumed"."""
+    if query.words or query.tag or query.region or query.text or query.client:
+        return True
+    return any(v in word for v in query.status for word in _UNSURE)
 
 
 def _stamp(sessions_dir: Path | str, rel: str) -> Stamp | None:
@@ -240,34 +327,35 @@ def _stamp(sessions_dir: Path | str, rel: str) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def read_batch(root: str, rels: list[str], first_sid: int) -> Batch:
-    """These journals' rows, numbered from ``first_sid`` (one that is gone has none; one that
-    cannot be read now is listed as damaged while it exists)."""
-    pairs: list[tuple[Summary, Stamp]] = []
-    for rel in rels:
-        summary, stamp = summarize_stamped(root, rel)
+def read_batch(root: str, rels: list[str], sids: list[int], listable: bool = False) -> Batch:
+    """These journals' rows, numbered by ``sids`` (one that is gone has none; one that
+    cannot be read now is listed as damaged while it exists). ``listable``: partial rows
+    where the first and last lines tell what a list row needs."""
+    read = listable_stamped if listable else summarize_stamped
+    rows: list[tuple[int, Summary, Stamp]] = []
+    for sid, rel in zip(sids, rels, strict=True):
+        summary, stamp = read(root, rel)
         if stamp is None:
             stamp = _stamp(root, rel)
             if stamp is None:
                 continue
-        pairs.append((summary, stamp))
-    return batch_rows(pairs, first_sid)
+        rows.append((sid, summary, stamp))
+    return batch_rows(rows)
 
 
 def _batches(
-    sessions_dir: Path, todo: list[str], processes: bool, first_sid: int
-) -> Iterator[tuple[int, Batch]]:
-    """(journals read, their rows) in order, a chunk at a time; sids are first_sid + the
-    journal's place in ``todo`` (so reader processes can number them)."""
+    sessions_dir: Path, chunks: list[Chunk], processes: bool, listable: bool
+) -> Iterator[Batch]:
+    """The rows of each chunk, in order."""
     root = str(sessions_dir)
-    chunks = [(first_sid + i, todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
-    if not processes or len(todo) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-        for first, rels in chunks:
-            yield len(rels), read_batch(root, rels, first)
+    total = sum(len(rels) for _, rels in chunks)
+    if not processes or total < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+        for sids, rels in chunks:
+            yield read_batch(root, rels, sids, listable)
         return
     from sessiontimer.review.parallel_read import read_in_pool
 
-    yield from read_in_pool(root, chunks)
+    yield from read_in_pool(root, chunks, listable)
 
 
 def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
@@ -278,7 +366,8 @@ def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:
         if store is None:
             return
         with store:
-            batch = read_batch(str(sessions_dir), rels, store.next_sid())
+            first = store.next_sid()
+            batch = read_batch(str(sessions_dir), rels, list(range(first, first + len(rels))))
             store.drop(rels)  # the ones gone too
             store.put_batch(batch)
             for rel in rels:  # the folder is looked inside at the next refresh, quick or not

@@ -23,36 +23,38 @@ from sessiontimer.review.index import read_batch
 from sessiontimer.review.store import Batch
 
 
-def _read_chunk(root: str, rels: list[str], first_sid: int) -> Batch:
+def _read_chunk(root: str, rels: list[str], sids: list[int], listable: bool) -> Batch:
     """The rows of these journals, built in the worker: plain tuples are cheap to send back."""
-    return read_batch(root, rels, first_sid)
+    return read_batch(root, rels, sids, listable)
 
 
-def read_in_pool(root: str, chunks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Batch]]:
-    """(journals read, their rows) for each (first sid, journals) chunk, in order, read by
-    one process per core. A pool that cannot start, or a worker that dies, costs only time:
-    what it did not read is read here."""
-    started = _started(root, chunks)
+def read_in_pool(
+    root: str, chunks: list[tuple[list[int], list[str]]], listable: bool = False
+) -> Iterator[Batch]:
+    """The rows of each (sids, journals) chunk, in order, read by one process per core
+    (``listable``: see index.read_batch). A pool that cannot start, or a worker that dies,
+    costs only time: what it did not read is read here."""
+    started = _started(root, chunks, listable)
     if started is None:  # no processes here (a limit, a sandbox, an unguarded main module)
-        for first, rels in chunks:
-            yield len(rels), _read_chunk(root, rels, first)
+        for sids, rels in chunks:
+            yield _read_chunk(root, rels, sids, listable)
         return
     pool, futures = started
     with pool:
         try:
-            for (first, rels), future in zip(chunks, futures, strict=True):
+            for (sids, rels), future in zip(chunks, futures, strict=True):
                 try:
                     result = future.result()
                 except Exception:
-                    result = _read_chunk(root, rels, first)
-                yield len(rels), result
+                    result = _read_chunk(root, rels, sids, listable)
+                yield result
         finally:
             for future in futures:
                 future.cancel()
 
 
 def _started(
-    root: str, chunks: list[tuple[int, list[str]]]
+    root: str, chunks: list[tuple[list[int], list[str]]], listable: bool
 ) -> tuple[ProcessPoolExecutor, list[Future[Batch]]] | None:
     """A pool with every chunk handed to it, by the first start method that works here
     (a forkserver needs a socket path short enough under TMPDIR; spawn does not)."""
@@ -63,7 +65,8 @@ def _started(
             with _stderr_without_a_bad_fileno():
                 context = multiprocessing.get_context(method)
                 pool = ProcessPoolExecutor(workers, mp_context=context)
-                return pool, [pool.submit(_read_chunk, root, rels, first) for first, rels in chunks]
+                submit = pool.submit
+                return pool, [submit(_read_chunk, root, r, s, listable) for s, r in chunks]
         except Exception:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)

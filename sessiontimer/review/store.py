@@ -30,18 +30,19 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "review-index.sqlite3"
-SCHEMA_VERSION = 8  # 4: notes count still points, a typed note keeps its region (issue 14);
+SCHEMA_VERSION = 9  # 4: notes count still points, a typed note keeps its region (issue 14);
 # 5: signature (signed / unsigned), for the Sessions mark and status:unsigned (issue 18);
 # 6: findings (pain, rhythm) as marks, the plan text in the search text;
 # 7: a NUL in the search text is a space (FTS5 had kept only the text before it);
-# 8: a covering index for the refresh's size/mtime comparison (sessions_stamps)
+# 8: a covering index for the refresh's size/mtime comparison (sessions_stamps);
+# 9: partial rows (a cold build lists every session first, then reads notes and text)
 APPLICATION_ID = 0x53545249  # "STRI": a SQLite file of ours, not some other program's
 OLD_NAMES = ("review-index.bin", "review-head.json", "review-index.json")  # earlier caches
 
 _SESSION_COLUMNS = (
     "sid, rel, id, size, mtime_ns, sort_key, start, day, client, client_fold, client_key, "
     "preset, preset_fold, duration, planned, notes, status, closing, problems, amended, "
-    "tags_fold, regions_fold, text_fold, blob, signature, plan"
+    "tags_fold, regions_fold, text_fold, blob, signature, plan, partial"
 )
 RARE = 50  # the trigram index is used when its rarest trigram is in under 1/RARE sessions
 SEP = "\x1f"  # between the tags (and the regions) of one session: a typed filter has none
@@ -55,9 +56,10 @@ CREATE TABLE sessions(
     status TEXT NOT NULL, closing TEXT NOT NULL, problems TEXT NOT NULL,
     amended INTEGER NOT NULL, tags_fold TEXT NOT NULL, regions_fold TEXT NOT NULL,
     text_fold TEXT NOT NULL, blob TEXT NOT NULL, signature TEXT NOT NULL, plan TEXT NOT NULL,
-    PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
+    partial INTEGER NOT NULL, PRIMARY KEY(sort_key, id)) WITHOUT ROWID;
 CREATE INDEX sessions_client ON sessions(client_key, sort_key);
 CREATE INDEX sessions_stamps ON sessions(rel, size, mtime_ns, status);
+CREATE INDEX sessions_partial ON sessions(sort_key, sid, rel) WHERE partial;
 CREATE TABLE marks(
     sid INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
     tag TEXT, tag_fold TEXT, region TEXT, region_fold TEXT, text TEXT,
@@ -147,7 +149,9 @@ class Store:
 
     def put(self, summaries: Iterable[tuple[Summary, Stamp]]) -> int:
         """Insert or replace the rows of these sessions (the caller commits); returns how many."""
-        return self.put_batch(batch_rows(list(summaries), self.next_sid()))
+        pairs = list(summaries)
+        first = self.next_sid()
+        return self.put_batch(batch_rows((first + i, s, st) for i, (s, st) in enumerate(pairs)))
 
     def next_sid(self) -> int:
         """The first free sid: rows written from here on are numbered from it."""
@@ -189,6 +193,50 @@ class Store:
         if self.has_fts:
             cur.executemany("INSERT INTO search(rowid, blob) VALUES (?, ?)", texts)
         return len(sessions)
+
+    def partial_rows(self) -> list[tuple[int, str]]:
+        """(sid, rel) of every partial row, newest first (see Summary.partial)."""
+        sql = "SELECT sid, rel FROM sessions WHERE partial ORDER BY sort_key DESC, id DESC"
+        return [(sid, rel) for sid, rel in self.conn.execute(sql)]
+
+    def partial_count(self) -> int:
+        row = self.conn.execute("SELECT count(*) FROM sessions WHERE partial").fetchone()
+        return int(row[0])
+
+    def fill_batch(self, batch: Batch, asked: list[int]) -> int:
+        """Put these full rows in place of the partial rows of the same sid (the caller
+        commits); a sid asked that is no longer partial (written since, by whatever wrote
+        it) is left as it is, and a partial one with no full row (its journal is gone) is
+        dropped. Returns how many rows were filled in.
+
+        A row whose journal still starts as it did is updated in place (only the columns
+        the full read adds: its place in the table and the client index stay); any other
+        is deleted and inserted anew.
+        """
+        sessions, marks, texts = batch
+        self.write_lock()
+        cur = self.conn.cursor()
+        still = self._partial_among(asked)
+        sessions = [row for row in sessions if row[0] in still]
+        cur.executemany(_FILL, [(*row[3:5], *row[13:26], *row[:3], *row[5:13]) for row in sessions])
+        moved = self._partial_among(asked)  # not updated: started otherwise, or gone
+        cur.executemany("DELETE FROM sessions WHERE sid = ?", [(sid,) for sid in sorted(moved)])
+        cur.executemany(_INSERT_SESSION, [row for row in sessions if row[0] in moved])
+        cur.executemany(
+            "INSERT INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [m for m in marks if m[0] in still]
+        )
+        if self.has_fts:
+            kept = [t for t in texts if t[0] in still]
+            cur.executemany("INSERT INTO search(rowid, blob) VALUES (?, ?)", kept)
+        return len(sessions)
+
+    def _partial_among(self, sids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for start in range(0, len(sids), 500):
+            part = sids[start : start + 500]
+            sql = f"SELECT sid FROM sessions WHERE partial AND sid IN ({','.join('?' * len(part))})"
+            found.update(row[0] for row in self.conn.execute(sql, part))
+        return found
 
     def drop(self, rels: Iterable[str]) -> None:
         """Forget these journals' rows (the caller commits)."""
@@ -256,14 +304,14 @@ class Store:
 
 SUMMARY_COLUMNS = (
     "id, rel, start, client, preset, duration, planned, notes, status, closing, problems, "
-    "amended, signature, plan"
+    "amended, signature, plan, partial"
 )
 
 
 def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, Any]]) -> Summary:
     """The Summary stored in a ``sid, `` + SUMMARY_COLUMNS row and its marks."""
     _, ident, rel, start, client, preset, duration, planned, notes, status = row[:10]
-    closing, problems, amended, signature, plan = row[10:15]
+    closing, problems, amended, signature, plan, partial = row[10:16]
     tags: list[list[str | None]] = []
     texts: list[str] = []
     findings: list[list[str | None]] = []
@@ -292,6 +340,7 @@ def summary_from_row(row: tuple[Any, ...], marks: Iterable[tuple[str, Any, Any, 
         signature,
         findings,
         plan,
+        bool(partial),
     )
 
 
@@ -301,7 +350,14 @@ GRAMS = 32  # trigrams of one word asked of the index, at most
 Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[int, str]]]
 """Some journals' rows ready to insert: sessions, marks, search texts, sids given. Plain
 tuples: a reader process sends them to the writer cheaply, and the writer only binds them."""
-_INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 26)})"
+_FILL = (  # a partial row's full values, where its journal starts as it did (see fill_batch)
+    "UPDATE sessions SET size = ?, mtime_ns = ?, duration = ?, planned = ?, notes = ?, "
+    "status = ?, closing = ?, problems = ?, amended = ?, tags_fold = ?, regions_fold = ?, "
+    "text_fold = ?, blob = ?, signature = ?, plan = ?, partial = 0 WHERE sid = ? AND partial "
+    "AND rel = ? AND id = ? AND sort_key = ? AND start = ? AND day = ? AND client IS ? "
+    "AND client_fold = ? AND client_key = ? AND preset = ? AND preset_fold = ?"
+)
+_INSERT_SESSION = f"INSERT INTO sessions({_SESSION_COLUMNS}) VALUES ({', '.join('?' * 27)})"
 
 
 def grams(value: str) -> set[str]:
@@ -318,16 +374,18 @@ def grams(value: str) -> set[str]:
     return set(found)
 
 
-def batch_rows(pairs: Iterable[tuple[Summary, Stamp]], first_sid: int) -> Batch:
-    """The rows that stand for these journals, numbered from ``first_sid``."""
+def batch_rows(pairs: Iterable[tuple[int, Summary, Stamp]]) -> Batch:
+    """The rows that stand for these journals, each (sid, summary, stamp). A partial row
+    (see Summary.partial) has no marks and no search text yet."""
     sessions: list[tuple[Any, ...]] = []
     marks: list[tuple[Any, ...]] = []
     texts: list[tuple[int, str]] = []
-    for sid, (s, stamp) in enumerate(pairs, start=first_sid):
+    for sid, s, stamp in pairs:
         blob = search_blob(s)
         sessions.append(session_row(sid, s, stamp, blob))
-        marks += mark_rows(sid, s)
-        texts.append((sid, blob.replace("\0", " ") if "\0" in blob else blob))  # see grams()
+        if not s.partial:
+            marks += mark_rows(sid, s)
+            texts.append((sid, blob.replace("\0", " ") if "\0" in blob else blob))  # grams()
     return sessions, marks, texts
 
 
@@ -369,6 +427,7 @@ def session_row(sid: int, s: Summary, stamp: Stamp, blob: str) -> tuple[Any, ...
         blob,
         s.signature,
         s.plan,
+        int(s.partial),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sessiontimer.review.fast_scan import fast_events
+from sessiontimer.review.fast_scan import fast_events, listable_events
 from sessiontimer.review.summary_read import FINDING_KINDS, Reading, apply_events
 
 
@@ -40,6 +40,9 @@ class Summary:
     # Findings (issue 18): [label, region], e.g. ["pain 6", "sacrum"], ["rhythm 8/min", None]
     findings: list[list[str | None]] = field(default_factory=list)
     plan: str = ""  # "plan for next time": the latest plan line's text
+    # Listed from its first and last lines only (a cold build's first stage): the notes,
+    # marks, findings, texts and damage are not read yet (notes is 0 until they are)
+    partial: bool = False
 
     @property
     def date(self) -> str:
@@ -102,6 +105,66 @@ def summarize_stamped(
         return summary, stamp
     _apply_streamed(summary, full)
     return summary, stamp
+
+
+HEAD_READ = 4096  # bytes first read for the start line (a preset is 1-4 KB; more if not)
+TAIL_READ = 4096  # bytes read from the end for the end, signature and amendments
+
+
+def listable_stamped(sessions_dir: str, rel: str) -> tuple[Summary, Stamp | None]:
+    """What a list row needs (start, client, preset, length, how it ended, signed), marked
+    ``partial``, from two short reads (the first line, the last few kilobytes); a file this
+    cannot tell that way is read whole (then not partial). A partial row's status says
+    "complete" or "ended early" for a session resumed after a crash (the line telling is
+    further in), and it has no notes, marks, findings, texts or damage yet."""
+    full = os.path.join(sessions_dir, rel)
+    try:
+        head, tail, stamp = _ends(full)
+    except OSError:
+        return summarize_stamped(sessions_dir, rel)
+    events = listable_events(head, tail) if head and tail else None
+    if events is None:
+        return summarize_stamped(sessions_dir, rel)
+    summary = Summary(id=rel.rpartition("/")[2].removesuffix(".jsonl"), rel=rel)
+    reading = Reading(summary, slim=False)
+    reading.begin(events[0])
+    for e in events[1:]:
+        reading.feed(e)
+    reading.finish(events[-1]["t"])
+    summary.notes, summary.tags, summary.texts, summary.findings = 0, [], [], []
+    summary.closing = summary.plan = ""
+    summary.partial = True
+    return summary, stamp
+
+
+def _ends(path: str) -> tuple[bytes | None, bytes | None, Stamp]:
+    """The first line (with its newline; None if it is not within FAST_MAX) and the last
+    TAIL_READ bytes from their first whole line on (None if none starts there), and the
+    stamp: open, fstat, two or three reads."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        st = os.fstat(fd)
+        stamp = (st.st_size, st.st_mtime_ns)
+        size = st.st_size
+        head = os.pread(fd, min(HEAD_READ, size), 0)
+        end = head.find(b"\n")
+        if end < 0 and size > HEAD_READ:
+            head = os.pread(fd, min(FAST_MAX, size), 0)
+            end = head.find(b"\n")
+        if end < 0 or end + 1 >= size:
+            return None, None, stamp  # one line or none: read it whole
+        at = max(end + 1, size - TAIL_READ)
+        tail = head[at:] if size <= len(head) else os.pread(fd, size - at, at)
+    finally:
+        os.close(fd)
+    if len(tail) != size - at:
+        return None, None, stamp  # changed while read: the full read takes it
+    if at > end + 1:
+        cut = tail.find(b"\n")
+        if cut < 0:
+            return head[: end + 1], None, stamp
+        tail = tail[cut + 1 :]
+    return head[: end + 1], tail, stamp
 
 
 # The types review reads; the rest (checkpoints, cues) only count for the session's length.

@@ -227,7 +227,8 @@ class Captured:  # what Textual puts in sys.stderr while the app runs
 
 def build(root, seen):
     rels = index.journal_names(__import__("pathlib").Path(root))
-    for _ in parallel_read.read_in_pool(root, [(1, rels[:3]), (4, rels[3:])]):
+    chunks = [([1, 2, 3], rels[:3]), (list(range(4, 4 + len(rels[3:]))), rels[3:])]
+    for _ in parallel_read.read_in_pool(root, chunks):
         seen.append(len(multiprocessing.active_children()))
 
 if __name__ == "__main__":
@@ -303,9 +304,9 @@ def test_a_failed_reader_process_costs_only_time(
 def _dies_in_a_child(read: Any) -> Any:
     parent = os.getpid()
 
-    def reader(root: str, rels: list[str], first_sid: int) -> Any:
+    def reader(root: str, rels: list[str], sids: list[int], listable: bool) -> Any:
         if os.getpid() != parent:
             os._exit(3)  # the worker process dies
-        return read(root, rels, first_sid)
+        return read(root, rels, sids, listable)
 
     return reader

@@ -95,10 +95,19 @@ def _check(st_: store.Store, sessions: Path, state: Path, full: bool) -> None:
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(steps=st.lists(op, min_size=1, max_size=12), fts=st.booleans())
+@given(steps=st.lists(op, min_size=1, max_size=12), fts=st.booleans(), staged=st.booleans())
 def test_the_index_answers_as_a_fresh_read_of_the_journals(
-    steps: list[tuple[object, object, object]], fts: bool
+    steps: list[tuple[object, object, object]], fts: bool, staged: bool
 ) -> None:
+    before = index.STAGED_MIN
+    index.STAGED_MIN = 1 if staged else before  # staged: every refresh lists, then fills
+    try:
+        _answers_as_a_fresh_read(steps, fts)
+    finally:
+        index.STAGED_MIN = before
+
+
+def _answers_as_a_fresh_read(steps: list[tuple[object, object, object]], fts: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sessions, state = Path(tmp) / "sessions", Path(tmp) / "state"
         known_session(sessions, "Anna", day=20, token="f00000")
