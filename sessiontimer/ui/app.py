@@ -145,7 +145,7 @@ class SessionTimerApp(UnhandledErrorApp[None]):
         self.notices.test_chime_played(message.outcome)
 
     def on_backend_changed(self, message: service_glue.BackendChanged) -> None:
-        self.notices.backend_changed(message.change)
+        self.notices.backend_changed(message.change, message.journaled)
 
     def on_session_saved(self, message: service_glue.SessionSaved) -> None:
         session_flow.saved(self, message.session)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sessiontimer.core import volume
 from sessiontimer.core.notices import SOUND, URGENT, Notice, NoticeQueue
 from sessiontimer.core.readable import count
+from sessiontimer.ui.service_glue import change_reason
 from sessiontimer.ui.sound_mark import backend_words
 
 if TYPE_CHECKING:
@@ -82,13 +83,12 @@ class AppNotices:
         if outcome.outcome == "failed" and outcome.message:
             app.notify(f"A cue could not play: {outcome.message}", severity="warning")
 
-    def backend_changed(self, change: BackendChange) -> None:
-        """Journal every change; tell the practitioner once, calmly, where cues now go."""
+    def backend_changed(self, change: BackendChange, journaled: bool = False) -> None:
+        """Journal every change (unless the audio thread's hand-over did, in order with the
+        cue lines); tell the practitioner once, calmly, where cues now go."""
         app = self.app
-        if app.session is not None:
-            reason = change.reason or (
-                "worker restarted" if change.previous == change.current else ""
-            )
+        if app.session is not None and not journaled:
+            reason = change_reason(change)
             app.session.audio_backend_changed(change.current, change.previous, reason)
         if change.previous == change.current:
             return

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,27 @@ class BackendChanged(Message):
     """The audio service moved to another backend, or restarted its worker."""
 
     change: BackendChange
+    journaled: bool = False  # already journaled, in order with the cue lines (backend_changed)
+
+
+def change_reason(change: BackendChange) -> str:
+    """The reason an ``audio_backend_changed`` line carries."""
+    return change.reason or ("worker restarted" if change.previous == change.current else "")
+
+
+def backend_changed(app: SessionTimerApp, change: BackendChange) -> None:
+    """From the audio thread: the change is journaled through the session's hand-over, the
+    way the cue outcomes that follow it go, so its line comes before the first cue line that
+    names the new backend; the notice follows as a message."""
+    session = app.session
+    journaled = session is not None and not session.final
+    if session is not None and journaled:
+        session.hand_over(
+            lambda: session.audio_backend_changed(
+                change.current, change.previous, change_reason(change)
+            )
+        )
+    app.post_message(BackendChanged(change, journaled))
 
 
 @dataclass
@@ -93,9 +115,6 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> StartingAudio:
     if first:  # a direct run: the test chime (a 20 s bowl to scale) is not wanted soon
         soon, later = soon[1:], [soon[0], *later]
 
-    def on_change(change: BackendChange) -> None:
-        app.post_message(BackendChanged(change))
-
     def start() -> None:
         try:
             from sessiontimer.audio.service import AudioService
@@ -105,7 +124,7 @@ def open_audio(app: SessionTimerApp, first: str | None = None) -> StartingAudio:
             deferred.failed(f"sound could not start: {error}")
             app.post_message(ServiceNotice(NO_SOUND_NOTICE, "warning", "visual", SOUND))
             return
-        service.on_backend_changed = on_change
+        service.on_backend_changed = partial(backend_changed, app)
         deferred.ready(service)
         # The backend, then the first cue's sound: a new session's clock waits for these.
         told = service.prepare(soon[:1], app.ui_state.volume)

@@ -187,3 +187,41 @@ async def test_a_cue_cut_short_by_a_crash_is_told_as_cut_short_not_as_unplayed(
     assert any(t.startswith("A cue was cut short: the audio worker stopped") for t in texts), texts
     assert not any("could not play" in t for t in texts), texts
     assert [e["type"] for e in lines if e["type"].startswith("cue")][:2] == ["cue", "cue_updated"]
+
+
+async def test_a_fallback_is_journaled_before_the_cue_line_naming_it(
+    clock: ManualClock,
+) -> None:
+    """The audio thread tells a fallback, then the outcome of a cue on the new backend, in
+    that order (``AudioService``): the journal keeps that order, so no cue line names a
+    backend before the line that says the cues moved to it (the change used to go through
+    the app's message queue, the outcome straight to the loop: the cue line came first)."""
+    from sessiontimer.audio.base import BackendChange
+    from sessiontimer.ui import service_glue
+
+    audio = HeldAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and audio.waiting
+        (on_result,) = audio.waiting
+
+        def audio_thread() -> None:
+            change = BackendChange("simpleaudio", "aplay", "no sound device: it went away")
+            service_glue.backend_changed(app, change)
+            on_result(CueOutcome("played", "aplay", time.monotonic()))
+
+        told = threading.Thread(target=audio_thread)
+        told.start()
+        told.join()
+        kinds: list[str] = []
+        for _ in range(50):
+            await pilot.pause(0.02)
+            assert session.writer.flush(5)
+            kinds = [e["type"] for e in read_journal(session.path).events]
+            if "cue" in kinds and "audio_backend_changed" in kinds:
+                break
+    assert "audio_backend_changed" in kinds and "cue" in kinds, kinds
+    assert kinds.index("audio_backend_changed") < kinds.index("cue"), kinds
+    assert kinds.count("audio_backend_changed") == 1, kinds  # journaled once, not twice
