@@ -108,28 +108,53 @@ async def test_enter_opens_timeline_and_f4_client_history() -> None:
 
 
 async def test_large_lists_slide_a_window_as_the_cursor_moves() -> None:
+    """The window slides on near its edge; walking the cursor down to the last session and
+    back up, a key at a time, meets each session once, in the index's order, across every
+    join of the window."""
     sessions = paths.resolve().sessions_dir
-    for i in range(WINDOW + 30):
+    n = WINDOW + PAGE + 5  # two joins each way
+    for i in range(n):
         journals.known_session(sessions, f"C{i}", day=1 + i % 28, token=f"{i:06x}")
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _open(pilot)
         table = screen.query_one("#sessions-table", DataTable)
-        assert table.row_count == WINDOW and screen.total == WINDOW + 30
+        assert table.row_count == WINDOW and screen.total == n
         first = screen.rows[0].id
         table.focus()
         table.move_cursor(row=WINDOW - MARGIN - 1)
         at = screen.rows[WINDOW - MARGIN].id
         await pilot.press("down")  # near the window's end: it slides on
         await _settle(pilot)
-        assert screen.base == PAGE and table.row_count == WINDOW + 30 - PAGE
+        assert screen.base == PAGE and table.row_count == min(WINDOW, n - PAGE)
         assert screen.rows[table.cursor_row].id == at
         status = str(screen.query_one("#sessions-status", Static).content)
-        assert f"{PAGE + 1}–{WINDOW + 30} in view" in status
+        assert f"{PAGE + 1}–{PAGE + table.row_count} in view" in status
         screen.query_one("#sessions-filter", Input).focus()
         await pilot.press("ctrl+p")
         await _settle(pilot)
-        assert screen.base == 0 and screen.rows[0].id == first
+        assert screen.base == 0 and screen.rows[0].id == first and table.cursor_row == 0
+
+        assert screen._store is not None
+        order = [s.id for s in lookup.everything(screen._store)]
+        table.focus()
+
+        async def walk(step: Any, last: int) -> list[str]:
+            met = [screen.rows[table.cursor_row].id]
+            while screen.base + table.cursor_row != last and len(met) <= n:
+                step()
+                ahead = screen.base + table.row_count < n and table.cursor_row >= WINDOW - MARGIN
+                if ahead or (screen.base > 0 and table.cursor_row < MARGIN):  # it may slide
+                    await pilot.pause(0)  # the screen has taken the table's NearEdge
+                    if screen._sliding:
+                        await app.workers.wait_for_complete()  # its rows are in
+                met.append(screen.rows[table.cursor_row].id)
+            return met
+
+        assert await walk(table.action_cursor_down, n - 1) == order
+        assert screen.base == 2 * PAGE
+        assert await walk(table.action_cursor_up, 0) == order[::-1]
+        assert screen.base == 0
 
 
 def _before(*keys: str) -> Any:

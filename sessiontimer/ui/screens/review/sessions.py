@@ -1,8 +1,10 @@
 """Sessions: every past session, newest first, with a filter line that updates as you type.
 
-The screen holds only the rows on screen: a window of at most WINDOW sessions, asked of the
-index (SQLite) in thread workers, that slides as the cursor nears its edge, so scrolling
-through 200,000 sessions never loads them. The index is checked quickly first (changed
+The screen holds only the rows about the screen: a window of two screens' worth of sessions
+(WINDOW at least), asked of the index (SQLite) in thread workers, that slides as the cursor
+nears its edge, so scrolling through 200,000 sessions never loads them. The table's cost on
+each filter keystroke grows with the rows it is given (cells, measuring, rows), so it is
+given what can be seen and a little more, not more. The index is checked quickly first (changed
 folders), then fully in the background; a cold build shows a progress bar and Escape stops
 it (what was read is kept).
 """
@@ -32,8 +34,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
-PAGE = 100  # how far the window slides, and what ctrl+n / ctrl+p move by
-WINDOW = 200  # rows in the table at most
+WINDOW = 60  # rows in the table at most; on a terminal taller than 30 lines, twice its height
+PAGE = WINDOW // 3  # how far the window slides, and what ctrl+n / ctrl+p move by (a third)
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
 # Fixed widths: the columns stay put as the window slides (a width measured per window
 # would jump), and a long name is cut, not allowed to push the status off screen.
@@ -140,6 +142,7 @@ class SessionsScreen(AppScreen[None]):
         self._lock = threading.Lock()  # one query at a time on the connection
         self._stop = threading.Event()
         self._sliding = False
+        self.window, self.page = WINDOW, PAGE  # set for the terminal's height on mount
 
     def compose(self) -> Any:
         with Vertical(id="sessions"):
@@ -155,12 +158,14 @@ class SessionsScreen(AppScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.window = max(WINDOW, 2 * self.app.size.height)
+        self.page = self.window // 3
         table = self.query_one("#sessions-table", DataTable)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         self.query_one("#sessions-filter", Input).focus()
         self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
-        self.load()
+        self.load(self.line)
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -176,14 +181,17 @@ class SessionsScreen(AppScreen[None]):
     # -- loading ----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
-    def load(self) -> None:
-        """A quick check (changed folders) and the first rows; then every file, quietly."""
+    def load(self, line: str) -> None:
+        """A quick check (changed folders) and the first rows; then every file, quietly.
+
+        The first rows answer ``line``, the filter as the screen opened: asking the screen
+        for it would wait for the screen's first layout to finish."""
         paths = self.st_app.paths
         existing = open_store(paths.state_dir, create=False)
         if existing is not None:  # the rows as last indexed, at once; checked just after
             with self._lock:
                 self._store = existing
-            self._query(self.app.call_from_thread(lambda: self.line), 0, None)
+            self._query(line, 0, None)
         for full in (False, True):
             writer = review_index.open_index(paths.state_dir)  # its own connection (WAL)
             try:
@@ -258,7 +266,7 @@ class SessionsScreen(AppScreen[None]):
                 return
             try:
                 chosen = lookup.select(self._store, line)
-                rows = lookup.page(self._store, chosen, base, WINDOW, marks=False)
+                rows = lookup.page(self._store, chosen, base, self.window, marks=False)
             except sqlite3.Error as error:  # said, not a list left as it was
                 said = f"this filter could not be asked of the index ({error})"
                 self.app.call_from_thread(self._filtered, line, base, [], [said], keep)
@@ -298,10 +306,7 @@ class SessionsScreen(AppScreen[None]):
         """Show the window; rows already on screen are left alone (no flicker)."""
         table = self.query_one("#sessions-table", DataTable)
         at = keep if keep is not None else self.base + table.cursor_row
-        if (base, [(s.id, row_cells(s)) for s in rows]) != (
-            self.base,
-            [(s.id, row_cells(s)) for s in self.rows],
-        ):
+        if (base, rows) != (self.base, self.rows):  # equal summaries make equal cells
             table.clear()
             table.add_rows(row_cells(s) for s in rows)
         self.base, self.rows = base, rows
@@ -328,10 +333,10 @@ class SessionsScreen(AppScreen[None]):
         if self._sliding or not self.rows:
             return
         more = self.total is None or self.base + len(self.rows) < self.total
-        if event.forward and more and len(self.rows) == WINDOW:
-            self._slide(self.base + PAGE)
+        if event.forward and more and len(self.rows) == self.window:
+            self._slide(self.base + self.page)
         elif not event.forward and self.base > 0:
-            self._slide(max(0, self.base - PAGE))
+            self._slide(max(0, self.base - self.page))
 
     def _slide(self, base: int) -> None:
         self._sliding = True
@@ -354,9 +359,9 @@ class SessionsScreen(AppScreen[None]):
         self.query_one("#sessions-table", DataTable).focus()
 
     def action_page(self, step: int) -> None:
-        base = max(0, self.base + step * PAGE)
+        base = max(0, self.base + step * self.page)
         if self.total is not None:
-            base = min(base, max(0, (self.total - 1) // PAGE * PAGE))
+            base = min(base, max(0, (self.total - 1) // self.page * self.page))
         if base != self.base:
             self.apply_filter(self.line, base, base)
 
@@ -370,7 +375,7 @@ class SessionsScreen(AppScreen[None]):
         if line != self._filtered_for and self._store is not None:  # not yet shown: now
             with self._lock:
                 chosen = lookup.select(self._store, line)
-                rows = lookup.page(self._store, chosen, 0, WINDOW, marks=False)
+                rows = lookup.page(self._store, chosen, 0, self.window, marks=False)
             self._filtered(line, 0, rows, chosen.problems, 0)
         chosen_row = self.selected()
         if chosen_row is not None:
