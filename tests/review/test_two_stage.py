@@ -94,7 +94,7 @@ def test_a_partial_row_answers_a_filter_as_its_full_row_or_the_filter_waits(
 
 def test_the_listable_fields_match_the_full_read_on_generated_journals(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
-    many(sessions, 80, seed=3)
+    many(sessions, 40, seed=3)
     resumed = 0
     for path in sorted(sessions.glob("*/*.jsonl")):
         rel = path.relative_to(sessions).as_posix()
