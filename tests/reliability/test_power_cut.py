@@ -4,7 +4,7 @@ Every note the screen showed as "Saved" must be in the journal, every journal mu
 and the replayed state must agree with the journal (every fifth trial restarts the real app
 and continues the session, which must reopen in the journaled phase).
 
-20 trials here; ``SESSIONTIMER_POWER_CUT_TRIALS`` asks for more (CI's stress step runs 100).
+10 trials here; ``SESSIONTIMER_POWER_CUT_TRIALS`` asks for more (CI's stress step runs 100).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from sessiontimer.core.journal_read import read_journal, resume_state
 from tests.reliability.ptyapp import PtyApp, sessions
 
-TRIALS = int(os.environ.get("SESSIONTIMER_POWER_CUT_TRIALS", "20"))
+TRIALS = int(os.environ.get("SESSIONTIMER_POWER_CUT_TRIALS", "10"))
 AT_ONCE = 5
 TAGS = {"r": "release", "f": "softening", "l": "lengthening", "h": "heat", "t": "tingling",
         "p": "pulsation", "b": "breath change"}  # fmt: skip

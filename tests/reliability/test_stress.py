@@ -7,7 +7,7 @@ as "Saved" is in a journal exactly once; no journal has a duplicate id; every jo
 nothing follows ``session_ended`` but what the End screen writes (docs/journal-format.md; the
 closing bell's own line comes before it); the next start offers every unfinished session.
 
-15 rounds here (5 lanes of 3, to keep the README's suite within its minutes; CI runs 300 as a
+10 rounds here (5 lanes of 2, to keep the README's suite within its minutes; CI runs 300 as a
 step of its own); ``SESSIONTIMER_STRESS_ROUNDS`` asks for more.
 """
 
@@ -27,7 +27,7 @@ import pytest
 from sessiontimer.core.journal_read import read_journal
 from tests.reliability.ptyapp import PtyApp, sessions
 
-ROUNDS = int(os.environ.get("SESSIONTIMER_STRESS_ROUNDS", "15"))
+ROUNDS = int(os.environ.get("SESSIONTIMER_STRESS_ROUNDS", "10"))
 LANES = 5
 SAVED = re.compile(r"Saved: (s\d+r\d+n\d+)")
 AFTER_END = {"closing_note", "plan", "signed", "amended"}  # and a pain with after: true
