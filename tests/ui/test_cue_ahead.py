@@ -69,9 +69,11 @@ class Service:
         return [s for s in self.sent if s.at is not None]
 
 
-async def started(app: Any, pilot: Any) -> tuple[SessionScreen, Service]:
+async def started(
+    app: Any, pilot: Any, service: Service | None = None
+) -> tuple[SessionScreen, Service]:
     audio: StartingAudio = app.audio
-    service = Service()
+    service = service or Service()
     audio.ready(service)
     audio.prepared()
     for _ in range(100):
@@ -212,16 +214,8 @@ async def test_end_at_a_cues_moment_then_closing_at_once_keeps_its_faded_line(
     in the journal, before ``session_ended``: the close waited for the faded word."""
     app = demo(clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        audio: StartingAudio = app.audio
-        service = FadingService()
-        audio.ready(service)
-        audio.prepared()
-        for _ in range(100):
-            await pilot.pause(0.01)
-            if app.session is not None and app.session.engine.started:
-                break
-        screen = app.screen
-        assert isinstance(screen, SessionScreen)
+        screen, service = await started(app, pilot, FadingService())
+        assert isinstance(service, FadingService)
         session = app.session
         assert session is not None
         with ticking(app, screen):
