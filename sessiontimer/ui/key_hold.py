@@ -13,6 +13,11 @@ the letters were routed to the preset list before the Tab reached it, and were l
 screen with more than one focusable widget, keys after a Tab wait until the focus has moved.
 A paste (a terminal's bracketed paste) waits in the same line as the keys: pasted right after
 Tab, a client's name went to the preset list, which drops pastes.
+
+Held keys go back to the end of the app's queue. Keys read from the terminal meanwhile may
+already be in that queue, ahead of them: those wait too, until every key handed back has
+been through, or a client's name typed in two reads after Tab came out with its second part
+first ("> [@click]z[b]Bo[/b] <script" for "[b]Bo[/b] <script> [@click]z").
 """
 
 from __future__ import annotations
@@ -42,16 +47,43 @@ class KeyHold:
         self._timer: Timer | None = None
         self._waited = 0.0
         self._focus_from: object = _CLOSING  # the widget focused when a Tab started the hold
+        self._flying: list[events.Key | events.Paste] = []  # handed back, not yet taken again
+        self._late: list[events.Key | events.Paste] = []  # read while those were on their way
 
     @property
     def holding(self) -> bool:
-        return self._holder is not None
+        return self._holder is not None or bool(self._flying or self._late)
 
     def take(self, event: events.Key | events.Paste) -> bool:
         """True when the key or paste is held (the caller must not route it)."""
+        if any(event is key for key in self._flying):
+            return self._landed(event)
+        if self._flying:  # typed after the keys handed back, which are still in the queue
+            self._late.append(event)
+            return True
         if self._holder is not None:
             self._held.append(event)
             return True
+        return self._route(event)
+
+    def _landed(self, event: events.Key | events.Paste) -> bool:
+        """A key handed back reaches the app again: routed, or held by a hold it came after."""
+        while self._flying.pop(0) is not event:  # one that never came back (app closing)
+            pass
+        held = self._holder is not None or bool(self._held)
+        if held:
+            self._held.append(event)
+        else:
+            self._route(event)
+        if not self._flying:  # the last of them: the keys typed meanwhile are next in line
+            late, self._late = self._late, []
+            self._held.extend(late)
+            if self._holder is None:
+                self._send()
+        return held
+
+    def _route(self, event: events.Key | events.Paste) -> bool:
+        """A key the app routes now; one that closes a screen or moves focus starts a hold."""
         if isinstance(event, events.Paste):  # a paste never closes a screen or moves focus
             return False
         if not self._app.screen_stack:  # starting up or shutting down: nothing to wait for
@@ -100,9 +132,16 @@ class KeyHold:
             self._timer.stop()
             self._timer = None
         self._holder = None
+        if not self._flying:  # else they go when the last key handed back earlier has landed
+            self._send()
+
+    def _send(self) -> None:
         held, self._held = self._held, []
         for key in held:  # one that closes a screen starts the next hold, in order
+            again: events.Key | events.Paste
             if isinstance(key, events.Paste):
-                self._app.post_message(events.Paste(key.text))
+                again = events.Paste(key.text)
             else:
-                self._app.post_message(events.Key(key.key, key.character))
+                again = events.Key(key.key, key.character)
+            self._flying.append(again)
+            self._app.post_message(again)
