@@ -421,7 +421,8 @@ class AudioService:
         if request.cancelled:
             if request.cancelled_late and result.error is None and result.started_at is not None:
                 request.cancelled_late = False  # once
-                heard = CueOutcome("faded", backend.name, result.started_at, FADED)
+                self._settle(pos)  # it did sound there: a fallback is told before its line
+                heard = CueOutcome("faded", self._named(backend), result.started_at, FADED)
                 request.on_result(heard)  # it sounded a moment and faded: its line says so
             return
         if result.error is None and result.started_at is not None:

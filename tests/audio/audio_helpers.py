@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from sessiontimer.audio.base import BackendChange, CueOutcome
+from sessiontimer.audio.base import BackendChange, CueOutcome, Done, PlayJob
+from sessiontimer.audio.sound import ScaledSound
 
 WAIT = 5.0  # the longest any test waits for a confirmation
 HERE = Path(__file__).resolve().parent
@@ -148,3 +150,36 @@ class PacedSink:
                     return when + int((i // ch) * 1e9 / rate)
             offset += frames
         return None
+
+
+class Keeper:
+    """A backend that keeps each job (and, if ``schedules``, its moment) until answered."""
+
+    def __init__(self, schedules: bool, name: str = "keeper") -> None:
+        self.name = name
+        self.schedules = schedules
+        self.jobs: list[tuple[PlayJob, Done, float]] = []
+        self.cancelled: list[int] = []
+        self.got = threading.Event()
+
+    def unavailable(self) -> str | None:
+        return None
+
+    def start(self) -> str | None:
+        return None
+
+    def preload(self, sound: ScaledSound) -> None:
+        pass
+
+    def play(self, job: PlayJob, done: Done) -> None:
+        self.jobs.append((job, done, time.monotonic()))
+        self.got.set()
+
+    def cancel(self, play_id: int) -> None:
+        self.cancelled.append(play_id)
+
+    def wait_idle(self, timeout: float) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass

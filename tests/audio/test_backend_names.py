@@ -7,9 +7,11 @@ by then."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
+from audio_helpers import Keeper
 
 from sessiontimer.audio.base import BackendChange, CueOutcome, Done, PlayJob, PlayResult
 from sessiontimer.audio.service import AudioService
@@ -107,7 +109,7 @@ def made() -> Iterator[list[AudioService]]:
         service.close()
 
 
-def service_of(made: list[AudioService], log: Log, *backends: Scripted) -> AudioService:
+def service_of(made: list[AudioService], log: Log, *backends: Scripted | Keeper) -> AudioService:
     service = AudioService(AudioSettings(), [], backends=[*backends, VisualBackend()])
     service.on_backend_changed = log.add
     made.append(service)
@@ -153,3 +155,26 @@ def test_a_later_word_names_the_backend_that_played_the_cue(made) -> None:  # ty
     first.on_lost("cut short: the audio worker stopped (killed by SIGKILL)")
     word = log.outcomes(3)[-1]
     assert word.update and word.backend == "simpleaudio"
+
+
+def test_a_cue_that_faded_on_a_fallback_is_told_after_the_change_to_it(made) -> None:  # type: ignore[no-untyped-def]
+    """The first cue fails on the worker and goes to aplay, which holds it for its moment; a
+    pause at that moment takes it back as it begins: its line (faded) names aplay, so the
+    change to aplay must be told before it, as for a cue that played whole."""
+    log = Log()
+    aplay = Keeper(schedules=True, name="aplay")
+    service = service_of(made, log, Scripted("simpleaudio", ["the device went away"]), aplay)
+    at = time.monotonic() + 0.02  # the pause comes within LATE_CANCEL of the onset
+    ticket = service.play(Cue("wooden-tap"), 1.0, False, log.add, at)
+    assert aplay.got.wait(WAIT)
+    assert service.cancel(ticket) and ticket.may_sound
+    done = aplay.jobs[0][1]
+    done(PlayResult(at))  # it began at its moment, then faded
+    (faded,) = log.outcomes(1)
+    assert faded.outcome == "faded"
+    assert [(t.previous, t.current) for t in log.told if isinstance(t, BackendChange)] == [
+        ("simpleaudio", "aplay")
+    ]  # told before the faded line, which names aplay
+    service.play(Cue("wooden-tap"), 1.0, False, log.add)  # the worker first again: it plays
+    log.outcomes(2)
+    assert named_consistently(log.told) == ["aplay", "simpleaudio"]

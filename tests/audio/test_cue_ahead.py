@@ -10,53 +10,19 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audio_helpers import WAIT, PacedSink, Recorder
+from audio_helpers import WAIT, Keeper, PacedSink, Recorder
 
 from sessiontimer.audio.base import Done, PlayJob, PlayResult
 from sessiontimer.audio.service import AudioService
 from sessiontimer.audio.sound import ScaledSound
 from sessiontimer.audio.system import VisualBackend
 from sessiontimer.core.model import AudioSettings, Cue
-
-
-class Keeper:
-    """A backend that keeps each job (and, if ``schedules``, its moment) until answered."""
-
-    def __init__(self, schedules: bool) -> None:
-        self.name = "keeper"
-        self.schedules = schedules
-        self.jobs: list[tuple[PlayJob, Done, float]] = []
-        self.cancelled: list[int] = []
-        self.got = threading.Event()
-
-    def unavailable(self) -> str | None:
-        return None
-
-    def start(self) -> str | None:
-        return None
-
-    def preload(self, sound: ScaledSound) -> None:
-        pass
-
-    def play(self, job: PlayJob, done: Done) -> None:
-        self.jobs.append((job, done, time.monotonic()))
-        self.got.set()
-
-    def cancel(self, play_id: int) -> None:
-        self.cancelled.append(play_id)
-
-    def wait_idle(self, timeout: float) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
