@@ -177,6 +177,8 @@ def _index(app_paths: AppPaths, full: bool = False, listable_only: bool = False)
     finally:
         bar.close()
         notes.close()
+    if store.trouble is not None:
+        _err(store.trouble)
     return store
 
 

@@ -22,6 +22,7 @@ notes, tags, regions or text from a partial row (:func:`needs_full`, :func:`part
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -164,18 +165,39 @@ def refresh(
         if store is None:
             store = open_index(state_dir)
         try:
-            done = _refresh(store, sessions_dir, full, report, cancel, processes)
-            if listable is not None:
-                listable()
-            if not listable_only:
-                done.filled = fill(store, sessions_dir, filling or report, cancel, processes)
-            return done
+            build = (store, sessions_dir, full, report, cancel, processes, listable_only)
+            try:
+                return _build(*build, filling or report, listable)
+            except sqlite3.Error as error:
+                if str(store.path) == ":memory:":
+                    raise
+                store.fall_back_to_memory(error)  # disk full, read-only: from the journals
+                return _build(*build, filling or report, listable)
         finally:
             _PROGRESS.pop(key, None)
             if own:
                 store.close()
     finally:
         lock.release()
+
+
+def _build(
+    store: Store,
+    sessions_dir: Path,
+    full: bool,
+    report: Progress,
+    cancel: Callable[[], bool] | None,
+    processes: bool,
+    listable_only: bool,
+    filling: Progress,
+    listable: Callable[[], None] | None,
+) -> Refreshed:
+    done = _refresh(store, sessions_dir, full, report, cancel, processes)
+    if listable is not None:
+        listable()
+    if not listable_only:
+        done.filled = fill(store, sessions_dir, filling, cancel, processes)
+    return done
 
 
 _BUILDS: dict[str, threading.RLock] = {}  # state folder -> held while it is refreshed

@@ -105,6 +105,31 @@ class Store:
         self.has_fts = bool(
             conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search'").fetchone()
         )
+        self.trouble: str | None = None  # why the file could not be written (then in memory)
+
+    def fall_back_to_memory(self, error: sqlite3.Error) -> None:
+        """The file cannot be written (disk full, read-only, an I/O error): this store
+        becomes an empty index in memory, for the caller to fill from the journals, and
+        ``trouble`` says which file failed and what to do. What the file holds stays valid
+        (every commit is whole) and the next run writes to it again."""
+        reason = str(error)
+        folder = self.path.parent
+        if "full" in reason:
+            todo = f"free some space in {folder}"
+        elif "readonly" in reason or "read-only" in reason:
+            todo = f"make {folder} writable"
+        else:
+            todo = f"deleting {self.path.name} there rebuilds it (nothing is lost)"
+        self.trouble = (
+            f"the review index could not be written ({self.path}: {reason}); sessions are "
+            f"read from their logs each time until it can: {todo}"
+        )
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.rollback()
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        memory = memory_store()
+        self.conn, self.path, self.has_fts = memory.conn, memory.path, memory.has_fts
 
     def close(self) -> None:
         self.conn.close()

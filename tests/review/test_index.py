@@ -245,3 +245,25 @@ def test_the_quick_refresh_reads_its_stamps_from_a_covering_index(tmp_path: Path
     assert len(plans) == 2, sent
     for plan in plans:
         assert "COVERING INDEX" in plan, plan
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_an_index_that_cannot_be_written_any_more_still_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staged: bool
+) -> None:
+    """The disk fills (or the folder turns read-only) while the index is built: the refresh
+    lists every session from the journals in memory and says which file could not be
+    written, instead of raising "database or disk is full" at every later run."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 30)
+    if staged:
+        monkeypatch.setattr(index, "STAGED_MIN", 1)
+    st = index.open_index(state)
+    (pages,) = st.conn.execute("PRAGMA page_count").fetchone()
+    st.conn.execute(f"PRAGMA max_page_count = {pages}")  # full at its first new page
+    with st:
+        done = index.refresh(sessions, state, store=st)
+        assert dicts(lookup.everything(st)) == dicts(fresh_read(sessions))
+        assert done.reread == 30
+        assert st.trouble is not None and str(state / store.DB_NAME) in st.trouble
+        assert "full" in st.trouble
