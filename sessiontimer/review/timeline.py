@@ -120,6 +120,7 @@ class _Kept:
     def __init__(self, skip: int = 0) -> None:
         self.phases: list[PhaseRun] = []
         self.notes: dict[str, Event] = {}
+        self.cues: dict[str, Event] = {}  # by id: a later word on one (cue_updated) goes there
         self.clinical = 0  # notes and closing notes kept
         self.other = 0  # phases and other items kept
         self.hidden = 0
@@ -149,6 +150,10 @@ class _Kept:
             if note is not None and isinstance(e.get("fields"), dict):
                 note.update(e["fields"])
                 note["amended"] = True
+        elif kind == "cue_updated":
+            cue = self.cues.get(str(e.get("cue")))
+            if cue is not None:
+                cue["later"] = e.get("reason") or e.get("outcome")
         elif kind == "phase_started":
             index = int(e["phase"])
             name = planned[index]["name"] if index < len(planned) else f"phase {index + 1}"
@@ -167,6 +172,9 @@ class _Kept:
                 self.notes[str(e.get("id"))] = e
                 _file_note(e, self.phases)
                 return
+            if kind == "cue":
+                e = dict(e)
+                self.cues[str(e.get("id"))] = e
             self.phases[-1].items.append(e)
 
 
@@ -193,9 +201,10 @@ _SHOWN = {
     "suspended",
     "resumed_after_crash",
     "closing_note",
+    "audio_backend_changed",
 }
 _READ = frozenset({"session_started", "phase_started", "phase_ended", "note_retracted",
-                   "amended", *_SHOWN})  # fmt: skip
+                   "amended", "cue_updated", *_SHOWN})  # fmt: skip
 
 
 def _file_note(e: Event, phases: list[PhaseRun]) -> None:
@@ -235,7 +244,12 @@ def describe(e: Event) -> str:
         return f"resumed after {_secs(e.get('paused_for'))}"
     if kind == "cue":
         outcome = OUTCOMES.get(str(e.get("outcome")), e.get("outcome"))
+        if e.get("later"):  # it began, then a later line said what became of it
+            outcome = f"{outcome}, then {e['later']}"
         return f"cue {e.get('kind')}: {e.get('sound')} ({outcome})"
+    if kind == "audio_backend_changed":
+        change = f"{e['previous']} -> {e.get('backend')}" if e.get("previous") else e.get("backend")
+        return f"sound: {change}" + (f" ({e['reason']})" if e.get("reason") else "")
     if kind == "region_set":
         return f"hands at {e.get('name')}"
     if kind == "target_changed":

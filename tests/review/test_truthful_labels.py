@@ -88,3 +88,25 @@ def test_a_cue_cut_short_as_it_began_is_not_shown_as_played(tmp_path: Path) -> N
     lines = _lines(write(tmp_path, s.wall, s.events, "dddddd"), tmp_path)
     (cue,) = [line for line in lines if line.startswith("cue ")]
     assert "cut short" in cue and "faded" in cue and "played" not in cue, cue
+
+
+def test_a_cue_cut_short_later_and_a_change_of_sound_are_shown_with_their_reasons(
+    tmp_path: Path,
+) -> None:
+    """A cue that began, then was cut short (the audio worker died mid-sound), has a later
+    line (``cue_updated``); the sound moving to another player has one too
+    (``audio_backend_changed``). The timeline showed the cue as played and said neither."""
+    s = Session(datetime(2026, 10, 23, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    cue = s.add("cue", 1, 0, kind="phase_start", sound="singing-bowl", backend="simpleaudio",
+                outcome="played", late=0.0, began=1.0)  # fmt: skip
+    worker_died = "cut short: the audio worker stopped (killed by SIGKILL)"
+    s.add("cue_updated", 2, 0, cue=cue, kind="phase_start", backend="simpleaudio",
+          outcome="failed", reason=worker_died)  # fmt: skip
+    s.add("audio_backend_changed", 2, None, backend="aplay", previous="simpleaudio",
+          reason="the audio worker stopped")  # fmt: skip
+    s.add("session_ended", 55, 0, reason="key")
+    lines = _lines(write(tmp_path, s.wall, s.events, "eeeeee"), tmp_path)
+    (cue_line,) = [line for line in lines if line.startswith("cue ")]
+    assert worker_died in cue_line and "(played)" not in cue_line, cue_line
+    assert "sound: simpleaudio -> aplay (the audio worker stopped)" in lines, lines
