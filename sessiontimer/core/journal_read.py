@@ -164,6 +164,8 @@ def _parse(raw: bytes) -> Event | str:
         value = json.loads(raw.decode("utf-8", errors="replace"))
     except ValueError as exc:
         return f"not valid JSON ({getattr(exc, 'msg', exc)})"
+    except RecursionError:  # json's decoder recurses: a planted line nested 100,000 deep
+        return "not valid JSON (nested too deep)"
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         return "not a journal event (an object with a type is expected)"
     return value

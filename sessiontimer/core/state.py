@@ -32,7 +32,7 @@ def load_state(path: Path) -> UiState:
     """The saved state, or the defaults (field by field) when missing, unreadable or damaged."""
     try:
         data: Any = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
         return UiState()
     if not isinstance(data, dict):
         return UiState()

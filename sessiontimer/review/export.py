@@ -160,7 +160,7 @@ def record_export(cache_dir: Path, target: Path, clients: list[str]) -> None:
 def load_registry(cache_dir: Path) -> list[dict[str, Any]]:
     try:
         entries = json.loads(read_capped(cache_dir / REGISTRY, REGISTRY_MAX))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
         return []
     return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 

@@ -69,7 +69,7 @@ def fast_events(data: bytes) -> list[Event] | None:
     try:
         rest = json.loads(b"[" + b",".join(parts) + b"]")
         events: list[Event] = [_start_event(data[:end].decode()), *rest]
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep (planted)
         return None
     if len(rest) != len(parts):
         return None  # a line holding two values, e.g. two lines run together
@@ -166,7 +166,7 @@ def listable_events(head: bytes, tail: bytes) -> list[Event] | None:
         if after.count(b'{"v":1,"type":"') != after.count(b"\n"):
             return None  # a line holding a second line's start: lines run together
         rest = json.loads(b"[" + after[:-1].replace(b"\n", b",") + b"]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(rest, list) or len(rest) != after.count(b"\n"):
         return None

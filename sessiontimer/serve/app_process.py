@@ -77,7 +77,7 @@ class AppProcess(AppService):
         try:
             meta = json.loads(data)
             kind = meta["type"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             log.warning("a meta packet the server cannot read was dropped")
             return
         if isinstance(kind, str) and kind.startswith(OUR_META):

@@ -108,7 +108,7 @@ async def _asked_to_take_over(host: AppHost, socket: web.WebSocketResponse) -> b
 def _envelope(text: str) -> list[object]:
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a message nested too deep
         return []
     return value if isinstance(value, list) else []
 

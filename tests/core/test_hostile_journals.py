@@ -136,3 +136,21 @@ def test_a_million_damaged_lines_are_counted_not_each_held(tmp_path: Path) -> No
     assert stream.problems[-1] == f"{path}, {10_000 - shown:,} more damaged lines are skipped"
     problems: list[str] = []
     assert [p for p, _ in resume_offers(tmp_path, problems)] == [path] and problems == []
+
+
+DEEP = b"[" * 200_000 + b"]" * 200_000  # within the line cap; json's decoder recurses on it
+
+
+def test_a_line_nested_past_the_decoders_depth_is_damage_not_a_crash(tmp_path: Path) -> None:
+    """Python's json raises RecursionError (not a ValueError) on deep nesting: a planted
+    line of 400 kB took down the resume search, and with it every start of the app."""
+    year = _year(tmp_path)
+    genuine = _crashed(year, "090000-aaaaaa")
+    planted = _crashed(year, "100000-bbbbbb")
+    with planted.open("ab") as f:
+        f.write(b'{"v":1,"type":"checkpoint","id":"e9","t":40,"x":' + DEEP + b"}\n")
+    problems: list[str] = []
+    offers = resume_offers(tmp_path, problems)
+    assert [path for path, _ in offers] == [planted, genuine]
+    read = read_journal(planted)
+    assert any("line 4: not valid JSON" in p for p in read.problems)
