@@ -106,6 +106,13 @@ class Ticket:
         ``faded``, may still come (``LATE_CANCEL``); False for one dropped for sure."""
         return self.request.cancelled_late
 
+    @property
+    def imminent(self) -> bool:
+        """Its moment is under ``LATE_CANCEL`` away: its device may hold its sound already,
+        and taken back now it would sound a moment and fade all the same."""
+        at = self.request.at
+        return at is not None and not self.request.over and time.monotonic() >= at - LATE_CANCEL
+
 
 class AudioService:
     """Prepare sounds, play cues, fall back calmly, come back; see the module docstring."""

@@ -178,7 +178,7 @@ def start_now(app: SessionTimerApp, session: RunningSession, screen: SessionScre
     app.pending_start = None
     if app.session is session and not session.final and not session.engine.started:
         if screen.is_mounted:
-            screen.take_back_first()  # sent ahead for a later moment: it goes now
+            screen.take_back_first(starting=True)  # sent ahead for later: it goes now
         moved = session.start()
         if screen.is_mounted:
             screen.show_moved(moved)

@@ -300,3 +300,26 @@ def test_a_cue_taken_back_as_it_sounds_fades_and_says_so(
     assert paced.onset_ns(idx) is not None  # it was heard
     assert paced.played_seconds(idx) < 2.0  # the lead-in, a moment and the fade: not 6.5 s
     assert service.wait_idle(WAIT) and len(recorder.outcomes) == 1
+
+
+def test_a_cue_is_imminent_only_within_late_cancel_of_its_moment(
+    services, recorder: Recorder
+) -> None:  # type: ignore[no-untyped-def]
+    """What the session asks before taking back a start cue for a key: under LATE_CANCEL to
+    its moment the device may hold it already; once it has its outcome, nothing is pending."""
+    from sessiontimer.audio.service import LATE_CANCEL
+
+    keeper = Keeper(schedules=True)
+    service = service_with(services, keeper)
+    far = service.play(Cue("wooden-tap"), 1.0, False, recorder.result, time.monotonic() + 30.0)
+    near = service.play(
+        Cue("wooden-tap"), 1.0, False, recorder.result, time.monotonic() + LATE_CANCEL / 2
+    )
+    assert not far.imminent and near.imminent
+    deadline = time.monotonic() + WAIT
+    while len(keeper.jobs) < 2:  # both handed to the backend (from the audio thread)
+        assert time.monotonic() < deadline, keeper.jobs
+        time.sleep(0.001)
+    keeper.jobs[1][1](PlayResult(time.monotonic()))
+    recorder.wait_outcomes(1)
+    assert not near.imminent  # it has begun: its outcome is in

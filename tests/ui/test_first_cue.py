@@ -8,6 +8,7 @@ its start cue, waits for both (bounded), so the start cue sounds at its moment, 
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -197,3 +198,50 @@ async def test_the_start_cue_goes_ahead_of_its_moment_like_the_others(
     cue = next(e for e in lines if e["type"] == "cue")
     assert cue["kind"] == "phase_start" and cue["outcome"] == "played"
     assert 0.011 <= cue["late"] <= 0.013, cue
+
+
+class HoldingService(AheadService):
+    """Its device already holds each cue sent ahead (under ``LATE_CANCEL`` to its moment):
+    one taken back now would sound a moment and fade all the same."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.cancelled: list[object] = []
+
+    def play(  # type: ignore[override]
+        self, cue: Any, volume: float, muted: bool, on_result: Any, at: float | None = None
+    ) -> object:
+        super().play(cue, volume, muted, on_result, at)
+        return SimpleNamespace(imminent=at is not None, may_sound=at is not None)
+
+    def cancel(self, ticket: object) -> bool:
+        self.cancelled.append(ticket)
+        return True
+
+
+async def test_a_key_as_the_start_cue_begins_does_not_sound_it_twice(clock: ManualClock) -> None:
+    """A key in the last moment before the start cue (its device holds it already) started
+    the clock at once and played the cue again: it sounded a moment, faded, then rang anew.
+    It is kept, at its moment (under 60 ms away), and the clock starts with the key."""
+    audio = StartingAudio()
+    app = build_app(clock, preset="Demo", audio=audio)
+    app.auto_tick = True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and not session.engine.started
+        service = HoldingService(app)
+        audio.ready(service)
+        audio.prepared()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if service.handed:
+                break
+        assert service.handed and not session.engine.started
+        await pilot.press("r")  # a note as the cue begins: the session is on
+        for _ in range(20):
+            await pilot.pause(0.01)
+        assert session.engine.started
+        app.auto_tick = False
+        assert service.cancelled == []  # not taken back, so not faded either
+        assert len(service.handed) == 1  # and not sent again

@@ -207,13 +207,17 @@ class SessionScreen(AppScreen[None]):
         self._first_ahead = True
         return planned
 
-    def take_back_first(self) -> None:
-        """The clock starts before the start cue's planned moment (a key, a mute): the cue
-        sent ahead is taken back and goes at once; if it is already sounding, it stays."""
+    def take_back_first(self, starting: bool = False) -> None:
+        """The clock starts before the start cue's planned moment (a key: ``starting``; a
+        mute, a new level): the cue sent ahead is taken back and goes at once; if it is
+        already sounding it stays, and for a key also if it is about to (``imminent``: taken
+        back, it would sound a moment, fade, then ring again)."""
         if not self._first_ahead or self._ahead is None:
             return
         _, event, ticket = self._ahead
         self._first_ahead = False
+        if starting and not self.st_app.muted and getattr(ticket, "imminent", False):
+            return  # it sounds at its moment, under 60 ms away; the clock starts now
         if service_glue.take_back(self.st_app, event, self.session, ticket):
             self._ahead = None
 
