@@ -8,17 +8,17 @@ once, with a progress line on a terminal, and later runs re-read only what chang
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import os
 import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sessiontimer import note_cli
 from sessiontimer.core import readable
-from sessiontimer.core.visible import shown
+from sessiontimer.core.visible import json_text, shown, visible_controls
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
 from sessiontimer.review import index, lookup, query
@@ -211,7 +211,7 @@ def _list(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if more:
         found.pop()
     if args.json:
-        sys.stdout.write("".join(json.dumps(s.as_dict(), ensure_ascii=False) + "\n" for s in found))
+        sys.stdout.write("".join(json_text(s.as_dict()) + "\n" for s in found))
     else:
         sys.stdout.write("".join(shown(row_text(s)) + "\n" for s in found))
     if more:
@@ -311,6 +311,18 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     return EXIT_OK
 
 
+class _OnTerminal(io.TextIOBase):
+    """A CSV export printed on a terminal: its cells' control characters shown escaped
+    (``\\x1b``), not obeyed; written to a file or a pipe, the CSV stays exact."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        self._out.write(visible_controls(text))
+        return len(text)
+
+
 def _note(args: argparse.Namespace, app_paths: AppPaths) -> int:
     s = _find(app_paths, args.id)
     return EXIT_PROBLEM if s is None else note_cli.run(args, s, app_paths)
@@ -345,7 +357,8 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
         export.write_to(out, timelines, args.format, who)
 
     if not args.output:
-        text(sys.stdout)
+        on_screen = args.format in ("csv", "events") and sys.stdout.isatty()
+        text(cast(TextIO, _OnTerminal(sys.stdout)) if on_screen else sys.stdout)
         return EXIT_OK
     try:
         mode = int(args.mode, 8)

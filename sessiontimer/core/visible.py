@@ -9,7 +9,9 @@ escapes controls itself).
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 # C0 controls but tab and newline, DEL, and C1: a terminal acts on them instead of showing them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -37,3 +39,15 @@ def shown(line: str) -> str:
     """One line of terminal output: controls escaped and a newline in a field as ``\\n``, so a
     note or a name can neither drive the terminal nor forge a row."""
     return visible_controls(line, newlines=False)
+
+
+_JSON_RAW = re.compile(r"[\x7f-\x9f]")  # DEL and C1: JSON escapes C0 only
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` with DEL and C1 written as ``\\u`` escapes:
+    the same JSON (they only occur inside strings), but it cannot drive a terminal."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    if text.isascii():
+        return text
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from sessiontimer.core.lines import read_capped
 from sessiontimer.core.model import Practitioner
+from sessiontimer.core.visible import json_text
 from sessiontimer.review import note_read, note_render
 from sessiontimer.review.note import TreatmentNote, build_note
 from sessiontimer.review.note_csv import csv_cell, csv_writer, findings_csv
@@ -104,7 +105,7 @@ def _events_csv(out: TextIO, timelines: list[Timeline]) -> None:
                     e.get("tag") or "",
                     e.get("text") or "",
                     e.get("region") or "",
-                    json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else "",
+                    json_text(rest, sort_keys=True) if rest else "",
                 ]
             )
 
@@ -120,10 +121,10 @@ def _json(out: TextIO, timelines: list[Timeline]) -> None:
     for n, t in enumerate(timelines):
         head = {"id": t.summary.id, "file": t.summary.rel, "client": t.summary.client,
                 "problems": t.summary.problems}  # fmt: skip
-        out.write(("," if n else "") + "\n " + json.dumps(head, ensure_ascii=False)[:-1])
+        out.write(("," if n else "") + "\n " + json_text(head)[:-1])
         out.write(', "events": [')
         for i, e in enumerate(t.each_event()):
-            out.write(("," if i else "") + "\n  " + json.dumps(e, ensure_ascii=False))
+            out.write(("," if i else "") + "\n  " + json_text(e))
         out.write("\n ]}")
     out.write("\n]}\n")
 

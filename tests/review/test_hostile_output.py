@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -143,3 +144,50 @@ def test_a_damaged_journal_is_listed_as_damaged_and_the_others_still_listed(
 
     journals = sorted(app_paths.sessions_dir.glob("*/*.jsonl"))
     assert stats([summarize(p, app_paths.sessions_dir) for p in journals]).sessions == 1
+
+
+CSI8 = "\x9b"  # C1 CSI: json.dumps(ensure_ascii=False) leaves it as it is
+
+
+def test_json_output_escapes_c1_controls_and_stays_exact(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`logs list --json` and `logs export --format json` printed C1 controls and DEL raw
+    (JSON escapes only C0): the same value, written as \\u009b, cannot drive a terminal."""
+    name = f"A{CSI8}2JB\x7f"
+    path = known_session(app_paths.sessions_dir, name)
+    assert cli.main(["logs", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == [] and json.loads(out)["client"] == name
+    assert cli.main(["logs", "export", path.stem, "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert _controls(out) == [] and json.loads(out)["sessions"][0]["client"] == name
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("fmt", ["csv", "events"])
+def test_csv_printed_on_a_terminal_shows_controls_escaped(
+    app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fmt: str
+) -> None:
+    """A CSV export printed on a terminal (no -o) carried a note's ESC ] 0 (the terminal's
+    title) and ESC [ 2J raw; written to a file or a pipe it stays exact."""
+    path = _hostile(app_paths)
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ), client="Ben")
+    s.add("note", 10, 0, region=None, key="n", text=f"{TITLE}{CLEAR}", tag=f"{RED}heat")
+    s.add("pain", 11, 0, value=4, region=f"{CLEAR}sacrum")
+    ben = write(app_paths.sessions_dir, s.wall, s.events, "bbbbbb")
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stdout", screen)
+    assert cli.main(["logs", "export", path.stem, ben.stem, "--format", fmt]) == 0
+    shown_out = screen.getvalue()
+    assert _controls(shown_out) == []
+    assert "\\x1b[2J" in shown_out
+    target = tmp_path / "out.csv"
+    assert (
+        cli.main(["logs", "export", path.stem, ben.stem, "--format", fmt, "-o", str(target)]) == 0
+    )
+    assert CLEAR in target.read_text(encoding="utf-8")
