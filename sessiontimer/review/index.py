@@ -139,7 +139,8 @@ def refresh(
 
     ``listable_only``: stop once every session is listable (partial rows may stay: see the
     module's notes). ``filling``: the progress of the second stage (``progress`` when not
-    given); ``listable``: called once every session is listable, before it.
+    given); ``listable``: called once every session is listable, before it (and earlier
+    too, when the refresh this one waits for has made them so).
 
     One refresh at a time per state folder in this process (the Start screen's, the
     Sessions screen's): a second one waits, showing the first one's progress, then finds
@@ -148,18 +149,19 @@ def refresh(
     key = str(state_dir)
     with _BUILDS_GUARD:
         lock = _BUILDS.setdefault(key, threading.RLock())
-    while not lock.acquire(timeout=0.1):
-        under_way = _PROGRESS.get(key)
-        if progress is not None and under_way is not None:
-            progress(*under_way)
-        if cancel is not None and cancel():
-            raise Cancelled("stopped while another refresh of the index ran")
+    _wait(lock, key, progress, filling, listable, cancel)
     try:
 
         def report(done: int, total: int) -> None:
-            _PROGRESS[key] = (done, total)
+            _PROGRESS[key] = (done, total, False)
             if progress is not None:
                 progress(done, total)
+
+        def report_filling(done: int, total: int) -> None:
+            _PROGRESS[key] = (done, total, True)
+            told = filling or progress
+            if told is not None:
+                told(done, total)
 
         own = store is None
         if store is None:
@@ -167,12 +169,12 @@ def refresh(
         try:
             build = (store, sessions_dir, full, report, cancel, processes, listable_only)
             try:
-                return _build(*build, filling or report, listable)
+                return _build(*build, report_filling, listable)
             except sqlite3.Error as error:
                 if str(store.path) == ":memory:":
                     raise
                 store.fall_back_to_memory(error)  # disk full, read-only: from the journals
-                return _build(*build, filling or report, listable)
+                return _build(*build, report_filling, listable)
         finally:
             _PROGRESS.pop(key, None)
             if own:
@@ -200,9 +202,34 @@ def _build(
     return done
 
 
+def _wait(
+    lock: threading.RLock,
+    key: str,
+    progress: Progress | None,
+    filling: Progress | None,
+    listable: Callable[[], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> None:
+    """Take the state folder's lock, telling meanwhile the progress of the refresh that
+    holds it, and once it is in its second stage, that every session is listable."""
+    while not lock.acquire(timeout=0.1):
+        under_way = _PROGRESS.get(key)
+        if under_way is not None:
+            read, of, second = under_way
+            if second and listable is not None:
+                listable()
+                listable = None
+            told = (filling or progress) if second else progress
+            if told is not None:
+                told(read, of)
+        if cancel is not None and cancel():
+            raise Cancelled("stopped while another refresh of the index ran")
+
+
 _BUILDS: dict[str, threading.RLock] = {}  # state folder -> held while it is refreshed
 _BUILDS_GUARD = threading.Lock()
-_PROGRESS: dict[str, tuple[int, int]] = {}  # state folder -> (done, total) of the one under way
+_PROGRESS: dict[str, tuple[int, int, bool]] = {}  # state folder -> (done, total, second stage)
+# of the refresh under way
 
 
 def open_index(state_dir: Path) -> Store:

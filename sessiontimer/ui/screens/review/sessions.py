@@ -6,17 +6,21 @@ nears its edge, so scrolling through 200,000 sessions never loads them. The tabl
 each filter keystroke grows with the rows it is given (cells, measuring, rows), so it is
 given what can be seen and a little more, not more. The index is checked quickly first (changed
 folders), then fully in the background; a cold build shows a progress bar and Escape stops
-it (what was read is kept).
+it (what was read is kept). A large one lists every session first (partial rows: ``…`` where
+the notes are counted) and reads notes and text after, the rows filled in where they stand;
+a filter on notes or text waits for that (index.needs_full) and says so.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
@@ -78,7 +82,7 @@ def row_cells(s: Summary) -> tuple[Text, ...]:
         return tuple(plain_cell(x) for x in ("?", "", "", "damaged", "", "", s.id))
     status = s.status + (", unsigned" if s.signature == "unsigned" else "")
     status += " (damaged)" if s.problems else ""
-    length, notes = _length(s.duration), _count(s.notes)
+    length, notes = _length(s.duration), "…" if s.partial else _count(s.notes)
     cells = (s.date, s.time, s.client or "—", status, length, notes, s.preset)
     return tuple(plain_cell(x) for x in cells)
 
@@ -142,6 +146,8 @@ class SessionsScreen(AppScreen[None]):
         self._lock = threading.Lock()  # one query at a time on the connection
         self._stop = threading.Event()
         self._sliding = False
+        self.reading: tuple[int, int] | None = None  # notes and text read so far, of how many
+        self.waiting = False  # the filter needs notes or text not read yet (index.needs_full)
         self.window, self.page = WINDOW, PAGE  # set for the terminal's height on mount
 
     def compose(self) -> Any:
@@ -203,6 +209,8 @@ class SessionsScreen(AppScreen[None]):
                     cancel=self._stop.is_set,
                     processes=True,  # a large cold build reads with every core
                     store=writer,
+                    filling=self._reading_notes,
+                    listable=partial(self._listable, writer),
                 )
             except review_index.Cancelled:
                 writer.close()
@@ -221,11 +229,48 @@ class SessionsScreen(AppScreen[None]):
             if self._stop.is_set():
                 return
             self.app.call_from_thread(self._built)
-            if not full or done.reread or done.removed:
-                self._query(self.app.call_from_thread(lambda: self.line), 0, None)
+            if in_memory or done.reread or done.removed or done.filled or self.waiting:
+                self._requery_kept()
             if in_memory:
                 break  # rebuilt from every journal already
         self.app.call_from_thread(self._checked)
+
+    def _listable(self, writer: Store) -> None:
+        """Every session is listable (the second stage, notes and text, is still to come):
+        show the rows now, where the cursor is. Rows the writer alone holds (no index on
+        disk) wait for the end of the build."""
+        if self._stop.is_set() or str(writer.path) == ":memory:":
+            return
+        if self._store is None:
+            with self._lock:
+                self._store = review_index.open_index(self.st_app.paths.state_dir)
+        self.app.call_from_thread(self._built)
+        self._requery_kept()
+
+    def _requery_kept(self) -> None:
+        """(In a worker) the current filter asked again, the window and cursor kept."""
+        line, base, at = self.app.call_from_thread(self._where)
+        self._query(line, base, at)
+
+    def _where(self) -> tuple[str, int, int]:
+        return (
+            self.line,
+            self.base,
+            self.base + self.query_one("#sessions-table", DataTable).cursor_row,
+        )
+
+    def _reading_notes(self, done: int, total: int) -> None:
+        """The second stage's progress; rows in view still partial are asked again as it
+        goes (newest first: the first screenful is soon read, then no more is asked)."""
+        if self._stop.is_set():
+            return
+        self.app.call_from_thread(self._notes_read, done, total)
+        if done and any(s.partial for s in self.rows):
+            self._requery_kept()
+
+    def _notes_read(self, done: int, total: int) -> None:
+        self.reading = (done, total)
+        self._status()
 
     def _progress(self, done: int, total: int) -> None:
         if total >= 200 and not self._stop.is_set():
@@ -240,6 +285,7 @@ class SessionsScreen(AppScreen[None]):
 
     def _built(self) -> None:
         self.query_one("#sessions-progress", ProgressBar).remove_class("-building")
+        self.reading = None
 
     def _checked(self) -> None:
         self.loaded = True
@@ -266,6 +312,9 @@ class SessionsScreen(AppScreen[None]):
                 return
             try:
                 chosen = lookup.select(self._store, line)
+                if self._unread(chosen):
+                    self.app.call_from_thread(self._filtered, line, 0, None, chosen.problems)
+                    return
                 rows = lookup.page(self._store, chosen, base, self.window, marks=False)
             except sqlite3.Error as error:  # said, not a list left as it was
                 said = f"this filter could not be asked of the index ({error})"
@@ -279,23 +328,29 @@ class SessionsScreen(AppScreen[None]):
             everything = lookup.count(self._store)
         self.app.call_from_thread(self._counted, line, total, everything)
 
+    def _unread(self, chosen: lookup.Selection) -> bool:
+        """Whether partial rows could answer this filter wrongly (the caller holds the lock)."""
+        assert self._store is not None
+        return review_index.needs_full(chosen.query) and bool(self._store.partial_count())
+
     def _filtered(
         self,
         line: str,
         base: int,
-        rows: list[Summary],
+        rows: list[Summary] | None,
         problems: list[str],
         keep: int | None = None,
     ) -> None:
-        """A query's rows, unless the line was typed further meanwhile (a thread worker
-        cannot be stopped, so an older result can arrive after a newer one)."""
+        """A query's rows (None: it waits for the notes to be read), unless the line was
+        typed further meanwhile (a thread worker cannot be stopped, so an older result can
+        arrive after a newer one)."""
         self._sliding = False
         if line != self.line:
             return
-        if line != self._filtered_for:
+        if line != self._filtered_for or rows is None:
             self.total = None
-        self._filtered_for, self.problems = line, problems
-        self._fill(base, rows, keep)
+        self._filtered_for, self.problems, self.waiting = line, problems, rows is None
+        self._fill(base, rows or [], keep)
 
     def _counted(self, line: str, total: int, everything: int) -> None:
         if line == self._filtered_for:
@@ -306,7 +361,12 @@ class SessionsScreen(AppScreen[None]):
         """Show the window; rows already on screen are left alone (no flicker)."""
         table = self.query_one("#sessions-table", DataTable)
         at = keep if keep is not None else self.base + table.cursor_row
-        if (base, rows) != (self.base, self.rows):  # equal summaries make equal cells
+        if base == self.base and [s.id for s in rows] == [s.id for s in self.rows]:
+            for y, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
+                if old != new:  # a row filled in (its notes read), or edited: in place
+                    for x, cell in enumerate(row_cells(new)):
+                        table.update_cell_at(Coordinate(y, x), cell)
+        elif (base, rows) != (self.base, self.rows):  # equal summaries make equal cells
             table.clear()
             table.add_rows(row_cells(s) for s in rows)
         self.base, self.rows = base, rows
@@ -321,7 +381,12 @@ class SessionsScreen(AppScreen[None]):
         text = text or "counting…"
         if self.rows and (total is None or total > len(self.rows)):
             text += f" · {self.base + 1:,}–{self.base + len(self.rows):,} in view"
-        if not self.loaded:
+        read = f": {self.reading[0]:,} of {self.reading[1]:,}" if self.reading else ""
+        if self.waiting:
+            text = f"reading notes and text to answer this filter{read}…"
+        elif self.reading:
+            text += f" · reading notes{read}"
+        elif not self.loaded:
             text += " · checking for changes…"
         if self.problems:
             text += " · " + "; ".join(self.problems)
@@ -375,7 +440,9 @@ class SessionsScreen(AppScreen[None]):
         if line != self._filtered_for and self._store is not None:  # not yet shown: now
             with self._lock:
                 chosen = lookup.select(self._store, line)
-                rows = lookup.page(self._store, chosen, 0, self.window, marks=False)
+                rows = None
+                if not self._unread(chosen):
+                    rows = lookup.page(self._store, chosen, 0, self.window, marks=False)
             self._filtered(line, 0, rows, chosen.problems, 0)
         chosen_row = self.selected()
         if chosen_row is not None:
