@@ -232,6 +232,23 @@ _PROGRESS: dict[str, tuple[int, int, bool]] = {}  # state folder -> (done, total
 # of the refresh under way
 
 
+def read_whole(
+    sessions_dir: Path,
+    state_dir: Path,
+    store: Store,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> bool:
+    """Make sure no row of ``store`` is partial before it answers a question of notes or
+    texts (a client's history, stats): if some are, wait for the second stage under way
+    (the Sessions screen's) or run it. ``progress``: of the second stage (the first, too,
+    if journals changed meanwhile). Returns whether there was anything to wait for."""
+    if not store.partial_count():
+        return False
+    refresh(sessions_dir, state_dir, full=False, progress=progress, cancel=cancel, store=store)
+    return True
+
+
 def open_index(state_dir: Path) -> Store:
     """The index database, or an empty one in memory when the state folder cannot hold it."""
     store = open_store(state_dir)

@@ -175,3 +175,18 @@ def test_logs_list_lists_at_once_and_reads_the_notes_when_a_filter_needs_them(
     assert "first and last lines" not in err
     assert cli.main(["logs", "list", "--all"]) == 0
     assert " … " not in capsys.readouterr().out  # filled: the notes are counted
+
+
+def test_a_clients_sessions_on_the_command_line_are_never_told_from_partial_rows(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str], staged: None
+) -> None:
+    sessions = app_paths.sessions_dir
+    many(sessions, 6)
+    renamed = _resumed_after_a_rename(sessions)  # "Anna" in its first line, "Dora" after
+    assert cli.main(["logs", "list", "--all"]) == 0  # the first stage only
+    assert "listed from their first and last lines" in capsys.readouterr().err
+    assert cli.main(["logs", "export", "--client", "Dora", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert renamed.stem in out  # the client as the whole journal tells it
+    with index.open_index(app_paths.state_dir) as st_:
+        assert index.partial_count(st_) == 0

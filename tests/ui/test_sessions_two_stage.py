@@ -1,5 +1,5 @@
 """The Sessions screen during a large first build: rows once every session is listable, their
-notes filled in where they stand, filters on notes waiting for them (and saying so).
+notes filled in where they stand, filters and stats on notes waiting for them (and saying so).
 
 STAGED_MIN is lowered so that a handful of journals goes through both stages, and the second
 stage's whole reads are held at a gate, so each test looks at the screen between the stages.
@@ -19,7 +19,9 @@ from textual.widgets import DataTable, Input, Static
 from sessiontimer import paths
 from sessiontimer.review import index, query
 from sessiontimer.review.summary import Summary, summarize_stamped
+from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
 from sessiontimer.ui.screens.review.sessions import COLUMNS, SessionsScreen
+from sessiontimer.ui.screens.review.stats import StatsScreen
 from tests.ui.conftest import build_app
 
 _spec = importlib.util.spec_from_file_location(
@@ -106,16 +108,28 @@ async def test_rows_once_listable_filled_in_where_they_stand_and_read_once(
         await _until(pilot, lambda: table.row_count == N, "the partial rows shown again")
         await pilot.press("down", "down", "down", "down")
         keys = list(table.rows)
+        await pilot.press("f4")  # a client's history waits for the notes, and says so
+        history = app.screen
+        assert isinstance(history, ClientHistoryScreen)
+        said = lambda: "notes first" in _status(history, "#history-summary")  # noqa: E731
+        await _until(pilot, said, "the history saying it waits")
+        assert history.history is None
         gate.open.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert gate.reads == N  # the second open read nothing a second time
+        assert history.history is not None
+        mine = [s for s in full if s.client == full[3].client]
+        assert [s.notes for s in history.history.sessions] == [s.notes for s in mine]
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert gate.reads == N  # the second open and the history read nothing a second time
         assert _column(table, NOTES) == [str(s.notes) for s in full]
         assert table.cursor_row == 3 and list(table.rows) == keys  # filled in place
         assert "reading" not in _status(second, "#sessions-status")
 
 
-async def test_a_filter_on_notes_waits_for_them_then_answers(gate: Gate) -> None:
+async def test_a_filter_or_stats_on_notes_wait_for_them_then_answer(gate: Gate) -> None:
     """As the app runs: the Start screen's reading of client names builds the index, and
     the Sessions screen opened meanwhile shows that build's rows and progress."""
     full = _full()
@@ -135,7 +149,18 @@ async def test_a_filter_on_notes_waits_for_them_then_answers(gate: Gate) -> None
         assert table.row_count == 0  # not the partial rows' answer
         await pilot.press("enter")  # nothing to open yet
         assert app.screen is screen
+        await pilot.press("f3")
+        stats = app.screen
+        assert isinstance(stats, StatsScreen)
+        said = lambda: "notes first" in _status(stats, "#stats-text")  # noqa: E731
+        await _until(pilot, said, "the stats saying they wait")
         gate.open.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert stats.stats is not None and stats.stats.sessions == len(expected)
+        releases = sum(1 for s in full for tag, _ in s.tags if tag == "release")
+        assert dict(stats.stats.tags)["release"] == releases
+        await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [s.id for s in screen.rows] == expected

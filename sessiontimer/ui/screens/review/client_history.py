@@ -2,10 +2,13 @@
 
 Also where a client is renamed (an existing name merges the two) or deleted for good. Both
 ask first, run in a thread worker through ``review.edit``, and refresh the Sessions list.
+A history is never told from partial rows (a large first build lists sessions before it has
+read their notes): it waits for their notes and text, and says so.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -63,6 +66,7 @@ class ClientHistoryScreen(AppScreen[None]):
         self.summaries: list[Summary] = []  # every session of the client, damaged ones too
         self.known: tuple[str, ...] = ()  # every client's name, for the rename dialog
         self.history: ClientHistory | None = None
+        self._stop = threading.Event()  # the screen is gone: stop waiting for the notes
 
     def compose(self) -> Any:
         with Vertical(id="history"):
@@ -78,14 +82,33 @@ class ClientHistoryScreen(AppScreen[None]):
         table.focus()
         self.load()
 
+    def on_unmount(self) -> None:
+        self._stop.set()
+
     @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def load(self) -> None:
-        """The client's sessions, asked of the index (the Sessions screen keeps it fresh)."""
-        with review_index.open_index(self.st_app.paths.state_dir) as store:
+        """The client's sessions, asked of the index (the Sessions screen keeps it fresh)
+        once every session's notes are in it."""
+        paths = self.st_app.paths
+        with review_index.open_index(paths.state_dir) as store:
+            try:
+                review_index.read_whole(
+                    paths.sessions_dir, paths.state_dir, store, self._reading, self._stop.is_set
+                )
+            except review_index.Cancelled:
+                return
             sessions = lookup.client_sessions(store, self.client)
             known = tuple(lookup.known_clients(store))
             history = aggregates.client_history(store, self.client)
         self.app.call_from_thread(self._show, history, sessions, known)
+
+    def _reading(self, done: int, total: int) -> None:
+        said = f"reading every session's notes first: {done:,} of {total:,}…"
+        self.app.call_from_thread(self._say, said)
+
+    def _say(self, text: str) -> None:
+        if self.history is None:
+            self.query_one("#history-summary", Static).update(plain(text))
 
     def _show(self, h: ClientHistory, sessions: list[Summary], known: tuple[str, ...]) -> None:
         self.history, self.summaries, self.known = h, sessions, known

@@ -1,11 +1,13 @@
 """Stats over the sessions the filter selected, within a chosen period: per week, hours, tags.
 
 The period keys (w, m, y, a) recompute in a thread worker through ``review.periods`` (pure);
-"today" comes from the app's clock, so tests pin it.
+"today" comes from the app's clock, so tests pin it. Stats are never counted from partial rows
+(a large first build lists sessions before it has read their notes): they wait, and say so.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +80,7 @@ class StatsScreen(AppScreen[None]):
         self.label = label
         self.period = period(chosen)
         self.stats: Stats | None = None
+        self._stop = threading.Event()  # the screen is gone: stop waiting for the notes
 
     def compose(self) -> Any:
         with Vertical(id="stats"):
@@ -89,18 +92,38 @@ class StatsScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def on_unmount(self) -> None:
+        self._stop.set()
+
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def load(self) -> None:
         app = self.st_app
         chosen = self.period
         try:
             with review_index.open_index(app.paths.state_dir) as store:
+                review_index.read_whole(
+                    app.paths.sessions_dir,
+                    app.paths.state_dir,
+                    store,
+                    self._reading,
+                    self._stop.is_set,
+                )
                 selected = lookup.select(store, self.line)
                 st = aggregates.period_stats(store, selected, chosen, app.clock.wall().date())
+        except review_index.Cancelled:
+            return
         except Exception as error:  # said on screen: "computing…" must not stay for ever
             self.post_message(StatsComputed(chosen, None, type(error).__name__))
             return
         self.post_message(StatsComputed(chosen, st))
+
+    def _reading(self, done: int, total: int) -> None:
+        said = f"reading every session's notes first: {done:,} of {total:,}…"
+        self.app.call_from_thread(self._say, said)
+
+    def _say(self, text: str) -> None:
+        if self.stats is None:
+            self.query_one("#stats-text", Static).update(plain(text))
 
     def on_stats_computed(self, message: StatsComputed) -> None:
         chosen, st = message.period, message.stats
