@@ -38,6 +38,7 @@ PARALLEL_MIN = 4000  # fewer journals than this are read in this process
 CHUNK = 250  # journals read (by one worker process), written and committed at a time
 STAGED_MIN = 2000  # this many journals to read or more: listable first, then filled in
 LISTABLE_CHUNK = 1000  # partial rows are small: fewer, larger commits (each costs ~10 ms)
+FILL_ROUNDS = 8  # second stages run again for partial rows another build wrote meanwhile
 Chunk = tuple[list[int], list[str]]  # (sids, journals): read together, written together
 
 
@@ -199,6 +200,10 @@ def _build(
         listable()
     if not listable_only:
         done.filled = fill(store, sessions_dir, filling, cancel, processes)
+        for _ in range(FILL_ROUNDS):  # partial rows another build's first stage wrote meanwhile
+            if not store.partial_count():
+                break
+            done.filled += fill(store, sessions_dir, filling, cancel, processes)
     return done
 
 

@@ -207,6 +207,10 @@ class Store:
             return 0
         self.write_lock()
         if cold is None or self.data_version() != cold:
+            sessions = self._not_undoing(sessions)
+            if not sessions:
+                return 0
+            batch = sessions, marks, texts
             self.drop(row[1] for row in sessions)
         first = self.next_sid()
         if first > sessions[0][0]:
@@ -218,6 +222,26 @@ class Store:
         if self.has_fts:
             cur.executemany("INSERT INTO search(rowid, blob) VALUES (?, ?)", texts)
         return len(sessions)
+
+    def _not_undoing(self, sessions: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """These rows but the partial ones whose journal already has a full row made from
+        the same bytes (another build, `logs list` beside the Sessions screen, read it whole
+        since this one listed the folder): a partial row never takes a full one's place."""
+        listed = {row[1]: (row[3], row[4]) for row in sessions if row[-1]}
+        if not listed:
+            return sessions
+        full: set[str] = set()
+        names = list(listed)
+        for start in range(0, len(names), 500):
+            part = names[start : start + 500]
+            sql = (
+                "SELECT rel, size, mtime_ns FROM sessions WHERE NOT partial "
+                f"AND rel IN ({','.join('?' * len(part))})"
+            )
+            full.update(
+                rel for rel, *stamp in self.conn.execute(sql, part) if tuple(stamp) == listed[rel]
+            )
+        return [row for row in sessions if row[1] not in full] if full else sessions
 
     def partial_rows(self) -> list[tuple[int, str]]:
         """(sid, rel) of every partial row, newest first (see Summary.partial)."""

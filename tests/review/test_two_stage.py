@@ -190,3 +190,55 @@ def test_a_clients_sessions_on_the_command_line_are_never_told_from_partial_rows
     assert renamed.stem in out  # the client as the whole journal tells it
     with index.open_index(app_paths.state_dir) as st_:
         assert index.partial_count(st_) == 0
+
+
+def _stale_first_stage(sessions: Path, state: Path) -> None:
+    """What a second `logs list` does that listed the folder before this build wrote its
+    rows: its first stage writes partial rows for every journal (another connection)."""
+    rels = sorted(p.relative_to(sessions).as_posix() for p in sessions.glob("*/*.jsonl"))
+    with index.open_index(state) as other:
+        index._read_into(other, sessions, rels, None, None, False)
+
+
+def test_a_second_build_listing_the_journals_never_undoes_the_notes_read(
+    tmp_path: Path, staged: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `logs list` started together on a cold index (2,600 journals): the one asked for
+    "tension" answered 987 to 1,748 of its 2,016 sessions, silently. The other one's first
+    stage, planned before the first one wrote, had put partial rows over its full ones."""
+    sessions, state = _journals(tmp_path)
+    real_plan = index._plan
+
+    def plan_then_other_builds(*args: object, **kw: object) -> object:
+        plan = real_plan(*args, **kw)  # type: ignore[arg-type]
+        monkeypatch.setattr(index, "_plan", real_plan)
+        index.refresh(sessions, state)  # the other build, both stages, meanwhile
+        return plan
+
+    monkeypatch.setattr(index, "_plan", plan_then_other_builds)
+    with index.open_index(state) as st_:
+        index.refresh(sessions, state, store=st_, listable_only=True)
+        assert index.partial_count(st_) == 0
+        assert dicts(lookup.everything(st_)) == dicts(fresh_read(sessions))
+
+
+def test_a_refresh_fills_the_partial_rows_another_build_wrote_meanwhile(
+    tmp_path: Path, staged: None
+) -> None:
+    sessions, state = _journals(tmp_path)
+    index.refresh(sessions, state, listable_only=True)
+    with index.open_index(state) as st_:
+        real = st_.partial_rows
+        calls = []
+
+        def then_another_first_stage() -> list[tuple[int, str]]:
+            pending = real()
+            if not calls:
+                calls.append(1)
+                _stale_first_stage(sessions, state)  # new sids: these rows are not pending
+            return pending
+
+        st_.partial_rows = then_another_first_stage  # type: ignore[method-assign]
+        index.refresh(sessions, state, store=st_)
+        assert calls and index.partial_count(st_) == 0
+        assert dicts(lookup.everything(st_)) == dicts(fresh_read(sessions))
