@@ -127,6 +127,24 @@ async def test_rows_once_listable_filled_in_where_they_stand_and_read_once(
         assert _column(table, NOTES) == [str(s.notes) for s in full]
         assert table.cursor_row == 3 and list(table.rows) == keys  # filled in place
         assert "reading" not in _status(second, "#sessions-status")
+        await _moved_while_asked_again(pilot, second, table)
+
+
+async def _moved_while_asked_again(pilot: Any, screen: SessionsScreen, table: Any) -> None:
+    """Rows asked again as the notes are read (several times a second) leave the cursor
+    where the keys put it, also a key pressed while the question was on its way."""
+    asked = screen._query
+
+    def query(line: str, base: int, keep: int | None) -> None:
+        pilot.app.call_from_thread(table.move_cursor, row=5)  # a key, meanwhile
+        asked(line, base, keep)
+
+    screen._query = query  # type: ignore[method-assign]
+    worker = threading.Thread(target=screen._requery_kept)
+    worker.start()
+    await _until(pilot, lambda: not worker.is_alive(), "asked again")
+    await pilot.pause()
+    assert table.cursor_row == 5
 
 
 async def test_a_filter_or_stats_on_notes_wait_for_them_then_answer(gate: Gate) -> None:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 WINDOW = 60  # rows in the table at most; on a terminal taller than 30 lines, twice its height
 PAGE = WINDOW // 3  # how far the window slides, and what ctrl+n / ctrl+p move by (a third)
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
+HERE = -1  # a query's ``keep``: the cursor stays on the session it is on when rows arrive
 # Fixed widths: the columns stay put as the window slides (a width measured per window
 # would jump), and a long name is cut, not allowed to push the status off screen.
 # The status ("complete, unsigned") comes right after the client: at 80 columns the table is
@@ -248,16 +249,10 @@ class SessionsScreen(AppScreen[None]):
         self._requery_kept()
 
     def _requery_kept(self) -> None:
-        """(In a worker) the current filter asked again, the window and cursor kept."""
-        line, base, at = self.app.call_from_thread(self._where)
-        self._query(line, base, at)
-
-    def _where(self) -> tuple[str, int, int]:
-        return (
-            self.line,
-            self.base,
-            self.base + self.query_one("#sessions-table", DataTable).cursor_row,
-        )
+        """(In a worker) the current filter asked again, the window and cursor kept where
+        they are when the answer is shown (keys may move the cursor meanwhile)."""
+        line, base = self.app.call_from_thread(lambda: (self.line, self.base))
+        self._query(line, base, HERE)
 
     def _reading_notes(self, done: int, total: int) -> None:
         """The second stage's progress; rows in view still partial are asked again as it
@@ -360,7 +355,7 @@ class SessionsScreen(AppScreen[None]):
     def _fill(self, base: int, rows: list[Summary], keep: int | None) -> None:
         """Show the window; rows already on screen are left alone (no flicker)."""
         table = self.query_one("#sessions-table", DataTable)
-        at = keep if keep is not None else self.base + table.cursor_row
+        at = self.base + table.cursor_row if keep in (None, HERE) else keep
         if base == self.base and [s.id for s in rows] == [s.id for s in self.rows]:
             for y, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
                 if old != new:  # a row filled in (its notes read), or edited: in place
