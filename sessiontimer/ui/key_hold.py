@@ -52,7 +52,7 @@ class KeyHold:
 
     @property
     def holding(self) -> bool:
-        return self._holder is not None or bool(self._flying or self._late)
+        return self._holder is not None or bool(self._held or self._flying or self._late)
 
     def take(self, event: events.Key | events.Paste) -> bool:
         """True when the key or paste is held (the caller must not route it)."""
@@ -61,7 +61,7 @@ class KeyHold:
         if self._flying:  # typed after the keys handed back, which are still in the queue
             self._late.append(event)
             return True
-        if self._holder is not None:
+        if self._holder is not None or self._held:  # held, or about to be handed back
             self._held.append(event)
             return True
         return self._route(event)
@@ -132,8 +132,12 @@ class KeyHold:
             self._timer.stop()
             self._timer = None
         self._holder = None
-        if not self._flying:  # else they go when the last key handed back earlier has landed
-            self._send()
+        if not self._flying and self._held:  # else when the last key handed back has landed
+            # From the app's own loop: a key made while a screen handles a message has that
+            # screen as its sender, and Textual stops a key at its sender on the way up, so
+            # the app never looked it up in the bindings (ctrl+s typed after Tab on the End
+            # screen did nothing). Keys read meanwhile join the held ones (``take``).
+            self._app.call_later(self._send)
 
     def _send(self) -> None:
         held, self._held = self._held, []

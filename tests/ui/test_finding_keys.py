@@ -268,6 +268,28 @@ async def test_end_screen_fields_typed_in_a_burst_with_tab(clock: ManualClock) -
         assert values == ["ok", "later"]
 
 
+async def test_a_key_typed_after_tab_on_the_end_screen_still_acts(clock: ManualClock) -> None:
+    """ "ok<Tab>later" then ctrl+s (save and sign) in one read: the keys held for the Tab went
+    back with the End screen as their sender, so ctrl+s stopped at the screen on its way up
+    and the app never looked it up: nothing happened, not even "no practitioner"."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_end(app, pilot)
+        end = app.screen
+        for char in "ok\tlater":
+            app.post_message(events.Key("tab" if char == "\t" else char, char))
+        app.post_message(events.Key("ctrl+s", "\x13"))
+        for _ in range(10):
+            await pilot.pause()
+        values = [end.query_one(f"#{i}", Input).value for i in ("closing-note", "plan")]
+        assert values == ["ok", "later"]
+        said = [str(n.message) for n in app._notifications]
+        assert any("no practitioner is set up" in text for text in said), said
+
+
 async def test_end_screen_ctrl_q_with_a_pain_that_is_no_score_says_so(clock: ManualClock) -> None:
     from sessiontimer.ui.screens.session.end import EndScreen
 

@@ -46,7 +46,7 @@ class FakeApp:
     def __init__(self) -> None:
         self.screen_stack: list[FakeScreen] = [FakeScreen()]
         self.focused: object = "presets"
-        self.queue: deque[events.Key | events.Paste] = deque()
+        self.queue: deque[events.Key | events.Paste | Callable[[], None]] = deque()
         self.timers: list[FakeTimer] = []
         self.after_refresh: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
         self.routed: list[str] = []
@@ -67,14 +67,20 @@ class FakeApp:
     def post_message(self, event: events.Key | events.Paste) -> None:
         self.queue.append(event)
 
+    def call_later(self, callback: Callable[[], None]) -> None:
+        self.queue.append(callback)  # as Textual's: a callback message at the end of the queue
+
 
 def name(event: events.Key | events.Paste) -> str:
     return event.text if isinstance(event, events.Paste) else event.key
 
 
 def process(app: FakeApp, hold: KeyHold) -> None:
-    """The app takes the key at the head of its queue; one not held is routed."""
+    """The app takes the key (or callback) at the head of its queue; a key not held is routed."""
     event = app.queue.popleft()
+    if callable(event):
+        event()
+        return
     if hold.take(event):
         return
     app.routed.append(name(event))
