@@ -258,3 +258,32 @@ async def test_a_filter_the_index_refuses_is_said_in_the_status(
         assert _clients(screen) == []
         status = str(screen.query_one("#sessions-status", Static).content)
         assert "this filter could not be asked of the index (too many SQL variables)" in status
+
+
+async def test_an_index_that_cannot_be_written_still_lists_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The state folder turned read-only under the open index (a full disk is the same): the
+    rows come from the journals and the status says which file failed and what to do."""
+    from sessiontimer import review
+    from sessiontimer.review import index
+
+    _fixed_data()
+    real = index.open_index
+
+    def read_only(state_dir: Path) -> Any:
+        store = real(state_dir)
+        store.conn.execute("PRAGMA query_only = 1")  # every write: "readonly database"
+        return store
+
+    monkeypatch.setattr(index, "open_index", read_only)
+    monkeypatch.setattr(review, "open_index", read_only)  # the Start screen's client names
+    app = build_app()
+    app.notice_hold = 0.0  # no start-up quiet: the notice is shown when it comes
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        assert _clients(screen) == ["Anna", "Chloé", "anna", "Ben", "Anna"]
+        status = str(screen.query_one("#sessions-status", Static).content)
+        assert "the index cannot be written" in status
+        told = [str(n.message) for n in app._notifications]
+        assert any("review-index.sqlite3: " in t and " writable" in t for t in told), told

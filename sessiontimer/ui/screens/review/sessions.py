@@ -24,6 +24,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
+from sessiontimer.core.notices import Notice
 from sessiontimer.core.readable import minutes_in, span
 from sessiontimer.review import index as review_index
 from sessiontimer.review import lookup
@@ -142,6 +143,7 @@ class SessionsScreen(AppScreen[None]):
         self.everything: int | None = None  # sessions in the index
         self.loaded = False
         self.problems: list[str] = []
+        self.trouble: str | None = None  # why the index file could not be written
         self._filtered_for: str | None = None  # the filter line self.rows answer
         self._store: Store | None = None
         self._lock = threading.Lock()  # one query at a time on the connection
@@ -222,6 +224,10 @@ class SessionsScreen(AppScreen[None]):
                     if self._store is not None:
                         self._store.close()
                     self._store = writer
+                if writer.trouble is not None and self.trouble is None:  # the disk full, say
+                    self.trouble = writer.trouble
+                    told = Notice(writer.trouble, "warning", 12.0)
+                    self.app.call_from_thread(self.st_app.notices.tell, told)
             else:
                 writer.close()
                 if self._store is None:
@@ -385,6 +391,8 @@ class SessionsScreen(AppScreen[None]):
             text += " · checking for changes…"
         if self.problems:
             text += " · " + "; ".join(self.problems)
+        if self.trouble:
+            text += " · the index cannot be written: read from the logs"
         self.query_one("#sessions-status", Static).update(plain(text, newlines=False))
 
     @on(WindowTable.NearEdge)
