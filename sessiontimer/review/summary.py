@@ -7,9 +7,11 @@ what could be read, and never modified.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import operator
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,7 +143,7 @@ def _ends(path: str) -> tuple[bytes | None, bytes | None, Stamp]:
     """The first line (with its newline; None if it is not within FAST_MAX) and the last
     TAIL_READ bytes from their first whole line on (None if none starts there), and the
     stamp: open, fstat, two or three reads."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = _open_file(path)
     try:
         st = os.fstat(fd)
         stamp = (st.st_size, st.st_mtime_ns)
@@ -213,12 +215,30 @@ def _apply_streamed(summary: Summary, full: str) -> None:
 FAST_MAX = 8 << 20  # a larger file (no session the app writes is) is read line by line
 
 
+def _open_file(path: str) -> int:
+    """A journal opened for reading; a FIFO, a device or a folder in its place is refused
+    (OSError: listed as damaged), never waited on: opening a FIFO waits for a writer."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
 def _read(path: str) -> tuple[bytes | None, Stamp]:
     """The whole file and its stamp, in three system calls: open, fstat, read.
 
     None instead of the bytes for a file over FAST_MAX: it is read line by line instead.
     """
-    fd = os.open(path, os.O_RDONLY)
+    fd = _open_file(path)
     try:
         st = os.fstat(fd)
         if st.st_size > FAST_MAX:

@@ -242,3 +242,39 @@ def test_a_refresh_fills_the_partial_rows_another_build_wrote_meanwhile(
         index.refresh(sessions, state, store=st_)
         assert calls and index.partial_count(st_) == 0
         assert dicts(lookup.everything(st_)) == dicts(fresh_read(sessions))
+
+
+def test_a_fifo_in_place_of_a_listed_journal_is_damage_not_a_wait(
+    tmp_path: Path, staged: None
+) -> None:
+    """A journal listed by the first stage, then swapped for a FIFO (its folder's mtime put
+    back, so the quick refresh does not look): the second stage opened it and waited for a
+    writer, forever (`logs list tension` hung; the Sessions screen read notes for ever)."""
+    import os
+    import threading
+
+    sessions, state = _journals(tmp_path)
+    victim = sessions / "2025" / "2025-09-01T080000-ffffff.jsonl"  # not the newest year
+    victim.parent.mkdir()
+    victim.write_bytes(sorted(sessions.glob("2026/*.jsonl"))[0].read_bytes())
+    index.refresh(sessions, state, listable_only=True)
+    folder = victim.parent.stat()
+    victim.unlink()
+    os.mkfifo(victim)
+    os.utime(victim.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    done: list[index.Refreshed] = []
+    worker = threading.Thread(
+        target=lambda: done.append(index.refresh(sessions, state, full=False)), daemon=True
+    )
+    worker.start()
+    worker.join(5)
+    waited = not done
+    if waited:  # let the blocked reader go before failing
+        os.close(os.open(victim, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+    assert not waited, "the refresh waited on the FIFO for a writer"
+    with index.open_index(state) as st_:
+        rows = {s.rel: s for s in lookup.everything(st_)}
+        assert index.partial_count(st_) == 0
+    row = rows.get(victim.relative_to(sessions).as_posix())
+    assert row is None or row.problems  # gone, or listed as damaged: never waited on
