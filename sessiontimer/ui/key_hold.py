@@ -100,9 +100,15 @@ class KeyHold:
         self._timer = self._app.set_interval(POLL, self._check)
 
     def release(self, screen: Screen[Any]) -> None:
-        """``screen`` handled its closing key and stays open: its keys go on now."""
-        if self._holder is screen:
-            self._let_go()
+        """``screen`` handled its closing key and stays open, or a field of it took the
+        focus: its keys go on now. Not for a Tab whose focus has not moved yet: the focus
+        event of the field focused as the screen opened can come after a Tab typed at once,
+        and the keys meant for the next field went into the first."""
+        if self._holder is not screen:
+            return
+        if self._focus_from is not _CLOSING and self._app.focused is self._focus_from:
+            return
+        self._let_go()
 
     def _check(self) -> None:
         self._waited += POLL

@@ -138,6 +138,8 @@ def run(reads: list[list[str]], steps: list[tuple[str, bool]]) -> list[str]:
             tick(app)
         elif step == "refresh":
             refresh(app)
+        elif step == "release":  # a screen's word that it stays, or that a field has focus
+            hold.release(app.screen)
     for _ in range(int(GIVE_UP / POLL) * (len(typed(reads)) + 2)):  # then everything settles
         while pending:
             post_read(app, pending.popleft())
@@ -175,10 +177,32 @@ def test_keys_after_an_enter_handed_back_wait_for_the_screen_it_closes() -> None
     assert run(reads, steps) == typed(reads)
 
 
+def test_a_tab_hold_is_not_let_go_by_a_focus_that_came_before_it() -> None:
+    """The End screen lets its keys go when a field takes the focus. In the real app the
+    focus event of the field focused as the screen opened can arrive after a Tab typed at
+    once: it let the hold go with the focus still on the first field, and the plan typed
+    after Tab went into the closing note (2 of 3 tries in tmux)."""
+    app = FakeApp()
+    hold = KeyHold(app)  # type: ignore[arg-type]
+    post_read(app, ["tab", "m", "o"])
+    while app.queue:
+        process(app, hold)
+    assert app.routed == ["tab"] and hold.holding
+    hold.release(app.screen)  # the late word of the first field's focus
+    assert hold.holding and not app.queue  # the focus has not moved: still held
+    effect(app, hold, stays=False)  # the Tab moves it
+    hold.release(app.screen)  # the word of that move
+    while app.queue:
+        process(app, hold)
+    assert app.routed == ["tab", "m", "o"] and app.focused == "client"
+
+
 KEYS = st.sampled_from(["tab", "enter", "a", "b", "c", "d", "pasted text"])
 READS = st.lists(st.lists(KEYS, min_size=1, max_size=6), min_size=1, max_size=5)
 STEPS = st.lists(
-    st.tuples(st.sampled_from(["read", "process", "effect", "tick", "refresh"]), st.booleans()),
+    st.tuples(
+        st.sampled_from(["read", "process", "effect", "tick", "refresh", "release"]), st.booleans()
+    ),
     min_size=20,
     max_size=120,
 )

@@ -31,9 +31,10 @@ class EndScreen(AppScreen[None]):
     """
 
     BINDINGS = key_bindings.END
-    # Keys after Enter / Escape go to Start; after Tab they wait until the next field has the
-    # focus (ui/key_hold.py): typed in a burst, they reached the field being left.
-    HOLD_AFTER = frozenset({"enter", "escape", "tab"})
+    # Keys after Enter / Escape go to Start; after Tab (and shift+tab) they wait until the
+    # next field has the focus (ui/key_hold.py): typed in a burst, they reached the field
+    # being left.
+    HOLD_AFTER = frozenset({"enter", "escape"})
 
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
