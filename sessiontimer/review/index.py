@@ -174,14 +174,28 @@ def refresh(
             except sqlite3.Error as error:
                 if str(store.path) == ":memory:":
                     raise
-                store.fall_back_to_memory(error)  # disk full, read-only: from the journals
-                return _build(*build, report_filling, listable)
+                trouble = error
+            if _damaged(trouble) and store.start_over():  # a new file, from the journals
+                try:
+                    return _build(*build, report_filling, listable)
+                except sqlite3.Error as error:
+                    trouble = error
+            store.fall_back_to_memory(trouble)  # disk full, read-only: from the journals
+            return _build(*build, report_filling, listable)
         finally:
             _PROGRESS.pop(key, None)
             if own:
                 store.close()
     finally:
         lock.release()
+
+
+def _damaged(error: sqlite3.Error) -> bool:
+    """The file's content is wrong ("malformed", "not a database"), not the disk or the
+    folder under it (OperationalError: full, read-only, busy, I/O)."""
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(
+        error, sqlite3.OperationalError
+    )
 
 
 def _build(

@@ -107,6 +107,21 @@ class Store:
         )
         self.trouble: str | None = None  # why the file could not be written (then in memory)
 
+    def start_over(self) -> bool:
+        """The file is damaged past the opening check (a page overwritten): delete it and
+        connect to a new empty one in its place, to be filled from the journals. False
+        when no new one can be made (then :meth:`fall_back_to_memory`)."""
+        state_dir = self.path.parent
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        remove(state_dir)
+        fresh = open_store(state_dir)
+        if fresh is None:
+            self.conn = sqlite3.connect(":memory:", check_same_thread=False)  # closed later
+            return False
+        self.conn, self.path, self.has_fts = fresh.conn, fresh.path, fresh.has_fts
+        return True
+
     def fall_back_to_memory(self, error: sqlite3.Error) -> None:
         """The file cannot be written (disk full, read-only, an I/O error): this store
         becomes an empty index in memory, for the caller to fill from the journals, and

@@ -267,3 +267,29 @@ def test_an_index_that_cannot_be_written_any_more_still_lists(
         assert done.reread == 30
         assert st.trouble is not None and str(state / store.DB_NAME) in st.trouble
         assert "full" in st.trouble
+
+
+def test_an_index_damaged_past_the_opening_check_is_rebuilt(tmp_path: Path) -> None:
+    """Pages in the middle of the file overwritten (here as a WAL overwritten under a
+    running build left them): the opening check (ours, this schema, the tables there)
+    passes, then every refresh failed with "database disk image is malformed". Like any
+    damaged index, it is deleted and built anew from the journals."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 60)
+    index.refresh(sessions, state)
+    db = state / store.DB_NAME
+    with sqlite3.connect(db) as conn:
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    assert pages > 8
+    with db.open("r+b") as f:
+        f.seek(2 * size)
+        f.write(b"\xa5" * size * (pages - 3))  # every page but the schema's first ones
+    for path in many(sessions, 60)[:5]:  # the same journals, touched: read again
+        os.utime(path, ns=(1, 1))
+    with index.open_index(state) as st:
+        index.refresh(sessions, state, store=st)
+        assert str(st.path) == str(db) and st.trouble is None
+        assert dicts(lookup.everything(st)) == dicts(fresh_read(sessions))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
