@@ -225,6 +225,9 @@ class RunningSession:
 
         ``due`` (``time.monotonic()``) is its moment when it went ahead of it."""
         self._due[event] = time.monotonic() - event.late if due is None else due
+        # Sent again after it was taken back (the start cue, for a key): its outcome is this
+        # sending's, not a late word on the one taken back, or the close waited for it.
+        self._withdrawn.pop(event, None)
         self._cues.sent()
 
     def cue_withdrawn(self, event: CueDue, may_sound: bool = False) -> None:

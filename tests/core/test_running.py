@@ -594,3 +594,29 @@ def test_the_end_gives_up_a_faded_word_at_its_deadline(tmp_path: Path) -> None:
     loop.run()
     assert pending_types(session)[-2:] == ["cue", "session_ended"]
     assert cue_lines(session)[-1] == ("session_end", "played")
+
+
+def test_a_cue_taken_back_then_sent_again_is_not_waited_for_once_it_has_played(
+    tmp_path: Path,
+) -> None:
+    """The start cue sent ahead, taken back for a key, then played at once: the same cue
+    went out twice. Its outcome counted as a late word on the taken-back one, so the cue
+    was still "on its way" for the close, which waited its whole CUE_WAIT (1.5 s) before
+    the last lines (the closing note 1.6 s after the End screen's Enter, in tmux)."""
+    session, loop = start(tmp_path), Loop()
+    session.hand_over = loop.hand_over
+    clock = session.recorder.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(4.9)
+    coming = session.engine.upcoming(0.25)
+    assert coming is not None
+    cue = coming[1]
+    session.cue_sent(cue, due=time.monotonic() + 0.1)
+    session.cue_withdrawn(cue)  # taken back in time: never heard
+    session.cue_sent(cue)  # and sent again, to sound now
+    session.cue_arrived(cue, played())
+    loop.run()
+    assert session._cues.out == 0  # nothing left on its way: the close need not wait
+    assert session.writer.flush(5)
+    lines = [e for e in read_journal(session.path).events if e["type"] == "cue"]
+    assert [(e["kind"], e["outcome"]) for e in lines] == [(cue.kind.value, "played")]
