@@ -18,7 +18,7 @@ from typing import Any, TextIO, cast
 
 from sessiontimer import note_cli
 from sessiontimer.core import readable
-from sessiontimer.core.visible import json_text, shown, visible_controls
+from sessiontimer.core.visible import json_text, on_terminal, shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
 from sessiontimer.review import index, lookup, query
@@ -319,7 +319,7 @@ class _OnTerminal(io.TextIOBase):
         self._out = out
 
     def write(self, text: str) -> int:
-        self._out.write(visible_controls(text))
+        self._out.write(on_terminal(text))
         return len(text)
 
 

@@ -35,10 +35,23 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# Bidi embeddings, overrides and isolates: on a terminal that does bidi, one of them turns
+# the rest of a printed line around (columns read backwards, a note passes for another).
+# Right-to-left letters themselves are text and stay.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def on_terminal(text: str, *, newlines: bool = True) -> str:
+    """``text`` for the CLI's output: :func:`visible_controls`, and bidi controls escaped
+    (``\\u202e``) too."""
+    text = visible_controls(text, newlines=newlines)
+    return text if text.isascii() else _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def shown(line: str) -> str:
     """One line of terminal output: controls escaped and a newline in a field as ``\\n``, so a
     note or a name can neither drive the terminal nor forge a row."""
-    return visible_controls(line, newlines=False)
+    return on_terminal(line, newlines=False)
 
 
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")  # DEL and C1: JSON escapes C0 only

@@ -191,3 +191,30 @@ def test_csv_printed_on_a_terminal_shows_controls_escaped(
         cli.main(["logs", "export", path.stem, ben.stem, "--format", fmt, "-o", str(target)]) == 0
     )
     assert CLEAR in target.read_text(encoding="utf-8")
+
+
+BIDI = "\u202e\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d"  # overrides, isolates, embeddings
+
+
+def test_logs_list_and_show_escape_bidi_overrides(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A right-to-left override in a client name or a note turns the rest of the printed
+    line around on a terminal that does bidi (the "Trojan Source" trick): the columns after
+    it read backwards, and a note can pass for another. Printed escaped, like controls;
+    letters of right-to-left scripts stay as they are."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    note = next(e["id"] for e in read_journal(path).events if e.get("type") == "note")
+    when = datetime(2026, 10, 21, 9, 0).astimezone()
+    amend(path, note, {"text": f"ok{BIDI}שלום"}, when)
+    rename_client(app_paths.sessions_dir, app_paths.state_dir, "Anna", "\u202eannA", when)
+    assert cli.main(["logs", "list"]) == 0
+    out = capsys.readouterr().out
+    assert not set(BIDI) & set(out) and "\\u202eannA" in out
+    assert cli.main(["logs", "show", path.stem]) == 0
+    out = capsys.readouterr().out
+    assert not set(BIDI) & set(out)
+    assert "ok\\u202e\\u2066\\u2067\\u2068\\u2069\\u202a\\u202b\\u202c\\u202dשלום" in out
+    assert cli.main(["logs", "list", "--json"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["client"] == "\u202eannA"  # JSON lines stay exact
