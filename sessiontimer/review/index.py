@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sessiontimer.review.query import Query
-from sessiontimer.review.store import Batch, Store, batch_rows, open_store, remove
+from sessiontimer.review.store import DB_NAME, Batch, Store, batch_rows, open_store, remove
 from sessiontimer.review.summary import Stamp, Summary, listable_stamped, summarize_stamped
 
 Progress = Callable[[int, int], None]  # (journals read, journals to read)
@@ -275,7 +275,28 @@ def open_index(state_dir: Path) -> Store:
         from sessiontimer.review.store import memory_store
 
         store = memory_store()
+        store.trouble = _why_not_kept(state_dir)
     return store
+
+
+def _why_not_kept(state_dir: Path) -> str:
+    """Why the index cannot be kept in ``state_dir``, in words, and what to do."""
+    path = state_dir / DB_NAME
+    base = state_dir  # the folder, or the nearest one above it that exists
+    while not base.exists() and base.parent != base:
+        base = base.parent
+    if not base.is_dir():
+        what, todo = f"{base} is not a folder", f"move that file away from {base}"
+    elif path.is_symlink() or (path.exists() and not path.is_file()):
+        what, todo = f"{path} is not a regular file", f"move {path} away"
+    elif not os.access(base, os.W_OK):
+        what, todo = f"{base} is read-only", f"make {base} writable"
+    else:
+        what, todo = f"{path} could not be opened", "it may be busy; try again in a moment"
+    return (
+        f"the review index cannot be kept ({what}); sessions are read from their logs each "
+        f"time until it can: {todo}"
+    )
 
 
 def _refresh(

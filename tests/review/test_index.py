@@ -293,3 +293,23 @@ def test_an_index_damaged_past_the_opening_check_is_rebuilt(tmp_path: Path) -> N
         assert dicts(lookup.everything(st)) == dicts(fresh_read(sessions))
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize("blocked", ["folder in the file's place", "file in the folder's place"])
+def test_an_index_that_cannot_be_opened_says_why_each_time(tmp_path: Path, blocked: str) -> None:
+    """Where the index cannot be kept at all (a folder where its file goes, a file where its
+    folder goes, a read-only mount), review reads every log at every run: it says so and
+    what to do, as it does for one that cannot be written any more (it said nothing)."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    many(sessions, 3)
+    if blocked == "folder in the file's place":
+        (state / store.DB_NAME).mkdir(parents=True)
+        where = state / store.DB_NAME
+    else:
+        state.write_text("not a folder")
+        where = state
+    with index.open_index(state) as st:
+        index.refresh(sessions, state, store=st)
+        assert dicts(lookup.everything(st)) == dicts(fresh_read(sessions))
+        assert st.trouble is not None and str(where) in st.trouble, st.trouble
+        assert "read from their logs" in st.trouble
