@@ -36,12 +36,15 @@ from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.text import Text
 
 
 WINDOW = 60  # rows in the table at most; on a terminal taller than 30 lines, twice its height
 PAGE = WINDOW // 3  # how far the window slides, and what ctrl+n / ctrl+p move by (a third)
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
+EARLY_WAIT = 0.05  # seconds the screen's mount waits for rows asked as it was composed
 HERE = -1  # a query's ``keep``: the cursor stays on the session it is on when rows arrive
 # Fixed widths: the columns stay put as the window slides (a width measured per window
 # would jump), and a long name is cut, not allowed to push the status off screen.
@@ -151,9 +154,18 @@ class SessionsScreen(AppScreen[None]):
         self._sliding = False
         self.reading: tuple[int, int] | None = None  # notes and text read so far, of how many
         self.waiting = False  # the filter needs notes or text not read yet (index.needs_full)
-        self.window, self.page = WINDOW, PAGE  # set for the terminal's height on mount
+        self.window, self.page = WINDOW, PAGE  # set for the terminal's height on compose
+        self._early: tuple[list[Summary], list[str]] | None = None  # rows asked on compose
+        self._early_done = threading.Event()
+        self._early_thread: threading.Thread | None = None
 
     def compose(self) -> Any:
+        self.window = max(WINDOW, 2 * self.app.size.height)
+        self.page = self.window // 3
+        self._early_thread = threading.Thread(
+            target=self._ask_early, args=(self.st_app.paths.state_dir,), daemon=True
+        )
+        self._early_thread.start()
         with Vertical(id="sessions"):
             yield Static("Sessions", id="sessions-title")
             yield Input(
@@ -167,14 +179,40 @@ class SessionsScreen(AppScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.window = max(WINDOW, 2 * self.app.size.height)
-        self.page = self.window // 3
         table = self.query_one("#sessions-table", DataTable)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         self.query_one("#sessions-filter", Input).focus()
         self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
-        self.load(self.line)
+        shown = False
+        if self._early_done.wait(EARLY_WAIT) and self._early is not None and not self.line:
+            rows, problems = self._early
+            self._filtered("", 0, rows, problems)  # in the first frame, not the second
+            shown = True
+        self.load(self.line, shown)
+
+    def _ask_early(self, state_dir: Path) -> None:
+        """(A thread started as the screen is composed) the newest rows as last indexed,
+        so that the screen's first frame holds them: asked from the mount's worker, they
+        reach the screen only after that frame (the push, the first layout and the empty
+        frame come first). Whatever fails here, the worker asks again and says it."""
+        try:
+            existing = open_store(state_dir, create=False)
+            if existing is None:
+                return
+            with self._lock:
+                if self._stop.is_set():  # the screen closed meanwhile
+                    existing.close()
+                    return
+                self._store = existing
+                chosen = lookup.select(existing, "")
+                if not self._unread(chosen):
+                    rows = lookup.page(existing, chosen, 0, self.window, marks=False)
+                    self._early = rows, chosen.problems
+        except sqlite3.Error:
+            pass
+        finally:
+            self._early_done.set()
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -190,17 +228,17 @@ class SessionsScreen(AppScreen[None]):
     # -- loading ----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
-    def load(self, line: str) -> None:
-        """A quick check (changed folders) and the first rows; then every file, quietly.
+    def load(self, line: str, shown: bool = False) -> None:
+        """The first rows (unless ``shown`` already, then only their counts), a quick check
+        (changed folders); then every file, quietly.
 
         The first rows answer ``line``, the filter as the screen opened: asking the screen
         for it would wait for the screen's first layout to finish."""
         paths = self.st_app.paths
-        existing = open_store(paths.state_dir, create=False)
-        if existing is not None:  # the rows as last indexed, at once; checked just after
-            with self._lock:
-                self._store = existing
-            self._query(line, 0, None)
+        if self._early_thread is not None:
+            self._early_thread.join()  # it opened the index as last kept, or found none
+        if self._store is not None:  # the rows as last indexed, at once; checked just after
+            self._query(line, 0, None, rows=not shown)
         for full in (False, True):
             writer = review_index.open_index(paths.state_dir)  # its own connection (WAL)
             try:
@@ -306,8 +344,9 @@ class SessionsScreen(AppScreen[None]):
     def apply_filter(self, line: str, base: int = 0, keep: int | None = None) -> None:
         self._query(line, base, keep)
 
-    def _query(self, line: str, base: int, keep: int | None) -> None:
-        """The window at ``base`` for ``line`` (shown at once), then the counts."""
+    def _query(self, line: str, base: int, keep: int | None, rows: bool = True) -> None:
+        """The window at ``base`` for ``line`` (shown at once, unless not ``rows``), then
+        the counts."""
         with self._lock:
             if self._store is None:
                 return
@@ -316,12 +355,14 @@ class SessionsScreen(AppScreen[None]):
                 if self._unread(chosen):
                     self.app.call_from_thread(self._filtered, line, 0, None, chosen.problems)
                     return
-                rows = lookup.page(self._store, chosen, base, self.window, marks=False)
+                if rows:
+                    window = lookup.page(self._store, chosen, base, self.window, marks=False)
             except sqlite3.Error as error:  # said, not a list left as it was
                 said = f"this filter could not be asked of the index ({error})"
                 self.app.call_from_thread(self._filtered, line, base, [], [said], keep)
                 return
-        self.app.call_from_thread(self._filtered, line, base, rows, chosen.problems, keep)
+        if rows:
+            self.app.call_from_thread(self._filtered, line, base, window, chosen.problems, keep)
         with self._lock:
             if self._store is None:
                 return
