@@ -31,6 +31,7 @@ op = st.one_of(
     st.tuples(st.just("damage"), st.integers(0, 50), st.just(0)),
     st.tuples(st.just("remove"), st.integers(0, 50), st.just(0)),
     st.tuples(st.just("refresh"), st.booleans(), st.just(0)),
+    st.tuples(st.just("list"), st.just(0), st.just(0)),  # `logs list`: may leave partial rows
     st.tuples(st.just("findings"), st.integers(0, 50), st.sampled_from(["pain", "rhythm", "plan"])),
 )
 
@@ -79,6 +80,8 @@ def _apply(sessions: Path, state: Path, step: tuple[object, object, object], n: 
         pick.unlink()
     elif kind == "refresh":
         index.refresh(sessions, state, full=bool(a))
+    elif kind == "list":
+        index.refresh(sessions, state, full=False, listable_only=True)
 
 
 def _check(st_: store.Store, sessions: Path, state: Path, full: bool) -> None:
