@@ -23,6 +23,13 @@ def sessions(app: App[Any]) -> None:
     app.push_screen(SessionsScreen())
 
 
+def prepare_sessions(app: App[Any]) -> None:
+    """The Sessions screen's module imported and its styles parsed ahead of its first open."""
+    from sessiontimer.ui.screens.review import sessions as sessions_screen
+
+    sessions_screen.prepare(app)
+
+
 def timeline(app: App[Any], summary: Summary) -> None:
     from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
+from collections.abc import Iterable
 from queue import Empty, Full
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,6 +20,7 @@ from textual import events
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.screen import Screen
 
@@ -42,6 +45,7 @@ __all__ = [
     "has_deadline",
     "key_parser",
     "parser_deadline",
+    "preparse_default_css",
     "seconds_to_deadline",
     "set_return_code",
     "stop_output",
@@ -111,6 +115,44 @@ def _paint_due(screen: Screen[Any]) -> bool:
         or screen._recompose_required
         or screen._dirty_widgets
     )
+
+
+def preparse_default_css(app: App[Any], widget_types: Iterable[type[DOMNode]]) -> None:
+    """The default CSS of widget types not shown yet, added to the app's stylesheet and
+    parsed now, at a quiet moment. Textual adds a widget's default CSS when its first
+    instance mounts and parses the stylesheet again then: on the Sessions screen's first
+    open, the largest part of its mount. Textual finds the same sources already there later
+    and parses nothing (``Stylesheet.add_source`` skips CSS it holds)."""
+    sheet = app.stylesheet
+    for widget_type in _with_kin(widget_types):
+        node = widget_type.__new__(widget_type)  # what it reads is the class's
+        try:
+            sources = node._get_default_css()
+        except (AttributeError, TypeError):  # another Textual: the first mount parses them
+            return
+        for read_from, css, tie_breaker, scope in sources:
+            sheet.add_source(
+                css,
+                read_from=read_from,
+                is_default_css=True,
+                tie_breaker=tie_breaker,
+                scope=scope,
+            )
+    sheet.rules  # noqa: B018 - parsed here, not at the first mount
+
+
+def _with_kin(widget_types: Iterable[type[DOMNode]]) -> list[type[DOMNode]]:
+    """Each type and the node types defined in its module: those it composes (ProgressBar's
+    Bar, PercentageStatus and ETAStatus live in a private module, named nowhere else)."""
+    found: dict[type[DOMNode], None] = {}
+    for widget_type in widget_types:
+        found[widget_type] = None
+        module = sys.modules.get(widget_type.__module__)
+        for value in vars(module).values() if module else ():
+            same_module = getattr(value, "__module__", None) == widget_type.__module__
+            if same_module and isinstance(value, type) and issubclass(value, DOMNode):
+                found[value] = None
+    return list(found)
 
 
 def set_return_code(app: App[Any], code: int) -> None:

@@ -184,3 +184,43 @@ async def test_the_linux_driver_writes_to_the_file_we_read() -> None:
 
     driver = LinuxDriver(App())
     assert compat.driver_file(driver) is sys.__stderr__
+
+
+async def test_default_css_parsed_ahead_is_not_parsed_again_at_the_first_mount(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parsed ahead, a widget's (and its module kin's) default CSS is what Textual finds at
+    the first mount: nothing is parsed then, and the widget is styled as it would be."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets import ProgressBar
+
+    parses: list[int] = []
+    real_parse = Stylesheet.parse
+
+    def counted(self: Stylesheet) -> None:
+        parses.append(1)
+        real_parse(self)
+
+    async def mounted(ahead: bool) -> tuple[int, list[tuple[str, str]]]:
+        app: App[None] = App()
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            if ahead:
+                compat.preparse_default_css(app, [ProgressBar])
+            parses.clear()
+            bar = ProgressBar(total=10)
+            await app.screen.mount(bar)
+            bar.advance(4)
+            await pilot.pause()
+            styles = [(type(w).__name__, w.styles.css) for w in bar.walk_children(with_self=True)]
+            return len(parses), styles
+
+    monkeypatch.setattr(Stylesheet, "parse", counted)
+    cold_parses, cold_styles = await mounted(ahead=False)
+    warm_parses, warm_styles = await mounted(ahead=True)
+    assert cold_parses >= 1  # the check can see a parse at the mount
+    assert warm_parses == 0
+    assert [name for name, _ in warm_styles] == [
+        "ProgressBar", "Bar", "PercentageStatus", "ETAStatus"
+    ]  # fmt: skip
+    assert warm_styles == cold_styles

@@ -37,6 +37,9 @@ def preset_summary(preset: Preset) -> Content:
     )  # fmt: skip
 
 
+PREPARE_AFTER = 1.0  # seconds after the Start screen shows that review is made ready
+
+
 class PresetList(OptionList):
     """The preset list; the highlighted preset stays in view when the list changes size.
 
@@ -104,6 +107,13 @@ class StartScreen(AppScreen[None]):
         self._show_settings()
         self.query_one("#presets", OptionList).focus()
         self.query_one("#last-visit", Static).display = False
+        self.set_timer(PREPARE_AFTER, self._prepare_review)
+
+    def _prepare_review(self) -> None:
+        """A moment after the screen is shown (if it still is): the Sessions screen's code
+        and styles, so that its first open (ctrl+l) does not wait for them."""
+        if self.is_current:
+            navigation.prepare_sessions(self.app)
 
     def on_screen_resume(self) -> None:
         """Back from a session, the preset editor or review: presets or clients may differ."""
