@@ -307,6 +307,8 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     elif not args.all and (tl.hidden or tl.before):
         print(shown(hidden_line(tl, keys=False)))
         print()
+    if tl.summary.problems:
+        print(shown("damaged journal: " + "; ".join(tl.summary.problems)))
     print(shown(f"closing note: {tl.closing or '-'}"))
     return EXIT_OK
 

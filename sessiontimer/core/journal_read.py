@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sessiontimer.core.journal import FORMAT_VERSION
+from sessiontimer.core.journal import FORMAT_VERSION, wrong_field
 from sessiontimer.core.journal_write import ResumedFile
 from sessiontimer.core.lines import Line, capped_lines, open_regular, too_long
 from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wall_time
@@ -178,6 +178,9 @@ def _checked(n: int, raw: bytes) -> Event | str:
         return f"line {n}: {event}; the line is skipped"
     if isinstance(event.get("v"), int) and event["v"] > FORMAT_VERSION:
         return f"line {n}: written by a newer version (v{event['v']}); skipped"
+    wrong = wrong_field(event)
+    if wrong is not None:
+        return f"line {n}: {wrong}; the line is skipped"
     return event
 
 

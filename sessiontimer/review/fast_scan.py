@@ -25,6 +25,8 @@ import re
 import sys
 from typing import Any
 
+from sessiontimer.core.journal import wrong_field
+
 Event = dict[str, Any]
 _HEAD = b'{"v":1,"type":"session_started"'
 # From the second line on, each match is a run of lines review skips (checkpoints, cues...)
@@ -97,6 +99,8 @@ def _plausible(events: list[Any]) -> bool:
     for e in events:
         if not isinstance(e, dict) or not isinstance(e.get("type"), str):
             return False
+        if wrong_field(e) is not None:
+            return False  # the tolerant reader skips it and says why
         t = e.get("t")
         if isinstance(t, (int, float)) and not t <= last:
             return False

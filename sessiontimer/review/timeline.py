@@ -66,7 +66,8 @@ def load_timeline(path: Path, sessions_dir: Path, page: int = 0) -> Timeline:
     kept = _Kept(page * LIMIT)
     planned: list[Any] | None = None
     stopped: Any = None  # the reason of the last `suspended` line
-    for e in JournalStream(path, _READ):
+    stream = JournalStream(path, _READ)
+    for e in stream:
         kind = e.get("type")
         if kind == "session_started":
             if planned is None:
@@ -81,6 +82,10 @@ def load_timeline(path: Path, sessions_dir: Path, page: int = 0) -> Timeline:
             kept.place(e, planned or [])
         except (TypeError, ValueError, KeyError, AttributeError):
             continue
+    for problem in stream.problems:  # a line the list's fast read passed over undecoded
+        problem = problem.replace(f"{path}, ", "")
+        if problem not in summary.problems:
+            summary.problems.append(problem)
     phases = kept.phases
     for phase in phases:
         phase.items = [e for e in phase.items if e.get("type") != "note" or _live(e, kept)]

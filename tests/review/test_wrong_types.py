@@ -1,0 +1,45 @@
+"""Journal lines whose fields hold the wrong kind of value (null, a list, an object, NaN,
+a number no clock can show): skipped as damage and said, never printed as Python text
+(``None``, ``['a']``) nor a traceback, in ``logs list``, ``logs show`` and ``logs note``."""
+
+from __future__ import annotations
+
+import pytest
+from review_journals import known_session
+
+from sessiontimer import cli
+from sessiontimer.paths import AppPaths
+
+PLANTED = {
+    "sound null": ('"phase_start","sound":"singing-bowl"', '"phase_start","sound":null'),
+    "region a list": ('"region":"sacrum","key":"r"', '"region":["a"],"key":"r"'),
+    "name an object": ('"name":"sacrum"', '"name":{"k":1}'),
+    "tag null": ('"tag":"still point","key":"s","region"', '"tag":null,"key":"s","region"'),
+    "closing note null": ('"text":"Felt lighter, sleeps better."', '"text":null'),
+    "target NaN": ('"run":1,"target":120.0', '"run":1,"target":NaN'),
+    "target infinite": ('"run":1,"target":120.0', '"run":1,"target":Infinity'),
+    "t of 400 digits": ('"t":200.0,"phase":1,"reason":"completed"',
+                        '"t":1' + "0" * 400 + ',"phase":1,"reason":"completed"'),
+    "phase -5": ('"t":60.0,"phase":1,"run":1,"target"', '"t":60.0,"phase":-5,"run":1,"target"'),
+}  # fmt: skip
+PYTHON_TEXT = ("None", "['a']", "{'k'", "nan", "inf")
+
+
+@pytest.mark.parametrize("name", PLANTED)
+def test_a_wrongly_typed_field_is_damage_said_never_python_text(
+    name: str, app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = known_session(app_paths.sessions_dir, "Anna")
+    good, bad = PLANTED[name]
+    text = path.read_text()
+    assert good in text
+    path.write_text(text.replace(good, bad, 1))
+    for argv in (["logs", "list"], ["logs", "show", path.stem], ["logs", "note", path.stem]):
+        cli.main(argv)
+        out = capsys.readouterr()
+        printed = out.out + out.err
+        assert not [word for word in PYTHON_TEXT if word in printed], (argv, printed)
+        assert "Traceback" not in printed
+    cli.main(["logs", "show", path.stem])
+    shown = capsys.readouterr().out
+    assert "damaged journal: line " in shown and "the line is skipped" in shown
