@@ -204,20 +204,6 @@ def encode_line(event: dict[str, Any]) -> bytes:
     return (json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def renamed_client(event: dict[str, Any], start_id: object) -> str | None:
-    """The client name an ``amended`` line gives its session, or None if it renames nothing.
-
-    ``logs rename`` (and the app's rename) append an ``amended`` line aimed at the
-    session_started line's id; "" means the name was removed. Every reader follows this one
-    rule, so `logs list`, the screens and the resume offer show the same, current name.
-    """
-    fields = event.get("fields")
-    if event.get("type") != "amended" or not isinstance(fields, dict) or start_id is None:
-        return None
-    name = fields.get("client")
-    return name if isinstance(name, str) and event.get("note") == start_id else None
-
-
 def session_path(sessions_dir: Path, wall: datetime, token: str | None = None) -> Path:
     """Where a new session's journal goes: ``YYYY/YYYY-MM-DDTHHMMSS-<6 hex>.jsonl``.
 

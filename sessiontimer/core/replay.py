@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sessiontimer.core.engine import ResumePoint
-from sessiontimer.core.journal import SCHEMA, preset_from_dict, renamed_client
+from sessiontimer.core.journal import SCHEMA, preset_from_dict
 from sessiontimer.core.model import Preset
+from sessiontimer.core.renames import renamed_client
 
 Event = dict[str, Any]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sessiontimer.core.journal import renamed_client
+from sessiontimer.core.renames import renamed_client
 
 if TYPE_CHECKING:
     from sessiontimer.review.summary import Summary

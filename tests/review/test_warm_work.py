@@ -11,7 +11,10 @@ the code opens (a progress handler called at each one), and the query plans.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import partial as partial_fn
 from pathlib import Path
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 from review_journals import known_session
 
+from sessiontimer.paths import AppPaths
 from sessiontimer.review import index, store
 
 OLD = "1990"  # a year folder whose mtime does not move
@@ -144,3 +148,30 @@ def test_an_index_of_the_schema_before_is_upgraded_in_place_not_rebuilt(tmp_path
         conn.execute("DROP INDEX sessions_partial")  # not what that schema made: not ours
     conn.close()
     assert index.refresh(sessions, state).reread == 2  # rebuilt from the journals
+
+
+LIST_PROBE = """
+import json, runpy, sys
+sys.argv = ["sessiontimer", "logs", "list"]
+try:
+    runpy.run_module("sessiontimer", run_name="__main__")
+except SystemExit:
+    pass
+with open({out!r}, "w") as f:
+    json.dump(sorted(sys.modules), f)
+"""
+
+
+def test_a_warm_logs_list_leaves_the_journal_schema_and_the_model_unimported(
+    app_paths: AppPaths, tmp_path: Path
+) -> None:
+    """Nothing is read when nothing changed: the schema and the model (core/journal,
+    core/model) cost 13 ms of each run where modules are compiled at start, as here."""
+    known_session(app_paths.sessions_dir, "Anna")
+    out = tmp_path / "modules.json"
+    for _ in range(2):  # the first run builds the index
+        code = LIST_PROBE.format(out=str(out))
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    loaded = set(json.loads(out.read_text()))
+    assert "sessiontimer.review.store" in loaded  # the probe ran `logs list`
+    assert not {"sessiontimer.core.journal", "sessiontimer.core.model"} & loaded
