@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sessiontimer.core.journal import FORMAT_VERSION, wrong_field
+from sessiontimer.core.field_kinds import wrong_field
+from sessiontimer.core.journal import FORMAT_VERSION
 from sessiontimer.core.journal_write import ResumedFile
 from sessiontimer.core.lines import Line, capped_lines, open_regular, too_long
 from sessiontimer.core.replay import JournalError, ResumeInfo, resume_state, wall_time

@@ -25,7 +25,7 @@ import re
 import sys
 from typing import Any
 
-from sessiontimer.core.journal import wrong_field
+from sessiontimer.core.field_kinds import wrong_field
 
 Event = dict[str, Any]
 _HEAD = b'{"v":1,"type":"session_started"'

@@ -1,0 +1,73 @@
+"""What each field of a journal line holds, and the words for a line that holds otherwise.
+
+Apart from the journal's schema (core/journal) so that the list's fast path, and with it every
+`logs list`, need not import the schema and the model: checking a line needs neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# What each field of a line holds, for the reader (a planted or damaged line may hold
+# anything): "num" a finite number, "int" a whole number, "str" text, "bool", "dict",
+# "list"; a trailing "?" allows null. Fields not named here are not checked.
+FIELD_KINDS: dict[str, str] = {
+    "id": "str", "at": "str", "t": "num", "phase": "int",
+    "app": "str?", "preset": "dict", "client": "str?", "planned": "list",
+    "run": "int", "target": "num?", "length": "num", "paused_for": "num",
+    "old": "num?", "new": "num?", "phase_elapsed": "num", "paused": "bool",
+    "region": "str?", "key": "str?", "tag": "str", "text": "str", "felt_at": "str?",
+    "words": "bool", "saved_t": "num", "restores": "str", "note": "str",
+    "duration": "num", "started": "str", "index": "int", "name": "str",
+    "kind": "str", "sound": "str", "backend": "str", "outcome": "str", "late": "num",
+    "began": "num", "into": "str", "cue": "str", "previous": "str?", "reason": "str?",
+    "gap": "num", "counted": "str", "fields": "dict", "value": "int", "after": "bool",
+    "rate": "num", "taps": "int", "station": "str?", "qualities": "dict",
+    "practitioner": "str?", "licence": "str?", "sha256": "str", "format": "str",
+    "layout": "int",
+}  # fmt: skip
+# A note may hold only a tag or only a text, the other null (older journals write it so).
+_NOTE_KINDS = {"tag": "str?", "text": "str?"}
+_BOUND = 1e12  # no time, length or count in a real journal comes near: a planted 1e400 does
+_KIND_WORDS = {"num": "a number", "int": "a whole number", "str": "text", "bool": "true or false",
+               "dict": "an object", "list": "a list"}  # fmt: skip
+
+
+def wrong_field(event: dict[str, Any]) -> str | None:
+    """What is wrong with a line's fields in words (None: nothing), so every reader can
+    skip a planted or damaged line as damage instead of printing ``None`` or ``['a']``, or
+    failing on a number no clock can show (1e400, a phase of -5)."""
+    note = event.get("type") == "note"
+    for key, value in event.items():
+        kind = _NOTE_KINDS.get(key) if note and key in _NOTE_KINDS else FIELD_KINDS.get(key)
+        if kind is None or (value is None and kind.endswith("?")) or _fits(kind, key, value):
+            continue
+        return f"{key!r} holds {_what(value)} where {_KIND_WORDS[kind.rstrip('?')]} belongs"
+    return None
+
+
+def _fits(kind: str, key: str, value: Any) -> bool:
+    kind = kind.rstrip("?")
+    if kind == "num":
+        return (
+            isinstance(value, (int, float)) and not isinstance(value, bool)
+            and -_BOUND < value < _BOUND  # also false for NaN
+        )  # fmt: skip
+    if kind == "int":
+        low = 0 if key in ("phase", "index", "run", "taps", "value") else -_BOUND
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value < _BOUND
+    return isinstance(value, {"str": str, "bool": bool, "dict": dict, "list": list}[kind])
+
+
+def _what(value: Any) -> str:
+    """A value's kind in words, never the value itself (it may be health data)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        if value != value:
+            return "NaN"
+        return "a number" if -_BOUND < value < _BOUND else "a number out of range"
+    words: dict[type, str] = {str: "text", dict: "an object", list: "a list"}
+    return words.get(type(value), "a value")
