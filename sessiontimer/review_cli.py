@@ -310,6 +310,7 @@ def _show(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if tl.summary.problems:
         print(shown("damaged journal: " + "; ".join(tl.summary.problems)))
     print(shown(f"closing note: {tl.closing or '-'}"))
+    print(shown(f"plan for next time: {tl.summary.plan or '-'}"))
     return EXIT_OK
 
 

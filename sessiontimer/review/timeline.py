@@ -2,7 +2,8 @@
 
 Built from the journal read once, one line at a time (in a worker): phases with planned and
 real length, notes with session and wall time (retractions removed, amendments applied),
-still points and other toggles, pauses, cues and the closing note.
+still points and other toggles, pain scores and rhythm readings, pauses, cues, the closing
+note and the plan.
 
 Bounded whatever the file holds: at most ``LIMIT`` notes and closing notes and ``LIMIT``
 other events (phases, cues, pauses...) are kept; the lines past either cap are counted in
@@ -207,6 +208,8 @@ _SHOWN = {
     "resumed_after_crash",
     "closing_note",
     "audio_backend_changed",
+    "pain",
+    "rhythm",
 }
 _READ = frozenset({"session_started", "phase_started", "phase_ended", "note_retracted",
                    "amended", "cue_updated", *_SHOWN})  # fmt: skip
@@ -237,8 +240,12 @@ def describe(e: Event) -> str:
     kind = e.get("type")
     where = f" @ {e['region']}" if e.get("region") else ""
     if kind == "note":
-        label = " · ".join(str(x) for x in (e.get("tag"), e.get("text")) if x)
-        return f"note: {label}{where}" + (" (amended)" if e.get("amended") else "")
+        text = f"“{e['text']}” (the client's words)" if e.get("words") and e.get("text") else None
+        label = " · ".join(str(x) for x in (e.get("tag"), text or e.get("text")) if x)
+        felt = f", felt at {e['felt_at']}" if e.get("felt_at") else ""
+        return f"note: {label}{where}{felt}" + (" (amended)" if e.get("amended") else "")
+    if kind in ("pain", "rhythm"):
+        return _finding(e)
     if kind == "toggle_started":
         return f"{e.get('tag')} began{where}"
     if kind == "toggle_ended":
@@ -274,6 +281,22 @@ def describe(e: Event) -> str:
             return f"resumed after a crash ({how})"
         return f"resumed after {STOPPED.get(str(after), 'a stop')} ({how})"
     return str(kind).replace("_", " ")
+
+
+def _finding(e: Event) -> str:
+    """A pain score or a rhythm reading, in the treatment note's words."""
+    if e.get("type") == "pain":
+        after = " (after the session)" if e.get("after") is True else ""
+        where = f" @ {e['region']}" if e.get("region") else ""
+        return f"pain {e.get('value')}/10{where}{after}"
+    where = f" @ {e['station']}" if e.get("station") else ""
+    qualities = e.get("qualities")
+    given = ""
+    if isinstance(qualities, dict) and qualities:
+        given = "; " + ", ".join(f"{k} {v}" for k, v in qualities.items() if isinstance(v, str))
+    rate = e.get("rate")
+    shown = f"{rate:g}" if isinstance(rate, (int, float)) else "?"
+    return f"rhythm {shown}/min ({e.get('taps')} taps{given}){where}"
 
 
 def _secs(value: Any) -> str:

@@ -1,5 +1,6 @@
 """One session's timeline: phases (planned and real), notes at session and wall time, still
-points, pauses, cues and the closing note. The journal is read in a thread worker.
+points, pain scores, rhythm readings, pauses, cues, the closing note and the plan. The
+journal is read in a thread worker.
 
 Every line is a row of a list, so up/down walk the whole timeline; on a note, ``a`` (or enter)
 opens the amend dialog. A correction is journaled as ``amended`` (the original line stays)
@@ -49,6 +50,7 @@ def timeline_lines(tl: Timeline) -> list[Line]:
     if tl.summary.problems:
         lines.append(("damaged journal: " + "; ".join(tl.summary.problems), None))
     lines.append((f"closing note: {tl.closing or '—'}", None))
+    lines.append((f"plan for next time: {tl.summary.plan or '—'}", None))
     return lines
 
 
