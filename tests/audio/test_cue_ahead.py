@@ -247,11 +247,22 @@ def simple_pending(job: PlayJob, done: Done) -> object:
     return _Pending(job, done)
 
 
+def _player_reading_by(service: AudioService, moment: float) -> bool:
+    """Whether the system player of the one cue in hand read its first piece by ``moment``
+    (``time.monotonic()``)."""
+    deadline = time.monotonic() + WAIT
+    while not (feeds := list(service.backend._feeds.values())):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    began = feeds[0].began(max(0.0, moment - time.monotonic()))
+    return began is not None and began <= moment
+
+
 @pytest.mark.parametrize("backend", ["simpleaudio", "system"])
 def test_a_cue_taken_back_as_it_sounds_fades_and_says_so(
     paced: PacedSink,
     services,
-    recorder: Recorder,
     backend: str,
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
@@ -272,13 +283,23 @@ def test_a_cue_taken_back_as_it_sounds_fades_and_says_so(
 
     monkeypatch.setattr(player_feed, "DROP_MARGIN", 0.15)
     monkeypatch.setattr(service_module, "LATE_CANCEL", 0.2)
-    service = AudioService(AudioSettings(backend=backend), [])
-    services.append(service)
     cue = Cue("soft-bell")  # 6 s, struck: one that fades shows as a short play
-    service.prepare([cue])
-    worker = getattr(service.backend, "pid", None)
-    at = time.monotonic() + 0.5
-    ticket = service.play(cue, 1.0, False, recorder.result, at)
+    for _attempt in range(3):
+        service = AudioService(AudioSettings(backend=backend), [])
+        services.append(service)
+        service.prepare([cue])
+        worker = getattr(service.backend, "pid", None)
+        at = time.monotonic() + 0.5
+        recorder = Recorder()  # each try its own: a try given up may still answer
+        ticket = service.play(cue, 1.0, False, recorder.result, at)
+        if worker or _player_reading_by(service, at - 0.12):
+            break
+        # aplay had not read its first piece (its device not open) when the cancel was due:
+        # a cancel then is the case of the test above (never heard). A loaded machine (load
+        # 11) started it that late once; try again with a fresh service.
+        service.close()
+    else:
+        pytest.fail("aplay never read its first piece 0.12 s before the moment in 3 tries")
     while time.monotonic() < at - (0.08 if worker else 0.1):  # its first sound is written
         time.sleep(0.002)
     if worker:
@@ -295,7 +316,7 @@ def test_a_cue_taken_back_as_it_sounds_fades_and_says_so(
     (outcome,) = recorder.wait_outcomes(1)
     assert outcome.outcome == "faded", outcome
     assert outcome.backend == ("simpleaudio" if worker else "aplay")
-    (idx,) = paced.plays()
+    idx = paced.plays()[-1]  # this try's (a try given up opened the device too)
     assert paced.finished(idx)
     assert paced.onset_ns(idx) is not None  # it was heard
     assert paced.played_seconds(idx) < 2.0  # the lead-in, a moment and the fade: not 6.5 s
