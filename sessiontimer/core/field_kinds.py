@@ -43,6 +43,14 @@ def wrong_field(event: dict[str, Any]) -> str | None:
         if kind is None or (value is None and kind.endswith("?")) or _fits(kind, key, value):
             continue
         return f"{key!r} holds {_what(value)} where {_KIND_WORDS[kind.rstrip('?')]} belongs"
+    fields = event.get("fields")
+    if isinstance(fields, dict):  # a correction: the new values, each null when emptied
+        for key, value in fields.items():
+            kind = FIELD_KINDS.get(key)
+            if kind is None or value is None or _fits(kind, key, value):
+                continue
+            words = _KIND_WORDS[kind.rstrip("?")]
+            return f"'fields.{key}' holds {_what(value)} where {words} belongs"
     return None
 
 

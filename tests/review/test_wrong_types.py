@@ -4,6 +4,8 @@ a number no clock can show): skipped as damage and said, never printed as Python
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from review_journals import known_session
 
@@ -43,3 +45,34 @@ def test_a_wrongly_typed_field_is_damage_said_never_python_text(
     cli.main(["logs", "show", path.stem])
     shown = capsys.readouterr().out
     assert "damaged journal: line " in shown and "the line is skipped" in shown
+
+
+@pytest.mark.parametrize("fields", [{"region": ["a"]}, {"tag": 5}, {"client": {"k": 1}}])
+def test_a_correction_with_a_wrongly_typed_value_is_damage_not_a_crash(
+    fields: dict[str, object], app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One planted ``amended`` line stopped logs list (and every other look at any session)
+    with an SQLite error: its list went into the index as it was."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    target = "e1" if "client" in fields else "e9"
+    line = {"v": 1, "type": "amended", "id": "e99", "at": "2026-10-20T09:05:00.000+01:00",
+            "t": 200.0, "note": target, "fields": fields}  # fmt: skip
+    with path.open("a") as f:
+        f.write(json.dumps(line) + "\n")
+    assert cli.main(["logs", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert f"'fields.{next(iter(fields))}' holds" in listed and "Anna " in listed, listed
+    assert cli.main(["logs", "show", path.stem]) == 0
+    assert not [w for w in PYTHON_TEXT if w in capsys.readouterr().out]
+
+
+def test_a_correction_that_empties_a_field_is_no_damage(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = known_session(app_paths.sessions_dir, "Anna")
+    line = {"v": 1, "type": "amended", "id": "e99", "at": "2026-10-20T09:05:00.000+01:00",
+            "t": 200.0, "note": "e9", "fields": {"region": None}}  # fmt: skip
+    with path.open("a") as f:
+        f.write(json.dumps(line) + "\n")
+    assert cli.main(["logs", "list"]) == 0
+    assert "damaged" not in capsys.readouterr().out
