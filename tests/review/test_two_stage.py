@@ -167,7 +167,7 @@ def test_logs_list_lists_at_once_and_reads_the_notes_when_a_filter_needs_them(
     assert cli.main(["logs", "list", "--all"]) == 0
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 7 and all(" … " in row for row in out.splitlines())
-    assert "7 sessions are listed from their first and last lines" in err
+    assert "7 of the 7 sessions shown are listed from their first and last lines" in err
     assert cli.main(["logs", "list", "tag:release", "--all", "--json"]) == 0
     out, err = capsys.readouterr()
     expected = [s for s in fresh_read(sessions) if query.matches(query.parse("tag:release"), s)]

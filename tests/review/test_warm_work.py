@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from review_journals import known_session
 
+from sessiontimer import cli
 from sessiontimer.paths import AppPaths
 from sessiontimer.review import index, store
 
@@ -84,6 +85,30 @@ def test_a_quick_refresh_does_no_work_for_the_rows_of_unchanged_folders(
         counts.append(_instructions(monkeypatch, partial_fn(_refresh, sessions, state)))
     small, large = counts
     assert large == small, (small, large)
+
+
+def test_a_warm_logs_list_does_no_work_for_every_partial_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a cold `logs list` of a large archive every row is partial; the next one says
+    which of those it shows are, without counting the others."""
+    said = []
+
+    def logs_list(sessions: Path, state: Path) -> None:
+        monkeypatch.setenv("SESSIONTIMER_DATA_DIR", str(sessions.parent))
+        monkeypatch.setenv("SESSIONTIMER_STATE_DIR", str(state))
+        assert cli.main(["logs", "list"]) == 0
+        said.append(capsys.readouterr().err)
+
+    counts = []
+    for extra in (100, 1600):
+        sessions, state = tmp_path / f"{extra}" / "sessions", tmp_path / f"{extra}" / "state"
+        _with_old_rows(sessions, state, extra, True)
+        logs_list(sessions, state)
+        counts.append(_instructions(monkeypatch, partial_fn(logs_list, sessions, state)))
+    small, large = counts
+    assert large == small, (small, large)
+    assert "48 of the 50 sessions shown are listed from their first and last" in said[-1]
 
 
 def _plans(st: store.Store, run: Callable[[], object]) -> list[str]:
