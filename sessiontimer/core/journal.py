@@ -173,11 +173,25 @@ def _cue(raw: Any) -> Cue | None:
         return None
     if not isinstance(raw, dict):
         raise ValueError(f"a cue must be an object, not {raw!r}")
-    return Cue(str(raw["sound"]), float(raw.get("volume", 1.0)), int(raw.get("repeat", 1)))
+    volume, repeat = float(raw.get("volume", 1.0)), int(raw.get("repeat", 1))
+    if not 0 <= volume <= 1 or not 1 <= repeat <= _MAX_REPEAT:
+        raise ValueError("a cue's volume or repeat is outside what a preset can hold")
+    return Cue(str(raw["sound"]), volume, repeat)
 
 
-def _opt_float(raw: Any) -> float | None:
-    return None if raw is None else float(raw)
+_MAX_REPEAT = 10  # as the config allows (config_cues.MAX_REPEAT)
+_LONGEST = 1e7  # seconds (115 days): no phase or bell is further apart
+
+
+def _opt_float(raw: Any, least: float | None = None) -> float | None:
+    """A length in seconds, or None; ValueError for one no session can have (NaN, infinite,
+    negative, or a bell every nanosecond: billions of cues)."""
+    if raw is None:
+        return None
+    value = float(raw)
+    if not (value > 0 if least is None else value >= least) or not value < _LONGEST:
+        raise ValueError(f"a length of {value:g} seconds is not one a session can have")
+    return value
 
 
 def _phase_cues(raw: dict[str, Any]) -> PhaseCues:
@@ -186,9 +200,9 @@ def _phase_cues(raw: dict[str, Any]) -> PhaseCues:
         warning=_cue(raw.get("warning")),
         warn_before=_opt_float(raw.get("warn_before")),
         interval=_cue(raw.get("interval")),
-        interval_every=_opt_float(raw.get("interval_every")),
+        interval_every=_opt_float(raw.get("interval_every"), 1.0),
         overtime=_cue(raw.get("overtime")),
-        overtime_every=_opt_float(raw.get("overtime_every")),
+        overtime_every=_opt_float(raw.get("overtime_every"), 1.0),
     )
 
 
