@@ -93,7 +93,8 @@ def build_note(
     start = next((e for e in current if e.get("type") == "session_started"), {})
     raw_plan = start.get("planned")
     planned: list[Any] = raw_plan if isinstance(raw_plan, list) else []
-    names = [str(p.get("name")) if isinstance(p, dict) else "?" for p in planned]
+    names = [p["name"] if isinstance(p, dict) and isinstance(p.get("name"), str) else "?"
+             for p in planned]  # fmt: skip
     raw_at = start.get("at")
     at = raw_at if isinstance(raw_at, str) else ""
     preset = start.get("preset")

@@ -279,14 +279,18 @@ def _planned_total(planned: list[Any]) -> float:
     if known is not None and known[0] is planned:  # the object itself is kept: id not reused
         return known[1]
     total = sum(
-        float(p["target"])
-        for p in planned
-        if isinstance(p, dict) and isinstance(p.get("target"), (int, float))
+        float(p["target"]) for p in planned if isinstance(p, dict) and _length(p.get("target"))
     )
     if len(_TOTALS) >= _TOTALS_MAX:
         _TOTALS.clear()
     _TOTALS[id(planned)] = (planned, total)
     return total
+
+
+def _length(value: Any) -> bool:
+    """A phase's planned length a session can have: a planted NaN, 1e400 or -5 counts for
+    nothing (NaN went into the index as NULL and stopped every logs list)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e7
 
 
 def _status(summary: Summary, ended: Any, resumed: bool) -> str:

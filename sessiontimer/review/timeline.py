@@ -162,7 +162,9 @@ class _Kept:
                 cue["later"] = e.get("reason") or e.get("outcome")
         elif kind == "phase_started":
             index = int(e["phase"])
-            name = planned[index]["name"] if index < len(planned) else f"phase {index + 1}"
+            name = planned[index].get("name") if index < len(planned) else None
+            if not isinstance(name, str):  # past the plan, or a planted name
+                name = f"phase {index + 1}"
             run = PhaseRun(index, str(name), e.get("target"), start_t=float(e["t"]))
             if self._room(False) or not self.phases:  # a page's items need a phase to be in
                 self.phases.append(run)

@@ -76,3 +76,20 @@ def test_a_correction_that_empties_a_field_is_no_damage(
         f.write(json.dumps(line) + "\n")
     assert cli.main(["logs", "list"]) == 0
     assert "damaged" not in capsys.readouterr().out
+
+
+def test_a_plan_with_a_target_of_not_a_number_and_a_listed_name_lists(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plan in the first line: a NaN target went into the index as NULL and stopped
+    logs list (and every look at any session); a listed phase name printed as ['a']."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    text = path.read_text()
+    good = '"planned":[{"name":"arrive","target":60.0'
+    assert good in text
+    path.write_text(text.replace(good, '"planned":[{"name":["a"],"target":NaN', 1))
+    for argv in (["logs", "list"], ["logs", "show", path.stem], ["logs", "note", path.stem]):
+        cli.main(argv)
+        out = capsys.readouterr()
+        printed = out.out + out.err
+        assert "Anna" in printed and not [w for w in PYTHON_TEXT if w in printed], printed
