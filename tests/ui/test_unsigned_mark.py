@@ -38,3 +38,22 @@ async def test_the_mark_is_on_screen_at_80_columns() -> None:
                 break
         assert end <= table.scrollable_content_region.width
         assert "unsigned" in str(table.get_row_at(0)[[c for c, _ in COLUMNS].index("status")])
+
+
+def test_a_damaged_session_says_so_within_the_status_column() -> None:
+    """'ended early, unsigned (damaged)' was cut after 21 characters, before '(damaged)': a
+    session with a damaged line looked whole on the Sessions screen (logs list said it)."""
+    from sessiontimer.review.summary import Summary
+
+    status = [label for label, _ in COLUMNS].index("status")
+    width = dict(COLUMNS)["status"]
+    for state in ("complete", "ended early", "interrupted", "resumed", "unfinished"):
+        for signature in ("signed", "unsigned", ""):
+            s = Summary(
+                id="x", rel="2026/x.jsonl", start="2026-11-26T14:00:00+01:00", status=state,
+                signature=signature,
+                problems=["line 8: 'region' holds an object where text belongs"],
+            )  # fmt: skip
+            shown = str(row_cells(s)[status])
+            assert shown.startswith("damaged") and len(shown) <= width, shown
+            assert ("unsigned" in shown) == (signature == "unsigned")

@@ -87,7 +87,8 @@ def row_cells(s: Summary) -> tuple[Text, ...]:
     if not s.start:
         return tuple(plain_cell(x) for x in ("?", "", "", "damaged", "", "", s.id))
     status = s.status + (", unsigned" if s.signature == "unsigned" else "")
-    status += " (damaged)" if s.problems else ""
+    if s.problems:  # said first, so the column (never cut) shows it: the timeline says more
+        status = "damaged, unsigned" if s.signature == "unsigned" else f"damaged: {s.status}"
     length, notes = _length(s.duration), "…" if s.partial else _count(s.notes)
     cells = (s.date, s.time, s.client or "—", status, length, notes, s.preset)
     return tuple(plain_cell(x) for x in cells)
