@@ -85,6 +85,15 @@ class OpenToggle:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A pain score or a rhythm reading taken in this run: listed with the notes."""
+
+    t: float
+    label: str  # "pain 7/10", "pain 2/10 after", "rhythm 8.5/min"
+    region: str | None
+
+
+@dataclass(frozen=True)
 class FinishedToggle:
     """A toggle that ran from ``t`` for ``duration`` seconds: listed with the notes."""
 
@@ -131,6 +140,7 @@ class SessionRecorder:
         self.region_index: int | None = None
         self.open_toggles: dict[str, OpenToggle] = {}
         self.finished_toggles: list[FinishedToggle] = []
+        self.findings: list[Finding] = []  # pain scores and rhythm readings, as taken
         self._cue_lines: dict[CueDue, str] = {}  # the line id of each cue journaled
         # The rhythm series being tapped (the session keys tap it): every way out journals it
         # before ``session_ended`` / ``suspended`` (:meth:`finish_rhythm`).
@@ -476,7 +486,10 @@ class SessionRecorder:
         """The client's pain, 0..10, where the hands are now (the note's before and after);
         ``after``: given once the session ended (the End screen), so always "pain after"."""
         extra: dict[str, Any] = {"after": True} if after else {}
-        return self._write("pain", phase=self._phase(), on_durable=on_saved, value=value,
+        t = self.engine.session_time()
+        label = f"pain {value}/10" + (" after" if after else "")
+        self.findings.append(Finding(t, label, self.region))
+        return self._write("pain", t=t, phase=self._phase(), on_durable=on_saved, value=value,
                            region=self.region, **extra)  # fmt: skip
 
     def rhythm(self, reading: RhythmReading) -> str:
@@ -485,7 +498,9 @@ class SessionRecorder:
         if reading.qualities:
             fields["qualities"] = dict(reading.qualities)
         phase = reading.phase if reading.phase is not None else self._phase()
-        return self._write("rhythm", t=max(reading.t, 0.0), phase=phase,
+        t = max(reading.t, 0.0)
+        self.findings.append(Finding(t, f"rhythm {reading.rate:g}/min", reading.station))
+        return self._write("rhythm", t=t, phase=phase,
                            station=reading.station, **fields)  # fmt: skip
 
     def finish_rhythm(self) -> RhythmReading | None:

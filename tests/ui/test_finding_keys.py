@@ -323,3 +323,29 @@ async def test_a_series_being_tapped_is_saved_when_the_app_quits_or_the_session_
     kinds = [e["type"] for e in read_journal(path).events]
     last = "suspended" if keys[0] == "ctrl+q" else "session_ended"
     assert kinds.count("rhythm") == 1 and kinds.index("rhythm") < kinds.index(last)
+
+
+async def test_the_end_screen_lists_pain_scores_and_rhythm_readings(clock: ManualClock) -> None:
+    """The End screen's notes left out the findings: a pain score and a rhythm reading taken
+    in the session were in the journal and the treatment note, not in the list read before
+    the closing note. They are listed in session-time order with the notes."""
+    app = build_app(clock, preset="CST 10-step")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "7", "enter")
+        clock.advance(5.0)
+        await pilot.press("right")  # the feet step: hands at the feet
+        for _ in range(4):
+            await pilot.press("c")
+            clock.advance(7.5)
+        clock.advance(10.0)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        screen.findings_due()  # the pause after the taps: the reading is taken
+        await pilot.press("h")  # a note after them
+        await pilot.pause()
+        await _to_end(app, pilot)
+        shown = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+    lines = [line.strip() for line in shown.splitlines()]
+    notes = lines[lines.index("Notes") + 1 :]
+    assert notes[:3] == ["0:00  pain 7/10", "0:27  rhythm 8/min @ feet", "0:45  heat @ feet"], notes

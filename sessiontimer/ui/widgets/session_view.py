@@ -166,9 +166,11 @@ class SessionView(Vertical):
 
 
 def noted(recorder: SessionRecorder) -> list[str]:
-    """Notes and finished toggles (a still point with its length), in session-time order."""
+    """Notes, finished toggles (a still point with its length), pain scores and rhythm
+    readings, in session-time order."""
     entries = [(n.t, n.label, n.region) for n in recorder.recent_notes]
     entries += [(f.t, f"{f.tag} {clock(f.duration)}", f.region) for f in recorder.finished_toggles]
+    entries += [(f.t, f.label, f.region) for f in recorder.findings]
     entries.sort(key=lambda entry: entry[0])
     return [
         f"{clock(t)}  {label}" + (f" @ {region}" if region else "") for t, label, region in entries
