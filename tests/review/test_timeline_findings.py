@@ -52,3 +52,23 @@ def test_logs_show_prints_every_finding(
     assert cli.main(["logs", "show", path.stem]) == 0
     out = capsys.readouterr().out
     assert [found for found in FOUND if found not in out] == [], out
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "shown"),
+    [
+        ("rhythm", {"rate": -5, "taps": 4, "station": None}, "rhythm ?/min (4 taps)"),
+        ("rhythm", {"rate": 0, "taps": 4, "station": None}, "rhythm ?/min (4 taps)"),
+    ],
+)
+def test_a_planted_reading_no_session_can_take_shows_no_number(
+    tmp_path: Path, kind: str, fields: dict[str, object], shown: str
+) -> None:
+    """A planted rhythm rate of -5 showed as 'rhythm -5/min' (the treatment note leaves
+    such a reading out)."""
+    s = Session(datetime(2026, 10, 20, 9, 0, tzinfo=TZ))
+    s.add("phase_started", 0, 0, run=1, target=60.0)
+    s.add(kind, 5, 0, **fields)
+    s.add("session_ended", 60, 0, reason="completed")
+    text = timeline_text(load_timeline(write(tmp_path, s.wall, s.events, "aaaaaa"), tmp_path))
+    assert shown in text, text
