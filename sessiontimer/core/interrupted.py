@@ -20,7 +20,7 @@ from sessiontimer.core.journal_read import (
     ended_in_tail,
     resume_state,
 )
-from sessiontimer.core.replay import NoSessionStart
+from sessiontimer.core.replay import NoSessionStart, UnusablePreset
 
 # Each checkpoint supersedes the one before, and an offer keeps no notes (a note tells it
 # only its time and id, which the next line's supersede): of a run of them only the last is
@@ -63,6 +63,9 @@ def resume_offers(
             if stream.problems:
                 why = stream.unreadable or stream.problems[0].replace(f"{path}, ", "")
                 problems.append(f"a journal could not be read: {path}: {why}")
+            continue
+        except UnusablePreset as exc:  # read, but not a session that can go on
+            problems.append(f"an interrupted session cannot be resumed: {path}: {exc}")
             continue
         except Exception as exc:  # one bad file must not hide the others
             problems.append(f"a journal could not be read: {path}: {describe(exc)}")

@@ -32,6 +32,10 @@ class JournalError(ValueError):
     """A journal that cannot be resumed (no session start, unreadable preset)."""
 
 
+class UnusablePreset(JournalError):
+    """A journal read well enough, whose preset snapshot holds what no session can have."""
+
+
 class NoSessionStart(JournalError):
     """Not a session's journal at all (empty, or no ``session_started`` line)."""
 
@@ -94,7 +98,7 @@ def resume_state(events: Iterable[Event], *, light: bool = False) -> ResumeInfo:
     try:
         preset = preset_from_dict(start.get("preset"))
     except ValueError as exc:
-        raise JournalError(f"the preset in this journal cannot be rebuilt: {exc}") from exc
+        raise UnusablePreset(f"the preset in this journal cannot be rebuilt: {exc}") from exc
     client = start.get("client")
     info = ResumeInfo(
         preset=preset,

@@ -154,3 +154,23 @@ def test_a_line_nested_past_the_decoders_depth_is_damage_not_a_crash(tmp_path: P
     assert [path for path, _ in offers] == [planted, genuine]
     read = read_journal(planted)
     assert any("line 4: not valid JSON" in p for p in read.problems)
+
+
+def test_a_journal_whose_preset_cannot_be_rebuilt_is_not_called_unreadable(
+    tmp_path: Path,
+) -> None:
+    """The journal was read; its preset snapshot (a NaN target) is what cannot go on: the
+    resume search said 'a journal could not be read'."""
+    year = _year(tmp_path)
+    genuine = _crashed(year, "090000-aaaaaa")
+    planted = _crashed(year, "100000-bbbbbb")
+    lines = planted.read_text().splitlines()
+    start = json.loads(lines[0])
+    start["preset"]["phases"][0]["target"] = float("nan")
+    planted.write_text("\n".join([json.dumps(start), *lines[1:]]) + "\n")
+    problems: list[str] = []
+    offers = resume_offers(tmp_path, problems)
+    assert [path for path, _ in offers] == [genuine]
+    (said,) = problems
+    assert said.startswith(f"an interrupted session cannot be resumed: {planted}: "), said
+    assert "the preset in this journal cannot be rebuilt" in said
