@@ -542,6 +542,7 @@ class SessionRecorder:
         self.region_index, self.region = info.region_index, info.region_name
         self.recent_notes = [_note_record(n) for n in info.notes]
         self.notes_not_held = info.notes_not_held
+        self.findings = [f for f in map(_finding_of, info.findings) if f is not None]
         self.open_toggles = {
             tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]), e.get("region"))
             for tag, e in info.open_toggles.items()
@@ -557,3 +558,22 @@ def _note_record(e: dict[str, Any]) -> NoteRecord:
         str(e.get("id")), float(e.get("t", 0.0)), e.get("phase"), e.get("tag"),
         e.get("text"), e.get("region"), e.get("key"),
     )  # fmt: skip
+
+
+def _finding_of(e: dict[str, Any]) -> Finding | None:
+    """A journaled pain score or rhythm reading as listed with the notes; None for a line
+    whose value no session could have taken (planted)."""
+    t, region = e.get("t"), e.get("region") if e["type"] == "pain" else e.get("station")
+    if not isinstance(t, (int, float)) or not isinstance(region, (str, type(None))):
+        return None
+    if e["type"] == "pain":
+        value = e.get("value")
+        if type(value) is not int or not 0 <= value <= 10:
+            return None
+        return Finding(
+            float(t), f"pain {value}/10" + (" after" if e.get("after") is True else ""), region
+        )
+    rate = e.get("rate")
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
+        return None
+    return Finding(float(t), f"rhythm {rate:g}/min", region)

@@ -60,6 +60,7 @@ class ResumeInfo:
     open_toggles: dict[str, Event] = field(default_factory=dict)  # tag -> toggle_started line
     notes: list[Event] = field(default_factory=list)  # not retracted, amendments applied
     notes_not_held: int = 0  # earlier notes of the journal left out of ``notes`` (NOTES_HELD)
+    findings: list[Event] = field(default_factory=list)  # pain and rhythm lines, the last held
     runs: dict[int, int] = field(default_factory=dict)  # phase -> highest run started
     last_id: int = 0  # the highest "e<n>" number: new lines continue after it
     suspended: bool = False  # the last line is already a ``suspended``
@@ -221,6 +222,19 @@ class _Replay:
 
     def on_toggle_ended(self, e: Event) -> None:
         self.info.open_toggles.pop(str(e["tag"]), None)
+
+    def on_pain(self, e: Event) -> None:
+        self._finding(e)
+
+    def on_rhythm(self, e: Event) -> None:
+        self._finding(e)
+
+    def _finding(self, e: Event) -> None:
+        """Kept for the resumed session's lists (the End screen), the last NOTES_HELD."""
+        if self.keep:
+            self.info.findings.append(dict(e))
+            if len(self.info.findings) > NOTES_HELD:
+                del self.info.findings[0]
 
     def on_note(self, e: Event) -> None:
         if not self.keep:

@@ -308,3 +308,47 @@ def test_undo_can_be_taken_back_once(rec: SessionRecorder, clock: ManualClock) -
     rec.undo_note()
     rec.note(tag="tingling", key="t")
     assert rec.redo() is None  # a new note since: what was undone stays undone
+
+
+def test_a_resumed_session_lists_its_findings_from_before_the_crash(
+    clock: ManualClock, path: Path
+) -> None:
+    """The End screen lists pain scores and rhythm readings with the notes; after a crash and
+    resume it listed only those taken since (the recorder held them, the journal had them)."""
+    from sessiontimer.core.rhythm import RhythmReading
+
+    first = SessionRecorder(SessionEngine(PRESET, clock), JournalWriter(path), clock,
+                            settings=SETTINGS, client="Anna", app_version="1")  # fmt: skip
+    first.start()
+    run(first, clock, 10)
+    first.set_region(3)
+    first.pain(7)
+    run(first, clock, 20)
+    first.rhythm(RhythmReading(rate=8.5, taps=4, station="feet", t=25.0))
+    assert first.close()
+    clock.advance(60)
+    rec = resume_after_crash(path, "pause", clock, SETTINGS)
+    assert [(f.t, f.label, f.region) for f in rec.findings] == [
+        (10.0, "pain 7/10", "pelvic diaphragm"),
+        (25.0, "rhythm 8.5/min", "feet"),
+    ]
+    rec.pain(3)
+    assert [f.label for f in rec.findings][-1] == "pain 3/10"
+    rec.close()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"type": "pain", "t": 5, "value": 99, "region": None},
+        {"type": "pain", "t": 5, "value": True, "region": None},
+        {"type": "pain", "t": 5, "value": 3, "region": ["a"]},
+        {"type": "rhythm", "t": 5, "rate": -5, "station": None},
+        {"type": "rhythm", "t": 5, "rate": float("nan"), "station": None},
+        {"type": "rhythm", "t": None, "rate": 8, "station": None},
+    ],
+)
+def test_a_planted_finding_is_not_listed_after_a_resume(line: dict[str, Any]) -> None:
+    from sessiontimer.core.recorder import _finding_of
+
+    assert _finding_of(line) is None
