@@ -487,8 +487,7 @@ class SessionRecorder:
         ``after``: given once the session ended (the End screen), so always "pain after"."""
         extra: dict[str, Any] = {"after": True} if after else {}
         t = self.engine.session_time()
-        label = f"pain {value}/10" + (" after" if after else "")
-        self.findings.append(Finding(t, label, self.region))
+        self.findings.append(Finding(t, _pain_label(value, after), self.region))
         return self._write("pain", t=t, phase=self._phase(), on_durable=on_saved, value=value,
                            region=self.region, **extra)  # fmt: skip
 
@@ -499,7 +498,7 @@ class SessionRecorder:
             fields["qualities"] = dict(reading.qualities)
         phase = reading.phase if reading.phase is not None else self._phase()
         t = max(reading.t, 0.0)
-        self.findings.append(Finding(t, f"rhythm {reading.rate:g}/min", reading.station))
+        self.findings.append(Finding(t, _rhythm_label(reading.rate), reading.station))
         return self._write("rhythm", t=t, phase=phase,
                            station=reading.station, **fields)  # fmt: skip
 
@@ -570,10 +569,17 @@ def _finding_of(e: dict[str, Any]) -> Finding | None:
         value = e.get("value")
         if type(value) is not int or not 0 <= value <= 10:
             return None
-        return Finding(
-            float(t), f"pain {value}/10" + (" after" if e.get("after") is True else ""), region
-        )
+        return Finding(float(t), _pain_label(value, e.get("after") is True), region)
     rate = e.get("rate")
     if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
         return None
-    return Finding(float(t), f"rhythm {rate:g}/min", region)
+    return Finding(float(t), _rhythm_label(rate), region)
+
+
+def _pain_label(value: int, after: bool) -> str:
+    """How a pain score is listed with the notes, taken now or read back after a resume."""
+    return f"pain {value}/10" + (" after" if after else "")
+
+
+def _rhythm_label(rate: float) -> str:
+    return f"rhythm {rate:g}/min"
