@@ -542,6 +542,9 @@ class SessionRecorder:
         self.recent_notes = [_note_record(n) for n in info.notes]
         self.notes_not_held = info.notes_not_held
         self.findings = [f for f in map(_finding_of, info.findings) if f is not None]
+        self.finished_toggles = [
+            f for f in map(_finished_of, info.finished_toggles) if f is not None
+        ]
         self.open_toggles = {
             tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]), e.get("region"))
             for tag, e in info.open_toggles.items()
@@ -574,6 +577,18 @@ def _finding_of(e: dict[str, Any]) -> Finding | None:
     if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
         return None
     return Finding(float(t), _rhythm_label(rate), region)
+
+
+def _finished_of(e: dict[str, Any]) -> FinishedToggle | None:
+    """A journaled still point (its start line and the end's duration) as listed with the
+    notes; None for a planted one no clock can show."""
+    t, duration, region = e.get("t"), e.get("duration"), e.get("region")
+    for value in (t, duration):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1e9:
+            return None
+    if not isinstance(region, (str, type(None))):
+        return None
+    return FinishedToggle(str(e.get("id")), str(e["tag"]), float(t), float(duration), region)
 
 
 def _pain_label(value: int, after: bool) -> str:

@@ -61,6 +61,8 @@ class ResumeInfo:
     notes: list[Event] = field(default_factory=list)  # not retracted, amendments applied
     notes_not_held: int = 0  # earlier notes of the journal left out of ``notes`` (NOTES_HELD)
     findings: list[Event] = field(default_factory=list)  # pain and rhythm lines, the last held
+    # toggles that ended (still points), the last held: the start line with the end's duration
+    finished_toggles: list[Event] = field(default_factory=list)
     runs: dict[int, int] = field(default_factory=dict)  # phase -> highest run started
     last_id: int = 0  # the highest "e<n>" number: new lines continue after it
     suspended: bool = False  # the last line is already a ``suspended``
@@ -221,7 +223,10 @@ class _Replay:
                 del toggles[next(iter(toggles))]
 
     def on_toggle_ended(self, e: Event) -> None:
-        self.info.open_toggles.pop(str(e["tag"]), None)
+        started = self.info.open_toggles.pop(str(e["tag"]), None)
+        if started is not None and "duration" in e:  # kept for the End screen's list
+            ended = {**started, "id": e.get("id"), "duration": e["duration"]}
+            self._held(self.info.finished_toggles, ended)
 
     def on_pain(self, e: Event) -> None:
         self._finding(e)
@@ -230,11 +235,14 @@ class _Replay:
         self._finding(e)
 
     def _finding(self, e: Event) -> None:
+        self._held(self.info.findings, dict(e))
+
+    def _held(self, kept: list[Event], e: Event) -> None:
         """Kept for the resumed session's lists (the End screen), the last NOTES_HELD."""
         if self.keep:
-            self.info.findings.append(dict(e))
-            if len(self.info.findings) > NOTES_HELD:
-                del self.info.findings[0]
+            kept.append(e)
+            if len(kept) > NOTES_HELD:
+                del kept[0]
 
     def on_note(self, e: Event) -> None:
         if not self.keep:

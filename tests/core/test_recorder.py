@@ -352,3 +352,49 @@ def test_a_planted_finding_is_not_listed_after_a_resume(line: dict[str, Any]) ->
     from sessiontimer.core.recorder import _finding_of
 
     assert _finding_of(line) is None
+
+
+def test_a_resumed_session_lists_its_still_points_from_before_the_crash(
+    clock: ManualClock, path: Path
+) -> None:
+    """The End screen lists each still point that ended with its length; after a crash and
+    resume it listed only those ended since (the journal had the earlier ones)."""
+    first = SessionRecorder(SessionEngine(PRESET, clock), JournalWriter(path), clock,
+                            settings=SETTINGS, client="Anna", app_version="1")  # fmt: skip
+    first.start()
+    run(first, clock, 5)
+    first.set_region(3)
+    first.toggle("still point", key="s")
+    run(first, clock, 12)
+    first.toggle("still point", key="s")
+    run(first, clock, 3)
+    first.toggle("fascial release", key="f")  # open at the crash: it goes on after
+    assert first.close()
+    clock.advance(60)
+    rec = resume_after_crash(path, "pause", clock, SETTINGS)
+    assert [(f.tag, f.t, f.duration, f.region) for f in rec.finished_toggles] == [
+        ("still point", 5.0, 12.0, "pelvic diaphragm"),
+    ]
+    assert list(rec.open_toggles) == ["fascial release"]
+    run(rec, clock, 4)
+    rec.toggle("fascial release", key="f")
+    assert [(f.tag, f.duration) for f in rec.finished_toggles] == [
+        ("still point", 12.0), ("fascial release", 4.0),
+    ]  # fmt: skip
+    rec.close()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        {"id": "e9", "tag": "still point", "t": -5, "duration": 3, "region": None},
+        {"id": "e9", "tag": "still point", "t": 5, "duration": float("inf"), "region": None},
+        {"id": "e9", "tag": "still point", "t": 5, "duration": True, "region": None},
+        {"id": "e9", "tag": "still point", "t": 5, "duration": 3, "region": ["a"]},
+    ],
+)
+def test_a_planted_still_point_is_not_listed_after_a_resume(line: dict[str, Any]) -> None:
+    from sessiontimer.core.recorder import _finished_of
+
+    assert _finished_of(line) is None
+    assert _finished_of({**line, "t": 5, "duration": 3, "region": None}) is not None
