@@ -6,6 +6,7 @@ Apart from the journal's schema (core/journal) so that the list's fast path, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 # What each field of a line holds, for the reader (a planted or damaged line may hold
@@ -29,6 +30,12 @@ FIELD_KINDS: dict[str, str] = {
 # A note may hold only a tag or only a text, the other null (older journals write it so).
 _NOTE_KINDS = {"tag": "str?", "text": "str?"}
 _BOUND = 1e12  # no time, length or count in a real journal comes near: a planted 1e400 does
+# A finding's value no session can take (the writer refuses it), in its line or in a
+# correction of it (only a pain line has a "value", only a rhythm line a "rate")
+_RANGES: dict[str, tuple[Callable[[float], bool], str]] = {
+    "value": (lambda v: v <= 10, "a pain score (0-10)"),
+    "rate": (lambda v: 0 < v < 1000, "a rate of cycles a minute"),
+}
 _KIND_WORDS = {"num": "a number", "int": "a whole number", "str": "text", "bool": "true or false",
                "dict": "an object", "list": "a list"}  # fmt: skip
 
@@ -43,14 +50,25 @@ def wrong_field(event: dict[str, Any]) -> str | None:
         if kind is None or (value is None and kind.endswith("?")) or _fits(kind, key, value):
             continue
         return f"{key!r} holds {_what(value)} where {_KIND_WORDS[kind.rstrip('?')]} belongs"
+    wrong = _out_of_range(event, "")
     fields = event.get("fields")
-    if isinstance(fields, dict):  # a correction: the new values, each null when emptied
+    if wrong is None and isinstance(fields, dict):  # a correction: each null when emptied
         for key, value in fields.items():
             kind = FIELD_KINDS.get(key)
             if kind is None or value is None or _fits(kind, key, value):
                 continue
             words = _KIND_WORDS[kind.rstrip("?")]
             return f"'fields.{key}' holds {_what(value)} where {words} belongs"
+        wrong = _out_of_range(fields, "fields.")
+    return wrong
+
+
+def _out_of_range(values: dict[str, Any], prefix: str) -> str | None:
+    """A pain score or rhythm rate no session can take, in words (kinds already checked)."""
+    for key, (fits, words) in _RANGES.items():
+        value = values.get(key)
+        if value is not None and not fits(value):
+            return f"'{prefix}{key}' holds a number out of range where {words} belongs"
     return None
 
 

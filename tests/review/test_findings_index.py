@@ -23,8 +23,6 @@ def with_findings(sessions: Path, day: int, token: str, client: str = "Anna") ->
     s.add("checkpoint", 15, 0, run=1, phase_elapsed=15.0, target=60.0, paused=False)
     s.add("rhythm", 20, 0, rate=8.5, taps=4, station="talus", qualities={"amplitude": "low"})
     gone = s.add("rhythm", 30, 0, rate=11.0, taps=3, station="cranium")
-    s.add("pain", 40, 0, value=1, region="knee")
-    s.events[-1]["value"] = 11  # by hand: not a pain the note shows, so no finding
     s.add("note", 45, 0, region="sacrum", key="r", tag="release")
     s.add("note_retracted", 50, 0, note=gone)
     s.add("amended", 55, None, note=pain, fields={"value": 7, "region": "mastoid"})

@@ -93,3 +93,43 @@ def test_a_plan_with_a_target_of_not_a_number_and_a_listed_name_lists(
         out = capsys.readouterr()
         printed = out.out + out.err
         assert "Anna" in printed and not [w for w in PYTHON_TEXT if w in printed], printed
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ({"type": "pain", "value": 99, "region": None}, "pain 99/10"),
+        ({"type": "pain", "value": 11, "region": None}, "pain 11/10"),
+        ({"type": "rhythm", "rate": -5, "taps": 4, "station": None}, "rhythm ?/min"),
+        ({"type": "rhythm", "rate": 0, "taps": 4, "station": None}, "rhythm ?/min"),
+    ],
+)
+def test_a_finding_no_session_could_take_is_damage(
+    line: dict[str, object], shown: str, app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The journal's writer refuses a pain score above 10 or a rate that is not above 0; a
+    hand-made line holding one printed "pain 99/10" in the timeline as if it were a score."""
+    path = known_session(app_paths.sessions_dir, "Anna")
+    planted = {"v": 1, "id": "e99", "at": "2026-10-20T09:05:00.000+01:00", "t": 150.0,
+               "phase": 1, **line}  # fmt: skip
+    lines = path.read_text().splitlines(keepends=True)
+    lines.insert(-2, json.dumps(planted, separators=(",", ":")) + "\n")
+    path.write_text("".join(lines))
+    assert cli.main(["logs", "show", path.stem]) == 0
+    out = capsys.readouterr().out
+    assert shown not in out
+    assert "damaged journal: line " in out and "the line is skipped" in out, out
+    assert cli.main(["logs", "list"]) == 0
+    assert "damaged" in capsys.readouterr().out
+
+
+def test_a_correction_to_a_pain_score_out_of_range_is_damage(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = known_session(app_paths.sessions_dir, "Anna")
+    line = {"v": 1, "type": "amended", "id": "e99", "at": "2026-10-20T09:05:00.000+01:00",
+            "t": 200.0, "note": "e9", "fields": {"value": 99}}  # fmt: skip
+    with path.open("a") as f:
+        f.write(json.dumps(line) + "\n")
+    assert cli.main(["logs", "list"]) == 0
+    assert "'fields.value' holds a number out of range" in capsys.readouterr().out
