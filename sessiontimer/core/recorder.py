@@ -11,7 +11,7 @@ at most 15 s of knowledge, however quiet the session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,88 +30,25 @@ from sessiontimer.core.events import (
 from sessiontimer.core.journal import make_event, planned_phases, preset_to_dict
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import Settings
+from sessiontimer.core.recorded import (
+    Finding,
+    FinishedToggle,
+    NoteMoment,
+    NoteRecord,
+    OpenToggle,
+    ToggleResult,
+    finding_of,
+    finished_of,
+    note_record,
+    pain_label,
+    rhythm_label,
+)
 from sessiontimer.core.rhythm import RhythmReading, RhythmTapper
 
 if TYPE_CHECKING:  # the crash-recovery reader loads only when a session is resumed
     from sessiontimer.core.journal_read import ResumeInfo
 
 CHECKPOINT_EVERY = 15.0  # seconds of session time
-
-
-@dataclass(frozen=True)
-class NoteRecord:
-    """A note as the UI lists it (the journal line holds the same)."""
-
-    id: str
-    t: float
-    phase: int | None
-    tag: str | None
-    text: str | None
-    region: str | None
-    key: str | None
-    felt_at: str | None = None
-    words: bool = False
-    at: datetime | None = None  # wall time of the moment it stands for
-
-    @property
-    def label(self) -> str:
-        """How the note reads in a list: its tag, or its text."""
-        return self.tag or self.text or ""
-
-
-@dataclass(frozen=True)
-class NoteMoment:
-    """When a typed note was begun (``n`` pressed): where the session and the hands were.
-
-    Typing takes a while; by Enter the phase may have moved on, so the note is filed at
-    this moment and the save time is kept beside it (``saved_t``).
-    """
-
-    t: float
-    phase: int | None
-    region: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
-class OpenToggle:
-    """A toggle tag that has started and not ended (e.g. a still point in progress)."""
-
-    id: str
-    tag: str
-    key: str | None
-    t: float
-    region: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A pain score or a rhythm reading taken in this run: listed with the notes."""
-
-    t: float
-    label: str  # "pain 7/10", "pain 2/10 after", "rhythm 8.5/min"
-    region: str | None
-
-
-@dataclass(frozen=True)
-class FinishedToggle:
-    """A toggle that ran from ``t`` for ``duration`` seconds: listed with the notes."""
-
-    id: str
-    tag: str
-    t: float
-    duration: float
-    region: str | None
-
-
-@dataclass(frozen=True)
-class ToggleResult:
-    """What a toggle key did: ``started`` True, or ended after ``duration`` seconds."""
-
-    id: str
-    tag: str
-    started: bool
-    duration: float | None
 
 
 class SessionRecorder:
@@ -487,7 +424,7 @@ class SessionRecorder:
         ``after``: given once the session ended (the End screen), so always "pain after"."""
         extra: dict[str, Any] = {"after": True} if after else {}
         t = self.engine.session_time()
-        self.findings.append(Finding(t, _pain_label(value, after), self.region))
+        self.findings.append(Finding(t, pain_label(value, after), self.region))
         return self._write("pain", t=t, phase=self._phase(), on_durable=on_saved, value=value,
                            region=self.region, **extra)  # fmt: skip
 
@@ -498,7 +435,7 @@ class SessionRecorder:
             fields["qualities"] = dict(reading.qualities)
         phase = reading.phase if reading.phase is not None else self._phase()
         t = max(reading.t, 0.0)
-        self.findings.append(Finding(t, _rhythm_label(reading.rate), reading.station))
+        self.findings.append(Finding(t, rhythm_label(reading.rate), reading.station))
         return self._write("rhythm", t=t, phase=phase,
                            station=reading.station, **fields)  # fmt: skip
 
@@ -539,11 +476,11 @@ class SessionRecorder:
         """
         self._last_t = info.session_elapsed
         self.region_index, self.region = info.region_index, info.region_name
-        self.recent_notes = [_note_record(n) for n in info.notes]
+        self.recent_notes = [note_record(n) for n in info.notes]
         self.notes_not_held = info.notes_not_held
-        self.findings = [f for f in map(_finding_of, info.findings) if f is not None]
+        self.findings = [f for f in map(finding_of, info.findings) if f is not None]
         self.finished_toggles = [
-            f for f in map(_finished_of, info.finished_toggles) if f is not None
+            f for f in map(finished_of, info.finished_toggles) if f is not None
         ]
         self.open_toggles = {
             tag: OpenToggle(str(e["id"]), tag, e.get("key"), float(e["t"]), e.get("region"))
@@ -553,48 +490,3 @@ class SessionRecorder:
             self._write("suspended", t=info.session_elapsed, at=info.last_wall,
                         phase=info.phase_index, reason="crash")  # fmt: skip
         self._write("resumed_after_crash", phase=info.phase_index, gap=round(gap, 3), counted=how)
-
-
-def _note_record(e: dict[str, Any]) -> NoteRecord:
-    return NoteRecord(
-        str(e.get("id")), float(e.get("t", 0.0)), e.get("phase"), e.get("tag"),
-        e.get("text"), e.get("region"), e.get("key"),
-    )  # fmt: skip
-
-
-def _finding_of(e: dict[str, Any]) -> Finding | None:
-    """A journaled pain score or rhythm reading as listed with the notes; None for a line
-    whose value no session could have taken (planted)."""
-    t, region = e.get("t"), e.get("region") if e["type"] == "pain" else e.get("station")
-    if not isinstance(t, (int, float)) or not isinstance(region, (str, type(None))):
-        return None
-    if e["type"] == "pain":
-        value = e.get("value")
-        if type(value) is not int or not 0 <= value <= 10:
-            return None
-        return Finding(float(t), _pain_label(value, e.get("after") is True), region)
-    rate = e.get("rate")
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
-        return None
-    return Finding(float(t), _rhythm_label(rate), region)
-
-
-def _finished_of(e: dict[str, Any]) -> FinishedToggle | None:
-    """A journaled still point (its start line and the end's duration) as listed with the
-    notes; None for a planted one no clock can show."""
-    t, duration, region = e.get("t"), e.get("duration"), e.get("region")
-    for value in (t, duration):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1e9:
-            return None
-    if not isinstance(region, (str, type(None))):
-        return None
-    return FinishedToggle(str(e.get("id")), str(e["tag"]), float(t), float(duration), region)
-
-
-def _pain_label(value: int, after: bool) -> str:
-    """How a pain score is listed with the notes, taken now or read back after a resume."""
-    return f"pain {value}/10" + (" after" if after else "")
-
-
-def _rhythm_label(rate: float) -> str:
-    return f"rhythm {rate:g}/min"

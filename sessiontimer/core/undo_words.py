@@ -7,7 +7,7 @@ gone by mistake could not be had back.
 from __future__ import annotations
 
 from sessiontimer.core import readable
-from sessiontimer.core.recorder import NoteRecord
+from sessiontimer.core.recorded import NoteRecord
 
 SHOWN = 40  # characters of a typed note quoted back
 

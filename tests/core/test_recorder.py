@@ -349,7 +349,7 @@ def test_a_resumed_session_lists_its_findings_from_before_the_crash(
     ],
 )
 def test_a_planted_finding_is_not_listed_after_a_resume(line: dict[str, Any]) -> None:
-    from sessiontimer.core.recorder import _finding_of
+    from sessiontimer.core.recorded import finding_of as _finding_of
 
     assert _finding_of(line) is None
 
@@ -394,7 +394,7 @@ def test_a_resumed_session_lists_its_still_points_from_before_the_crash(
     ],
 )
 def test_a_planted_still_point_is_not_listed_after_a_resume(line: dict[str, Any]) -> None:
-    from sessiontimer.core.recorder import _finished_of
+    from sessiontimer.core.recorded import finished_of as _finished_of
 
     assert _finished_of(line) is None
     assert _finished_of({**line, "t": 5, "duration": 3, "region": None}) is not None

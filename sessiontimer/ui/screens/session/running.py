@@ -29,7 +29,8 @@ from sessiontimer.ui.widgets.session_view import SessionView
 
 if TYPE_CHECKING:
     from sessiontimer.core.engine import Snapshot
-    from sessiontimer.core.recorder import NoteMoment, SessionRecorder
+    from sessiontimer.core.recorded import NoteMoment
+    from sessiontimer.core.recorder import SessionRecorder
     from sessiontimer.core.running import RunningSession
 
 # A bare loop timer never fires before its moment, so the cue wake needs next to no margin
