@@ -164,7 +164,24 @@ def listable_events(head: bytes, tail: bytes) -> list[Event] | None:
     ended_at = tail.rfind(_ENDED)
     if ended_at < 0 or (ended_at and tail[ended_at - 1] != 0x0A):
         return None  # no session_ended here (unfinished, or far from the end), or cut
-    after = tail[ended_at:]
+    return _with_tail(head, tail[ended_at:])
+
+
+def unfinished_events(head: bytes, tail: bytes) -> list[Event] | None:
+    """:func:`listable_events` for a file the caller found no ``session_ended`` in: the
+    start, then every whole line of the tail (the last giving the session's length)."""
+    if not head.startswith(_HEAD) or not head.endswith(b"}\n") or not tail.endswith(b"}\n"):
+        return None
+    return _with_tail(head, tail)
+
+
+def holds_end(data: bytes) -> bool:
+    """Whether these bytes of a journal hold the start of a ``session_ended`` line (inside
+    a text it would be escaped: ``\\"type\\"``)."""
+    return _ENDED in data
+
+
+def _with_tail(head: bytes, after: bytes) -> list[Event] | None:
     try:
         events: list[Event] = [_start_event(head[:-1].decode())]
         if after.count(b'{"v":1,"type":"') != after.count(b"\n"):

@@ -28,15 +28,24 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sessiontimer.review.query import Query
 from sessiontimer.review.store import DB_NAME, Batch, Store, batch_rows, open_store, remove
-from sessiontimer.review.summary import Stamp, Summary, listable_stamped, summarize_stamped
+from sessiontimer.review.summary import (
+    FAST_MAX,
+    Stamp,
+    Summary,
+    listable_stamped,
+    summarize_stamped,
+)
 
 Progress = Callable[[int, int], None]  # (journals read, journals to read)
 PARALLEL_MIN = 4000  # fewer journals than this are read in this process
 CHUNK = 250  # journals read (by one worker process), written and committed at a time
 STAGED_MIN = 2000  # this many journals to read or more: listable first, then filled in
+HUGE = FAST_MAX  # a journal larger than this is made listable first in any build
+ReadAs = Literal["listable", "whole", "by size"]  # how a batch of journals is read
 LISTABLE_CHUNK = 1000  # partial rows are small: fewer, larger commits (each costs ~10 ms)
 FILL_ROUNDS = 8  # second stages run again for partial rows another build wrote meanwhile
 Chunk = tuple[list[int], list[str]]  # (sids, journals): read together, written together
@@ -355,7 +364,8 @@ def _read_into(
     def write(batch: Batch, asked: list[int]) -> None:
         store.put_batch(batch, cold=cold)
 
-    _stream(store, sessions_dir, chunks, staged, write, progress, cancel, processes)
+    how: ReadAs = "listable" if staged else "by size"
+    _stream(store, sessions_dir, chunks, how, write, progress, cancel, processes)
     return total
 
 
@@ -368,7 +378,7 @@ def _stream(
     store: Store,
     sessions_dir: Path,
     chunks: list[Chunk],
-    listable: bool,
+    how: ReadAs,
     write: Callable[[Batch, list[int]], object],
     progress: Progress | None,
     cancel: Callable[[], bool] | None,
@@ -377,7 +387,7 @@ def _stream(
     total, done, shown = sum(len(rels) for _, rels in chunks), 0, 0.0
     if progress is not None:
         progress(0, total)
-    batches = _batches(sessions_dir, chunks, processes, listable)
+    batches = _batches(sessions_dir, chunks, processes, how)
     for (sids, _), batch in zip(chunks, batches, strict=True):
         write(batch, sids)
         store.commit()  # at once: what is committed stays if the build is stopped, and
@@ -403,7 +413,7 @@ def fill(
     if not pending:
         return 0
     chunks = _chunks([sid for sid, _ in pending], [rel for _, rel in pending])
-    _stream(store, sessions_dir, chunks, False, store.fill_batch, progress, cancel, processes)
+    _stream(store, sessions_dir, chunks, "whole", store.fill_batch, progress, cancel, processes)
     return len(pending)
 
 
@@ -433,11 +443,14 @@ def _stamp(sessions_dir: Path | str, rel: str) -> Stamp | None:
     return (st.st_size, st.st_mtime_ns)
 
 
-def read_batch(root: str, rels: list[str], sids: list[int], listable: bool = False) -> Batch:
+def read_batch(root: str, rels: list[str], sids: list[int], how: ReadAs = "whole") -> Batch:
     """These journals' rows, numbered by ``sids`` (one that is gone has none; one that
-    cannot be read now is listed as damaged while it exists). ``listable``: partial rows
-    where the first and last lines tell what a list row needs."""
-    read = listable_stamped if listable else summarize_stamped
+    cannot be read now is listed as damaged while it exists). ``how``: "listable", partial
+    rows where the first and last lines tell what a list row needs; "whole"; "by size",
+    whole but for a journal over HUGE bytes (no session the app writes is), made listable
+    first like every journal of a large build: a planted or runaway journal of a hundred
+    megabytes took 10-14 s to read whole and held up every row of a small folder."""
+    read = {"listable": listable_stamped, "whole": summarize_stamped, "by size": _by_size}[how]
     rows: list[tuple[int, Summary, Stamp]] = []
     for sid, rel in zip(sids, rels, strict=True):
         summary, stamp = read(root, rel)
@@ -449,19 +462,26 @@ def read_batch(root: str, rels: list[str], sids: list[int], listable: bool = Fal
     return batch_rows(rows)
 
 
+def _by_size(root: str, rel: str) -> tuple[Summary, Stamp | None]:
+    stamp = _stamp(root, rel)
+    if stamp is not None and stamp[0] > HUGE:
+        return listable_stamped(root, rel)
+    return summarize_stamped(root, rel)
+
+
 def _batches(
-    sessions_dir: Path, chunks: list[Chunk], processes: bool, listable: bool
+    sessions_dir: Path, chunks: list[Chunk], processes: bool, how: ReadAs
 ) -> Iterator[Batch]:
     """The rows of each chunk, in order."""
     root = str(sessions_dir)
     total = sum(len(rels) for _, rels in chunks)
     if not processes or total < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
         for sids, rels in chunks:
-            yield read_batch(root, rels, sids, listable)
+            yield read_batch(root, rels, sids, how)
         return
     from sessiontimer.review.parallel_read import read_in_pool
 
-    yield from read_in_pool(root, chunks, listable)
+    yield from read_in_pool(root, chunks, how)
 
 
 def update(sessions_dir: Path, state_dir: Path, rels: list[str]) -> None:

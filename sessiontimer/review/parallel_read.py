@@ -19,25 +19,25 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from sessiontimer.review.index import read_batch
+from sessiontimer.review.index import ReadAs, read_batch
 from sessiontimer.review.store import Batch
 
 
-def _read_chunk(root: str, rels: list[str], sids: list[int], listable: bool) -> Batch:
+def _read_chunk(root: str, rels: list[str], sids: list[int], how: ReadAs) -> Batch:
     """The rows of these journals, built in the worker: plain tuples are cheap to send back."""
-    return read_batch(root, rels, sids, listable)
+    return read_batch(root, rels, sids, how)
 
 
 def read_in_pool(
-    root: str, chunks: list[tuple[list[int], list[str]]], listable: bool = False
+    root: str, chunks: list[tuple[list[int], list[str]]], how: ReadAs = "whole"
 ) -> Iterator[Batch]:
     """The rows of each (sids, journals) chunk, in order, read by one process per core
-    (``listable``: see index.read_batch). A pool that cannot start, or a worker that dies,
+    (``how``: see index.read_batch). A pool that cannot start, or a worker that dies,
     costs only time: what it did not read is read here."""
-    started = _started(root, chunks, listable)
+    started = _started(root, chunks, how)
     if started is None:  # no processes here (a limit, a sandbox, an unguarded main module)
         for sids, rels in chunks:
-            yield _read_chunk(root, rels, sids, listable)
+            yield _read_chunk(root, rels, sids, how)
         return
     pool, futures = started
     with pool:
@@ -46,7 +46,7 @@ def read_in_pool(
                 try:
                     result = future.result()
                 except Exception:
-                    result = _read_chunk(root, rels, sids, listable)
+                    result = _read_chunk(root, rels, sids, how)
                 yield result
         finally:
             for future in futures:
@@ -54,7 +54,7 @@ def read_in_pool(
 
 
 def _started(
-    root: str, chunks: list[tuple[list[int], list[str]]], listable: bool
+    root: str, chunks: list[tuple[list[int], list[str]]], how: ReadAs
 ) -> tuple[ProcessPoolExecutor, list[Future[Batch]]] | None:
     """A pool with every chunk handed to it, by the first start method that works here
     (a forkserver needs a socket path short enough under TMPDIR; spawn does not)."""
@@ -66,7 +66,7 @@ def _started(
                 context = multiprocessing.get_context(method)
                 pool = ProcessPoolExecutor(workers, mp_context=context)
                 submit = pool.submit
-                return pool, [submit(_read_chunk, root, r, s, listable) for s, r in chunks]
+                return pool, [submit(_read_chunk, root, r, s, how) for s, r in chunks]
         except Exception:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)

@@ -278,3 +278,99 @@ def test_a_fifo_in_place_of_a_listed_journal_is_damage_not_a_wait(
         assert index.partial_count(st_) == 0
     row = rows.get(victim.relative_to(sessions).as_posix())
     assert row is None or row.problems  # gone, or listed as damaged: never waited on
+
+
+def _long_unfinished(sessions: Path, checkpoints: int, token: str = "b16b16") -> Path:
+    """An unfinished session of many lines (a crash after hours, or a planted journal)."""
+    s = Session(datetime(2026, 10, 5, 9, 0, tzinfo=TZ), "Bea")
+    s.add("phase_started", 0, 0, run=1, target=None)
+    s.add("note", 10, 0, region=None, key="n", text="headache since Monday")
+    for i in range(checkpoints):
+        t = 15.0 * (i + 1)
+        s.add("checkpoint", t, 0, run=1, phase_elapsed=t, target=None, paused=False)
+    return write(sessions, s.wall, s.events, token)
+
+
+def test_a_long_unfinished_journal_is_listable_without_reading_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold `logs list` beside a 173 MB unfinished journal took 14 s: no end in its last
+    lines, so it was read whole in the first stage. A look for the end's bytes through the
+    file tells it is unfinished; its first and last lines give the rest of the row."""
+    sessions = tmp_path / "sessions"
+    path = _long_unfinished(sessions, 12_000)
+    assert path.stat().st_size > 1 << 20
+    full = summarize_stamped(str(sessions), path.relative_to(sessions).as_posix())[0]
+    monkeypatch.setattr("sessiontimer.review.summary.summarize_stamped", _no_whole_read)
+    row, stamp = listable_stamped(str(sessions), path.relative_to(sessions).as_posix())
+    assert row.partial and stamp == (path.stat().st_size, path.stat().st_mtime_ns)
+    assert {k: getattr(row, k) for k in (*LISTED, "client", "status")} == {
+        k: getattr(full, k) for k in (*LISTED, "client", "status")
+    }
+    assert (row.status, row.duration) == ("unfinished", 15.0 * 12_000)
+
+
+def _no_whole_read(*args: object, **kwargs: object) -> None:
+    raise AssertionError("read whole")
+
+
+def test_a_long_journal_whose_end_is_far_from_its_last_lines_is_read_whole(
+    tmp_path: Path,
+) -> None:
+    """Corrections after the end (each a line) can push ``session_ended`` out of the last
+    lines: the look for its bytes finds it, and the file is read whole, not called
+    unfinished."""
+    sessions = tmp_path / "sessions"
+    path = _long_unfinished(sessions, 12_000)
+    with path.open("ab") as f:
+        f.write(encode_line({"v": 1, "type": "session_ended", "id": "e90000",
+                             "at": "2026-10-05T11:00:00.000+01:00", "t": 180_001.0,
+                             "phase": 0, "reason": "completed"}))  # fmt: skip
+        for i in range(200):
+            f.write(encode_line({"v": 1, "type": "amended", "id": f"e{90001 + i}",
+                                 "at": "2026-10-05T11:00:00.000+01:00", "t": 180_001.0,
+                                 "note": "e3", "fields": {"text": f"headache {i}"}}))  # fmt: skip
+    row = listable_stamped(str(sessions), path.relative_to(sessions).as_posix())[0]
+    assert not row.partial and row.status == "complete" and row.notes == 1
+
+
+def test_the_look_for_the_end_finds_it_across_the_pieces_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessiontimer.review import summary
+
+    sessions = tmp_path / "sessions"
+    ended = known_session(sessions, "Anna", day=20, token="aaaaaa")
+    unfinished = _long_unfinished(sessions, 3)
+    for piece in range(8, 200, 7):  # the end's line cut at every place by some piece size
+        monkeypatch.setattr(summary, "LOOK_PIECE", piece)
+        assert summary._ends_within(str(ended)), piece
+        assert not summary._ends_within(str(unfinished)), piece
+
+
+def test_a_huge_journal_in_a_small_folder_is_listed_first_and_read_when_asked(
+    app_paths: AppPaths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small folder is built in one stage, every journal read whole: beside a journal of
+    a hundred megabytes the first `logs list` took 10-14 s. A journal larger than any session
+    writes is listed from its ends first, and read whole when a filter needs its notes."""
+    sessions = app_paths.sessions_dir
+    known_session(sessions, "Anna", day=20, token="aaaaaa")
+    huge = _long_unfinished(sessions, 12_000)
+    monkeypatch.setattr(index, "HUGE", 1 << 20, raising=False)
+    read_whole: list[str] = []
+    real = index.summarize_stamped
+
+    def counted(root: str, rel: str, **kwargs: object) -> object:
+        read_whole.append(rel)
+        return real(root, rel)
+
+    monkeypatch.setattr(index, "summarize_stamped", counted)
+    assert cli.main(["logs", "list"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if huge.stem in line)
+    assert "Bea" in row and "unfinished" in row and "…" in row, out
+    assert [rel for rel in read_whole if huge.stem in rel] == []
+    assert cli.main(["logs", "list", "text:headache"]) == 0
+    out = capsys.readouterr().out
+    assert "Bea" in out and "1 note" in out, out
