@@ -129,7 +129,9 @@ class SystemPlayerBackend:
                     return
                 errors.append(error)
             answered = True
-            done(PlayResult(None, errors[-1] if errors else self.unavailable()))
+            # The reason of the player tried first: the one that last worked (a server gone
+            # away), not of one tried after it that was never in use (no ALSA device either).
+            done(PlayResult(None, errors[0] if errors else self.unavailable()))
         except Exception as exc:  # a cue is always answered: the next backend takes it
             if not answered:
                 done(PlayResult(None, f"the system player failed ({exc})"))
