@@ -15,12 +15,15 @@ next one; none is dropped for good, so a device that comes back is used again.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import stat
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontimer.audio.base import Done, PlayJob, PlayResult
@@ -44,12 +47,55 @@ _PLAYERS: dict[str, list[str]] = {
 }
 
 
+SYSTEM_PULSE = Path("/run/pulse/native")  # a PulseAudio server in system mode
+
+
+def _is_socket(path: Path) -> bool:
+    try:
+        return stat.S_ISSOCK(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _runtime_dir(*names: str) -> Path | None:
+    for name in names:
+        if os.environ.get(name):
+            return Path(os.environ[name])
+    return None
+
+
+def _server_runs(player: str) -> bool:
+    """Whether the sound server ``player`` talks to is there: its socket exists (cheap; a
+    server named in the environment counts, the player itself will say if it is not)."""
+    if player == "pw-play":
+        remote = os.environ.get("PIPEWIRE_REMOTE") or "pipewire-0"
+        folder = _runtime_dir("PIPEWIRE_RUNTIME_DIR", "XDG_RUNTIME_DIR", "USERPROFILE")
+        path = Path(remote) if remote.startswith("/") else folder / remote if folder else None
+        return path is not None and _is_socket(path)
+    if os.environ.get("PULSE_SERVER"):
+        return True
+    pulse = _runtime_dir("PULSE_RUNTIME_PATH")
+    xdg = _runtime_dir("XDG_RUNTIME_DIR")
+    places = [pulse / "native" if pulse else None, xdg / "pulse" / "native" if xdg else None]
+    return any(_is_socket(p) for p in [*places, SYSTEM_PULSE] if p is not None)
+
+
 def find_players() -> list[str]:
-    """The system players present here, in order of preference."""
+    """The system players present here, best first: those whose sound server runs (PipeWire,
+    then PulseAudio), then aplay (plain ALSA, or the server through ALSA), then the others
+    (their server may start later). pw-play installed where PulseAudio or no server runs
+    would otherwise fail every session's first cue over to the next player."""
     if sys.platform == "win32":
         return ["winsound"]
-    names = ["afplay"] if sys.platform == "darwin" else ["pw-play", "paplay", "aplay"]
-    return [n for n in names if shutil.which(n)]
+    if sys.platform == "darwin":
+        return [n for n in ["afplay"] if shutil.which(n)]
+    present = [n for n in ["pw-play", "paplay", "aplay"] if shutil.which(n)]
+    served = [n for n in present if n != "aplay" and _server_runs(n)]
+    return (
+        served
+        + [n for n in present if n == "aplay"]
+        + [n for n in present if n not in served and n != "aplay"]
+    )
 
 
 class SystemPlayerBackend:

@@ -10,6 +10,7 @@ accepted; both then stop at the missing server).
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 import wave
@@ -221,3 +222,63 @@ def test_a_write_between_the_watchers_two_looks_is_not_an_onset(
         assert feed.began(5) is None  # nobody read a byte: no onset
     finally:
         os.close(read_end)
+
+
+def _listening(path: Path) -> socket.socket:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    return server
+
+
+@pytest.mark.parametrize(
+    ("running", "order"),
+    [
+        ((), ["aplay", "pw-play", "paplay"]),  # plain ALSA: the players' servers are absent
+        (("pulse",), ["paplay", "aplay", "pw-play"]),
+        (("pipewire", "pulse"), ["pw-play", "paplay", "aplay"]),
+    ],
+)
+def test_the_player_of_the_server_that_runs_is_tried_first(
+    fakes: Fakes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    running: tuple[str, ...],
+    order: list[str],
+) -> None:
+    """pw-play is installed on many machines that run PulseAudio (or no server at all):
+    tried first there, it failed every session's first cue over to the next player, and a
+    cue merged before that named pw-play in the journal (issue 15)."""
+    from sessiontimer.audio import system
+
+    runtime = tmp_path / "run"
+    runtime.mkdir()
+    for name in ("PIPEWIRE_RUNTIME_DIR", "PIPEWIRE_REMOTE", "PULSE_SERVER", "PULSE_RUNTIME_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setattr(system, "SYSTEM_PULSE", tmp_path / "none")
+    aplay = tmp_path / "bin" / "aplay"
+    aplay.write_text("#!/bin/sh\n")
+    aplay.chmod(0o755)
+    sockets = []
+    if "pipewire" in running:
+        sockets.append(_listening(runtime / "pipewire-0"))
+    if "pulse" in running:
+        sockets.append(_listening(runtime / "pulse" / "native"))
+    try:
+        assert system.find_players() == order
+        assert SystemPlayerBackend().name == order[0]
+    finally:
+        for made in sockets:
+            made.close()
+
+
+def test_a_pulse_server_named_in_the_environment_counts_as_running(
+    fakes: Fakes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sessiontimer.audio import system
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.delenv("PIPEWIRE_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("PULSE_SERVER", "tcp:192.0.2.1")  # not looked up: the player will try
+    assert system.find_players()[0] == "paplay"
