@@ -36,6 +36,9 @@ def in_words(raw: str) -> str:
         return f"no sound device: none could be opened ({why})"
     if any(k in low for k in ("write error", "input/output", "tick_time", "underrun")):
         return f"the sound device stopped working ({why})"
+    if "connection terminated" in low:  # it was there, and went away mid-sound
+        why = why.removeprefix("cut short: ")
+        return f"the sound server stopped: the sound was cut short ({why})"
     if "connection" in low or "host is down" in low:
         return f"no sound server is running ({why})"
     return f"the sound could not be played ({why})" if why else "the sound could not be played"
