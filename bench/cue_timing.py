@@ -1,6 +1,6 @@
 """Cue timing on a sink paced at real time: a whole Demo session in the real app, both backends.
 
-    .venv/bin/python bench/cue_timing.py [--backends simpleaudio,system] [--levels-only]
+    .venv/bin/python bench/cue_timing.py [--backends simpleaudio,system,paplay] [--levels-only]
 
 For each backend the real app runs ``sessiontimer run --preset Demo`` in tmux, with ALSA's
 default device piped into the pacer (``tests/audio/paced/``: it plays at real time and logs
@@ -10,6 +10,12 @@ each cue is the wall time its first audible sample reached the speaker minus its
 (``session_started``'s ``at`` plus the cue's ``t``), the first cue included. The journal's own
 ``late`` is printed beside it. Then the level per volume step is measured on each backend
 (unpaced capture, exact samples). Needs tmux, gcc and the audio extra; Linux only.
+
+``paplay`` runs the system player backend against a PulseAudio server of the bench's own
+(``tests/audio/sound_servers.py``: a null sink at real time, its monitor recorded with wall
+stamps, within about 10 ms); onsets are found where the level jumps near each cue's moment.
+Its levels per step are checked by tests/audio/test_pulse.py instead. The app runs in a tmux
+server of its own (``-L``, ``$CUE_TIMING_TMUX``), never the user's.
 
 ``--trace`` runs the app through ``bench/traced_app.py`` and prints, per cue, where the time
 went: the UI loop's wake after the due moment, the hand-over to the backend (on the UI's own
@@ -38,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "audio"))
 
 from audio_helpers import PacedSink, capture_template  # noqa: E402
+from sound_servers import PulseServer, onsets_near  # noqa: E402
 
 from sessiontimer.audio.service import AudioService  # noqa: E402
 from sessiontimer.core import volume  # noqa: E402
@@ -54,19 +61,24 @@ def build_pacer(tmp: Path) -> Path:
     return out
 
 
+# A tmux server of its own (``-L``), so the bench never touches the user's sessions.
+TMUX = ["tmux", "-L", os.environ.get("CUE_TIMING_TMUX", "cue-timing")]
+
+
 def tmux(*args: str) -> None:
-    subprocess.run(["tmux", *args], check=True)
+    subprocess.run([*TMUX, *args], check=True)
 
 
 def run_demo(
     backend: str, tmp: Path, pacer: Path, trace: Path | None = None
-) -> tuple[list[dict], PacedSink]:
-    """One whole Demo session in the real app; its journal's lines and the paced sink."""
+) -> tuple[list[dict], PacedSink | Path]:
+    """One whole Demo session in the real app; its journal's lines and the paced sink (for
+    paplay: the recording of the PulseAudio server's null sink)."""
     home = tmp / backend
     out = home / "paced"
     out.mkdir(parents=True)
     config = home / "config.toml"
-    config.write_text(f'[audio]\nbackend = "{backend}"\n')
+    config.write_text(f'[audio]\nbackend = "{"system" if backend == "paplay" else backend}"\n')
     env = {
         "SESSIONTIMER_CONFIG": str(config),
         "SESSIONTIMER_DATA_DIR": str(home / "data"),
@@ -76,6 +88,23 @@ def run_demo(
         "ALSA_CONFIG_PATH": str(PACED / "asoundrc.paced"),
         "AUDIO_CAPTURE_FILE": f"|{pacer} {out} %r %c %b",
     }
+    if backend == "paplay":
+        server = PulseServer(home / "pulse")
+        server.start()
+        recording = server.record(home / "recorded")
+        recording.wait_flowing()
+        env.update({k: server.env[k] for k in ("PULSE_SERVER", "PULSE_COOKIE")})
+        try:
+            lines = play_demo(backend, env, home, trace)
+        finally:
+            idx = recording.stop()
+            server.stop()
+        return lines, idx
+    return play_demo(backend, env, home, trace), PacedSink(out)
+
+
+def play_demo(backend: str, env: dict[str, str], home: Path, trace: Path | None) -> list[dict]:
+    """Run the Demo session in tmux with ``env``, moving it on by key; its journal's lines."""
     app = f"{ROOT / '.venv' / 'bin' / 'sessiontimer'}"
     if trace is not None:
         env["CUE_TRACE"] = str(trace)
@@ -93,16 +122,21 @@ def run_demo(
         tmux("send-keys", "-t", name, "C-q")
         time.sleep(2.0)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", name], capture_output=True)
     (journal,) = (home / "data" / "sessions").rglob("*.jsonl")
-    lines = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
-    return lines, PacedSink(out)
+    return [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
 
 
-def onset_errors(lines: list[dict], sink: PacedSink) -> list[tuple[dict, float]]:
+def onset_errors(lines: list[dict], sink: PacedSink | Path) -> list[tuple[dict, float]]:
     """Each sounded cue with (onset on the speaker - due moment), in order."""
     start = datetime.fromisoformat(lines[0]["at"]).timestamp()
     cues = [e for e in lines if e["type"] == "cue" and e["outcome"] == "played"]
+    if isinstance(sink, Path):  # one recording of the server's sink: onsets near each moment
+        heard = onsets_near(sink, [start + cue["t"] for cue in cues])
+        for cue, onset in zip(cues, heard, strict=True):
+            if onset is None:
+                print(f"  t={cue['t']:6.1f} {cue['kind']:<12} played, but no onset was heard")
+        return [(c, o - (start + c["t"])) for c, o in zip(cues, heard, strict=True) if o]
     onsets = [sink.onset_ns(idx) for idx in sink.plays()]
     onsets = [o for o in onsets if o is not None]  # silent probes have no onset
     return [(cue, o / 1e9 - (start + cue["t"])) for cue, o in zip(cues, onsets, strict=False)]
@@ -113,13 +147,17 @@ def ms(seconds: float) -> str:
 
 
 def report_timing(
-    backend: str, lines: list[dict], sink: PacedSink, trace: Path | None = None
+    backend: str, lines: list[dict], sink: PacedSink | Path, trace: Path | None = None
 ) -> None:
+    print(f"\n{backend}:")
     pairs = onset_errors(lines, sink)
     stages = read_trace(trace) if trace is not None else {}
     cues = [e for e in lines if e["type"] == "cue"]
     merged = sum(1 for e in cues if e["outcome"] == "merged")
-    print(f"\n{backend}: {len(cues)} cue lines ({merged} merged), {len(sink.plays())} plays")
+    plays = "one recording" if isinstance(sink, Path) else f"{len(sink.plays())} plays"
+    print(f"  {len(cues)} cue lines ({merged} merged), {plays}")
+    for cue in cues:
+        print(f"  line: t={cue['t']:6.1f} {cue['kind']:<12} {cue['outcome']} {cue.get('backend')}")
     for cue, err in pairs:
         print(f"  t={cue['t']:6.1f} {cue['kind']:<12} onset error {ms(err)}  journal late "
               f"{ms(cue['late'])}", end="")  # fmt: skip
@@ -192,19 +230,21 @@ def main() -> int:
     parser.add_argument("--levels-only", action="store_true")
     parser.add_argument("--trace", action="store_true", help="time the stages of each cue")
     parser.add_argument("--no-levels", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep the journals and recordings here")
     args = parser.parse_args()
     for tool in ("tmux", "gcc"):
         if shutil.which(tool) is None:
             print(f"{tool} is needed")
             return 1
     with tempfile.TemporaryDirectory(prefix="i15-bench-") as name:
-        tmp = Path(name)
+        tmp = Path(name) if args.keep is None else args.keep
+        tmp.mkdir(parents=True, exist_ok=True)
         pacer = build_pacer(tmp)
         for backend in args.backends.split(","):
             if not args.levels_only:
                 trace = tmp / f"trace-{backend}.jsonl" if args.trace else None
                 report_timing(backend, *run_demo(backend, tmp, pacer, trace), trace)
-            if not args.no_levels:
+            if not args.no_levels and backend != "paplay":  # tests/audio/test_pulse.py: 3 dB
                 report_levels(backend, tmp)
     return 0
 
