@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 from audio_helpers import WAIT, PacedSink, Recorder, ends_in_a_fade, require
-from sound_servers import RATE, MonitorRecording, PulseServer, onsets_near, sample_zero
+from sound_servers import RATE, MonitorRecording, PulseServer, onsets_near
 
 from sessiontimer.audio.service import AudioService
+from sessiontimer.audio.sound import load_wav, scale
 from sessiontimer.audio.system import SystemPlayerBackend, VisualBackend
 from sessiontimer.core import volume
 from sessiontimer.core.model import AudioSettings, Cue
+from sessiontimer.paths import bundled_sounds_dir
 
 SOON = 0.3  # seconds ahead a cue is handed over, as the app does (service.AHEAD)
 
@@ -82,10 +84,6 @@ def service() -> Iterator[AudioService]:
     made.close()
 
 
-def rms_db(samples: list[int]) -> float:
-    return 10 * math.log10(sum(v * v for v in samples) / len(samples) / 32768**2)
-
-
 def test_each_cue_is_heard_at_its_moment_and_its_line_says_when(
     pulse: Pulse, service: AudioService, recorder: Recorder
 ) -> None:
@@ -136,26 +134,48 @@ def test_quitting_during_a_long_sound_fades_it_and_stops_the_player(
 def test_each_volume_step_is_three_decibels_at_the_server(
     pulse: Pulse, service: AudioService, recorder: Recorder
 ) -> None:
+    """Each tap as the server played it (the stretches of sound between silences of the
+    recording, whatever its clock) is 3 dB below the one before, and at the level of the
+    samples the service scaled: the server adds no gain of its own."""
     tap = Cue("wooden-tap")
     steps = volume.STEPS_DB[:4]  # 0, -3, -6, -9 dB
-    walls = []
     for i, db in enumerate(steps):
-        walls.append(time.time())
         service.play(tap, volume.factor(db), False, recorder.result)
         recorder.wait_outcomes(i + 1)
         assert service.wait_idle(WAIT)
         time.sleep(0.2)
     idx = pulse.heard()
-    data = list(PacedSink(idx.parent).samples(idx))
-    first = sample_zero(idx)
-    assert first is not None
-    levels = []
-    for onset in onsets_near(idx, walls):
-        assert onset is not None
-        at = int((onset - first) * RATE)  # the whole tap (1 s), whatever its alignment
-        levels.append(rms_db(data[max(0, at - RATE // 20) : at + RATE * 11 // 10]))
+    heard = sounds_in(list(PacedSink(idx.parent).samples(idx)))
+    assert len(heard) == len(steps), [len(s) / RATE for s in heard]
+    # Over the tap's own length, so that the trimmed silence at its ends counts the same.
+    whole = len(load_wav(bundled_sounds_dir() / "wooden-tap.wav").samples)
+    levels = [energy_db(s, whole) for s in heard]
     gaps = [a - b for a, b in itertools.pairwise(levels)]
     assert all(abs(gap - 3.0) < 0.05 for gap in gaps), gaps
+    source = load_wav(bundled_sounds_dir() / "wooden-tap.wav").samples
+    wanted = energy_db(list(scale(source, volume.factor(0.0))), whole)
+    assert abs(levels[0] - wanted) < 0.05, (levels[0], wanted)
+
+
+def sounds_in(data: list[int], gap: float = 0.1) -> list[list[int]]:
+    """The stretches of sound in ``data``, split where it is silent for ``gap`` s."""
+    found: list[list[int]] = []
+    start = end = None
+    for i, v in enumerate(data):
+        if v == 0:
+            if start is not None and end is not None and i - end > gap * RATE:
+                found.append(data[start : end + 1])
+                start = end = None
+            continue
+        start = i if start is None else start
+        end = i
+    if start is not None and end is not None:
+        found.append(data[start : end + 1])
+    return found
+
+
+def energy_db(samples: list[int], frames: int) -> float:
+    return 10 * math.log10(sum(v * v for v in samples) / frames / 32768**2)
 
 
 def test_a_server_that_goes_away_is_said_in_words_and_sound_comes_back(
