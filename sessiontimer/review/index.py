@@ -86,6 +86,8 @@ def _years(sessions_dir: Path) -> list[tuple[str, int]]:
         return []
     years = []
     for e in entries:
+        if not _utf8(e.name):
+            continue
         try:
             if e.is_dir(follow_symlinks=False):
                 years.append((e.name, e.stat(follow_symlinks=False).st_mtime_ns))
@@ -100,7 +102,7 @@ def _files(sessions_dir: Path, year: str, stat: bool) -> Iterator[tuple[str, Sta
     except OSError:
         return
     for e in entries:
-        if not e.name.endswith(".jsonl"):
+        if not e.name.endswith(".jsonl") or not _utf8(e.name):
             continue
         try:
             if not e.is_file(follow_symlinks=False):
@@ -112,6 +114,17 @@ def _files(sessions_dir: Path, year: str, stat: bool) -> Iterator[tuple[str, Sta
                 yield f"{year}/{e.name}", None
         except OSError:
             continue
+
+
+def _utf8(name: str) -> bool:
+    """A name the index can hold (SQLite text is UTF-8): one with a byte that is not UTF-8
+    (a sync tool's copy, a disk from another system) is not a name the app gave, and
+    would stop every listing (surrogates not allowed); it is passed over like a symlink."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _plan(store: Store, sessions_dir: Path, full: bool) -> _Plan:
