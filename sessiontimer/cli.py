@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sessiontimer import __version__, gc_hold, paths
-from sessiontimer.core.visible import shown
+from sessiontimer.core.visible import shown, utf8
 
 if TYPE_CHECKING:  # the config code loads only for the commands that read the config
     from sessiontimer.core.config import ConfigError
@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sessiontimer`` command; returns the exit code."""
     own_process = argv is None  # not a test calling in, whose process title is not ours
     argv = list(sys.argv[1:] if argv is None else argv)
+    undecodable = next((a for a in argv if not utf8(a)), None)
+    if undecodable is not None:
+        return _not_utf8(undecodable)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if own_process:
@@ -120,6 +123,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+def _not_utf8(arg: str) -> int:
+    """Refused before anything is read or written: such an argument reached a journal line
+    or the index and ended in a traceback (a client's name, a note, a filter, a file name)."""
+    typed = arg.encode(errors="surrogateescape").decode(errors="backslashreplace")
+    print(
+        shown(f"sessiontimer: the argument “{typed}” is not UTF-8 text (\\x.. is a byte of")
+        + " another encoding): type it again with the terminal set to UTF-8",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
 
 
 def hide_arguments(args: argparse.Namespace) -> None:

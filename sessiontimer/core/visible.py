@@ -29,6 +29,16 @@ def visible_controls(text: str, *, newlines: bool = True) -> str:
     return text if newlines else text.replace("\n", "\\n")
 
 
+def utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (a journal line, the index, a CSV): a name
+    or an argument with a byte of another encoding holds surrogates that cannot."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def without_controls(text: str) -> str:
     """``text`` with control characters dropped (tabs and newlines kept): for a file format
     (Markdown) whose reader would pass them to a terminal or a printer."""

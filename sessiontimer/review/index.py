@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sessiontimer.core.visible import utf8
 from sessiontimer.review.query import Query
 from sessiontimer.review.store import DB_NAME, Batch, Store, batch_rows, open_store, remove
 from sessiontimer.review.summary import (
@@ -86,7 +87,7 @@ def _years(sessions_dir: Path) -> list[tuple[str, int]]:
         return []
     years = []
     for e in entries:
-        if not _utf8(e.name):
+        if not utf8(e.name):  # not a name the app gives; SQLite text is UTF-8
             continue
         try:
             if e.is_dir(follow_symlinks=False):
@@ -102,7 +103,7 @@ def _files(sessions_dir: Path, year: str, stat: bool) -> Iterator[tuple[str, Sta
     except OSError:
         return
     for e in entries:
-        if not e.name.endswith(".jsonl") or not _utf8(e.name):
+        if not e.name.endswith(".jsonl") or not utf8(e.name):  # passed over, like a symlink
             continue
         try:
             if not e.is_file(follow_symlinks=False):
@@ -114,17 +115,6 @@ def _files(sessions_dir: Path, year: str, stat: bool) -> Iterator[tuple[str, Sta
                 yield f"{year}/{e.name}", None
         except OSError:
             continue
-
-
-def _utf8(name: str) -> bool:
-    """A name the index can hold (SQLite text is UTF-8): one with a byte that is not UTF-8
-    (a sync tool's copy, a disk from another system) is not a name the app gave, and
-    would stop every listing (surrogates not allowed); it is passed over like a symlink."""
-    try:
-        name.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _plan(store: Store, sessions_dir: Path, full: bool) -> _Plan:
