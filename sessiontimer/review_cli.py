@@ -371,7 +371,13 @@ def _export(args: argparse.Namespace, app_paths: AppPaths) -> int:
         _err(f"--mode {args.mode}: write it in octal, e.g. 600 or 640")
         return EXIT_USAGE
     clients = [s.client for s in chosen if s.client]
-    export.write_export(text, Path(args.output), clients, app_paths.state_dir, mode)
+    try:
+        export.write_export(text, Path(args.output), clients, app_paths.state_dir, mode)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        _err(f"could not write {args.output}: {why}; nothing was written there (a file of")
+        print("  that name keeps its content): free some space or write elsewhere", file=sys.stderr)
+        return EXIT_PROBLEM
     print(f"Wrote {len(chosen)} session(s) to {args.output}")
     return EXIT_OK
 

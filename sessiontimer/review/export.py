@@ -9,9 +9,11 @@ in the state folder so that deleting a client's records can remove the exports m
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -136,19 +138,34 @@ def write_export(
     cache_dir: Path,
     mode: int = 0o600,
 ) -> None:
-    """Write an export file with ``mode`` (0600 by default) and record it for deletion later;
-    ``text`` is the export or a function that writes it to the open file."""
-    from sessiontimer.core.private_files import open_private
+    """Write an export file with ``mode`` (0600 by default), recorded for deletion later;
+    ``text`` is the export or a function that writes it to the open file.
 
-    fd = open_private(target, os.O_WRONLY | os.O_TRUNC)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        if isinstance(text, str):
-            out.write(text)
-        else:
-            text(out)
-    if mode != 0o600:
-        os.chmod(target, mode)
+    Recorded first, then written all at once (a temporary name beside it, fsync, rename): a
+    full disk or a kill mid-write leaves the earlier file whole and never half a file of
+    health records that a client's deletion would not find. An OSError names ``target``.
+    """
+    from sessiontimer.core.atomic import fsync_dir
+
     record_export(cache_dir, target, clients)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), mode)  # mkstemp's 0600, or what --mode asked
+            out.write(text) if isinstance(text, str) else text(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, target)  # a symlink there is replaced, never written through
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise
+    fsync_dir(target.parent)
 
 
 def record_export(cache_dir: Path, target: Path, clients: list[str]) -> None:
