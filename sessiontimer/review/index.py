@@ -303,12 +303,25 @@ def _why_not_kept(state_dir: Path) -> str:
         what, todo = f"{path} is not a regular file", f"move {path} away"
     elif not os.access(base, os.W_OK):
         what, todo = f"{base} is read-only", f"make {base} writable"
+    elif _full(base):
+        what, todo = f"the disk holding {base} is full", "free some space"
     else:
         what, todo = f"{path} could not be opened", "it may be busy; try again in a moment"
     return (
         f"the review index cannot be kept ({what}); sessions are read from their logs each "
         f"time until it can: {todo}"
     )
+
+
+FULL_BELOW = 64 * 1024  # bytes free under which SQLite cannot open the index (its -shm file)
+
+
+def _full(folder: Path) -> bool:
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+    return info.f_bavail * info.f_frsize < FULL_BELOW
 
 
 def _refresh(
