@@ -356,3 +356,33 @@ async def test_an_error_in_a_bare_loop_callback_goes_to_the_error_log(clock: Man
     logged = app.paths.error_log.read_text()
     assert "--- loop callback" in logged and "ValueError" in logged
     assert "a client's words" not in logged
+
+
+@pytest.mark.parametrize("key", ["ctrl+d", "ctrl+h"])
+async def test_the_waiting_dialogs_ways_out_work_while_its_folder_field_has_the_cursor(
+    clock: ManualClock, disk: FullDisk, key: str
+) -> None:
+    """'ctrl+d quit and lose them' did nothing: the folder field had the cursor, and an Input
+    takes ctrl+d (delete right) for itself. On a read-only disk the
+    practitioner could not leave but by writing the journal somewhere."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.writer.flush(5)
+        disk.full.set()
+        await pilot.press("r", "ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, quit
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, WaitingLinesDialog):
+                break
+        assert isinstance(app.screen, WaitingLinesDialog)
+        await pilot.press(key)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert app.return_code == (leaving.EXIT_LINES_LOST if key == "ctrl+d" else 0)

@@ -139,7 +139,8 @@ class WaitingLinesDialog(Modal[str | None]):
     BINDINGS = [
         Binding("escape", "choose(None)", "Stay and keep trying", id="waiting_stay"),
         Binding("ctrl+h", "home", "Write to home folder", id="waiting_home"),
-        Binding("ctrl+d", "choose('')", "Quit, lose them", id="waiting_lose"),
+        # priority: the folder field has the cursor, and an Input takes ctrl+d (delete right)
+        Binding("ctrl+d", "choose('')", "Quit, lose them", id="waiting_lose", priority=True),
     ]
 
     def __init__(self, count: int, where: list[str]) -> None:
