@@ -36,7 +36,8 @@ START: list[BindingType] = [
     Binding("ctrl+t", "test_chime", "Test chime", id="test_chime"),
     Binding("ctrl+o", "toggle_last_visit", "Last visit", id="last_visit"),
     Binding("ctrl+l", "sessions", "Sessions", id="sessions"),
-    Binding("ctrl+e", "presets", "Presets", id="presets"),
+    # priority: the client field takes ctrl+e (end of line) for itself when it has the cursor
+    Binding("ctrl+e", "presets", "Presets", id="presets", priority=True),
     Binding("f1", "help", "Help", id="start_help"),
 ]
 

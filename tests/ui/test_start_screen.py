@@ -337,3 +337,19 @@ async def test_the_highlighted_preset_stays_in_view_when_the_last_visit_opens() 
         )
         assert "Last visit" in text
         assert last in text, text
+
+
+async def test_ctrl_e_opens_the_presets_while_the_client_field_has_the_cursor(
+    clock: ManualClock,
+) -> None:
+    """The key bar says '^e Presets', and a name typed in the client field left ctrl+e to
+    the field (end of line): nothing opened. The other keys of the bar worked from there."""
+    app = build_app(clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("tab", *"Anna", "ctrl+e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PresetsScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#client").value == "Anna"
