@@ -386,3 +386,33 @@ async def test_the_waiting_dialogs_ways_out_work_while_its_folder_field_has_the_
                 break
         assert not app.is_running
     assert app.return_code == (leaving.EXIT_LINES_LOST if key == "ctrl+d" else 0)
+
+
+async def test_the_quit_question_says_saved_only_when_the_lines_are_on_disk(
+    clock: ManualClock, disk: FullDisk
+) -> None:
+    """On a read-only disk it asked 'Quit? The session is saved and offered for resume next
+    time.' while no line of the session had been written."""
+    from sessiontimer.ui.dialogs.confirm import ConfirmDialog
+
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.writer.flush(5)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "is saved" in str(app.screen.question)
+        await pilot.press("escape")
+        disk.full.set()
+        await pilot.press("r")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if session.waiting_text() is not None:
+                break
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        question = str(app.screen.question)
+        assert "is saved" not in question and "not reached the disk" in question

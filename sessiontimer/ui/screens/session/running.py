@@ -356,9 +356,12 @@ class SessionScreen(AppScreen[None]):
         if self._asking_quit:
             return
         self._asking_quit = True
-        self.st_app.confirm(
-            "Quit? The session is saved and offered for resume next time.", self._quit_confirmed
-        )
+        question = "Quit? The session is saved and offered for resume next time."
+        if self.session.waiting_text() is not None:  # a disk that refuses: not saved, not yet
+            n = self.session.pending
+            question = f"Quit? {n} journal line(s) have not reached the disk: the next question"
+            question += " offers another place for them."
+        self.st_app.confirm(question, self._quit_confirmed)
 
     def _quit_confirmed(self, yes: bool | None) -> None:
         self._asking_quit = False
