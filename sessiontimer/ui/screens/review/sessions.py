@@ -184,14 +184,13 @@ class SessionsScreen(AppScreen[None]):
                 id="sessions-filter",
             )
             yield Static("reading the session logs…", id="sessions-status", markup=False)
-            yield ProgressBar(id="sessions-progress", show_eta=True)
             yield WindowTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions-table", DataTable)
         for label, width in COLUMNS:
-            table.add_column(label, width=width)
+            table.add_column(plain_cell(label), width=width)  # no markup to parse
         self.query_one("#sessions-filter", Input).focus()
         self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
         shown = False
@@ -326,14 +325,20 @@ class SessionsScreen(AppScreen[None]):
             self.app.call_from_thread(self._show_progress, done, total)
 
     def _show_progress(self, done: int, total: int) -> None:
-        bar = self.query_one("#sessions-progress", ProgressBar)
+        """The bar is mounted by the first build that shows it: an open with an index has
+        none (its four widgets cost every open their styles and layout, and its timer
+        woke the screen every second)."""
+        bar = next(self.query("#sessions-progress").results(ProgressBar), None)
+        if bar is None:
+            bar = ProgressBar(total=total, id="sessions-progress", show_eta=True)
+            self.query_one("#sessions", Vertical).mount(bar, before="#sessions-table")
         bar.add_class("-building")
         bar.update(total=total, progress=done)
         status = f"reading {total:,} session logs for the index (Escape stops; kept for next time)"
         self.query_one("#sessions-status", Static).update(status)
 
     def _built(self) -> None:
-        self.query_one("#sessions-progress", ProgressBar).remove_class("-building")
+        self.query("#sessions-progress").remove_class("-building")
         self.reading = None
 
     def _checked(self) -> None:
