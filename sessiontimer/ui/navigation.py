@@ -18,13 +18,14 @@ if TYPE_CHECKING:
 
 
 def sessions(app: App[Any]) -> None:
-    from sessiontimer.ui.screens.review.sessions import SessionsScreen
+    from sessiontimer.ui.screens.review import sessions as sessions_screen
 
-    app.push_screen(SessionsScreen())
+    app.push_screen(sessions_screen.to_open(app))
 
 
 def prepare_sessions(app: App[Any]) -> None:
-    """The Sessions screen's module imported and its styles parsed ahead of its first open."""
+    """The Sessions screen's module imported, its styles parsed and a screen made ready
+    ahead of its next open."""
     from sessiontimer.ui.screens.review import sessions as sessions_screen
 
     sessions_screen.prepare(app)

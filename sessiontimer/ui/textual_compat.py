@@ -22,6 +22,7 @@ from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
 from textual.driver import Driver
+from textual.geometry import Size
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ __all__ = [
     "UnhandledErrorApp",
     "XTermParser",
     "app_driver",
+    "css_generation",
     "deliver_pending",
     "driver_file",
     "driver_loop",
@@ -44,10 +46,13 @@ __all__ = [
     "get_time",
     "has_deadline",
     "key_parser",
+    "lay_out_offscreen",
     "parser_deadline",
     "preparse_default_css",
+    "render_offscreen",
     "seconds_to_deadline",
     "set_return_code",
+    "start_offscreen",
     "stop_output",
     "switchable_first_screen",
 ]
@@ -153,6 +158,30 @@ def _with_kin(widget_types: Iterable[type[DOMNode]]) -> list[type[DOMNode]]:
             if same_module and isinstance(value, type) and issubclass(value, DOMNode):
                 found[value] = None
     return list(found)
+
+
+def start_offscreen(app: App[Any], screen: Screen[Any]) -> None:
+    """Start ``screen`` (compose, mount) without showing it, as a push would start it: a
+    later push finds it running and only shows it."""
+    app._register(app, screen)
+
+
+def lay_out_offscreen(screen: Screen[Any], size: Size) -> None:
+    """Lay out a screen not shown yet for ``size``: as it shows, the layout is done."""
+    screen._refresh_layout(size)
+
+
+def render_offscreen(screen: Screen[Any]) -> None:
+    """Render a screen not shown yet, the result dropped: its widgets keep the lines they
+    rendered, which its first frame reuses."""
+    screen._compositor.render_update(full=True)
+
+
+def css_generation(app: App[Any]) -> tuple[int, bool]:
+    """What every screen's styles follow from the app: Textual's count of its CSS changes
+    (a theme, a stylesheet) and whether the terminal has focus. The same: styles applied
+    before it still hold."""
+    return app._css_update_count, app.app_focus
 
 
 def set_return_code(app: App[Any], code: int) -> None:

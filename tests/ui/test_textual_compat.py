@@ -224,3 +224,61 @@ async def test_default_css_parsed_ahead_is_not_parsed_again_at_the_first_mount(
         "ProgressBar", "Bar", "PercentageStatus", "ETAStatus"
     ]  # fmt: skip
     assert warm_styles == cold_styles
+
+
+async def test_a_screen_started_laid_out_and_rendered_offscreen_shows_without_redoing_it() -> None:
+    """Started hidden, a screen composes and mounts and the app's screen stays; laid out,
+    its widgets have their size; rendered, its first frame as it is pushed (styles kept, as
+    the Sessions screen keeps them) draws no line again."""
+    from textual.screen import Screen
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    drawn: list[int] = []
+
+    class Lines(Widget):
+        def render_line(self, y: int) -> Strip:
+            drawn.append(y)
+            return Strip.blank(self.size.width)
+
+    class Hidden(Screen[None]):
+        def compose(self) -> Any:
+            yield Lines()
+
+        def on_mount(self) -> None:
+            self.mounted = True
+
+        def on_screen_resume(self, event: events.ScreenResume) -> None:
+            event.refresh_styles = False
+
+    app: App[None] = App()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        shown = app.screen
+        hidden = Hidden()
+        compat.start_offscreen(app, hidden)
+        await pilot.pause()
+        lines = hidden.query_one(Lines)
+        assert getattr(hidden, "mounted", False) and app.screen is shown
+        assert lines.size.area == 0
+        compat.lay_out_offscreen(hidden, app.size)
+        await pilot.pause()
+        assert tuple(lines.size) == (40, 10)
+        compat.render_offscreen(hidden)
+        assert len(drawn) == 10
+        drawn.clear()
+        await app.push_screen(hidden)
+        await pilot.pause()
+        assert app.screen is hidden
+        assert drawn == []
+
+
+async def test_the_css_generation_changes_with_the_theme() -> None:
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        before = compat.css_generation(app)
+        assert compat.css_generation(app) == before
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert compat.css_generation(app) != before

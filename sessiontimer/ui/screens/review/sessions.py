@@ -9,6 +9,10 @@ folders), then fully in the background; a cold build shows a progress bar and Es
 it (what was read is kept). A large one lists every session first (partial rows: ``…`` where
 the notes are counted) and reads notes and text after, the rows filled in where they stand;
 a filter on notes or text waits for that (index.needs_full) and says so.
+
+The Start screen has one made ahead at a quiet moment (:func:`prepare`): built, filled with
+the rows as last indexed, laid out and rendered while hidden, so that ctrl+l only asks the
+rows again and shows it (:func:`to_open`); each open is still a screen of its own.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import threading
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Input, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from sessiontimer.core.notices import Notice
 from sessiontimer.core.readable import minutes_in, span
@@ -40,11 +45,14 @@ if TYPE_CHECKING:
 
     from rich.text import Text
     from textual.app import App
+    from textual.geometry import Size
 
 
 WINDOW = 60  # rows in the table at most; on a terminal taller than 30 lines, twice its height
 PAGE = WINDOW // 3  # how far the window slides, and what ctrl+n / ctrl+p move by (a third)
 MARGIN = 10  # the window slides when the cursor comes this close to its edge
+AHEAD = "sessions-ahead"  # the name a screen made ahead is installed under until it opens
+AHEAD_STEP = 0.02  # seconds between the steps of making it (keys are answered between)
 EARLY_WAIT = 0.05  # seconds the screen's mount waits for rows asked as it was composed
 HERE = -1  # a query's ``keep``: the cursor stays on the session it is on when rows arrive
 # Fixed widths: the columns stay put as the window slides (a width measured per window
@@ -136,11 +144,45 @@ class WindowTable(DataTable["Text"]):
 
 
 def prepare(app: App[Any]) -> None:
-    """What the screen's first open would parse (its widgets' default CSS), parsed now: the
-    Start screen calls this at a quiet moment, so that the first ctrl+l is quicker."""
+    """What the next ctrl+l would do, done now: the Start screen calls this at a quiet
+    moment. The widgets' default CSS is parsed (once), and a screen is made ahead, hidden
+    (installed, so that Textual closes it with the app); one already made asks its rows
+    again, so that it is filled as the index is now."""
     textual_compat.preparse_default_css(
         app, (SessionsScreen, Vertical, Static, Input, ProgressBar, WindowTable, KeyBar)
     )
+    held = _held(app)
+    if held is not None and not held.ready:
+        return  # still being made: it is filled as it mounts
+    if held is not None and held.window_for(app.size):
+        held.fill_ahead()
+        return
+    if held is not None:
+        app.uninstall_screen(AHEAD)
+        held.remove()
+    screen = SessionsScreen(ahead=True)
+    app.install_screen(screen, AHEAD)
+    textual_compat.start_offscreen(app, screen)
+
+
+def to_open(app: App[Any]) -> SessionsScreen:
+    """The screen ctrl+l shows: the one made ahead once it is filled (its rows asked again
+    now, as it is pushed), else a new one. Either is removed when it is left."""
+    held = _held(app)
+    if held is not None:
+        app.uninstall_screen(AHEAD)
+        if held.ready and held.window_for(app.size):
+            held.open()
+            return held
+        held.remove()
+    return SessionsScreen()
+
+
+def _held(app: App[Any]) -> SessionsScreen | None:
+    if not app.is_screen_installed(AHEAD):
+        return None
+    held = app.get_screen(AHEAD)
+    return held if isinstance(held, SessionsScreen) else None
 
 
 class SessionsScreen(AppScreen[None]):
@@ -148,8 +190,15 @@ class SessionsScreen(AppScreen[None]):
 
     BINDINGS = key_bindings.SESSIONS
 
-    def __init__(self) -> None:
+    AUTO_FOCUS = ""  # the filter line is focused as the screen shows (a hidden one: never)
+
+    def __init__(self, ahead: bool = False) -> None:
+        """``ahead``: made hidden, shown later (:func:`to_open`, :meth:`open`)."""
         super().__init__()
+        self._ahead = ahead  # hidden, filled with the rows as last indexed; not open yet
+        self._opening = False  # made ahead and pushed: it opens as it resumes
+        self.ready = False  # (ahead) mounted and filled: it can be shown
+        self._styled_for: object = None  # (ahead) the app's styles it was styled for
         self.rows: list[Summary] = []  # the window: sessions base .. base + len(rows)
         self.base = 0
         self.total: int | None = None  # sessions the filter selects (None: still counting)
@@ -169,13 +218,15 @@ class SessionsScreen(AppScreen[None]):
         self._early_done = threading.Event()
         self._early_thread: threading.Thread | None = None
 
+    def window_for(self, size: Size) -> bool:
+        """Whether the window made on compose is the one for a terminal of ``size``."""
+        return self.window == max(WINDOW, 2 * size.height)
+
     def compose(self) -> Any:
         self.window = max(WINDOW, 2 * self.app.size.height)
         self.page = self.window // 3
-        self._early_thread = threading.Thread(
-            target=self._ask_early, args=(self.st_app.paths.state_dir,), daemon=True
-        )
-        self._early_thread.start()
+        if not self._ahead:
+            self._ask_now()
         with Vertical(id="sessions"):
             yield Static("Sessions", id="sessions-title")
             yield Input(
@@ -191,8 +242,78 @@ class SessionsScreen(AppScreen[None]):
         table = self.query_one("#sessions-table", DataTable)
         for label, width in COLUMNS:
             table.add_column(plain_cell(label), width=width)  # no markup to parse
-        self.query_one("#sessions-filter", Input).focus()
         self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
+        if self._ahead:
+            self.fill_ahead()
+        else:
+            self._opened()
+
+    def _ask_now(self) -> None:
+        """The newest rows asked in a thread, as the screen is composed or opened."""
+        self._early_thread = threading.Thread(
+            target=self._ask_early, args=(self.st_app.paths.state_dir,), daemon=True
+        )
+        self._early_thread.start()
+
+    def open(self) -> None:
+        """(Made ahead) about to be shown: its rows are asked now, for its first frame."""
+        self._ahead, self._opening = False, True
+        self._ask_now()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """(Handled before Textual's own) a screen made ahead opens as it shows."""
+        if not self._opening:
+            return
+        self._opening = False
+        if self._styled_for == textual_compat.css_generation(self.app):
+            # Styled as the app is now: styled again, the table would drop every line it
+            # rendered ahead and render them again for the first frame.
+            event.refresh_styles = False
+        self._opened()
+
+    @work(thread=True, exclusive=True, group="sessions-ahead", exit_on_error=False)
+    def fill_ahead(self) -> None:
+        """(Made ahead) the rows as last indexed, so that the table is filled and measured
+        while hidden; on a connection of its own, closed after (the open asks on a fresh
+        one: the index may be rebuilt meanwhile)."""
+        if not self._ahead:
+            return
+        rows: tuple[list[Summary], list[str]] | None = None
+        try:
+            existing = open_store(self.st_app.paths.state_dir, create=False)
+            if existing is not None:
+                with existing:
+                    chosen = lookup.select(existing, "")
+                    if not (review_index.needs_full(chosen.query) and existing.partial_count()):
+                        found = lookup.page(existing, chosen, 0, self.window, marks=False)
+                        rows = found, chosen.problems
+        except sqlite3.Error:
+            pass  # the open asks again, and says what fails
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._filled_ahead, rows)
+
+    def _filled_ahead(self, rows: tuple[list[Summary], list[str]] | None) -> None:
+        if not self._ahead or not self.is_attached:
+            return
+        if rows is not None:
+            self._filtered("", 0, *rows)
+        self.ready = True
+        self._styled_for = textual_compat.css_generation(self.app)
+        self.set_timer(AHEAD_STEP, self._lay_out_ahead)
+
+    def _lay_out_ahead(self) -> None:
+        if self._ahead:
+            textual_compat.lay_out_offscreen(self, self.app.size)
+            self.set_timer(AHEAD_STEP, self._render_ahead)
+
+    def _render_ahead(self) -> None:
+        if self._ahead:
+            textual_compat.render_offscreen(self)
+
+    def _opened(self) -> None:
+        """The screen shows: the rows asked as it was composed or opened are in its first
+        frame if they come within EARLY_WAIT; then the index is checked."""
+        self.set_focus(self.query_one("#sessions-filter", Input))
         shown = False
         if self._early_done.wait(EARLY_WAIT) and self._early is not None and not self.line:
             rows, problems = self._early
@@ -346,8 +467,10 @@ class SessionsScreen(AppScreen[None]):
         self._status()
 
     def requery(self) -> None:
-        """Show the current filter again from the index (after an edit wrote its rows)."""
-        self.apply_filter(self.line, self.base)
+        """Show the current filter again from the index (after an edit wrote its rows); a
+        screen made ahead asks again as it opens."""
+        if not self._ahead:
+            self.apply_filter(self.line, self.base)
 
     # -- querying ---------------------------------------------------------------------------
 

@@ -107,16 +107,17 @@ class StartScreen(AppScreen[None]):
         self._show_settings()
         self.query_one("#presets", OptionList).focus()
         self.query_one("#last-visit", Static).display = False
-        self.set_timer(PREPARE_AFTER, self._prepare_review)
 
     def _prepare_review(self) -> None:
-        """A moment after the screen is shown (if it still is): the Sessions screen's code
-        and styles, so that its first open (ctrl+l) does not wait for them."""
+        """A moment after the screen is shown or shown again (if it still is): the Sessions
+        screen made ready, so that ctrl+l does not wait for its code, styles and widgets (a
+        session just ended is in the rows it is filled with)."""
         if self.is_current:
             navigation.prepare_sessions(self.app)
 
     def on_screen_resume(self) -> None:
         """Back from a session, the preset editor or review: presets or clients may differ."""
+        self.set_timer(PREPARE_AFTER, self._prepare_review)  # and as the app starts
         self.query_one(WaitingLine).check()  # a session just closed may wait for the disk
         if self._shown_settings is not self.st_app.settings:
             self._show_settings()
