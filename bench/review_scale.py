@@ -133,6 +133,8 @@ async def screen_times(base: Path) -> dict[str, float]:
             await asyncio.sleep(0.0005)
         screen = app.screen
         assert isinstance(screen, SessionsScreen)
+        while not screen.query("#sessions-table"):  # a new screen composes after its push
+            await asyncio.sleep(0.0005)
         table = screen.query_one("#sessions-table", DataTable)
         while table.row_count == 0:
             await asyncio.sleep(0.0005)
