@@ -18,7 +18,7 @@ from typing import Any, TextIO, cast
 
 from sessiontimer import note_cli
 from sessiontimer.core import readable
-from sessiontimer.core.visible import json_text, on_terminal, shown
+from sessiontimer.core.visible import json_text, on_terminal, one_line, shown
 from sessiontimer.paths import AppPaths
 from sessiontimer.progress_line import ProgressLine
 from sessiontimer.review import index, lookup, query
@@ -470,7 +470,8 @@ def _rename(args: argparse.Namespace, app_paths: AppPaths) -> int:
     if not done.sessions:
         _err(f"no sessions of a client named exactly {typed(args.old, ECHO)}")
         return EXIT_PROBLEM
-    print(shown(f"Renamed {typed(args.old)} to {typed(args.new)} in {done.sessions} session(s)."))
+    name = one_line(args.new)  # as written: a line break or a control a space
+    print(shown(f"Renamed {typed(args.old)} to {typed(name)} in {done.sessions} session(s)."))
     for ident in done.skipped:
         _err(f"{ident}: damaged journal, not renamed")
     return EXIT_OK

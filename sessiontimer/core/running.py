@@ -29,6 +29,7 @@ from sessiontimer.core.journal_write import FileLayer, JournalWriter, ResumedFil
 from sessiontimer.core.lock import SessionLock
 from sessiontimer.core.model import Preset, Settings
 from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.core.visible import one_line
 
 CUE_WAIT = 1.5  # seconds the close waits for the outcome of a cue still on its way
 END_WAIT = 5.0  # seconds ``session_ended`` waits for the closing bell's outcome at most
@@ -426,6 +427,7 @@ def begin(
     Raises SessionRefused when another instance runs a session. A lock file that cannot be
     written (the disk refuses) does not stop the session: ``lock.problem`` says why.
     """
+    client = one_line(client) or None if client is not None else None
     path = session_path(sessions_dir, clock.wall())
     _take(lock, path, REFUSED_RUNNING)
     options: dict[str, Any] = {**(hooks or {}), **({"fs": fs} if fs is not None else {})}

@@ -29,6 +29,19 @@ def visible_controls(text: str, *, newlines: bool = True) -> str:
     return text if newlines else text.replace("\n", "\\n")
 
 
+_BREAKS = re.compile(r" *[\x00-\x1f\x7f-\x9f\u2028\u2029]+ *")
+
+
+def one_line(text: str) -> str:
+    """A name as one line of text: each run of control characters and line breaks a space,
+    the ends trimmed. A client's name goes into one-line places (a dialog's question, a
+    table cell, the journal's file of record); pasted with a newline or an escape it broke
+    them ("Bob" on one line, "X 2026 forged" on the next)."""
+    if text.isascii() and text.isprintable():
+        return text.strip()
+    return _BREAKS.sub(" ", text).strip()
+
+
 def utf8(text: str) -> bool:
     """Whether ``text`` can be written as UTF-8 (a journal line, the index, a CSV): a name
     or an argument with a byte of another encoding holds surrogates that cannot."""

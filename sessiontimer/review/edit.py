@@ -17,6 +17,7 @@ from typing import Any
 
 from sessiontimer.core.journal import encode_line, make_event
 from sessiontimer.core.journal_read import JournalStream
+from sessiontimer.core.visible import one_line
 from sessiontimer.review import index as index_mod
 from sessiontimer.review import lookup
 from sessiontimer.review.export import load_registry, save_registry
@@ -128,8 +129,10 @@ class Renamed:
 def rename_client(
     sessions_dir: Path, cache_dir: Path, old: str, new: str, wall: datetime
 ) -> Renamed:
-    """Every session of ``old`` (exact name) now belongs to ``new``; merging is renaming."""
-    if not new.strip():
+    """Every session of ``old`` (exact name) now belongs to ``new`` (one line of text);
+    merging is renaming."""
+    new = one_line(new)
+    if not new:
         raise EditError("the new client name is empty")
     with index_mod.open_index(cache_dir) as store:
         index_mod.refresh(sessions_dir, cache_dir, store=store)
@@ -213,8 +216,9 @@ class RenamePlan:
 
 
 def rename_plan(summaries: list[Summary], client: str, new: str) -> RenamePlan:
-    """Every spelling of ``client`` (any case) becomes ``new``; ``new`` may be another client."""
-    new = new.strip()
+    """Every spelling of ``client`` (any case) becomes ``new`` (one line of text, as
+    :func:`rename_client` writes it); ``new`` may be another client."""
+    new = one_line(new)
     if not new:
         raise EditError("the new client name is empty")
     spellings: dict[str, int] = {}

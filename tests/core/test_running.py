@@ -7,6 +7,7 @@ on cue); FIFOs and symlinks are real.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import threading
@@ -620,3 +621,19 @@ def test_a_cue_taken_back_then_sent_again_is_not_waited_for_once_it_has_played(
     assert session.writer.flush(5)
     lines = [e for e in read_journal(session.path).events if e["type"] == "cue"]
     assert [(e["kind"], e["outcome"]) for e in lines] == [(cue.kind.value, "played")]
+
+
+def test_a_client_name_with_a_line_break_or_control_starts_a_session_on_one_line(
+    tmp_path: Path,
+) -> None:
+    """`run --client $'Bob\\n...'` or a name pasted with a newline or an escape: the name is
+    one line of text, each control a space (the journal held it as typed)."""
+    settings = builtin_settings()
+    session = running.begin(settings.presets[0], " Bob\n\x1b[2JX\u009b ", clock=ManualClock(),
+                    settings=settings, lock=SessionLock(tmp_path / "lock"),
+                    sessions_dir=tmp_path / "sessions", app_version="1")  # fmt: skip
+    session.start()
+    session.close()
+    assert session.wait(5)
+    first = json.loads(session.path.read_text().splitlines()[0])
+    assert first["client"] == "Bob [2JX"

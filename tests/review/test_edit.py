@@ -78,3 +78,23 @@ def test_delete_client_removes_journals_index_entries_and_exports(tmp_path: Path
     cached = index.cached(state)
     assert cached is not None and [s.client for s in cached] == ["Ben"]
     assert [e["clients"] for e in export.load_registry(state)] == [["Ben"]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Bob\nX 2026 forged", "Bob X 2026 forged"),
+        ("Bob\x1b[2J", "Bob [2J"),
+        ("Anna\tBerg\r\n", "Anna Berg"),
+        ("Cé\u0085line \x7f Durand", "Cé line Durand"),
+    ],
+)
+def test_a_renamed_client_s_name_holds_no_line_break_or_control(
+    tmp_path: Path, typed: str, kept: str
+) -> None:
+    """A client renamed to 'Bob\\nX 2026 forged' broke the resume dialog's line in two and
+    showed as 'Bob\\nX' in the tables; a name is one line of text."""
+    sessions, state = tmp_path / "sessions", tmp_path / "state"
+    known_session(sessions, "anna", day=20, token="aaaaaa")
+    assert rename_client(sessions, state, "anna", typed, WALL).sessions == 1
+    assert [s.client for s in index.indexed(sessions, state)] == [kept]

@@ -28,8 +28,19 @@ def _hostile(app_paths: AppPaths) -> Path:
     note = next(e["id"] for e in read_journal(path).events if e.get("type") == "note")
     when = datetime(2026, 10, 21, 9, 0).astimezone()
     amend(path, note, {"text": f"{TITLE}{RED}pwned"}, when)
-    rename_client(app_paths.sessions_dir, app_paths.state_dir, "Anna", f"A{CLEAR}\nB", when)
+    _planted_rename(path, f"A{CLEAR}\nB")
     return path
+
+
+def _planted_rename(path: Path, name: str) -> None:
+    """A rename written by hand, a sync tool or an earlier version: the app itself writes a
+    new name as one line, each control a space."""
+    events = read_journal(path).events
+    last = max(int(str(e["id"])[1:]) for e in events)
+    line = {"v": 1, "type": "amended", "id": f"e{last + 1}", "at": "2026-10-21T09:00:00.000+01:00",
+            "t": events[-1]["t"], "note": "e1", "fields": {"client": name}}  # fmt: skip
+    with path.open("a") as f:
+        f.write(json.dumps(line, separators=(",", ":")) + "\n")
 
 
 def _controls(text: str) -> list[str]:
@@ -59,7 +70,7 @@ def test_rename_and_amend_print_names_as_typed_with_controls_escaped(
     assert cli.main(["logs", "rename", "Anna", new]) == 0
     out = capsys.readouterr().out
     assert _controls(out) == [] and len(out.splitlines()) == 1
-    assert out == "Renamed “Anna” to “O'Brien \\ \\x1b[2J\\nB” in 1 session(s).\n"
+    assert out == "Renamed “Anna” to “O'Brien \\ [2J B” in 1 session(s).\n"
     assert cli.main(["logs", "rename", "Nobody \\ x", "Y"]) == 1
     assert "named exactly “Nobody \\ x”" in capsys.readouterr().err
     note = next(e["id"] for e in read_journal(path).events if e.get("type") == "note")

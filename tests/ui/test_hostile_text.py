@@ -33,6 +33,7 @@ from sessiontimer.core.journal import session_path
 from sessiontimer.core.journal_write import JournalWriter
 from sessiontimer.core.model import OnEnd, Phase, Preset
 from sessiontimer.core.recorder import SessionRecorder
+from sessiontimer.core.visible import one_line as name_line
 from sessiontimer.review.note_render import clean
 from sessiontimer.ui.plain_text import visible_controls
 from tests.ui.conftest import WALL, build_app, quiet_settings
@@ -181,7 +182,9 @@ async def _amend(pilot: Any, app: Any, text: str, settle: Any) -> None:
     assert type(app.screen).__name__ == "SessionDetailScreen"
 
 
-async def _treatment_note(pilot: Any, app: Any, text: str, settle: Any, words: bool) -> None:
+async def _treatment_note(
+    pilot: Any, app: Any, text: str, settle: Any, words: bool, client: str | None = None
+) -> None:
     """The treatment note (t on the timeline, ctrl+t on the End screen): its title, and
     the client, closing note, plan and client's words as written in the note's plain text
     (which, like the Copy it offers, drops control characters and breaks lines nowhere)."""
@@ -192,7 +195,8 @@ async def _treatment_note(pilot: Any, app: Any, text: str, settle: Any, words: b
     assert note and note == app.screen.shown.text  # what Copy copies
     assert visible_controls(app.screen.title_text, newlines=False) in screen
     written = clean(text).strip()
-    assert f"Client: {written}" in note and f"Closing note: {written}" in note
+    client_written = clean(text if client is None else client).strip()
+    assert f"Client: {client_written}" in note and f"Closing note: {written}" in note
     assert not words or f"“{written}”" in note  # the client's words, quoted
     plan = note.split("\nPLAN\n", 1)[1]
     assert plan.startswith(written), plan[:200]
@@ -210,7 +214,7 @@ async def _rename_and_delete(pilot: Any, app: Any, text: str, settle: Any) -> No
     assert visible_controls(text, newlines=False) in await settle()  # the rename dialog
     app.screen.query_one("#rename-new", Input).value = new = f"R {text} R"
     await pilot.press("enter")
-    shown_new = visible_controls(new, newlines=False)
+    shown_new = visible_controls(name_line(new), newlines=False)  # a name is one line
     assert shown_new in await settle()  # the confirm question names both
     await pilot.press("enter")
     assert shown_new in await settle()  # the history, renamed
@@ -243,7 +247,8 @@ async def _session(pilot: Any, app: Any, text: str, settle: Any) -> None:
     assert one_line in await settle()
     app.screen.query_one("#closing-note").value = text
     app.screen.query_one("#plan").value = text
-    await _treatment_note(pilot, app, text, settle, words=False)  # a preview
+    # a preview; the name typed on the Start screen is kept as one line (controls as spaces)
+    await _treatment_note(pilot, app, text, settle, words=False, client=name_line(text))
     assert type(app.screen).__name__ == "EndScreen"
     await pilot.press("enter")
     await settle()
