@@ -64,6 +64,9 @@ def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+NAME_LONGEST = 60  # characters in a preset, phase, region or tag name: one line on screen
+
+
 class Checker:
     """Collects errors for one document, placing each at its line via the key locator."""
 
@@ -98,14 +101,29 @@ class Checker:
                 self.error((*path, key), f'unknown key "{key}"; {hint}', context)
 
     def text(
-        self, value: object, path: KeyPath, context: str | None = None, *, what: str = "text"
+        self,
+        value: object,
+        path: KeyPath,
+        context: str | None = None,
+        *,
+        what: str = "text",
+        longest: int | None = None,
     ) -> str | None:
-        """A non-blank string, stripped; None after reporting anything else."""
+        """A non-blank string, stripped (at most ``longest`` characters); None after
+        reporting anything else."""
         if not isinstance(value, str):
             self.error(path, f"expected {what} in quotes, got {show_value(value)}", context)
             return None
         if not value.strip():
             self.error(path, f"expected {what}, got an empty string", context)
+            return None
+        if longest is not None and len(value.strip()) > longest:
+            self.error(
+                path,
+                f"{what} is {len(value.strip()):,} characters long; at most {longest} fit on "
+                "the session screen, read from across the room: shorten it",
+                context,
+            )
             return None
         return value.strip()
 

@@ -15,7 +15,7 @@ from sessiontimer.core.builtin import (
     KNOWN_KEY_NAMES,
     key_name,
 )
-from sessiontimer.core.config_check import Checker, did_you_mean
+from sessiontimer.core.config_check import NAME_LONGEST, Checker, did_you_mean
 from sessiontimer.core.durations import show_value
 from sessiontimer.core.model import NoteKey
 from sessiontimer.core.toml_locate import KeyPath
@@ -47,7 +47,7 @@ def read_regions(checker: Checker, value: object) -> tuple[str, ...] | None:
         return None
     names: list[str] = []
     for index, raw in enumerate(value):
-        name = checker.text(raw, (*path, index), what="a region name")
+        name = checker.text(raw, (*path, index), what="a region name", longest=NAME_LONGEST)
         if name is not None and name.casefold() in (n.casefold() for n in names):
             checker.error((*path, index), f'"{name}" is in the list twice')
         elif name is not None:
@@ -76,7 +76,7 @@ def read_note_keys(checker: Checker, value: object) -> tuple[NoteKey, ...]:
 def _read_tag(checker: Checker, raw: object, here: KeyPath) -> tuple[str | None, bool | None]:
     """ "release" or { tag = "still point", toggle = true } -> (tag, toggle)."""
     if isinstance(raw, str):
-        return checker.text(raw, here, what="a tag"), False
+        return checker.text(raw, here, what="a tag", longest=NAME_LONGEST), False
     if not isinstance(raw, dict):
         checker.error(
             here,
@@ -88,7 +88,7 @@ def _read_tag(checker: Checker, raw: object, here: KeyPath) -> tuple[str | None,
     if "tag" not in raw:
         checker.error(here, 'a note key needs a tag, like { tag = "still point", toggle = true }')
         return None, None
-    tag = checker.text(raw["tag"], (*here, "tag"), what="a tag")
+    tag = checker.text(raw["tag"], (*here, "tag"), what="a tag", longest=NAME_LONGEST)
     return tag, checker.flag(raw.get("toggle", False), (*here, "toggle"))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessiontimer.core.config_check import Checker
+from sessiontimer.core.config_check import NAME_LONGEST, Checker
 from sessiontimer.core.config_cues import (
     PHASE_CUE_KEYS,
     PRESET_CUE_KEYS,
@@ -61,7 +61,9 @@ def read_preset(checker: Checker, raw: object, path: KeyPath, global_layer: Laye
     table = checker.table(raw, path)
     name = None
     if "name" in table:
-        name = checker.text(table["name"], (*path, "name"), what="a preset name")
+        name = checker.text(
+            table["name"], (*path, "name"), what="a preset name", longest=NAME_LONGEST
+        )
     if "name" not in table and isinstance(raw, dict):
         checker.error(path, 'a preset needs a name, like name = "Craniosacral 60"')
     ctx = f'preset "{name}"' if name else None
@@ -112,7 +114,9 @@ def _read_phase(
     table = checker.table(raw, path, outer)
     name = None
     if "name" in table:
-        name = checker.text(table["name"], (*path, "name"), outer, what="a phase name")
+        name = checker.text(
+            table["name"], (*path, "name"), outer, what="a phase name", longest=NAME_LONGEST
+        )
     ctx = ", ".join(filter(None, [outer, f'phase "{name}"' if name else None])) or None
     if "name" not in table:
         checker.error(path, 'a phase needs a name, like name = "intake"', ctx)
@@ -122,7 +126,9 @@ def _read_phase(
     cues = _phase_cues(checker, [layer, *layers], (on_end, target), path, ctx)
     region = None
     if "region" in table:
-        region = checker.text(table["region"], (*path, "region"), ctx, what="a region name")
+        region = checker.text(
+            table["region"], (*path, "region"), ctx, what="a region name", longest=NAME_LONGEST
+        )
     if len(checker.errors) > before or name is None or on_end is None:
         return None
     return Phase(name=name, target=target, on_end=on_end, cues=cues, region=region)

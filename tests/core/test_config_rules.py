@@ -278,3 +278,32 @@ def test_keys_free_text_and_collisions(tmp_path: Path) -> None:
 )
 def test_shape_errors(tmp_path: Path, text: str, message: str) -> None:
     assert [e.split(": ", 1)[1] for e in load(tmp_path, text)[1]] == [message]
+
+
+LONG = "x" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (f'[[presets]]\nname = "{LONG}"\n[[presets.phases]]\nname = "a"\nduration = "1m"\n',
+         "presets[0].name"),
+        (f'[[presets]]\nname = "P"\n[[presets.phases]]\nname = "{LONG}"\nduration = "1m"\n',
+         "presets[0].phases[0].name"),
+        (f'[general]\nregions = ["feet", "{LONG}"]\n', "general.regions[1]"),
+        (f'[notes.tags]\nr = "{LONG}"\n', "notes.tags.r"),
+        (f'[notes.tags]\ns = {{ tag = "{LONG}", toggle = true }}\n', "notes.tags.s.tag"),
+    ],
+    ids=["preset", "phase", "region", "tag", "toggle"],
+)  # fmt: skip
+def test_a_name_too_long_to_read_is_refused_with_its_length(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    """A 10 kB phase name filled the whole session screen ('Next: ...') and pushed the End
+    screen's phase list off it: a name is read across the room, so it must be short."""
+    _, errors = load(tmp_path, text)
+    assert any(key in e and "10,000 characters long" in e and "at most 60" in e for e in errors), (
+        errors
+    )
+    _, errors = load(tmp_path, text.replace(LONG, "y" * 60))
+    assert not [e for e in errors if "characters long" in e]
