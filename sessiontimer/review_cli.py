@@ -8,6 +8,7 @@ once, with a progress line on a terminal, and later runs re-read only what chang
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import os
 import sqlite3
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:
-        _err(str(exc))
+        _err(disk_words(exc))
         return EXIT_PROBLEM
     except Exception as exc:  # an EditError, if the edit module was needed (imported) at all
         edit = sys.modules.get("sessiontimer.review.edit")
@@ -129,6 +130,26 @@ def run(args: argparse.Namespace, app_paths: AppPaths) -> int:
             raise
         _err(str(exc))
         return EXIT_PROBLEM
+
+
+_REFUSED = {
+    errno.EROFS: "the folder is read-only: make it writable",
+    errno.EACCES: "this user may not write there: make it writable",
+    errno.EPERM: "this user may not write there: make it writable",
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+}
+
+
+def disk_words(exc: OSError) -> str:
+    """A failed file operation in words: the file, what happened and, where the disk refused
+    a write, what to do ("[Errno 30] Read-only file system: 'PATH'" said neither plainly)."""
+    where = exc.filename if exc.filename is not None else "a file"
+    why = exc.strerror or str(exc)
+    todo = _REFUSED.get(exc.errno or 0)
+    if todo is None:
+        return f"{where}: {why}"
+    return f"could not write {where} ({why}): {todo}, then try again"
 
 
 def typed(text: str, limit: int | None = None) -> str:
