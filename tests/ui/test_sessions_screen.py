@@ -287,3 +287,39 @@ async def test_an_index_that_cannot_be_written_still_lists_and_says_so(
         assert "the index cannot be written" in status
         told = [str(n.message) for n in app._notifications]
         assert any("review-index.sqlite3: " in t and " writable" in t for t in told), told
+
+
+async def test_a_refresh_that_fails_says_so_and_lets_the_index_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An error inside the refresh (a file name no encoding can write was one) left the
+    status at 'checking for changes…' for ever with nothing said, and the index locked:
+    the next `logs list` said 'database is locked'. Now it is said, the rows as last indexed
+    stay, the error log has its type, and the index is free."""
+    from sessiontimer.review import index
+
+    sessions = _fixed_data()
+    index.refresh(sessions, paths.resolve().state_dir)  # the rows as last indexed
+    real = index.refresh
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        store = kwargs["store"]
+        store.conn.execute("BEGIN IMMEDIATE")  # it holds the write lock when it fails
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(index, "refresh", failing)
+    app = build_app()
+    app.notice_hold = 0.0
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open(pilot)
+        assert _clients(screen) == ["Anna", "Chloé", "anna", "Ben", "Anna"]
+        status = str(screen.query_one("#sessions-status", Static).content)
+        assert "checking for changes" not in status, status
+        assert "could not be checked for changes" in status, status
+        told = [str(n.message) for n in app._notifications]
+        assert any("could not be checked for changes (RuntimeError)" in t for t in told), told
+    monkeypatch.setattr(index, "refresh", real)
+    with index.open_index(paths.resolve().state_dir) as store:
+        store.conn.execute("BEGIN IMMEDIATE")  # no other connection holds it
+        store.conn.rollback()
+    assert "builtins.RuntimeError" in paths.resolve().error_log.read_text()

@@ -37,6 +37,7 @@ from sessiontimer.review.store import Store, open_store
 from sessiontimer.review.summary import Summary
 from sessiontimer.ui import key_bindings, navigation, textual_compat
 from sessiontimer.ui.app_screen import AppScreen
+from sessiontimer.ui.errors import log_exception
 from sessiontimer.ui.plain_text import plain, plain_cell
 from sessiontimer.ui.widgets.key_bar import KeyBar
 
@@ -206,6 +207,7 @@ class SessionsScreen(AppScreen[None]):
         self.loaded = False
         self.problems: list[str] = []
         self.trouble: str | None = None  # why the index file could not be written
+        self.stale: str | None = None  # why the rows could not be checked for changes
         self._filtered_for: str | None = None  # the filter line self.rows answer
         self._store: Store | None = None
         self._lock = threading.Lock()  # one query at a time on the connection
@@ -386,6 +388,10 @@ class SessionsScreen(AppScreen[None]):
             except review_index.Cancelled:
                 writer.close()
                 return
+            except Exception as error:  # said, the rows as last indexed kept, the index let go
+                writer.close()
+                self._refresh_failed(error)
+                return
             in_memory = str(writer.path) == ":memory:"  # a state folder that holds no index
             if in_memory:
                 with self._lock:
@@ -408,6 +414,21 @@ class SessionsScreen(AppScreen[None]):
                 self._requery_kept()
             if in_memory:
                 break  # rebuilt from every journal already
+        self.app.call_from_thread(self._checked)
+
+    def _refresh_failed(self, error: Exception) -> None:
+        """(In the worker) the refresh stopped on an error: say it once, in words, and stop
+        saying "checking for changes…"; the error log gets where (no text of a session)."""
+        log_exception(self.st_app.paths.error_log, error, "the Sessions screen's refresh")
+        self.stale = f"could not be checked for changes ({type(error).__name__})"
+        told = Notice(
+            f"The session list {self.stale}: it shows the sessions as last indexed. "
+            "Deleting the review index (see `sessiontimer paths`) rebuilds it; the error log "
+            "says where it failed.",
+            "warning",
+            12.0,
+        )
+        self.app.call_from_thread(self.st_app.notices.tell, told)
         self.app.call_from_thread(self._checked)
 
     def _listable(self, writer: Store) -> None:
@@ -572,6 +593,8 @@ class SessionsScreen(AppScreen[None]):
             text += " · " + "; ".join(self.problems)
         if self.trouble:
             text += " · the index cannot be written: read from the logs"
+        if self.stale:
+            text += f" · {self.stale}"
         self.query_one("#sessions-status", Static).update(plain(text, newlines=False))
 
     @on(WindowTable.NearEdge)
