@@ -289,6 +289,10 @@ class WayOut:
         app = self.app
 
         def chosen(where: str | None) -> None:
+            if where == WaitingLinesDialog.ALL_WRITTEN:  # the disk took them meanwhile
+                self.leaving = True
+                self._exit_with("quit", lost=False)
+                return
             if where is None:  # stay: the app keeps trying; the Start screen says how it goes
                 if app.session is not None and app.session.final:
                     session_flow.let_go(app, app.session)
@@ -302,7 +306,9 @@ class WayOut:
 
         n = sum(s.pending for s in waiting)
         texts = [s.waiting_text() or "" for s in waiting]
-        app.push_screen(WaitingLinesDialog(n, texts), chosen)
+        app.push_screen(
+            WaitingLinesDialog(n, texts, lambda: sum(s.pending for s in waiting)), chosen
+        )
 
     def _write_copies(self, waiting: list[RunningSession], folder: str) -> bool:
         """A complete journal of each in ``folder``; True if every one was written."""

@@ -416,3 +416,33 @@ async def test_the_quit_question_says_saved_only_when_the_lines_are_on_disk(
         assert isinstance(app.screen, ConfirmDialog)
         question = str(app.screen.question)
         assert "is saved" not in question and "not reached the disk" in question
+
+
+async def test_the_waiting_dialog_quits_once_the_disk_takes_every_line(
+    clock: ManualClock, disk: FullDisk
+) -> None:
+    """The dialog went on saying '7 journal lines would be lost' after the disk took them
+    again (space freed while it was open): once none waits, the app quits as asked, nothing
+    lost, with a clean exit."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None and session.writer.flush(5)
+        disk.full.set()
+        await pilot.press("r", "ctrl+q")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, quit
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, WaitingLinesDialog):
+                break
+        assert isinstance(app.screen, WaitingLinesDialog)
+        disk.full.clear()  # space freed: the writer's retries get through
+        for _ in range(80):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert app.return_code == 0
+    assert "release" in session.path.read_text() and session.saved

@@ -3,6 +3,7 @@ for the disk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import on
@@ -143,10 +144,26 @@ class WaitingLinesDialog(Modal[str | None]):
         Binding("ctrl+d", "choose('')", "Quit, lose them", id="waiting_lose", priority=True),
     ]
 
-    def __init__(self, count: int, where: list[str]) -> None:
+    ALL_WRITTEN = "\x00all written"  # returned once no line waits (no folder is named so)
+    CHECK_EVERY = 0.25  # seconds: how often it looks whether the disk took the lines
+
+    def __init__(
+        self, count: int, where: list[str], pending: Callable[[], int] | None = None
+    ) -> None:
         super().__init__()
         self.count = count
         self.where = where
+        self.pending = pending  # lines still waiting now: the disk may take them meanwhile
+
+    def on_mount(self) -> None:
+        if self.pending is not None:
+            self.set_interval(self.CHECK_EVERY, self._check)
+
+    def _check(self) -> None:
+        """Space freed or the disk back while the dialog is open: the quit goes ahead, and
+        nothing is lost (it went on saying "7 journal lines would be lost")."""
+        if self.pending is not None and self.pending() == 0:
+            self.dismiss(self.ALL_WRITTEN)
 
     def compose(self) -> Any:
         from pathlib import Path
