@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sessiontimer.core.readable import span
 from sessiontimer.review.summary import Summary
-from sessiontimer.ui.screens.review.sessions import COLUMNS, row_cells
+from sessiontimer.ui.screens.review.sessions_table import COLUMNS, row_cells
 
 WIDTH = dict(COLUMNS)
 

@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Input, Static
 from sessiontimer import paths
 from sessiontimer.review import lookup
 from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
-from sessiontimer.ui.screens.review.sessions import MARGIN, PAGE, WINDOW, SessionsScreen
+from sessiontimer.ui.screens.review.sessions import SessionsScreen
+from sessiontimer.ui.screens.review.sessions_table import MARGIN, PAGE, WINDOW
 from sessiontimer.ui.screens.review.timeline import SessionDetailScreen
 from tests.ui.conftest import build_app
 

@@ -20,7 +20,8 @@ from sessiontimer import paths
 from sessiontimer.review import index, query
 from sessiontimer.review.summary import Summary, summarize_stamped
 from sessiontimer.ui.screens.review.client_history import ClientHistoryScreen
-from sessiontimer.ui.screens.review.sessions import COLUMNS, SessionsScreen
+from sessiontimer.ui.screens.review.sessions import SessionsScreen
+from sessiontimer.ui.screens.review.sessions_table import COLUMNS
 from sessiontimer.ui.screens.review.stats import StatsScreen
 from tests.ui.conftest import build_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sessiontimer.review.summary import summarize_rel
-from sessiontimer.ui.screens.review.sessions import COLUMNS, row_cells
+from sessiontimer.ui.screens.review.sessions_table import COLUMNS, row_cells
 from tests.review.test_unsigned import _copy
 
 
