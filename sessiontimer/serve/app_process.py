@@ -169,6 +169,7 @@ class AppHost:
         self._grace_task: asyncio.Task[None] | None = None
         self._watch_task: asyncio.Task[None] | None = None
         self._closing: set[asyncio.Task[None]] = set()  # stalled tabs being closed
+        self._exiting: AppProcess | None = None  # the app that said it exits by itself
         self._lock = asyncio.Lock()
 
     @property
@@ -190,8 +191,12 @@ class AppHost:
                 taken = json.dumps(["sessiontimer", {"type": "taken_over"}])
                 await self._send(previous, previous.send_str(taken))
                 self._close_soon(previous)
-            if self.app is not None and self.app.alive and self.app.leaving:
-                await self._let_leave(self.app)  # the grace ran out: this tab gets a new app
+            if (
+                self.app is not None
+                and self.app.alive
+                and (self.app.leaving or self.app is self._exiting)
+            ):  # the grace ran out, or it is exiting by itself: this tab gets a new app
+                await self._let_leave(self.app)
             if self.app is not None and self.app.alive:
                 await self.app.set_terminal_size(width, height)
                 await self.app.send_meta({"type": "sessiontimer.reattached"})
@@ -245,12 +250,13 @@ class AppHost:
         await self._end_app()
 
     async def _start(self, width: int, height: int) -> None:
+        app: AppProcess
         app = AppProcess(
             self.argv,
             on_page_message=self._to_page_str,
             write_bytes=self._to_page_bytes,
             write_str=self._to_page_str,
-            close=self._app_ended,
+            close=lambda: self._app_said_exit(app),
             download_manager=self.download_manager,
         )
         await app.start(width, height)
@@ -320,6 +326,12 @@ class AppHost:
         task = asyncio.create_task(_close(socket))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
+
+    async def _app_said_exit(self, app: AppProcess) -> None:
+        """The app says it exits by itself: its tab is told; a tab that comes before its
+        process is gone gets a new app (:meth:`attach`), not this one."""
+        self._exiting = app
+        await self._app_ended()
 
     async def _app_ended(self) -> None:
         """The app exited (quit, or its session ended and it closed): the tab says so."""

@@ -182,6 +182,25 @@ async def test_the_app_ending_by_itself_closes_the_tab_and_frees_the_slot(
     await again.close()
 
 
+async def test_a_tab_opened_as_the_app_ends_by_itself_gets_a_new_app(
+    served: Served,
+) -> None:
+    """A tab opened in the moment between the app's end and the server seeing its process
+    gone was attached to the ending app, then closed with it ("the tab was closed before
+    'b' came back", seen under load): it gets a new app."""
+    first = await _open(served)
+    pid = await _echo(first, "a")
+    await first.send_json(["stdin", "quit"])
+    told = await first.receive_json(timeout=10)
+    assert told == ["sessiontimer", {"type": "app_ended"}]
+    again = await _open(served)  # at once: the old process may still be exiting
+    assert await _echo(again, "b") != pid
+    await asyncio.sleep(0.3)  # the old app's end has been handled: this tab stays
+    assert not again.closed
+    assert await _echo(again, "c") != pid
+    await again.close()
+
+
 async def test_stopping_the_server_suspends_the_app_and_leaves_nothing_running(
     served: Served,
 ) -> None:
