@@ -439,8 +439,8 @@ async def test_the_waiting_dialog_quits_once_the_disk_takes_every_line(
                 break
         assert isinstance(app.screen, WaitingLinesDialog)
         disk.full.clear()  # space freed: the writer's retries get through
-        for _ in range(80):
-            await pilot.pause(0.05)
+        for _ in range(80):  # not pilot.pause: it waits on the screen of an app that exits
+            await asyncio.sleep(0.05)
             if not app.is_running:
                 break
         assert not app.is_running
