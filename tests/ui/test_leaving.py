@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -110,19 +111,7 @@ async def test_quitting_with_lines_waiting_asks_and_writes_them_elsewhere(
 ) -> None:
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        session = app.session
-        assert session is not None and session.writer.flush(5)
-        disk.full.set()
-        await pilot.press("f", "ctrl+q")
-        await pilot.pause()
-        await pilot.press("enter")  # yes, quit
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, WaitingLinesDialog):
-                break
+        session = await _quit_with_a_line_waiting(pilot, disk, before=("r",), refused="f")
         dialog = app.screen
         assert isinstance(dialog, WaitingLinesDialog)
         assert dialog.count == session.pending == 2  # the note and the suspended line
@@ -358,6 +347,30 @@ async def test_an_error_in_a_bare_loop_callback_goes_to_the_error_log(clock: Man
     assert "a client's words" not in logged
 
 
+async def _quit_with_a_line_waiting(
+    pilot: Any, disk: FullDisk, before: tuple[str, ...] = (), refused: str = "r"
+) -> running.RunningSession:
+    """Notes written (``before``), one the full disk refuses, then ctrl+q and yes: the
+    waiting-lines dialog shows."""
+    app = pilot.app
+    await pilot.pause()
+    if before:
+        await pilot.press(*before)
+        await pilot.pause()
+    session = app.session
+    assert session is not None and session.writer.flush(5)
+    disk.full.set()
+    await pilot.press(refused, "ctrl+q")
+    await pilot.pause()
+    await pilot.press("enter")  # yes, quit
+    for _ in range(40):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, WaitingLinesDialog):
+            break
+    assert isinstance(app.screen, WaitingLinesDialog)
+    return session
+
+
 @pytest.mark.parametrize("key", ["ctrl+d", "ctrl+h"])
 async def test_the_waiting_dialogs_ways_out_work_while_its_folder_field_has_the_cursor(
     clock: ManualClock, disk: FullDisk, key: str
@@ -367,18 +380,7 @@ async def test_the_waiting_dialogs_ways_out_work_while_its_folder_field_has_the_
     practitioner could not leave but by writing the journal somewhere."""
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        session = app.session
-        assert session is not None and session.writer.flush(5)
-        disk.full.set()
-        await pilot.press("r", "ctrl+q")
-        await pilot.pause()
-        await pilot.press("enter")  # yes, quit
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, WaitingLinesDialog):
-                break
-        assert isinstance(app.screen, WaitingLinesDialog)
+        await _quit_with_a_line_waiting(pilot, disk)
         await pilot.press(key)
         for _ in range(40):
             await pilot.pause(0.05)
@@ -426,18 +428,7 @@ async def test_the_waiting_dialog_quits_once_the_disk_takes_every_line(
     lost, with a clean exit."""
     app = build_app(clock, preset="Demo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        session = app.session
-        assert session is not None and session.writer.flush(5)
-        disk.full.set()
-        await pilot.press("r", "ctrl+q")
-        await pilot.pause()
-        await pilot.press("enter")  # yes, quit
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, WaitingLinesDialog):
-                break
-        assert isinstance(app.screen, WaitingLinesDialog)
+        session = await _quit_with_a_line_waiting(pilot, disk)
         disk.full.clear()  # space freed: the writer's retries get through
         for _ in range(80):  # not pilot.pause: it waits on the screen of an app that exits
             await asyncio.sleep(0.05)
