@@ -201,3 +201,14 @@ async def test_ctrl_l_before_it_is_filled_opens_a_new_screen(
         await _settle(pilot)
         assert _clients(screen) == FIVE
         assert not app.is_screen_installed(AHEAD) and not held.is_attached
+
+
+async def test_a_screen_being_made_ahead_as_the_app_leaves_is_no_error() -> None:
+    """SIGTERM while the Start screen was making its Sessions screen: the screen's mount
+    came with its widgets already gone, and the app stopped "after an unexpected error"
+    (NoMatches; 3 of 300 rounds of the stress test, exit status 1)."""
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = SessionsScreen(ahead=True)  # mounted with no children, as at the teardown
+        screen.on_mount()  # no NoMatches: nothing to fill, the app leaves

@@ -156,7 +156,10 @@ class SessionsScreen(AppScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions-table", DataTable)
+        tables = list(self.query("#sessions-table").results(DataTable))
+        if not tables:  # the app is leaving (a signal, quit) while this one was being made
+            return
+        table = tables[0]
         for label, width in COLUMNS:
             table.add_column(plain_cell(label), width=width)  # no markup to parse
         self.st_app.journals_changed.subscribe(self, lambda _: self.requery())
