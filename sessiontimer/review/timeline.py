@@ -13,7 +13,6 @@ minutes; a planted journal can hold millions). Checkpoints are passed over undec
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,9 +297,7 @@ def _finding(e: Event) -> str:
     if isinstance(qualities, dict) and qualities:
         given = "; " + ", ".join(f"{k} {v}" for k, v in qualities.items() if isinstance(v, str))
     rate = e.get("rate")
-    shown = "?"  # a planted -5 or 0 is no rate
-    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0 < rate < math.inf:
-        shown = f"{rate:g}"
+    shown = f"{rate:g}" if isinstance(rate, (int, float)) else "?"  # the reader checked it
     return f"rhythm {shown}/min ({e.get('taps')} taps{given}){where}"
 
 
