@@ -297,3 +297,9 @@ def forget_signal_handler(loop: Any, signum: int) -> None:
     if not handlers:  # as asyncio does: no byte for a closed loop's pipe (its number reused)
         with contextlib.suppress(ValueError, OSError):
             signal.set_wakeup_fd(-1)
+
+
+def set_css_variables(app: App[Any]) -> None:
+    """Give the stylesheet the app's CSS variables (a theme set without its watcher), so the
+    first parse uses the theme's colours instead of parsing the whole stylesheet twice."""
+    app.stylesheet.set_variables(app.get_css_variables())

@@ -7,6 +7,8 @@ from typing import Any
 from textual.app import App
 from textual.theme import Theme
 
+from sessiontimer.ui import textual_compat
+
 EMBER = Theme(
     name="ember",
     primary="#b08a5a",  # warm brass, never bright
@@ -57,7 +59,7 @@ def start_with_saved(app: App[Any], saved: str) -> None:
         app.register_theme(theme)
     names = [t.name for t in THEMES]
     app.set_reactive(type(app).theme, saved if saved in names else names[0])
-    app.stylesheet.set_variables(app.get_css_variables())
+    textual_compat.set_css_variables(app)
 
 
 def next_theme(current: str) -> str:

@@ -282,3 +282,21 @@ async def test_the_css_generation_changes_with_the_theme() -> None:
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert compat.css_generation(app) != before
+
+
+async def test_the_stylesheet_takes_the_theme_s_variables_before_its_first_parse() -> None:
+    """A theme set without its watcher (the saved one, at start): the stylesheet is given
+    the theme's colours, so its first parse is the only one."""
+    from sessiontimer.ui import textual_compat, theme
+
+    app = App[None]()
+    async with app.run_test():
+        for t in theme.THEMES:
+            app.register_theme(t)
+        seen = []
+        for t in theme.THEMES:
+            app.set_reactive(App.theme, t.name)
+            textual_compat.set_css_variables(app)
+            assert app.stylesheet._variables == app.get_css_variables()  # what Textual reads
+            seen.append(app.stylesheet._variables["primary"])
+        assert seen[0] != seen[1]  # each theme's own colours, not the first one's
