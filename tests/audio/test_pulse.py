@@ -165,7 +165,7 @@ def test_each_volume_step_is_three_decibels_at_the_server(
         assert service.wait_idle(WAIT)
         time.sleep(0.2)
     idx = pulse.heard()
-    heard = sounds_in(list(PacedSink(idx.parent).samples(idx)))
+    heard = sounds_in(list(PacedSink(idx.parent).samples(idx)), len(steps))
     assert len(heard) == len(steps), [len(s) / RATE for s in heard]
     # Over the tap's own length, so that the trimmed silence at its ends counts the same.
     whole = len(load_wav(bundled_sounds_dir() / "wooden-tap.wav").samples)
@@ -177,21 +177,28 @@ def test_each_volume_step_is_three_decibels_at_the_server(
     assert abs(levels[0] - wanted) < 0.05, (levels[0], wanted)
 
 
-def sounds_in(data: list[int], gap: float = 0.1) -> list[list[int]]:
-    """The stretches of sound in ``data``, split where it is silent for ``gap`` s."""
-    found: list[list[int]] = []
+def sounds_in(data: list[int], count: int, gap: float = 0.1) -> list[list[int]]:
+    """The ``count`` sounds in ``data``: its stretches of sound, split where it is silent for
+    ``gap`` s, joined again at the shortest silences while there are more than ``count``.
+    Under load the server may run dry in the middle of a tap and record a silence there
+    (a 0.41 s and a 0.64 s stretch once in CI): the tap's samples are all there, on either
+    side; between two taps the silence is longer (the player exits, then 0.2 s)."""
+    spans: list[tuple[int, int]] = []
     start = end = None
     for i, v in enumerate(data):
         if v == 0:
             if start is not None and end is not None and i - end > gap * RATE:
-                found.append(data[start : end + 1])
+                spans.append((start, end))
                 start = end = None
             continue
         start = i if start is None else start
         end = i
     if start is not None and end is not None:
-        found.append(data[start : end + 1])
-    return found
+        spans.append((start, end))
+    while len(spans) > count:
+        k = min(range(len(spans) - 1), key=lambda k: spans[k + 1][0] - spans[k][1])
+        spans[k : k + 2] = [(spans[k][0], spans[k + 1][1])]
+    return [data[a : b + 1] for a, b in spans]
 
 
 def energy_db(samples: list[int], frames: int) -> float:
