@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 RATE = 32000  # the bundled sounds' rate: the sink resamples nothing
@@ -187,3 +188,128 @@ def onsets_near(idx: Path, moments: list[float], threshold: int = 64) -> list[fl
                 break
         found.append(None if hit is None else first + (lo + hit) * block / RATE)
     return found
+
+
+_NULL_SINK = f"""context.objects = [
+    {{ factory = adapter
+        args = {{
+            factory.name = support.null-audio-sink
+            node.name = cap
+            media.class = Audio/Sink
+            audio.rate = {RATE}
+            audio.channels = 1
+            audio.position = [ MONO ]
+            node.driver = true
+            priority.driver = 30000
+            object.linger = true
+        }}
+    }}
+"""
+
+
+class PipeWireServer:
+    """PipeWire of our own with WirePlumber (which links streams) on a private session bus:
+    a null sink ``cap`` at 32 kHz mono that drives the graph at real time."""
+
+    tools = ("pipewire", "wireplumber", "dbus-daemon", "pw-play", "pw-record", "pw-metadata")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        self.env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(folder),
+            "PIPEWIRE_RUNTIME_DIR": str(folder),
+            "HOME": str(folder),
+            "XDG_CONFIG_HOME": str(folder / "config"),
+            "XDG_STATE_HOME": str(folder / "state"),
+        }
+        self.env.pop("PIPEWIRE_REMOTE", None)
+        self._procs: list[subprocess.Popen[bytes]] = []
+
+    @classmethod
+    def installed(cls) -> bool:
+        return all(shutil.which(tool) for tool in cls.tools)
+
+    def start(self) -> None:
+        """Start the bus, the server and the session manager (children, stopped by pid)."""
+        bus = subprocess.run(
+            ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+            env=self.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        address, pid = bus.stdout.split()[:2]
+        self._bus_pid = int(pid)
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+        conf = Path("/usr/share/pipewire/pipewire.conf").read_text()
+        conf = conf.replace("#default.clock.rate          = 48000", f"default.clock.rate = {RATE}")
+        conf = conf.replace("context.objects = [", _NULL_SINK, 1)
+        (self.folder / "pipewire.conf").write_text(conf)
+        log = (self.folder / "pipewire.log").open("ab")
+        self._procs.append(
+            subprocess.Popen(
+                ["pipewire", "-c", str(self.folder / "pipewire.conf")],
+                env=self.env,
+                stdout=log,
+                stderr=log,
+            )
+        )
+        self._wait(lambda: (self.folder / "pipewire-0").exists())
+        self._procs.append(subprocess.Popen(["wireplumber"], env=self.env, stdout=log, stderr=log))
+        self._wait(self._sink_known)
+
+    def _sink_known(self) -> bool:
+        """WirePlumber has made ``cap`` the default sink: before that, a player started
+        fails with 'no node available'."""
+        out = subprocess.run(
+            ["pw-metadata", "0", "default.audio.sink"], env=self.env, capture_output=True,
+            text=True,
+        ).stdout  # fmt: skip
+        return '"name":"cap"' in out.replace(" ", "")
+
+    def _wait(self, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + READY_WAIT
+        while not ready():
+            if any(p.poll() is not None for p in self._procs) or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"pipewire did not start: see {self.folder}/pipewire.log")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        for proc in reversed(self._procs):
+            proc.kill()
+            proc.wait(5)
+        self._procs = []
+        if getattr(self, "_bus_pid", None):
+            with contextlib.suppress(OSError):
+                os.kill(self._bus_pid, 9)
+            self._bus_pid = 0
+
+    def record(self, folder: Path) -> MonitorRecording:
+        """Record what the null sink plays (its monitor), from now."""
+        return MonitorRecording(
+            ["pw-record", "--target", "cap", "-P", "{ stream.capture.sink = true }",
+             "--rate", str(RATE), "--channels", "1", "--format", "s16", "--latency", "10ms",
+             "-"],
+            self.env, folder, header=44,
+        )  # fmt: skip
+
+
+def local_wall(idx: Path, moment: float, span: float = 0.5) -> float | None:
+    """``moment`` (a wall time read on the recording's one clock, ``sample_zero``) on the
+    clock of the chunks just after it: the earliest stamp of those within ``span`` s, less its
+    place. A recorder that drops samples (pw-record when a stream joins the graph) moves the
+    one clock; a chunk read late only makes its stamp later, so the earliest is the truest."""
+    first = sample_zero(idx)
+    if first is None:
+        return None
+    at = round((moment - first) * RATE)
+    place, best = 0, None
+    for line in idx.read_text().splitlines():
+        if line[:1].isdigit():
+            when, size = line.split()
+            if at <= place <= at + span * RATE:
+                wall = int(when) / 1e9 - (place - at) / RATE
+                best = wall if best is None else min(best, wall)
+            place += int(size) // 2
+    return best
