@@ -5,7 +5,7 @@ which plays at real time. pw-play 0.3.65 reading a WAV from ``-`` got through 3 
 1.2 s (libsndfile's pipe reading skips samples), so silence fed ahead was lost and cues were
 heard 104-171 ms early; named ``/dev/stdin`` it reads the same pipe at real time. Skipped with
 a reason when PipeWire is not installed (``apt-get install pipewire pipewire-bin wireplumber
-dbus``): not yet part of CI's install.
+dbus``); under CI=true that fails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audio_helpers import PacedSink, Recorder, ends_in_a_fade
+from audio_helpers import PacedSink, Recorder, ends_in_a_fade, require
 from sound_servers import PipeWireServer, local_wall, onsets_near
 
 from sessiontimer.audio import player_feed
@@ -31,9 +31,8 @@ RATE = 32000
 
 @pytest.fixture
 def pipewire(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PipeWireServer]:
-    if not PipeWireServer.installed():
-        pytest.skip("PipeWire is not installed (apt-get install pipewire pipewire-bin "
-                    "wireplumber dbus)")  # fmt: skip
+    require("PipeWire (apt-get install pipewire pipewire-bin wireplumber dbus)",
+            PipeWireServer.installed())  # fmt: skip
     server = PipeWireServer(tmp_path / "pw")
     server.start()
     for key in ("XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"):
