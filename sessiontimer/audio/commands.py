@@ -14,6 +14,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from sessiontimer.audio.base import Backend, CueOutcome, PlayJob, PlayResult
+from sessiontimer.audio.reasons import in_words
 from sessiontimer.audio.service import AudioService
 from sessiontimer.audio.simple import SimpleaudioWorkerBackend
 from sessiontimer.audio.sound import (
@@ -165,7 +166,9 @@ def _report_audible(settings: AudioSettings, sound: ScaledSound) -> list[str]:
             reason = _try(backend, sound)
         finally:
             backend.close()
-        said = f"works; {_ending(backend)}" if reason is None else "does not work: " + reason
+        said = (
+            f"works; {_ending(backend)}" if reason is None else "does not work: " + in_words(reason)
+        )
         print(f"  {name:<13} {said}")
         if reason is None:
             works.append(name)

@@ -11,7 +11,7 @@ import re
 
 _MSG = re.compile(r"MSG:\s*(.+)$")
 _LOCATION = re.compile(r"\b[\w.]+:\d+:\s*(\([^)]*\)\s*)?")  # "pcm_write:2127:", "pcm.c:2666:(f)"
-_PLAYER = re.compile(r"^(aplay|paplay|pw-play|afplay|ALSA lib)\s*:?\s*")
+_PLAYER = re.compile(r"^(aplay|paplay|pw-play|afplay|ALSA lib|error)\s*:?\s*")  # pw-play: "error:"
 
 
 def detail(raw: str) -> str:

@@ -51,6 +51,10 @@ def test_doctor_without_any_device(no_device: None, capsys: pytest.CaptureFixtur
     assert commands.doctor(AudioSettings(terminal_bell=True)) == 1
     out = capsys.readouterr().out
     assert "bell          on" in out and "visual only" in out
+    # each player's failure in words a practitioner can act on, not the player's internals
+    assert "aplay         does not work: no sound device: none could be opened" in out, out
+    for internal in ("CODE: -2", "main:831", "aplay: ", "work: error", "(error"):
+        assert internal not in out, out
 
 
 def test_doctor_says_which_players_cannot_fade() -> None:

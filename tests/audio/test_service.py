@@ -357,6 +357,8 @@ def test_visual_by_choice_says_so() -> None:
         ("aplay: TICK_TIME: 0", "the sound device stopped working (TICK_TIME: 0)"),
         ("Connection failure: Connection refused",
          "no sound server is running (Connection failure: Connection refused)"),
+        ("error: pw_context_connect() failed: Host is down",
+         "no sound server is running (pw_context_connect() failed: Host is down)"),
     ],
 )  # fmt: skip
 def test_reasons_are_in_words(raw: str, words: str) -> None:
