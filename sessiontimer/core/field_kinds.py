@@ -32,12 +32,26 @@ _NOTE_KINDS = {"tag": "str?", "text": "str?"}
 _BOUND = 1e12  # no time, length or count in a real journal comes near: a planted 1e400 does
 # A finding's value no session can take (the writer refuses it), in its line or in a
 # correction of it (only a pain line has a "value", only a rhythm line a "rate")
-_RANGES: dict[str, tuple[Callable[[float], bool], str]] = {
-    "value": (lambda v: v <= 10, "a pain score (0-10)"),
-    "rate": (lambda v: 0 < v < 1000, "a rate of cycles a minute"),
+_RANGES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "value": (lambda v: pain_score(v) is not None, "a pain score (0-10)"),
+    "rate": (lambda v: rhythm_rate(v) is not None, "a rate of cycles a minute"),
 }
 _KIND_WORDS = {"num": "a number", "int": "a whole number", "str": "text", "bool": "true or false",
                "dict": "an object", "list": "a list"}  # fmt: skip
+
+
+def pain_score(value: Any) -> int | None:
+    """A pain score as a session takes it (a whole number, 0-10); None for anything else.
+    The one test of it: the readers skip a line that fails it as damage, and the views that
+    show a finding (the list, the timeline, the treatment note) show only one that passes."""
+    return value if type(value) is int and 0 <= value <= 10 else None
+
+
+def rhythm_rate(value: Any) -> float | None:
+    """A rhythm rate as a session takes it (cycles a minute, above 0, under 1,000); None
+    for anything else (a planted -5, 0, true or text)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return float(value) if number and 0 < value < 1000 else None
 
 
 def wrong_field(event: dict[str, Any]) -> str | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sessiontimer.core.field_kinds import pain_score
 from sessiontimer.core.model import Cue, OnEnd, Phase, PhaseCues, Preset
 
 FORMAT_VERSION = 1
@@ -130,7 +131,7 @@ def _check_fields(type: str, spec: EventSpec, phase: int | None, fields: dict[st
             raise ValueError(f"{type}: {key}={fields.get(key)!r} is not one of {sorted(allowed)}")
     if type == "note" and not (fields.get("tag") or fields.get("text")):
         raise ValueError("note: needs a tag or a text")
-    if type == "pain" and not (isinstance(fields["value"], int) and 0 <= fields["value"] <= 10):
+    if type == "pain" and pain_score(fields["value"]) is None:
         raise ValueError(f"pain: value must be a whole number 0..10, not {fields['value']!r}")
 
 

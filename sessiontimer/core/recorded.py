@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sessiontimer.core.field_kinds import pain_score, rhythm_rate
+
 
 @dataclass(frozen=True)
 class NoteRecord:
@@ -102,12 +104,12 @@ def finding_of(e: dict[str, Any]) -> Finding | None:
     if not isinstance(t, (int, float)) or not isinstance(region, (str, type(None))):
         return None
     if e["type"] == "pain":
-        value = e.get("value")
-        if type(value) is not int or not 0 <= value <= 10:
+        value = pain_score(e.get("value"))
+        if value is None:
             return None
         return Finding(float(t), pain_label(value, e.get("after") is True), region)
-    rate = e.get("rate")
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
+    rate = rhythm_rate(e.get("rate"))
+    if rate is None:
         return None
     return Finding(float(t), rhythm_label(rate), region)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sessiontimer.core.field_kinds import pain_score, rhythm_rate
+
 Event = dict[str, Any]
 _ENVELOPE = frozenset({"v", "type", "id", "at", "t", "phase"})
 
@@ -126,8 +128,8 @@ def finding_of(
         f.felt_at = _text(e.get("felt_at"))
         f.kind = "words" if e.get("words") is True and f.text else ("note" if f.text else "tag")
     elif kind == "pain":
-        value = e.get("value")
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+        value = pain_score(e.get("value"))
+        if value is None:
             return None
         f.value, f.after = value, e.get("after") is True
     elif kind == "rhythm":
@@ -152,10 +154,10 @@ def _base(e: Event, kind: str, names: list[str]) -> Finding:
 
 
 def _rhythm(e: Event, f: Finding) -> Finding | None:
-    rate, taps = e.get("rate"), e.get("taps")
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
+    rate, taps = rhythm_rate(e.get("rate")), e.get("taps")
+    if rate is None:
         return None
-    f.rate = float(rate)
+    f.rate = rate
     f.taps = taps if isinstance(taps, int) and not isinstance(taps, bool) else None
     f.station = _text(e.get("station"))
     raw = e.get("qualities")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sessiontimer.core.field_kinds import pain_score, rhythm_rate
 from sessiontimer.core.renames import renamed_client
 
 if TYPE_CHECKING:
@@ -236,12 +237,12 @@ def _finding(e: Event) -> list[str | None] | None:
     region = e.get("station") if e.get("type") == "rhythm" else e.get("region")
     where = region if isinstance(region, str) and region else None
     if e.get("type") == "pain":
-        value = e.get("value")
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+        value = pain_score(e.get("value"))
+        if value is None:
             return None
         return [f"pain {value}" + (" after" if e.get("after") is True else ""), where]
-    rate = e.get("rate")
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 < rate < 1000:
+    rate = rhythm_rate(e.get("rate"))
+    if rate is None:
         return None
     return [f"rhythm {rate:g}/min", where]
 
