@@ -17,7 +17,7 @@ from sessiontimer.core.visible import shown, utf8
 
 if TYPE_CHECKING:  # the config code loads only for the commands that read the config
     from sessiontimer.core.config import ConfigError
-    from sessiontimer.core.model import Settings
+    from sessiontimer.core.model import AudioSettings, Settings
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -292,11 +292,19 @@ def _sounds(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     from sessiontimer.audio import commands
 
     if args.sounds_command == "play":
-        return commands.play_sound(args.name, args.volume)
+        return commands.play_sound(args.name, args.volume, _audio(app_paths))
     return commands.list_sounds()
 
 
 def _doctor(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     from sessiontimer.audio import commands
 
-    return commands.doctor()
+    return commands.doctor(_audio(app_paths))
+
+
+def _audio(app_paths: paths.AppPaths) -> AudioSettings:
+    """The config's audio (backend, bell), so that what is checked or played is what a
+    session would use; a broken config is said and the built-in settings are used."""
+    settings, errors = _load(app_paths)
+    _print_errors(errors)
+    return settings.audio

@@ -92,7 +92,9 @@ def play_sound(name: str, volume: float, settings: AudioSettings | None = None) 
         note = f" {service.fallback_message}" if service.fallback_message else ""
         print(f"Played {name} through {outcomes[0].backend}.{note}")
         return 0
-    print(f"No sound could be played. {service.fallback_message or ''} Run `sessiontimer doctor`.")
+    reason = service.silent_reason
+    why = service.fallback_message or (f"{reason[:1].upper()}{reason[1:]}." if reason else "")
+    print(" ".join(filter(None, ["No sound could be played.", why, "Run `sessiontimer doctor`."])))
     return 1
 
 

@@ -67,3 +67,38 @@ def test_doctor_says_which_players_cannot_fade() -> None:
     for filed in ("afplay", "winsound"):
         assert not system.SystemPlayerBackend([filed]).fades
         assert commands._ending(system.SystemPlayerBackend([filed])).endswith("cannot fade)")
+
+
+def test_doctor_and_sounds_play_follow_the_config(
+    private_paths: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The audio a practitioner chose in the config is the one checked and played: doctor
+    said 'audio.backend = "auto"' and 'bell off (set audio.terminal_bell = true ...)' to one
+    who had set both."""
+    from sessiontimer.cli import main
+
+    config = private_paths / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[audio]\nbackend = "visual"\nterminal_bell = true\n')
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert 'audio.backend = "visual"' in out and "bell          on" in out, out
+    assert "simpleaudio" not in out, out  # not tried: the config chose visual cues
+    config.write_text('[audio]\nbackend = "visual"\n')
+    assert main(["sounds", "play", "soft-bell"]) == 1
+    out = capsys.readouterr().out
+    assert 'Cues are visual only (audio.backend = "visual").' in out, out
+
+
+def test_doctor_with_a_broken_config_says_so_and_checks_the_defaults(
+    private_paths: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sessiontimer.cli import main
+
+    config = private_paths / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[audio]\nbackend = "loud"\n')
+    main(["doctor"])
+    captured = capsys.readouterr()
+    assert "config.toml, line 2, key audio.backend" in captured.err, captured.err
+    assert 'audio.backend = "auto"' in captured.out
