@@ -103,3 +103,40 @@ async def test_a_typed_note_keeps_the_phase_and_region_of_the_moment_n_was_press
         filed = {run.name: [e.get("text") for e in run.items] for run in timeline.phases}
         assert "image of a river" in filed["arrive"]
         assert "image of a river" not in filed["treatment"]
+
+
+async def test_a_late_saved_does_not_replace_what_was_said_since(clock: ManualClock) -> None:
+    """On a slow disk a note's "Saved" comes after the practitioner has moved on: it took
+    the place of the answer to the undo question ("The note stays." became "Saved: a
+    river", once in CI). Only a line still waiting for it becomes "Saved: …"."""
+    app = build_app(clock, preset="Demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = session_of(app)
+        held: list = []
+        real_note = screen.recorder.note
+
+        def slow_disk(**fields):  # type: ignore[no-untyped-def]
+            held.append(fields.pop("on_saved"))
+            return real_note(**fields)
+
+        screen.recorder.note = slow_disk  # type: ignore[method-assign]
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"a river", "enter")
+        await pilot.pause()
+        assert status(app) == "a river…"
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert status(app) == "The note stays."
+        held.pop()()  # the line reaches the disk now
+        await pilot.pause()
+        assert status(app) == "The note stays."
+        await pilot.press("h")
+        await pilot.pause()
+        assert status(app) == "heat…"
+        held.pop()()
+        await pilot.pause()
+        assert status(app) == "Saved: heat"  # the line that waited for it

@@ -64,14 +64,16 @@ class SessionScreen(AppScreen[None]):
     class NoteSaved(Message):
         """A note's journal line is on disk (posted from the journal's writer thread)."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, said: int) -> None:
             super().__init__()
             self.text = text
+            self.said = said  # the status line that waits for it (see ``_said``)
 
     def __init__(self, session: RunningSession) -> None:
         super().__init__()
         self.session = session
         self.findings = FindingKeys(session.recorder)
+        self._said = 0  # status lines said so far: a note's "Saved" replaces only its own
         self._findings_timer: Timer | None = None
         self._asking_quit = False
         self._wake: asyncio.TimerHandle | None = None
@@ -478,8 +480,8 @@ class SessionScreen(AppScreen[None]):
             felt = None if ending else self.findings.take_felt_at()
             if felt:
                 label += f", felt at {felt}"
-            self.recorder.toggle(tag, key, on_saved=self._saved_callback(label), felt_at=felt)
-            self._status(f"{label}…", pending=True)
+            said = self._status(f"{label}…", pending=True)
+            self.recorder.toggle(tag, key, on_saved=self._saved_callback(label, said), felt_at=felt)
         else:
             self._note(tag=tag, key=key, label=tag)
 
@@ -497,17 +499,20 @@ class SessionScreen(AppScreen[None]):
         felt = self.findings.take_felt_at()
         if felt:
             label += f", felt at {felt}"
+        said = self._status(f"{label}…", pending=True)
         self.recorder.note(tag=tag, text=text, key=key, region=region, felt_at=felt,
                            words=words, begun=begun,
-                           on_saved=self._saved_callback(label))  # fmt: skip
-        self._status(f"{label}…", pending=True)
+                           on_saved=self._saved_callback(label, said))  # fmt: skip
         self.view.show_notes(self.recorder)
 
-    def _saved_callback(self, label: str) -> Any:
-        return lambda: self.post_message(self.NoteSaved(label))
+    def _saved_callback(self, label: str, said: int) -> Any:
+        return lambda: self.post_message(self.NoteSaved(label, said))
 
     def on_session_screen_note_saved(self, message: NoteSaved) -> None:
-        self._status(f"Saved: {message.text}")
+        """The line "label…" becomes "Saved: label" if nothing was said since: on a slow
+        disk a late "Saved" would take the place of a newer answer (an undo's, a mute's)."""
+        if message.said == self._said:
+            self._status(f"Saved: {message.text}")
         self.view.show_notes(self.recorder)
 
     def _region(self, index: int) -> None:
@@ -515,8 +520,11 @@ class SessionScreen(AppScreen[None]):
         self._status(f"Hands at {name}")
         self.view.show_notes(self.recorder)
 
-    def _status(self, text: str, *, pending: bool = False) -> None:
+    def _status(self, text: str, *, pending: bool = False) -> int:
+        """Say ``text`` on the status line; its number, counted from the session's start."""
+        self._said += 1
         self.view.status(text, pending=pending)
+        return self._said
 
     # --- pain, rhythm, felt at, the client's words (the treatment note) ------------------
 
