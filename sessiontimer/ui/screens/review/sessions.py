@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from textual import events, on, work
 from textual.containers import Vertical
@@ -57,6 +58,9 @@ AHEAD = "sessions-ahead"  # the name a screen made ahead is installed under unti
 AHEAD_STEP = 0.02  # seconds between the steps of making it (keys are answered between)
 EARLY_WAIT = 0.05  # seconds the screen's mount waits for rows asked as it was composed
 HERE = -1  # a query's ``keep``: the cursor stays on the session it is on when rows arrive
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def prepare(app: App[Any]) -> None:
@@ -99,6 +103,21 @@ def _held(app: App[Any]) -> SessionsScreen | None:
         return None
     held = app.get_screen(AHEAD)
     return held if isinstance(held, SessionsScreen) else None
+
+
+def _while_shown(
+    method: Callable[Concatenate[SessionsScreen, P], R],
+) -> Callable[Concatenate[SessionsScreen, P], R | None]:
+    """(A worker's answer, on the UI thread) dropped once the screen is left or has lost its
+    widgets: the app's teardown (a signal, a closed terminal) removes them before the screen
+    itself, while a check for changes may still be answering."""
+
+    def guarded(screen: SessionsScreen, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        if screen._stop.is_set() or not screen.query("#sessions-status"):
+            return None
+        return method(screen, *args, **kwargs)
+
+    return guarded
 
 
 class SessionsScreen(AppScreen[None]):
@@ -364,8 +383,13 @@ class SessionsScreen(AppScreen[None]):
     def _requery_kept(self) -> None:
         """(In a worker) the current filter asked again, the window and cursor kept where
         they are when the answer is shown (keys may move the cursor meanwhile)."""
-        line, base = self.app.call_from_thread(lambda: (self.line, self.base))
-        self._query(line, base, HERE)
+        where = self.app.call_from_thread(self._where)
+        if where is not None:
+            self._query(*where, HERE)
+
+    @_while_shown
+    def _where(self) -> tuple[str, int]:
+        return self.line, self.base
 
     def _reading_notes(self, done: int, total: int) -> None:
         """The second stage's progress; rows in view still partial are asked again as it
@@ -376,6 +400,7 @@ class SessionsScreen(AppScreen[None]):
         if done and any(s.partial for s in self.rows):
             self._requery_kept()
 
+    @_while_shown
     def _notes_read(self, done: int, total: int) -> None:
         self.reading = (done, total)
         self._status()
@@ -384,6 +409,7 @@ class SessionsScreen(AppScreen[None]):
         if total >= 200 and not self._stop.is_set():
             self.app.call_from_thread(self._show_progress, done, total)
 
+    @_while_shown
     def _show_progress(self, done: int, total: int) -> None:
         """The bar is mounted by the first build that shows it: an open with an index has
         none (its four widgets cost every open their styles and layout, and its timer
@@ -401,6 +427,7 @@ class SessionsScreen(AppScreen[None]):
         self.query("#sessions-progress").remove_class("-building")
         self.reading = None
 
+    @_while_shown
     def _checked(self) -> None:
         self.loaded = True
         self._status()
@@ -452,6 +479,7 @@ class SessionsScreen(AppScreen[None]):
         assert self._store is not None
         return review_index.needs_full(chosen.query) and bool(self._store.partial_count())
 
+    @_while_shown
     def _filtered(
         self,
         line: str,
@@ -471,6 +499,7 @@ class SessionsScreen(AppScreen[None]):
         self._filtered_for, self.problems, self.waiting = line, problems, rows is None
         self._fill(base, rows or [], keep)
 
+    @_while_shown
     def _counted(self, line: str, total: int, everything: int) -> None:
         if line == self._filtered_for:
             self.total, self.everything = total, everything
@@ -493,6 +522,7 @@ class SessionsScreen(AppScreen[None]):
             table.move_cursor(row=min(len(rows) - 1, max(0, at - base)), animate=False)
         self._status()
 
+    @_while_shown
     def _status(self) -> None:
         total = self.total
         shown = f"{total:,}" if total is not None else "…"
