@@ -10,6 +10,7 @@ new one; and the hidden screen takes no focus and no keys from the Start screen.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -212,3 +213,32 @@ async def test_a_screen_being_made_ahead_as_the_app_leaves_is_no_error() -> None
         await pilot.pause()
         screen = SessionsScreen(ahead=True)  # mounted with no children, as at the teardown
         screen.on_mount()  # no NoMatches: nothing to fill, the app leaves
+
+
+async def test_a_first_frame_whose_rows_come_late_never_shows_rows_from_before_a_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows asked as the screen opens came after EARLY_WAIT (a loaded machine): the first
+    frame showed the rows it was made with, a session deleted since among them."""
+    sessions_dir = _fixed_data()
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _index_then_back(pilot)
+        await _prepared(pilot)
+        gone = next(sessions_dir.glob("*/*bbbbbb.jsonl"))  # Ben's
+        gone.unlink()
+        index.update(sessions_dir, paths.resolve().state_dir, [str(gone.relative_to(sessions_dir))])
+        late = threading.Event()
+        real_ask = SessionsScreen._ask_early
+
+        def ask_late(self: SessionsScreen, state_dir: Any) -> None:
+            late.wait(10)
+            real_ask(self, state_dir)
+
+        monkeypatch.setattr(SessionsScreen, "_ask_early", ask_late)
+        monkeypatch.setattr(sessions, "EARLY_WAIT", 0.0)
+        screen = await _ctrl_l(pilot)
+        assert "Ben" not in _clients(screen)
+        late.set()
+        await _settle(pilot)
+        assert _clients(screen) == ["Anna", "Chloé", "anna", "Anna"]

@@ -258,6 +258,8 @@ class SessionsScreen(AppScreen[None]):
             rows, problems = self._early
             self._filtered("", 0, rows, problems)  # in the first frame, not the second
             shown = True
+        elif self.rows:  # made ahead, and its rows not asked again in time (a loaded machine):
+            self._fill(0, [], None)  # a session deleted since is not shown, even for a frame
         self.load(self.line, shown)
 
     def _ask_early(self, state_dir: Path) -> None:
