@@ -85,6 +85,13 @@ class Recorder:
             assert self._cond.wait_for(lambda: len(self.outcomes) >= n, timeout), self.outcomes
             return list(self.outcomes)
 
+    def wait_firsts(self, n: int, timeout: float = WAIT) -> list[CueOutcome]:
+        """The first ``n`` outcomes of cues, not counting later words (``update``) on them."""
+        with self._cond:
+            firsts = lambda: [o for o in self.outcomes if not o.update]  # noqa: E731
+            assert self._cond.wait_for(lambda: len(firsts()) >= n, timeout), self.outcomes
+            return firsts()
+
     def wait_changes(self, n: int) -> list[BackendChange]:
         with self._cond:
             assert self._cond.wait_for(lambda: len(self.changes) >= n, WAIT), self.changes

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RATE = 32000  # the bundled sounds' rate: the sink resamples nothing
 CHUNK = RATE // 100 * 2  # bytes in 10 ms, mono 16-bit
@@ -313,3 +314,27 @@ def local_wall(idx: Path, moment: float, span: float = 0.5) -> float | None:
                 best = wall if best is None else min(best, wall)
             place += int(size) // 2
     return best
+
+
+def missed_moments(
+    walls: list[float],
+    moments: list[float],
+    heard: list[float | None],
+    outcomes: list[Any],
+    within: float,
+) -> list[str]:
+    """Each cue played at monotonic ``moments`` (wall ``walls``), ``heard`` at those wall
+    times: in words, each one heard more than ``within`` s from its moment, or whose
+    ``late`` (the journal's) is further than that from what was heard, or not heard near
+    it at all (the recording's stamps lag under load); empty: all on time."""
+    missed = []
+    for wall, at, onset, said in zip(walls, moments, heard, outcomes, strict=True):
+        if onset is None:
+            missed.append("not heard from 0.2 s before its moment to 0.8 s after")
+            continue
+        told = said.started_at - at  # the journal's late
+        if abs((onset - wall) - told) >= within:  # or the recording's stamps lagged (load)
+            missed.append(f"heard {1000 * (onset - wall):.1f} ms late, said {1000 * told:.1f}")
+        elif abs(onset - wall) >= within:
+            missed.append(f"heard {1000 * (onset - wall):.1f} ms from its moment")
+    return missed
