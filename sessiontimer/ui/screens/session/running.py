@@ -106,7 +106,7 @@ class SessionScreen(AppScreen[None]):
             return
         self._schedule()
         if self.recorder.engine.phase_index == 0:  # new (its clock may wait for the sound)
-            self._status("v then 0-10: pain score, if the client wants to give one")
+            self._hint("v then 0-10: pain score, if the client wants to give one")
 
     def on_screen_resume(self) -> None:
         """Back from a dialog: if the session ended meanwhile, go on to the End screen."""
@@ -520,6 +520,11 @@ class SessionScreen(AppScreen[None]):
         self._status(f"Hands at {name}")
         self.view.show_notes(self.recorder)
 
+    def _hint(self, text: str) -> None:
+        """A quiet hint on the status line: a note's "Saved" may still take its place (a note
+        typed ahead waits for the first phase's hint, which comes after it)."""
+        self.view.status(text)
+
     def _status(self, text: str, *, pending: bool = False) -> int:
         """Say ``text`` on the status line; its number, counted from the session's start."""
         self._said += 1
@@ -620,4 +625,4 @@ class SessionScreen(AppScreen[None]):
         last = len(self.recorder.engine.preset.phases) - 1
         for event in events_:
             if isinstance(event, PhaseStarted) and event.phase in (0, last):
-                self._status("v then 0-10: pain score, if the client wants to give one")
+                self._hint("v then 0-10: pain score, if the client wants to give one")
